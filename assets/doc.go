@@ -1,0 +1,2 @@
+// Package assets holds mvi's embedded content.
+package assets

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/minimalinfra/mvi/engine/manifest"
+)
+
+// Exit codes: 1 for a failure while working, 2 for input mvi can't accept
+// (a bad manifest, a bad flag), so scripts can tell "fix your file" apart.
+const (
+	exitFailure = 1
+	exitInvalid = 2
+)
+
+// usageError marks mistakes in how mvi was called.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+func exitCode(err error) int {
+	var u usageError
+	if _, ok := manifest.AsErrors(err); ok || errors.As(err, &u) {
+		return exitInvalid
+	}
+	return exitFailure
+}
+
+// errorText gives every error a clear first word; manifest errors are
+// already one "file:line:col: path: what — fix" line each.
+func errorText(err error) string {
+	if errs, ok := manifest.AsErrors(err); ok {
+		n := len(errs)
+		noun := "error"
+		if n != 1 {
+			noun = "errors"
+		}
+		return fmt.Sprintf("%s\n%d %s in %s", errs.Error(), n, noun, errs[0].File)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "mvi:") {
+		msg = "mvi: " + msg
+	}
+	return msg
+}

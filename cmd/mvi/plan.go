@@ -1,0 +1,106 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/manifest"
+	"github.com/spf13/cobra"
+)
+
+func newPlan() *cobra.Command {
+	var file, output string
+	c := &cobra.Command{
+		Use:   "plan",
+		Short: "Show the architecture mvi.toml needs: every resource, grouped by service, with why",
+		Long: `Plan designs the architecture for mvi.toml with the book's rules and lists every
+cloud resource it needs, grouped by the service it belongs to, each with the
+reason it exists. Nothing is created: this reads only the file.`,
+		Example: `  mvi plan
+  mvi plan -f assets/examples/hello/mvi.toml
+  mvi plan -f assets/examples/full/mvi.toml --output json | jq '.services[].service'`,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if output != "text" && output != "json" {
+				return usagef("--output %q: use text or json", output)
+			}
+			a, err := load(file)
+			if err != nil {
+				return err
+			}
+			if output == "json" {
+				return writePlanJSON(c.OutOrStdout(), a)
+			}
+			writePlanText(c.OutOrStdout(), a, termWidth(c.OutOrStdout()))
+			return nil
+		},
+	}
+	fileFlag(c, &file)
+	c.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	return c
+}
+
+// load reads and designs a manifest: the first half of every command.
+func load(file string) (arch.Architecture, error) {
+	m, err := manifest.Load(file)
+	if err != nil {
+		return arch.Architecture{}, err
+	}
+	a, err := arch.Design(m)
+	if err != nil {
+		return arch.Architecture{}, fmt.Errorf("%s: %w", file, err)
+	}
+	return a, nil
+}
+
+type planJSON struct {
+	App       string              `json:"app"`
+	Region    string              `json:"region"`
+	Resources int                 `json:"resource_count"`
+	Services  []arch.ServiceGroup `json:"services"`
+}
+
+func writePlanJSON(w io.Writer, a arch.Architecture) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(planJSON{App: a.App, Region: a.Region, Resources: len(a.Resources), Services: a.ByService()})
+}
+
+func writePlanText(w io.Writer, a arch.Architecture, width int) {
+	groups := a.ByService()
+	fmt.Fprintf(w, "%s in %s: %d resources in %d services\n", a.App, a.Region, len(a.Resources), len(groups))
+	for _, g := range groups {
+		fmt.Fprintf(w, "\n%s  (%d) — read more: mvi explain %s\n", g.Service, len(g.Resources), g.Service.Slug())
+		for _, r := range g.Resources {
+			fmt.Fprintf(w, "  %-24s %s\n", r.ID, r.Type)
+			for _, line := range wrap(r.Reason, width-6) {
+				fmt.Fprintf(w, "      %s\n", line)
+			}
+		}
+	}
+}
+
+// wrap breaks prose at spaces so no line passes width cells.
+func wrap(s string, width int) []string {
+	if width < 20 {
+		width = 20
+	}
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		if line != "" && len([]rune(line))+1+len([]rune(word)) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "mvi",
+		Short: "Run a web app in the cloud on the smallest set of services that can do it",
+		Long: strings.TrimSpace(`
+mvi reads mvi.toml, the one file where you declare what your app needs, designs
+the smallest cloud architecture that runs it (VM, VPC, Crypto, Container,
+Registry, Load Balancer, Database, Shared FS, Log, Metric, KV, Blob) and tells
+you why each piece is there.
+
+Start with the book's Hello World, three lines in mvi.toml:
+
+  [processes.web]
+  image = "httpd"
+  port = 80
+
+then: mvi validate, mvi plan, mvi diagram.`),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usagef("%v\nsee `%s --help`", err, c.CommandPath())
+	})
+	root.AddCommand(newValidate(), newPlan(), newDiagram(), newExplain(), newVersion())
+	for _, c := range root.Commands() {
+		// Wrong positional arguments are usage mistakes too.
+		if c.Args == nil {
+			c.Args = noArgs
+		}
+	}
+	return root
+}
+
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments, got %q; the manifest is chosen with -f PATH", c.CommandPath(), args[0])
+	}
+	return nil
+}
+
+// fileFlag adds -f/--file, the manifest to read.
+func fileFlag(c *cobra.Command, path *string) {
+	c.Flags().StringVarP(path, "file", "f", "mvi.toml", "the app manifest to read")
+}

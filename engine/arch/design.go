@@ -1,0 +1,424 @@
+package arch
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/minimalinfra/mvi/engine/manifest"
+)
+
+// AMIParameter is the public SSM parameter AWS keeps pointed at the current
+// ECS-optimized Amazon Linux 2023 image, so VMs never run a stale AMI id.
+const AMIParameter = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+
+// The ports ECS hands out when containers map to dynamic host ports (bridge
+// mode); the load balancer reaches containers on these.
+const (
+	ephemeralFrom = 32768
+	ephemeralTo   = 65535
+)
+
+// design collects resources; add keeps the order the rules emit, which is
+// already a dependency order.
+type design struct {
+	m   *manifest.Manifest
+	out []Resource
+}
+
+func (d *design) add(svc Service, id, typ string, p Props, reason string, deps ...string) {
+	d.out = append(d.out, Resource{
+		ID: id, Service: svc, Type: typ, Props: p, DependsOn: deps,
+		Reason: reason, Chapter: "services/" + svc.Slug() + ".md",
+	})
+}
+
+// Design applies the book's rules to a parsed manifest. The manifest must be
+// valid (manifest.Parse returns only valid ones); Design still refuses what
+// it cannot build rather than emitting a broken architecture.
+func Design(m *manifest.Manifest) (Architecture, error) {
+	if m == nil {
+		return Architecture{}, fmt.Errorf("design: no manifest")
+	}
+	m.ApplyDefaults()
+	if m.Name == "" {
+		return Architecture{}, fmt.Errorf("design: the app has no name; set name = \"...\" in mvi.toml")
+	}
+	if len(m.Processes) == 0 {
+		return Architecture{}, fmt.Errorf("design %s: no processes; add [processes.web] with an image", m.Name)
+	}
+	d := &design{m: m}
+	d.crypto()
+	d.network()
+	d.log()
+	d.registry()
+	d.kv()
+	d.blob()
+	d.fs()
+	d.database()
+	d.vms()
+	d.containers()
+	d.metrics()
+	a := Architecture{App: m.Name, Region: m.Region, Resources: d.out, Placement: placement(m)}
+	if err := a.Check(); err != nil {
+		return Architecture{}, fmt.Errorf("design %s: %w", m.Name, err)
+	}
+	return a, nil
+}
+
+func (d *design) crypto() {
+	d.add(Crypto, "key", "AWS::KMS::Key", KeyProps{Rotation: true},
+		"one key of the app's own encrypts its disks, database, files, logs, objects and secrets, and rotates itself every year")
+	d.add(Crypto, "key-alias", "AWS::KMS::Alias", AliasProps{Name: "alias/mvi/" + d.m.Name, Key: "key"},
+		"a readable name for the key, so people and policies can find it", "key")
+}
+
+func (d *design) network() {
+	m := d.m
+	d.add(VPC, "vpc", "AWS::EC2::VPC", VPCProps{CIDR: "10.0.0.0/16"},
+		"a private network of the app's own: nothing reaches in unless a rule lets it")
+	d.add(VPC, "igw", "AWS::EC2::InternetGateway", InternetGatewayProps{VPC: "vpc"},
+		"the VPC's door to the internet, so VMs can pull images and the load balancer can answer", "vpc")
+	d.add(VPC, "subnet/public-a", "AWS::EC2::Subnet", SubnetProps{VPC: "vpc", CIDR: "10.0.0.0/20", Zone: 0, Public: true},
+		"a slice of the network in the first zone, for VMs and the load balancer", "vpc")
+	d.add(VPC, "subnet/public-b", "AWS::EC2::Subnet", SubnetProps{VPC: "vpc", CIDR: "10.0.16.0/20", Zone: 1, Public: true},
+		"the same in a second zone: when one data center fails, the other still runs", "vpc")
+	d.add(VPC, "route-table/public", "AWS::EC2::RouteTable",
+		RouteTableProps{VPC: "vpc", InternetGateway: "igw", Subnets: []string{"subnet/public-a", "subnet/public-b"}},
+		"sends traffic for the internet through the gateway from both public subnets",
+		"vpc", "igw", "subnet/public-a", "subnet/public-b")
+	if m.Database != nil {
+		d.add(VPC, "subnet/private-a", "AWS::EC2::Subnet", SubnetProps{VPC: "vpc", CIDR: "10.0.128.0/20", Zone: 0},
+			"a subnet with no route to the internet, so the database can't be reached from outside", "vpc")
+		d.add(VPC, "subnet/private-b", "AWS::EC2::Subnet", SubnetProps{VPC: "vpc", CIDR: "10.0.144.0/20", Zone: 1},
+			"a private subnet in a second zone: the database service needs two zones to place it", "vpc")
+	}
+	appDeps := []string{"vpc"}
+	var appIngress []Rule
+	if m.HasPort() {
+		d.add(VPC, "sg/lb", "AWS::EC2::SecurityGroup", SecurityGroupProps{
+			VPC: "vpc", Description: "load balancer: HTTP from anywhere",
+			Ingress: []Rule{{Protocol: "tcp", FromPort: 80, ToPort: 80, CIDR: "0.0.0.0/0", Description: "HTTP from the internet"}},
+		}, "lets the internet reach the load balancer on port 80, and nothing else", "vpc")
+		appIngress = []Rule{{Protocol: "tcp", FromPort: ephemeralFrom, ToPort: ephemeralTo, SourceGroup: "sg/lb",
+			Description: "container ports, from the load balancer only"}}
+		appDeps = append(appDeps, "sg/lb")
+	}
+	d.add(VPC, "sg/app", "AWS::EC2::SecurityGroup", SecurityGroupProps{
+		VPC: "vpc", Description: "app VMs: container ports from the load balancer only", Ingress: appIngress,
+	}, "VMs accept traffic only from the load balancer, never straight from the internet", appDeps...)
+	if m.Database != nil {
+		port := dbPort(m.Database.Engine)
+		d.add(VPC, "sg/db", "AWS::EC2::SecurityGroup", SecurityGroupProps{
+			VPC: "vpc", Description: "database: " + m.Database.Engine + " from app VMs only",
+			Ingress: []Rule{{Protocol: "tcp", FromPort: port, ToPort: port, SourceGroup: "sg/app", Description: "database port from app VMs"}},
+		}, "only the app's containers may open connections to the database", "vpc", "sg/app")
+	}
+	if m.FS != nil {
+		d.add(VPC, "sg/fs", "AWS::EC2::SecurityGroup", SecurityGroupProps{
+			VPC: "vpc", Description: "shared fs: NFS from app VMs only",
+			Ingress: []Rule{{Protocol: "tcp", FromPort: 2049, ToPort: 2049, SourceGroup: "sg/app", Description: "NFS from app VMs"}},
+		}, "only the app's VMs may mount the shared file system", "vpc", "sg/app")
+	}
+}
+
+func dbPort(engine string) int {
+	if engine == "mysql" {
+		return 3306
+	}
+	return 5432
+}
+
+func (d *design) log() {
+	d.add(Log, "log-group", "AWS::Logs::LogGroup", LogGroupProps{
+		Name: "/mvi/" + d.m.Name, RetentionDays: d.m.Log.RetentionDays, Key: "key",
+	}, fmt.Sprintf("every container's output lands here, encrypted, kept %d days, so you can tail it now and search it later", d.m.Log.RetentionDays), "key")
+}
+
+func (d *design) registry() {
+	if d.m.Registry == nil {
+		return
+	}
+	d.add(Registry, "repository", "AWS::ECR::Repository", RepositoryProps{
+		ScanOnPush: true, ImmutableTags: true, Key: "key", Keep: d.m.Registry.Keep,
+	}, "the images mvi builds need a private home that VMs can pull from; tags never change, so a release always means the same bits", "key")
+}
+
+// releases need a record of what was built and what runs.
+func (d *design) releases() bool { return d.m.HasBuild() }
+
+func (d *design) kv() {
+	if d.m.KV == nil && !d.releases() {
+		return
+	}
+	d.add(KV, "table", "AWS::DynamoDB::Table", TableProps{
+		HashKey: "pk", RangeKey: "sk", OnDemand: true, PITR: true, Key: "key",
+	}, "build and release records live here, so any release can be found and rolled back to", "key")
+}
+
+func (d *design) blob() {
+	if d.m.Blob == nil && !d.releases() {
+		return
+	}
+	d.add(Blob, "bucket", "AWS::S3::Bucket", BucketProps{
+		Versioning: true, BlockPublic: true, TLSOnly: true, Key: "key",
+	}, "build logs and artifacts are too big for the KV table, so they go to a private, encrypted bucket", "key")
+}
+
+func (d *design) fs() {
+	if d.m.FS == nil {
+		return
+	}
+	d.add(SharedFS, "fs", "AWS::EFS::FileSystem", FileSystemProps{Key: "key"},
+		"files every container sees alike, surviving any one VM", "key")
+	for _, z := range []string{"a", "b"} {
+		d.add(SharedFS, "fs-mount/"+z, "AWS::EFS::MountTarget", MountTargetProps{
+			FileSystem: "fs", Subnet: "subnet/public-" + z, SecurityGroup: "sg/fs",
+		}, "a mount point in zone "+z+", so VMs there reach the files without crossing zones",
+			"fs", "subnet/public-"+z, "sg/fs")
+	}
+}
+
+func (d *design) database() {
+	db := d.m.Database
+	if db == nil {
+		return
+	}
+	d.add(Database, "db-subnets", "AWS::RDS::DBSubnetGroup", DBSubnetGroupProps{
+		Subnets: []string{"subnet/private-a", "subnet/private-b"},
+	}, "tells the database service it may only live in the private subnets", "subnet/private-a", "subnet/private-b")
+	d.add(Database, "db-password", "AWS::SSM::Parameter", ParameterProps{
+		Name: "/mvi/" + d.m.Name + "/db-password", Secure: true, Generated: true, Key: "key",
+	}, "a generated password, encrypted with the app's key; containers get it as a secret and nobody has to see it", "key")
+	d.add(Database, "database", "AWS::RDS::DBInstance", DBInstanceProps{
+		Engine: db.Engine, Class: db.Size, StorageGiB: db.Storage, SubnetGroup: "db-subnets",
+		SecurityGroup: "sg/db", Key: "key", Password: "db-password", BackupDays: 7, Port: dbPort(db.Engine),
+	}, "one place all containers share data, private, encrypted and backed up daily",
+		"db-subnets", "sg/db", "key", "db-password")
+}
+
+func (d *design) vms() {
+	m := d.m
+	d.add(VM, "role/instance", "AWS::IAM::Role", RoleProps{
+		Principal:       "ec2.amazonaws.com",
+		ManagedPolicies: []string{"service-role/AmazonEC2ContainerServiceforEC2Role"},
+	}, "lets a VM join the container cluster, and nothing more")
+	d.add(VM, "instance-profile", "AWS::IAM::InstanceProfile", InstanceProfileProps{Role: "role/instance"},
+		"hands the instance role to the VMs", "role/instance")
+	d.add(Container, "cluster", "AWS::ECS::Cluster", ClusterProps{ContainerInsights: true},
+		"the container service's view of the app: which VMs it may use and what runs where")
+	d.add(VM, "launch-template", "AWS::EC2::LaunchTemplate", LaunchTemplateProps{
+		InstanceType: m.VM.Type, AMIParameter: AMIParameter, IMDSv2: true, VolumeGiB: 30, VolumeType: "gp3",
+		Key: "key", InstanceProfile: "instance-profile", SecurityGroup: "sg/app", Cluster: "cluster",
+	}, "the recipe for every VM: a current container-ready image, an encrypted disk, and metadata that needs a session token",
+		"instance-profile", "sg/app", "key", "cluster")
+	reason := "one VM runs the containers; without a port nothing needs a second"
+	if m.VM.Count > 1 {
+		reason = fmt.Sprintf("%d VMs in 2 zones: when one fails, the others keep serving and a replacement is started", m.VM.Count)
+	}
+	d.add(VM, "asg", "AWS::AutoScaling::AutoScalingGroup", AutoScalingGroupProps{
+		LaunchTemplate: "launch-template", Subnets: []string{"subnet/public-a", "subnet/public-b"},
+		Min: m.VM.Count, Max: m.VM.Count * 2, Desired: m.VM.Count,
+	}, reason, "launch-template", "subnet/public-a", "subnet/public-b", "route-table/public")
+	d.add(Container, "capacity-provider", "AWS::ECS::CapacityProvider", CapacityProviderProps{
+		AutoScalingGroup: "asg", ManagedScaling: true,
+	}, "lets the container service grow the VM group when containers need room", "asg")
+	d.add(Container, "cluster-capacity", "AWS::ECS::ClusterCapacityProviderAssociations", ClusterCapacityProps{
+		Cluster: "cluster", CapacityProvider: "capacity-provider",
+	}, "puts the VM group at the cluster's disposal", "cluster", "capacity-provider")
+}
+
+func (d *design) containers() {
+	m := d.m
+	execDeps := []string{"key", "log-group"}
+	execStmts := []Statement{
+		{Actions: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resources: []string{"{log-group}"}},
+		{Actions: []string{"kms:Decrypt"}, Resources: []string{"{key}"}},
+	}
+	if m.Registry != nil {
+		execDeps = append(execDeps, "repository")
+		execStmts = append(execStmts,
+			Statement{Actions: []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"}, Resources: []string{"{repository}"}},
+			// GetAuthorizationToken has no resource scope on AWS.
+			Statement{Actions: []string{"ecr:GetAuthorizationToken"}, Resources: []string{"*"}})
+	}
+	if m.Database != nil || len(m.Secrets) > 0 {
+		var res []string
+		if m.Database != nil {
+			execDeps = append(execDeps, "db-password")
+			res = append(res, "{db-password}")
+		}
+		if len(m.Secrets) > 0 {
+			res = append(res, "arn:aws:ssm:{region}:{account}:parameter/mvi/"+m.Name+"/secrets/*")
+		}
+		execStmts = append(execStmts, Statement{Actions: []string{"ssm:GetParameters"}, Resources: res})
+	}
+	d.add(Container, "role/execution", "AWS::IAM::Role", RoleProps{Principal: "ecs-tasks.amazonaws.com", Statements: execStmts},
+		"lets the container service pull images, write logs and read this app's secrets, for this app only", execDeps...)
+
+	var taskStmts []Statement
+	var taskDeps []string
+	if d.has("table") {
+		taskDeps = append(taskDeps, "table")
+		taskStmts = append(taskStmts, Statement{Actions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"}, Resources: []string{"{table}"}})
+	}
+	if d.has("bucket") {
+		taskDeps = append(taskDeps, "bucket")
+		taskStmts = append(taskStmts, Statement{Actions: []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}, Resources: []string{"{bucket}", "{bucket}/*"}})
+	}
+	if d.has("fs") {
+		taskDeps = append(taskDeps, "fs")
+		taskStmts = append(taskStmts, Statement{Actions: []string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"}, Resources: []string{"{fs}"}})
+	}
+	if len(taskStmts) > 0 {
+		taskStmts = append(taskStmts, Statement{Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []string{"{key}"}})
+		taskDeps = append(taskDeps, "key")
+	}
+	d.add(Container, "role/task", "AWS::IAM::Role", RoleProps{Principal: "ecs-tasks.amazonaws.com", Statements: taskStmts},
+		"what the app's own code may touch: its table, bucket and files, nothing else", taskDeps...)
+
+	primary := true
+	for _, name := range m.ProcessNames() {
+		p := m.Processes[name]
+		tdDeps := []string{"role/execution", "role/task", "log-group"}
+		td := TaskDefinitionProps{
+			Process: name, Image: p.Image, Build: p.Build, Command: p.Command, Port: p.Port,
+			CPU: p.CPU, Memory: p.Memory, Env: mergeEnv(m.Env, p.Env), Secrets: m.Secrets,
+			LogGroup: "log-group", ExecutionRole: "role/execution", TaskRole: "role/task",
+		}
+		if p.Build != "" {
+			td.Repository = "repository"
+			tdDeps = append(tdDeps, "repository")
+		}
+		if m.FS != nil {
+			td.FileSystem, td.MountPath = "fs", m.FS.Path
+			tdDeps = append(tdDeps, "fs-mount/a", "fs-mount/b")
+		}
+		if m.Database != nil {
+			td.Database, td.DBPassword = "database", "db-password"
+			tdDeps = append(tdDeps, "database", "db-password")
+		}
+		d.add(Container, "task-definition/"+name, "AWS::ECS::TaskDefinition", td,
+			fmt.Sprintf("how to start one %s container: its image, command, size, settings and where its output goes", name), tdDeps...)
+
+		svc := ServiceProps{
+			Process: name, Cluster: "cluster", TaskDefinition: "task-definition/" + name, CapacityProvider: "capacity-provider",
+			Count: p.Count, MinHealthyPercent: 100, MaxPercent: 200, CircuitBreaker: true, Rollback: true,
+		}
+		svcDeps := []string{"cluster-capacity", "task-definition/" + name}
+		reason := fmt.Sprintf("keeps %d %s container(s) running, replacing any that stop, and rolls out new releases without downtime", p.Count, name)
+		if p.Port != 0 {
+			d.loadBalancer(name, p, primary)
+			primary = false
+			svc.TargetGroup, svc.Port = "target-group/"+name, p.Port
+			svcDeps = append(svcDeps, "listener/"+name)
+			reason = fmt.Sprintf("keeps %d %s containers on different VMs and tells the load balancer where they are: when one fails, %s still answers", p.Count, name, name)
+		}
+		d.add(Container, "service/"+name, "AWS::ECS::Service", svc, reason, svcDeps...)
+	}
+}
+
+func (d *design) loadBalancer(name string, p *manifest.Process, primary bool) {
+	if !d.has("lb") {
+		d.add(LoadBalancer, "lb", "AWS::ElasticLoadBalancingV2::LoadBalancer", LoadBalancerProps{
+			Scheme: "internet-facing", Subnets: []string{"subnet/public-a", "subnet/public-b"}, SecurityGroup: "sg/lb",
+		}, "one stable address on the internet that forwards each request to a healthy container",
+			"subnet/public-a", "subnet/public-b", "sg/lb", "route-table/public")
+	}
+	d.add(LoadBalancer, "target-group/"+name, "AWS::ElasticLoadBalancingV2::TargetGroup", TargetGroupProps{
+		VPC: "vpc", Process: name, Port: p.Port, Protocol: "HTTP", HealthPath: p.Health,
+		HealthInterval: 10, HealthyThreshold: 2, UnhealthyThreshold: 2, DeregistrationDelay: 30,
+	}, fmt.Sprintf("the %s containers the load balancer may send to, checked on %s every 10 s so sick ones get no traffic", name, p.Health), "vpc")
+	listen := 80
+	reason := "accepts HTTP on port 80 and forwards it to " + name
+	if !primary {
+		listen = p.Port
+		reason = fmt.Sprintf("accepts HTTP on port %d and forwards it to %s", listen, name)
+	}
+	d.add(LoadBalancer, "listener/"+name, "AWS::ElasticLoadBalancingV2::Listener", ListenerProps{
+		LoadBalancer: "lb", TargetGroup: "target-group/" + name, Port: listen, Protocol: "HTTP",
+	}, reason, "lb", "target-group/"+name)
+	if listen != 80 {
+		lb := d.find("sg/lb")
+		sg := lb.Props.(SecurityGroupProps)
+		sg.Ingress = append(sg.Ingress, Rule{Protocol: "tcp", FromPort: listen, ToPort: listen, CIDR: "0.0.0.0/0", Description: "HTTP for " + name})
+		lb.Props = sg
+	}
+}
+
+func (d *design) metrics() {
+	m := d.m
+	deps := []string{"cluster"}
+	if d.has("lb") {
+		deps = append(deps, "lb")
+		for _, name := range m.ProcessNames() {
+			if m.Processes[name].Port == 0 {
+				continue
+			}
+			tg := "target-group/" + name
+			d.add(Metric, "alarm/5xx-"+name, "AWS::CloudWatch::Alarm", AlarmProps{
+				Namespace: "AWS/ApplicationELB", Metric: "HTTPCode_Target_5XX_Count", Statistic: "Sum",
+				Threshold: float64(m.Metric.Errors5xx), Comparison: "GreaterThanThreshold", Period: 60, Evaluation: 5, Subject: tg,
+			}, fmt.Sprintf("turns red when %s answers more than %d errors a minute for 5 minutes in a row", name, m.Metric.Errors5xx), tg, "lb")
+			d.add(Metric, "alarm/unhealthy-"+name, "AWS::CloudWatch::Alarm", AlarmProps{
+				Namespace: "AWS/ApplicationELB", Metric: "UnHealthyHostCount", Statistic: "Maximum",
+				Threshold: float64(m.Metric.UnhealthyHosts), Comparison: "GreaterThanOrEqualToThreshold", Period: 60, Evaluation: 5, Subject: tg,
+			}, fmt.Sprintf("turns red when %d or more %s containers fail their health check for 5 minutes", m.Metric.UnhealthyHosts, name), tg, "lb")
+		}
+	}
+	d.add(Metric, "alarm/cpu", "AWS::CloudWatch::Alarm", AlarmProps{
+		Namespace: "AWS/EC2", Metric: "CPUUtilization", Statistic: "Average",
+		Threshold: float64(m.Metric.CPU), Comparison: "GreaterThanThreshold", Period: 300, Evaluation: 3, Subject: "asg",
+	}, fmt.Sprintf("turns red when the VMs run above %d%% CPU for 15 minutes: time for more or bigger VMs", m.Metric.CPU), "asg")
+	dash := DashboardProps{Cluster: "cluster"}
+	if d.has("lb") {
+		dash.LoadBalancer = "lb"
+	}
+	d.add(Metric, "dashboard", "AWS::CloudWatch::Dashboard", dash,
+		"one page of graphs: requests, errors, latency, healthy containers and CPU", deps...)
+}
+
+func (d *design) has(id string) bool { return d.find(id) != nil }
+
+func (d *design) find(id string) *Resource {
+	for i := range d.out {
+		if d.out[i].ID == id {
+			return &d.out[i]
+		}
+	}
+	return nil
+}
+
+func mergeEnv(app, proc map[string]string) map[string]string {
+	if len(app)+len(proc) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(app)+len(proc))
+	for k, v := range app {
+		out[k] = v
+	}
+	for k, v := range proc {
+		out[k] = v
+	}
+	return out
+}
+
+// placement spreads each process's containers over the VMs round robin,
+// continuing where the previous process stopped, as ECS's spread strategy
+// does across zones.
+func placement(m *manifest.Manifest) [][]Task {
+	vms := make([][]Task, m.VM.Count)
+	next := 0
+	for _, name := range m.ProcessNames() {
+		for i := 1; i <= m.Processes[name].Count; i++ {
+			vms[next%len(vms)] = append(vms[next%len(vms)], Task{Process: name, N: i})
+			next++
+		}
+		// The next process starts on VM 1 again, so a lone worker sits
+		// beside web 1 as in the book's picture.
+		next = 0
+	}
+	for _, tasks := range vms {
+		sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].N < tasks[j].N })
+	}
+	return vms
+}

@@ -1,0 +1,253 @@
+package arch
+
+// Props is the desired settings of one resource. Each AWS type has its own
+// struct so handlers read typed fields, never a map. Fields that name other
+// resources hold their logical ids.
+type Props interface{ props() }
+
+// Rule is one security group ingress rule: from a CIDR or from another
+// group, never both.
+type Rule struct {
+	Protocol    string `json:"protocol"`
+	FromPort    int    `json:"from_port"`
+	ToPort      int    `json:"to_port"`
+	CIDR        string `json:"cidr,omitempty"`
+	SourceGroup string `json:"source_group,omitempty"`
+	Description string `json:"description"`
+}
+
+// Statement is one IAM policy statement. Resources are ARN patterns where
+// "{id}" placeholders name logical ids that the engine resolves to ARNs.
+type Statement struct {
+	Actions   []string `json:"actions"`
+	Resources []string `json:"resources"`
+}
+
+type (
+	VPCProps struct {
+		CIDR string `json:"cidr"`
+	}
+	InternetGatewayProps struct {
+		VPC string `json:"vpc"`
+	}
+	SubnetProps struct {
+		VPC    string `json:"vpc"`
+		CIDR   string `json:"cidr"`
+		Zone   int    `json:"zone"` // index into the region's zones: 0 → a
+		Public bool   `json:"public"`
+	}
+	// RouteTableProps include the default route and the subnet associations,
+	// which have no life of their own.
+	RouteTableProps struct {
+		VPC             string   `json:"vpc"`
+		InternetGateway string   `json:"internet_gateway,omitempty"`
+		Subnets         []string `json:"subnets"`
+	}
+	SecurityGroupProps struct {
+		VPC         string `json:"vpc"`
+		Description string `json:"description"`
+		Ingress     []Rule `json:"ingress"`
+	}
+	RoleProps struct {
+		Principal string `json:"principal"`
+		// ManagedPolicies are AWS-managed policy names.
+		ManagedPolicies []string    `json:"managed_policies,omitempty"`
+		Statements      []Statement `json:"statements,omitempty"`
+	}
+	InstanceProfileProps struct {
+		Role string `json:"role"`
+	}
+	LaunchTemplateProps struct {
+		InstanceType    string `json:"instance_type"`
+		AMIParameter    string `json:"ami_parameter"`
+		IMDSv2          bool   `json:"imdsv2_required"`
+		VolumeGiB       int    `json:"volume_gib"`
+		VolumeType      string `json:"volume_type"`
+		Key             string `json:"kms_key"`
+		InstanceProfile string `json:"instance_profile"`
+		SecurityGroup   string `json:"security_group"`
+		Cluster         string `json:"cluster"`
+	}
+	AutoScalingGroupProps struct {
+		LaunchTemplate string   `json:"launch_template"`
+		Subnets        []string `json:"subnets"`
+		Min            int      `json:"min"`
+		Max            int      `json:"max"`
+		Desired        int      `json:"desired"`
+	}
+	CapacityProviderProps struct {
+		AutoScalingGroup string `json:"auto_scaling_group"`
+		ManagedScaling   bool   `json:"managed_scaling"`
+	}
+	ClusterCapacityProps struct {
+		Cluster          string `json:"cluster"`
+		CapacityProvider string `json:"capacity_provider"`
+	}
+	KeyProps struct {
+		Rotation bool `json:"rotation"`
+	}
+	AliasProps struct {
+		Name string `json:"name"`
+		Key  string `json:"key"`
+	}
+	ClusterProps struct {
+		ContainerInsights bool `json:"container_insights"`
+	}
+	TaskDefinitionProps struct {
+		Process string            `json:"process"`
+		Image   string            `json:"image,omitempty"`
+		Build   string            `json:"build,omitempty"`
+		Command []string          `json:"command,omitempty"`
+		Port    int               `json:"port,omitempty"`
+		CPU     int               `json:"cpu"`
+		Memory  int               `json:"memory"`
+		Env     map[string]string `json:"env,omitempty"`
+		// Secrets are env names whose values come from SSM SecureString
+		// parameters at container start, never from plain env.
+		Secrets       []string `json:"secrets,omitempty"`
+		LogGroup      string   `json:"log_group"`
+		ExecutionRole string   `json:"execution_role"`
+		TaskRole      string   `json:"task_role"`
+		Repository    string   `json:"repository,omitempty"`
+		FileSystem    string   `json:"file_system,omitempty"`
+		MountPath     string   `json:"mount_path,omitempty"`
+		Database      string   `json:"database,omitempty"`
+		DBPassword    string   `json:"db_password,omitempty"`
+	}
+	ServiceProps struct {
+		Process           string `json:"process"`
+		Cluster           string `json:"cluster"`
+		TaskDefinition    string `json:"task_definition"`
+		CapacityProvider  string `json:"capacity_provider"`
+		Count             int    `json:"count"`
+		MinHealthyPercent int    `json:"min_healthy_percent"`
+		MaxPercent        int    `json:"max_percent"`
+		CircuitBreaker    bool   `json:"circuit_breaker"`
+		Rollback          bool   `json:"rollback"`
+		TargetGroup       string `json:"target_group,omitempty"`
+		Port              int    `json:"port,omitempty"`
+	}
+	RepositoryProps struct {
+		ScanOnPush    bool   `json:"scan_on_push"`
+		ImmutableTags bool   `json:"immutable_tags"`
+		Key           string `json:"kms_key"`
+		Keep          int    `json:"keep"`
+	}
+	LoadBalancerProps struct {
+		Scheme        string   `json:"scheme"`
+		Subnets       []string `json:"subnets"`
+		SecurityGroup string   `json:"security_group"`
+	}
+	TargetGroupProps struct {
+		VPC                 string `json:"vpc"`
+		Process             string `json:"process"`
+		Port                int    `json:"port"`
+		Protocol            string `json:"protocol"`
+		HealthPath          string `json:"health_path"`
+		HealthInterval      int    `json:"health_interval_seconds"`
+		HealthyThreshold    int    `json:"healthy_threshold"`
+		UnhealthyThreshold  int    `json:"unhealthy_threshold"`
+		DeregistrationDelay int    `json:"deregistration_delay_seconds"`
+	}
+	ListenerProps struct {
+		LoadBalancer string `json:"load_balancer"`
+		TargetGroup  string `json:"target_group"`
+		Port         int    `json:"port"`
+		Protocol     string `json:"protocol"`
+	}
+	DBSubnetGroupProps struct {
+		Subnets []string `json:"subnets"`
+	}
+	// ParameterProps is an SSM parameter; Generated ones hold a random value
+	// mvi makes and never shows.
+	ParameterProps struct {
+		Name      string `json:"name"`
+		Secure    bool   `json:"secure"`
+		Generated bool   `json:"generated"`
+		Key       string `json:"kms_key"`
+	}
+	DBInstanceProps struct {
+		Engine        string `json:"engine"`
+		Class         string `json:"class"`
+		StorageGiB    int    `json:"storage_gib"`
+		SubnetGroup   string `json:"subnet_group"`
+		SecurityGroup string `json:"security_group"`
+		Key           string `json:"kms_key"`
+		Password      string `json:"password_parameter"`
+		BackupDays    int    `json:"backup_days"`
+		Public        bool   `json:"publicly_accessible"`
+		Port          int    `json:"port"`
+	}
+	FileSystemProps struct {
+		Key string `json:"kms_key"`
+	}
+	MountTargetProps struct {
+		FileSystem    string `json:"file_system"`
+		Subnet        string `json:"subnet"`
+		SecurityGroup string `json:"security_group"`
+	}
+	LogGroupProps struct {
+		Name          string `json:"name"`
+		RetentionDays int    `json:"retention_days"`
+		Key           string `json:"kms_key"`
+	}
+	AlarmProps struct {
+		Namespace  string  `json:"namespace"`
+		Metric     string  `json:"metric"`
+		Statistic  string  `json:"statistic"`
+		Threshold  float64 `json:"threshold"`
+		Comparison string  `json:"comparison"`
+		Period     int     `json:"period_seconds"`
+		Evaluation int     `json:"evaluation_periods"`
+		// Subject is the logical id whose dimensions the alarm watches.
+		Subject string `json:"subject"`
+	}
+	DashboardProps struct {
+		Cluster      string `json:"cluster"`
+		LoadBalancer string `json:"load_balancer,omitempty"`
+	}
+	TableProps struct {
+		HashKey  string `json:"hash_key"`
+		RangeKey string `json:"range_key"`
+		OnDemand bool   `json:"on_demand"`
+		PITR     bool   `json:"point_in_time_recovery"`
+		Key      string `json:"kms_key"`
+	}
+	BucketProps struct {
+		Versioning  bool   `json:"versioning"`
+		BlockPublic bool   `json:"block_public_access"`
+		TLSOnly     bool   `json:"tls_only"`
+		Key         string `json:"kms_key"`
+	}
+)
+
+func (VPCProps) props()              {}
+func (InternetGatewayProps) props()  {}
+func (SubnetProps) props()           {}
+func (RouteTableProps) props()       {}
+func (SecurityGroupProps) props()    {}
+func (RoleProps) props()             {}
+func (InstanceProfileProps) props()  {}
+func (LaunchTemplateProps) props()   {}
+func (AutoScalingGroupProps) props() {}
+func (CapacityProviderProps) props() {}
+func (ClusterCapacityProps) props()  {}
+func (KeyProps) props()              {}
+func (AliasProps) props()            {}
+func (ClusterProps) props()          {}
+func (TaskDefinitionProps) props()   {}
+func (ServiceProps) props()          {}
+func (RepositoryProps) props()       {}
+func (LoadBalancerProps) props()     {}
+func (TargetGroupProps) props()      {}
+func (ListenerProps) props()         {}
+func (DBSubnetGroupProps) props()    {}
+func (ParameterProps) props()        {}
+func (DBInstanceProps) props()       {}
+func (FileSystemProps) props()       {}
+func (MountTargetProps) props()      {}
+func (LogGroupProps) props()         {}
+func (AlarmProps) props()            {}
+func (DashboardProps) props()        {}
+func (TableProps) props()            {}
+func (BucketProps) props()           {}

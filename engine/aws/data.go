@@ -1,0 +1,578 @@
+package aws
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+)
+
+// ---- ECR repository (Registry) ----
+
+type repositoryHandler struct{}
+
+func (repositoryHandler) Type() string { return "AWS::ECR::Repository" }
+
+func ecrTags(m map[string]string) []ecrtypes.Tag {
+	out := make([]ecrtypes.Tag, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, ecrtypes.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
+
+func repoLive(typ string, r ecrtypes.Repository, tags map[string]string) Live {
+	l := newLive(typ, str(r.RepositoryName), tags)
+	l.ARN = str(r.RepositoryArn)
+	l.State = "available"
+	l.Attrs["name"] = l.PhysicalID
+	l.Attrs["arn"] = l.ARN
+	l.Attrs["uri"] = str(r.RepositoryUri)
+	l.Attrs["tag_mutability"] = string(r.ImageTagMutability)
+	if r.EncryptionConfiguration != nil {
+		l.Attrs["encryption"] = string(r.EncryptionConfiguration.EncryptionType)
+		l.Attrs["kms_key"] = str(r.EncryptionConfiguration.KmsKey)
+	}
+	return l
+}
+
+func (h repositoryHandler) List(ctx context.Context, env Env) ([]Live, error) {
+	prefix := appPrefix(env.App)
+	var out []Live
+	p := ecr.NewDescribeRepositoriesPaginator(env.Clients.ECR, &ecr.DescribeRepositoriesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("list", "ECR repositories", err)
+		}
+		for _, r := range page.Repositories {
+			if !strings.HasPrefix(str(r.RepositoryName), prefix) {
+				continue
+			}
+			t, err := env.Clients.ECR.ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: r.RepositoryArn})
+			if isCode(err, "RepositoryNotFoundException") {
+				continue
+			}
+			if err != nil {
+				return nil, wrap("list", str(r.RepositoryName), err)
+			}
+			tags := map[string]string{}
+			for _, tg := range t.Tags {
+				tags[str(tg.Key)] = str(tg.Value)
+			}
+			if ours(env.App, tags) {
+				out = append(out, repoLive(h.Type(), r, tags))
+			}
+		}
+	}
+	return out, nil
+}
+
+// lifecyclePolicy expires all but the newest keep images.
+func lifecyclePolicy(keep int) string {
+	b, _ := json.Marshal(map[string]any{"rules": []any{map[string]any{
+		"rulePriority": 1,
+		"description":  fmt.Sprintf("keep the newest %d images", keep),
+		"selection":    map[string]any{"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": keep},
+		"action":       map[string]any{"type": "expire"},
+	}}})
+	return string(b)
+}
+
+func (h repositoryHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	p, err := propsOf[arch.RepositoryProps]("create", r)
+	if err != nil {
+		return Live{}, err
+	}
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return Live{}, err
+	}
+	name := physName(env.App, r.ID, 256)
+	mut := ecrtypes.ImageTagMutabilityMutable
+	if p.ImmutableTags {
+		mut = ecrtypes.ImageTagMutabilityImmutable
+	}
+	res, err := env.Clients.ECR.CreateRepository(ctx, &ecr.CreateRepositoryInput{
+		RepositoryName:             aws.String(name),
+		ImageTagMutability:         mut,
+		ImageScanningConfiguration: &ecrtypes.ImageScanningConfiguration{ScanOnPush: p.ScanOnPush},
+		EncryptionConfiguration:    &ecrtypes.EncryptionConfiguration{EncryptionType: ecrtypes.EncryptionTypeKms, KmsKey: aws.String(key)},
+		Tags:                       ecrTags(createTags(env, r, true)),
+	})
+	var live Live
+	switch {
+	case isCode(err, "RepositoryAlreadyExistsException"):
+		d, derr := env.Clients.ECR.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: []string{name}})
+		if derr != nil || len(d.Repositories) == 0 {
+			return Live{}, wrap("create", r.ID, err)
+		}
+		live = repoLive(h.Type(), d.Repositories[0], map[string]string{TagID: r.ID})
+	case err != nil:
+		return Live{}, wrap("create", r.ID, err)
+	default:
+		live = repoLive(h.Type(), *res.Repository, map[string]string{TagID: r.ID})
+	}
+	return h.Update(ctx, env, r, live)
+}
+
+func (h repositoryHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	p, err := propsOf[arch.RepositoryProps]("update", r)
+	if err != nil {
+		return Live{}, err
+	}
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return Live{}, err
+	}
+	// Encryption and tag mutability are fixed at creation.
+	if k := live.Attrs["kms_key"]; k != "" && k != key {
+		return Live{}, ErrReplace
+	}
+	if m := live.Attrs["tag_mutability"]; m != "" && (m == string(ecrtypes.ImageTagMutabilityImmutable)) != p.ImmutableTags {
+		return Live{}, ErrReplace
+	}
+	name := aws.String(live.PhysicalID)
+	if _, err := env.Clients.ECR.PutImageScanningConfiguration(ctx, &ecr.PutImageScanningConfigurationInput{
+		RepositoryName: name, ImageScanningConfiguration: &ecrtypes.ImageScanningConfiguration{ScanOnPush: p.ScanOnPush}}); err != nil {
+		return Live{}, wrap("set scanning of", r.ID, err)
+	}
+	if p.Keep > 0 {
+		if _, err := env.Clients.ECR.PutLifecyclePolicy(ctx, &ecr.PutLifecyclePolicyInput{
+			RepositoryName: name, LifecyclePolicyText: aws.String(lifecyclePolicy(p.Keep))}); err != nil {
+			return Live{}, wrap("set lifecycle of", r.ID, err)
+		}
+	}
+	tags := Tags(env.App, r)
+	if _, err := env.Clients.ECR.TagResource(ctx, &ecr.TagResourceInput{ResourceArn: aws.String(live.ARN), Tags: ecrTags(tags)}); err != nil {
+		return Live{}, wrap("tag", r.ID, err)
+	}
+	live.Hash = tags[TagHash]
+	return live, nil
+}
+
+// Delete removes the repository with its images (mvi down means all of it).
+func (h repositoryHandler) Delete(ctx context.Context, env Env, live Live) error {
+	_, err := env.Clients.ECR.DeleteRepository(ctx, &ecr.DeleteRepositoryInput{RepositoryName: aws.String(live.PhysicalID), Force: true})
+	if isCode(err, "RepositoryNotFoundException") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h repositoryHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+	return true, "", nil
+}
+
+// ---- DynamoDB table (KV) ----
+
+type tableHandler struct{}
+
+func (tableHandler) Type() string { return "AWS::DynamoDB::Table" }
+
+func ddbTags(m map[string]string) []ddbtypes.Tag {
+	out := make([]ddbtypes.Tag, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, ddbtypes.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
+
+func tableLive(typ string, t ddbtypes.TableDescription, tags map[string]string) Live {
+	l := newLive(typ, str(t.TableName), tags)
+	l.ARN = str(t.TableArn)
+	l.State = string(t.TableStatus)
+	l.Attrs["name"] = l.PhysicalID
+	l.Attrs["arn"] = l.ARN
+	var keys []string
+	for _, k := range t.KeySchema {
+		keys = append(keys, string(k.KeyType)+"="+str(k.AttributeName))
+	}
+	l.Attrs["key_schema"] = strings.Join(keys, ",")
+	return l
+}
+
+func keySchemaOf(p arch.TableProps) string {
+	s := "HASH=" + p.HashKey
+	if p.RangeKey != "" {
+		s += ",RANGE=" + p.RangeKey
+	}
+	return s
+}
+
+// List asks the Tagging API (DynamoDB has no tag filter), then DescribeTable
+// for state: the Tagging API lags behind deletes.
+func (h tableHandler) List(ctx context.Context, env Env) ([]Live, error) {
+	found, err := taggedARNs(ctx, env, "dynamodb:table")
+	if err != nil {
+		return nil, wrap("list", "DynamoDB tables", err)
+	}
+	var out []Live
+	for _, f := range found {
+		tags := rgtTagMap(f.Tags)
+		if !ours(env.App, tags) {
+			continue
+		}
+		arn := str(f.ResourceARN)
+		name := arn[strings.LastIndex(arn, "/")+1:]
+		d, err := env.Clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+		if isCode(err, "ResourceNotFoundException") {
+			continue
+		}
+		if err != nil {
+			return nil, wrap("list", tags[TagID], err)
+		}
+		if d.Table.TableStatus == ddbtypes.TableStatusDeleting {
+			continue
+		}
+		out = append(out, tableLive(h.Type(), *d.Table, tags))
+	}
+	return out, nil
+}
+
+func (h tableHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	p, err := propsOf[arch.TableProps]("create", r)
+	if err != nil {
+		return Live{}, err
+	}
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return Live{}, err
+	}
+	name := physName(env.App, r.ID, 255)
+	in := &dynamodb.CreateTableInput{
+		TableName:                 aws.String(name),
+		AttributeDefinitions:      []ddbtypes.AttributeDefinition{{AttributeName: aws.String(p.HashKey), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:                 []ddbtypes.KeySchemaElement{{AttributeName: aws.String(p.HashKey), KeyType: ddbtypes.KeyTypeHash}},
+		SSESpecification:          &ddbtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: ddbtypes.SSETypeKms, KMSMasterKeyId: aws.String(key)},
+		DeletionProtectionEnabled: aws.Bool(false),
+		Tags:                      ddbTags(createTags(env, r, p.PITR)),
+	}
+	if p.RangeKey != "" {
+		in.AttributeDefinitions = append(in.AttributeDefinitions, ddbtypes.AttributeDefinition{AttributeName: aws.String(p.RangeKey), AttributeType: ddbtypes.ScalarAttributeTypeS})
+		in.KeySchema = append(in.KeySchema, ddbtypes.KeySchemaElement{AttributeName: aws.String(p.RangeKey), KeyType: ddbtypes.KeyTypeRange})
+	}
+	if p.OnDemand {
+		in.BillingMode = ddbtypes.BillingModePayPerRequest
+	} else {
+		in.BillingMode = ddbtypes.BillingModeProvisioned
+		in.ProvisionedThroughput = &ddbtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(1), WriteCapacityUnits: aws.Int64(1)}
+	}
+	res, err := env.Clients.DynamoDB.CreateTable(ctx, in)
+	var live Live
+	switch {
+	case isCode(err, "ResourceInUseException"):
+		// Exists: a retried create. Converge it if it is ours.
+		d, derr := env.Clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+		if derr != nil {
+			return Live{}, wrap("create", r.ID, err)
+		}
+		live = tableLive(h.Type(), *d.Table, map[string]string{TagID: r.ID})
+		return h.Update(ctx, env, r, live)
+	case err != nil:
+		return Live{}, wrap("create", r.ID, err)
+	}
+	live = tableLive(h.Type(), *res.TableDescription, map[string]string{TagID: r.ID})
+	if !p.PITR {
+		live.Hash = arch.Hash(r.Props)
+		return live, nil
+	}
+	// Point-in-time recovery can only be turned on once the table is ACTIVE
+	// (seconds for an empty table).
+	if err := h.waitActive(ctx, env, r.ID, name, 2*time.Minute); err != nil {
+		return Live{}, err
+	}
+	return h.Update(ctx, env, r, live)
+}
+
+func (h tableHandler) waitActive(ctx context.Context, env Env, id, name string, max time.Duration) error {
+	deadline := time.Now().Add(max)
+	for {
+		d, err := env.Clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+		if err != nil {
+			return wrap("describe", id, err)
+		}
+		if d.Table.TableStatus == ddbtypes.TableStatusActive {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("create %s: table %s still %s after %s; apply again to finish", id, name, d.Table.TableStatus, max)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+func (h tableHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	p, err := propsOf[arch.TableProps]("update", r)
+	if err != nil {
+		return Live{}, err
+	}
+	if ks := live.Attrs["key_schema"]; ks != "" && ks != keySchemaOf(p) {
+		return Live{}, ErrReplace
+	}
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return Live{}, err
+	}
+	d, err := env.Clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(live.PhysicalID)})
+	if err != nil {
+		return Live{}, wrap("describe", r.ID, err)
+	}
+	t := d.Table
+	var upd dynamodb.UpdateTableInput
+	changed := false
+	mode := ddbtypes.BillingModeProvisioned
+	if t.BillingModeSummary != nil {
+		mode = t.BillingModeSummary.BillingMode
+	}
+	if p.OnDemand && mode != ddbtypes.BillingModePayPerRequest {
+		upd.BillingMode, changed = ddbtypes.BillingModePayPerRequest, true
+	}
+	if !p.OnDemand && mode != ddbtypes.BillingModeProvisioned {
+		upd.BillingMode, changed = ddbtypes.BillingModeProvisioned, true
+		upd.ProvisionedThroughput = &ddbtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(1), WriteCapacityUnits: aws.Int64(1)}
+	}
+	if t.SSEDescription == nil || t.SSEDescription.SSEType != ddbtypes.SSETypeKms || str(t.SSEDescription.KMSMasterKeyArn) != key {
+		upd.SSESpecification, changed = &ddbtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: ddbtypes.SSETypeKms, KMSMasterKeyId: aws.String(key)}, true
+	}
+	if changed {
+		upd.TableName = aws.String(live.PhysicalID)
+		if _, err := env.Clients.DynamoDB.UpdateTable(ctx, &upd); err != nil {
+			return Live{}, wrap("update", r.ID, err)
+		}
+	}
+	if _, err := env.Clients.DynamoDB.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{
+		TableName:                        aws.String(live.PhysicalID),
+		PointInTimeRecoverySpecification: &ddbtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(p.PITR)},
+	}); err != nil {
+		return Live{}, wrap("set point-in-time recovery of", r.ID, err)
+	}
+	tags := Tags(env.App, r)
+	if _, err := env.Clients.DynamoDB.TagResource(ctx, &dynamodb.TagResourceInput{ResourceArn: t.TableArn, Tags: ddbTags(tags)}); err != nil {
+		return Live{}, wrap("tag", r.ID, err)
+	}
+	live = tableLive(h.Type(), *t, tags)
+	return live, nil
+}
+
+func (h tableHandler) Delete(ctx context.Context, env Env, live Live) error {
+	_, err := env.Clients.DynamoDB.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(live.PhysicalID)})
+	if isCode(err, "ResourceNotFoundException") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h tableHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+	d, err := env.Clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(live.PhysicalID)})
+	if err != nil {
+		return false, "", wrap("describe", live.ID, err)
+	}
+	if d.Table.TableStatus != ddbtypes.TableStatusActive {
+		return false, "waiting for table (" + string(d.Table.TableStatus) + ")", nil
+	}
+	return true, "", nil
+}
+
+// ---- S3 bucket (Blob) ----
+
+// bucketHandler is the app's one bucket, mvi-<app>-<account>-<region>:
+// public access blocked, SSE-KMS with the app key and a bucket key,
+// versioned, TLS only.
+type bucketHandler struct{}
+
+func (bucketHandler) Type() string { return "AWS::S3::Bucket" }
+
+func bucketARN(env Env, name string) string { return "arn:" + partition(env.Region) + ":s3:::" + name }
+
+func bucketLive(env Env, typ, name string, tags map[string]string) Live {
+	l := newLive(typ, name, tags)
+	l.ARN = bucketARN(env, name)
+	l.State = "available"
+	l.Attrs["name"] = name
+	l.Attrs["arn"] = l.ARN
+	return l
+}
+
+func s3Tags(m map[string]string) []s3types.Tag {
+	out := make([]s3types.Tag, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, s3types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
+
+// List: bucket names are global and S3 has no tag filter, so mvi looks for
+// its deterministic name and reads the bucket's tags.
+func (h bucketHandler) List(ctx context.Context, env Env) ([]Live, error) {
+	name := bucketName(env.App, env.Account, env.Region)
+	_, err := env.Clients.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)})
+	if isCode(err, "NotFound", "NoSuchBucket", "Forbidden", "AccessDenied", "301", "PermanentRedirect") {
+		// Absent, or someone else's: not this app's.
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("list", "bucket "+name, err)
+	}
+	t, err := env.Clients.S3.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(name)})
+	if isCode(err, "NoSuchTagSet", "NoSuchBucket") {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("list", "bucket "+name, err)
+	}
+	tags := map[string]string{}
+	for _, tg := range t.TagSet {
+		tags[str(tg.Key)] = str(tg.Value)
+	}
+	if !ours(env.App, tags) {
+		return nil, nil
+	}
+	return []Live{bucketLive(env, h.Type(), name, tags)}, nil
+}
+
+func (h bucketHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	if _, err := propsOf[arch.BucketProps]("create", r); err != nil {
+		return Live{}, err
+	}
+	name := bucketName(env.App, env.Account, env.Region)
+	in := &s3.CreateBucketInput{Bucket: aws.String(name), ObjectOwnership: s3types.ObjectOwnershipBucketOwnerEnforced}
+	if env.Region != "us-east-1" {
+		in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(env.Region)}
+	}
+	_, err := env.Clients.S3.CreateBucket(ctx, in)
+	if err != nil && !isCode(err, "BucketAlreadyOwnedByYou") {
+		return Live{}, wrap("create", r.ID, err)
+	}
+	// Tag at once (S3 takes no tags at creation here), then secure it;
+	// Update writes the final hash last.
+	if _, err := env.Clients.S3.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{
+		Bucket: aws.String(name), Tagging: &s3types.Tagging{TagSet: s3Tags(createTags(env, r, true))}}); err != nil {
+		return Live{}, wrap("tag", r.ID, err)
+	}
+	return h.Update(ctx, env, r, bucketLive(env, h.Type(), name, map[string]string{TagID: r.ID}))
+}
+
+// bucketPolicy denies every request not made over TLS.
+func bucketPolicy(arn string) string {
+	b, _ := json.Marshal(policyDoc{Version: "2012-10-17", Statement: []policyStatement{{
+		Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
+		Resource:  []string{arn, arn + "/*"},
+		Condition: map[string]any{"Bool": map[string]string{"aws:SecureTransport": "false"}},
+	}}})
+	return string(b)
+}
+
+// Update re-applies every setting (each call is idempotent), then the tags.
+func (h bucketHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	p, err := propsOf[arch.BucketProps]("update", r)
+	if err != nil {
+		return Live{}, err
+	}
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return Live{}, err
+	}
+	b := aws.String(live.PhysicalID)
+	if _, err := env.Clients.S3.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b,
+		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
+			BlockPublicAcls: aws.Bool(p.BlockPublic), IgnorePublicAcls: aws.Bool(p.BlockPublic),
+			BlockPublicPolicy: aws.Bool(p.BlockPublic), RestrictPublicBuckets: aws.Bool(p.BlockPublic),
+		}}); err != nil {
+		return Live{}, wrap("block public access of", r.ID, err)
+	}
+	if _, err := env.Clients.S3.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: b,
+		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(key)},
+			BucketKeyEnabled:                   aws.Bool(true),
+		}}}}); err != nil {
+		return Live{}, wrap("encrypt", r.ID, err)
+	}
+	status := s3types.BucketVersioningStatusSuspended
+	if p.Versioning {
+		status = s3types.BucketVersioningStatusEnabled
+	}
+	if _, err := env.Clients.S3.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b,
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: status}}); err != nil {
+		return Live{}, wrap("set versioning of", r.ID, err)
+	}
+	if p.TLSOnly {
+		if _, err := env.Clients.S3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(bucketPolicy(bucketARN(env, live.PhysicalID)))}); err != nil {
+			return Live{}, wrap("set policy of", r.ID, err)
+		}
+	}
+	tags := Tags(env.App, r)
+	if _, err := env.Clients.S3.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: b, Tagging: &s3types.Tagging{TagSet: s3Tags(tags)}}); err != nil {
+		return Live{}, wrap("tag", r.ID, err)
+	}
+	return bucketLive(env, h.Type(), live.PhysicalID, tags), nil
+}
+
+// Delete empties the bucket, every version and delete marker, then deletes it.
+func (h bucketHandler) Delete(ctx context.Context, env Env, live Live) error {
+	b := aws.String(live.PhysicalID)
+	in := &s3.ListObjectVersionsInput{Bucket: b}
+	for {
+		res, err := env.Clients.S3.ListObjectVersions(ctx, in)
+		if isCode(err, "NoSuchBucket", "NotFound") {
+			return nil
+		}
+		if err != nil {
+			return wrap("empty", live.ID, err)
+		}
+		var objs []s3types.ObjectIdentifier
+		for _, v := range res.Versions {
+			objs = append(objs, s3types.ObjectIdentifier{Key: v.Key, VersionId: v.VersionId})
+		}
+		for _, m := range res.DeleteMarkers {
+			objs = append(objs, s3types.ObjectIdentifier{Key: m.Key, VersionId: m.VersionId})
+		}
+		for len(objs) > 0 {
+			n := min(len(objs), 1000)
+			out, err := env.Clients.S3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: b, Delete: &s3types.Delete{Objects: objs[:n], Quiet: aws.Bool(true)}})
+			if err != nil {
+				return wrap("empty", live.ID, err)
+			}
+			if len(out.Errors) > 0 {
+				e := out.Errors[0]
+				return fmt.Errorf("empty %s: %s %s: %s", live.ID, str(e.Key), str(e.Code), str(e.Message))
+			}
+			objs = objs[n:]
+		}
+		if !boolv(res.IsTruncated) {
+			break
+		}
+		in.KeyMarker, in.VersionIdMarker = res.NextKeyMarker, res.NextVersionIdMarker
+	}
+	_, err := env.Clients.S3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: b})
+	if isCode(err, "NoSuchBucket", "NotFound") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h bucketHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+	_, err := env.Clients.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(live.PhysicalID)})
+	if isCode(err, "NotFound", "NoSuchBucket") {
+		return false, "waiting for bucket (not found)", nil
+	}
+	if err != nil {
+		return false, "", wrap("describe", live.ID, err)
+	}
+	return true, "", nil
+}

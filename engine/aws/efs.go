@@ -1,0 +1,325 @@
+package aws
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	efstypes "github.com/aws/aws-sdk-go-v2/service/efs/types"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+)
+
+// ---- EFS file system (Shared FS) ----
+
+type fileSystemHandler struct{}
+
+func (fileSystemHandler) Type() string { return "AWS::EFS::FileSystem" }
+
+func efsTags(m map[string]string) []efstypes.Tag {
+	out := make([]efstypes.Tag, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, efstypes.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
+
+func efsTagMap(tags []efstypes.Tag) map[string]string {
+	m := map[string]string{}
+	for _, t := range tags {
+		m[str(t.Key)] = str(t.Value)
+	}
+	return m
+}
+
+func fsLive(typ string, f efstypes.FileSystemDescription) Live {
+	l := newLive(typ, str(f.FileSystemId), efsTagMap(f.Tags))
+	l.ARN = str(f.FileSystemArn)
+	l.State = string(f.LifeCycleState)
+	l.Attrs["file_system_id"] = l.PhysicalID
+	l.Attrs["arn"] = l.ARN
+	l.Attrs["encrypted"] = fmt.Sprint(boolv(f.Encrypted))
+	l.Attrs["kms_key"] = str(f.KmsKeyId)
+	return l
+}
+
+// appFileSystems pages every file system (they carry their tags) and keeps
+// the app's, skipping deleted ones.
+func appFileSystems(ctx context.Context, env Env) ([]efstypes.FileSystemDescription, error) {
+	var out []efstypes.FileSystemDescription
+	p := efs.NewDescribeFileSystemsPaginator(env.Clients.EFS, &efs.DescribeFileSystemsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range page.FileSystems {
+			if f.LifeCycleState == efstypes.LifeCycleStateDeleted || f.LifeCycleState == efstypes.LifeCycleStateDeleting {
+				continue
+			}
+			if efsTagMap(f.Tags)[TagApp] == env.App {
+				out = append(out, f)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (h fileSystemHandler) List(ctx context.Context, env Env) ([]Live, error) {
+	fss, err := appFileSystems(ctx, env)
+	if err != nil {
+		return nil, wrap("list", "EFS file systems", err)
+	}
+	var out []Live
+	for _, f := range fss {
+		if ours(env.App, efsTagMap(f.Tags)) {
+			out = append(out, fsLive(h.Type(), f))
+		}
+	}
+	return out, nil
+}
+
+// creationToken makes CreateFileSystem idempotent: a retried create returns
+// the file system the first call made.
+func creationToken(app, id string) string { return fit("mvi-"+app+"-"+clean(id), 64) }
+
+func (h fileSystemHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	p, err := propsOf[arch.FileSystemProps]("create", r)
+	if err != nil {
+		return Live{}, err
+	}
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return Live{}, err
+	}
+	res, err := env.Clients.EFS.CreateFileSystem(ctx, &efs.CreateFileSystemInput{
+		CreationToken:   aws.String(creationToken(env.App, r.ID)),
+		Encrypted:       aws.Bool(true),
+		KmsKeyId:        aws.String(key),
+		PerformanceMode: efstypes.PerformanceModeGeneralPurpose,
+		ThroughputMode:  efstypes.ThroughputModeBursting,
+		Tags:            efsTags(withName(Tags(env.App, r), arch.PhysicalName(env.App, r.ID))),
+	})
+	if isCode(err, "FileSystemAlreadyExists") {
+		d, derr := env.Clients.EFS.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{CreationToken: aws.String(creationToken(env.App, r.ID))})
+		if derr != nil || len(d.FileSystems) == 0 {
+			return Live{}, wrap("create", r.ID, err)
+		}
+		return h.Update(ctx, env, r, fsLive(h.Type(), d.FileSystems[0]))
+	}
+	if err != nil {
+		return Live{}, wrap("create", r.ID, err)
+	}
+	return Live{ID: r.ID, Type: h.Type(), PhysicalID: str(res.FileSystemId), ARN: str(res.FileSystemArn),
+		State: string(res.LifeCycleState), Hash: arch.Hash(r.Props), Attrs: map[string]string{
+			"file_system_id": str(res.FileSystemId), "arn": str(res.FileSystemArn),
+			"encrypted": fmt.Sprint(boolv(res.Encrypted)), "kms_key": str(res.KmsKeyId),
+		}}, nil
+}
+
+// Update: encryption and its key are fixed at creation.
+func (h fileSystemHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	p, err := propsOf[arch.FileSystemProps]("update", r)
+	if err != nil {
+		return Live{}, err
+	}
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return Live{}, err
+	}
+	if live.Attrs["encrypted"] == "false" || (live.Attrs["kms_key"] != "" && !sameKey(live.Attrs["kms_key"], key)) {
+		return Live{}, ErrReplace
+	}
+	tags := Tags(env.App, r)
+	if _, err := env.Clients.EFS.TagResource(ctx, &efs.TagResourceInput{ResourceId: aws.String(live.PhysicalID), Tags: efsTags(tags)}); err != nil {
+		return Live{}, wrap("tag", r.ID, err)
+	}
+	live.Hash = tags[TagHash]
+	return live, nil
+}
+
+// sameKey compares a key as a service reports it (id or ARN) with a key ARN.
+func sameKey(reported, arn string) bool {
+	return reported == arn || strings.HasSuffix(arn, "/"+reported)
+}
+
+func (h fileSystemHandler) Delete(ctx context.Context, env Env, live Live) error {
+	_, err := env.Clients.EFS.DeleteFileSystem(ctx, &efs.DeleteFileSystemInput{FileSystemId: aws.String(live.PhysicalID)})
+	if isCode(err, "FileSystemNotFound") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h fileSystemHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+	d, err := env.Clients.EFS.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{FileSystemId: aws.String(live.PhysicalID)})
+	if err != nil {
+		return false, "", wrap("describe", live.ID, err)
+	}
+	if len(d.FileSystems) == 0 || d.FileSystems[0].LifeCycleState != efstypes.LifeCycleStateAvailable {
+		st := "not found"
+		if len(d.FileSystems) > 0 {
+			st = string(d.FileSystems[0].LifeCycleState)
+		}
+		return false, "waiting for file system (" + st + ")", nil
+	}
+	return true, "", nil
+}
+
+// ---- EFS mount target ----
+
+// mountTargetHandler: mount targets take no tags, so the file system
+// carries the record "mvi:mount:<subnet id>" = "<logical id>@<hash>" (EFS
+// allows one mount target per zone, so the subnet names it).
+type mountTargetHandler struct{}
+
+func (mountTargetHandler) Type() string { return "AWS::EFS::MountTarget" }
+
+func mountRecordKey(subnet string) string { return "mvi:mount:" + subnet }
+
+func mtLive(typ string, m efstypes.MountTargetDescription) Live {
+	l := Live{Type: typ, PhysicalID: str(m.MountTargetId), State: string(m.LifeCycleState), Attrs: map[string]string{
+		"mount_target_id": str(m.MountTargetId),
+		"file_system_id":  str(m.FileSystemId),
+		"subnet_id":       str(m.SubnetId),
+		"ip_address":      str(m.IpAddress),
+		"zone":            str(m.AvailabilityZoneName),
+	}}
+	return l
+}
+
+func (h mountTargetHandler) List(ctx context.Context, env Env) ([]Live, error) {
+	fss, err := appFileSystems(ctx, env)
+	if err != nil {
+		return nil, wrap("list", "EFS file systems", err)
+	}
+	var out []Live
+	for _, f := range fss {
+		tags := efsTagMap(f.Tags)
+		p := efs.NewDescribeMountTargetsPaginator(env.Clients.EFS, &efs.DescribeMountTargetsInput{FileSystemId: f.FileSystemId})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if isCode(err, "FileSystemNotFound") {
+				break
+			}
+			if err != nil {
+				return nil, wrap("list", "mount targets of "+str(f.FileSystemId), err)
+			}
+			for _, m := range page.MountTargets {
+				if m.LifeCycleState == efstypes.LifeCycleStateDeleted || m.LifeCycleState == efstypes.LifeCycleStateDeleting {
+					continue
+				}
+				id, hash, ok := parseRecord(tags[mountRecordKey(str(m.SubnetId))])
+				if !ok {
+					continue
+				}
+				l := mtLive(h.Type(), m)
+				l.ID, l.Hash = id, hash
+				out = append(out, l)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (h mountTargetHandler) refs(env Env, r arch.Resource, p arch.MountTargetProps) (fs, subnet, sg string, err error) {
+	if fs, err = depAttr(env, r.ID, p.FileSystem, "file_system_id"); err != nil {
+		return
+	}
+	if subnet, err = depAttr(env, r.ID, p.Subnet, "subnet_id"); err != nil {
+		return
+	}
+	sg, err = depAttr(env, r.ID, p.SecurityGroup, "group_id")
+	return
+}
+
+func (h mountTargetHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	p, err := propsOf[arch.MountTargetProps]("create", r)
+	if err != nil {
+		return Live{}, err
+	}
+	fs, subnet, sg, err := h.refs(env, r, p)
+	if err != nil {
+		return Live{}, err
+	}
+	res, err := env.Clients.EFS.CreateMountTarget(ctx, &efs.CreateMountTargetInput{
+		FileSystemId: aws.String(fs), SubnetId: aws.String(subnet), SecurityGroups: []string{sg},
+	})
+	var live Live
+	switch {
+	case isCode(err, "MountTargetConflict"):
+		// A retried create: find the one in this subnet and converge it.
+		d, derr := env.Clients.EFS.DescribeMountTargets(ctx, &efs.DescribeMountTargetsInput{FileSystemId: aws.String(fs)})
+		if derr != nil {
+			return Live{}, wrap("create", r.ID, err)
+		}
+		for _, m := range d.MountTargets {
+			if str(m.SubnetId) == subnet {
+				live = mtLive(h.Type(), m)
+			}
+		}
+		if live.PhysicalID == "" {
+			return Live{}, wrap("create", r.ID, err)
+		}
+	case err != nil:
+		return Live{}, wrap("create", r.ID, err)
+	default:
+		live = mtLive(h.Type(), efstypes.MountTargetDescription{
+			MountTargetId: res.MountTargetId, FileSystemId: res.FileSystemId, SubnetId: res.SubnetId,
+			IpAddress: res.IpAddress, AvailabilityZoneName: res.AvailabilityZoneName, LifeCycleState: res.LifeCycleState,
+		})
+	}
+	live.ID = r.ID
+	return h.Update(ctx, env, r, live)
+}
+
+func (h mountTargetHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	p, err := propsOf[arch.MountTargetProps]("update", r)
+	if err != nil {
+		return Live{}, err
+	}
+	fs, subnet, sg, err := h.refs(env, r, p)
+	if err != nil {
+		return Live{}, err
+	}
+	if live.Attrs["file_system_id"] != fs || live.Attrs["subnet_id"] != subnet {
+		return Live{}, ErrReplace
+	}
+	if _, err := env.Clients.EFS.ModifyMountTargetSecurityGroups(ctx, &efs.ModifyMountTargetSecurityGroupsInput{
+		MountTargetId: aws.String(live.PhysicalID), SecurityGroups: []string{sg}}); err != nil && !isCode(err, "IncorrectMountTargetState") {
+		return Live{}, wrap("set security group of", r.ID, err)
+	}
+	hash := arch.Hash(r.Props)
+	if _, err := env.Clients.EFS.TagResource(ctx, &efs.TagResourceInput{ResourceId: aws.String(fs), Tags: []efstypes.Tag{
+		{Key: aws.String(mountRecordKey(subnet)), Value: aws.String(recordValue(r.ID, hash))},
+	}}); err != nil {
+		return Live{}, wrap("tag", r.ID, err)
+	}
+	live.ID, live.Hash = r.ID, hash
+	return live, nil
+}
+
+func (h mountTargetHandler) Delete(ctx context.Context, env Env, live Live) error {
+	_, err := env.Clients.EFS.DeleteMountTarget(ctx, &efs.DeleteMountTargetInput{MountTargetId: aws.String(live.PhysicalID)})
+	if isCode(err, "MountTargetNotFound") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h mountTargetHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+	d, err := env.Clients.EFS.DescribeMountTargets(ctx, &efs.DescribeMountTargetsInput{MountTargetId: aws.String(live.PhysicalID)})
+	if err != nil {
+		return false, "", wrap("describe", live.ID, err)
+	}
+	if len(d.MountTargets) == 0 || d.MountTargets[0].LifeCycleState != efstypes.LifeCycleStateAvailable {
+		st := "not found"
+		if len(d.MountTargets) > 0 {
+			st = string(d.MountTargets[0].LifeCycleState)
+		}
+		return false, "waiting for mount target (" + st + ")", nil
+	}
+	return true, "", nil
+}

@@ -1,0 +1,397 @@
+package aws
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+)
+
+// ---- Launch template ----
+
+type launchTemplateHandler struct{}
+
+func (launchTemplateHandler) Type() string { return "AWS::EC2::LaunchTemplate" }
+
+// rootDevice is the root volume of Amazon Linux (2 and 2023) images,
+// ECS-optimized ones included.
+const rootDevice = "/dev/xvda"
+
+func ltLive(typ string, t ec2types.LaunchTemplate) Live {
+	l := newLive(typ, str(t.LaunchTemplateId), ec2TagMap(t.Tags))
+	l.State = "available"
+	l.Attrs["launch_template_id"] = l.PhysicalID
+	l.Attrs["name"] = str(t.LaunchTemplateName)
+	if t.DefaultVersionNumber != nil {
+		l.Attrs["default_version"] = strconv.FormatInt(*t.DefaultVersionNumber, 10)
+	}
+	if t.LatestVersionNumber != nil {
+		l.Attrs["latest_version"] = strconv.FormatInt(*t.LatestVersionNumber, 10)
+	}
+	return l
+}
+
+func (h launchTemplateHandler) List(ctx context.Context, env Env) ([]Live, error) {
+	var out []Live
+	p := ec2.NewDescribeLaunchTemplatesPaginator(env.Clients.EC2, &ec2.DescribeLaunchTemplatesInput{Filters: appFilter(env.App)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("list", "launch templates", err)
+		}
+		for _, t := range page.LaunchTemplates {
+			if ours(env.App, ec2TagMap(t.Tags)) {
+				out = append(out, ltLive(h.Type(), t))
+			}
+		}
+	}
+	return out, nil
+}
+
+// userData joins the VM to the app's cluster; task IAM roles are enabled
+// for bridge-mode containers.
+func userData(cluster string) string {
+	s := "#!/bin/bash\ncat >> /etc/ecs/ecs.config <<'EOF'\n" +
+		"ECS_CLUSTER=" + cluster + "\n" +
+		"ECS_ENABLE_TASK_IAM_ROLE=true\n" +
+		"ECS_ENABLE_CONTAINER_METADATA=true\n" +
+		"EOF\n"
+	return base64.StdEncoding.EncodeToString([]byte(s))
+}
+
+// templateData is the VM recipe: the current ECS-optimized image from the
+// public SSM parameter, IMDSv2 only (hop limit 2 so bridge-mode containers'
+// agent calls still work), an encrypted gp3 root volume with the app key.
+func (h launchTemplateHandler) templateData(ctx context.Context, env Env, r arch.Resource, p arch.LaunchTemplateProps) (*ec2types.RequestLaunchTemplateData, error) {
+	ami, err := env.Clients.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(p.AMIParameter)})
+	if err != nil {
+		return nil, wrap("resolve the image of", r.ID, err)
+	}
+	image := str(ami.Parameter.Value)
+	if image == "" {
+		return nil, fmt.Errorf("%s: SSM parameter %s holds no image id", r.ID, p.AMIParameter)
+	}
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return nil, err
+	}
+	profile, err := depAttr(env, r.ID, p.InstanceProfile, "arn")
+	if err != nil {
+		return nil, err
+	}
+	sg, err := depAttr(env, r.ID, p.SecurityGroup, "group_id")
+	if err != nil {
+		return nil, err
+	}
+	cluster, err := depAttr(env, r.ID, p.Cluster, "name")
+	if err != nil {
+		return nil, err
+	}
+	tokens := ec2types.LaunchTemplateHttpTokensStateOptional
+	if p.IMDSv2 {
+		tokens = ec2types.LaunchTemplateHttpTokensStateRequired
+	}
+	vmTags := map[string]string{TagApp: env.App}
+	return &ec2types.RequestLaunchTemplateData{
+		ImageId:            aws.String(image),
+		InstanceType:       ec2types.InstanceType(p.InstanceType),
+		IamInstanceProfile: &ec2types.LaunchTemplateIamInstanceProfileSpecificationRequest{Arn: aws.String(profile)},
+		SecurityGroupIds:   []string{sg},
+		MetadataOptions: &ec2types.LaunchTemplateInstanceMetadataOptionsRequest{
+			HttpEndpoint:            ec2types.LaunchTemplateInstanceMetadataEndpointStateEnabled,
+			HttpTokens:              tokens,
+			HttpPutResponseHopLimit: aws.Int32(2),
+		},
+		BlockDeviceMappings: []ec2types.LaunchTemplateBlockDeviceMappingRequest{{
+			DeviceName: aws.String(rootDevice),
+			Ebs: &ec2types.LaunchTemplateEbsBlockDeviceRequest{
+				Encrypted:           aws.Bool(true),
+				KmsKeyId:            aws.String(key),
+				VolumeSize:          aws.Int32(int32(p.VolumeGiB)),
+				VolumeType:          ec2types.VolumeType(p.VolumeType),
+				DeleteOnTermination: aws.Bool(true),
+			},
+		}},
+		UserData: aws.String(userData(cluster)),
+		TagSpecifications: []ec2types.LaunchTemplateTagSpecificationRequest{
+			{ResourceType: ec2types.ResourceTypeInstance, Tags: ec2Tags(withName(vmTags, "mvi-"+env.App))},
+			{ResourceType: ec2types.ResourceTypeVolume, Tags: ec2Tags(withName(vmTags, "mvi-"+env.App))},
+		},
+	}, nil
+}
+
+func withName(m map[string]string, name string) map[string]string {
+	out := map[string]string{"Name": name}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func (h launchTemplateHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	p, err := propsOf[arch.LaunchTemplateProps]("create", r)
+	if err != nil {
+		return Live{}, err
+	}
+	data, err := h.templateData(ctx, env, r, p)
+	if err != nil {
+		return Live{}, err
+	}
+	name := physName(env.App, r.ID, 128)
+	res, err := env.Clients.EC2.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{
+		LaunchTemplateName: aws.String(name),
+		LaunchTemplateData: data,
+		VersionDescription: aws.String("mvi " + arch.Hash(r.Props)),
+		// A retried create with the same design returns the same template.
+		ClientToken:       aws.String("mvi-" + shortHash(env.App+"/"+r.ID+"/"+arch.Hash(r.Props)+"/"+str(data.ImageId))),
+		TagSpecifications: tagSpec(ec2types.ResourceTypeLaunchTemplate, createTags(env, r, false), name),
+	})
+	if err != nil {
+		return Live{}, wrap("create", r.ID, err)
+	}
+	return ltLive(h.Type(), *res.LaunchTemplate), nil
+}
+
+// Update adds a template version and makes it the default: the Auto Scaling
+// group launches "$Default", so new VMs get it (running VMs keep theirs
+// until replaced).
+func (h launchTemplateHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	p, err := propsOf[arch.LaunchTemplateProps]("update", r)
+	if err != nil {
+		return Live{}, err
+	}
+	data, err := h.templateData(ctx, env, r, p)
+	if err != nil {
+		return Live{}, err
+	}
+	v, err := env.Clients.EC2.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{
+		LaunchTemplateId:   aws.String(live.PhysicalID),
+		LaunchTemplateData: data,
+		VersionDescription: aws.String("mvi " + arch.Hash(r.Props)),
+	})
+	if err != nil {
+		return Live{}, wrap("update", r.ID, err)
+	}
+	n := strconv.FormatInt(*v.LaunchTemplateVersion.VersionNumber, 10)
+	if _, err := env.Clients.EC2.ModifyLaunchTemplate(ctx, &ec2.ModifyLaunchTemplateInput{
+		LaunchTemplateId: aws.String(live.PhysicalID), DefaultVersion: aws.String(n),
+	}); err != nil {
+		return Live{}, wrap("update", r.ID, err)
+	}
+	live.Attrs["default_version"] = n
+	live.Attrs["latest_version"] = n
+	if live.Hash, err = setHash(ctx, env, r, live.PhysicalID); err != nil {
+		return Live{}, err
+	}
+	return live, nil
+}
+
+func (h launchTemplateHandler) Delete(ctx context.Context, env Env, live Live) error {
+	_, err := env.Clients.EC2.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String(live.PhysicalID)})
+	if isCode(err, "InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateName.NotFoundException", "InvalidLaunchTemplateId.Malformed") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h launchTemplateHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+	res, err := env.Clients.EC2.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{live.PhysicalID}})
+	if err != nil {
+		return false, "", wrap("describe", live.ID, err)
+	}
+	if len(res.LaunchTemplates) == 0 {
+		return false, "waiting for launch template (not found)", nil
+	}
+	return true, "", nil
+}
+
+// ---- Auto Scaling group ----
+
+type asgHandler struct{}
+
+func (asgHandler) Type() string { return "AWS::AutoScaling::AutoScalingGroup" }
+
+func asgTags(name string, m map[string]string) []astypes.Tag {
+	out := make([]astypes.Tag, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, astypes.Tag{
+			Key: aws.String(k), Value: aws.String(m[k]),
+			ResourceId: aws.String(name), ResourceType: aws.String("auto-scaling-group"),
+			// Only mvi:app goes on the VMs: they are the group's, not designed resources.
+			PropagateAtLaunch: aws.Bool(k == TagApp),
+		})
+	}
+	return out
+}
+
+func asgLive(typ string, g astypes.AutoScalingGroup) Live {
+	tags := map[string]string{}
+	for _, t := range g.Tags {
+		tags[str(t.Key)] = str(t.Value)
+	}
+	l := newLive(typ, str(g.AutoScalingGroupName), tags)
+	l.ARN = str(g.AutoScalingGroupARN)
+	l.State = "active"
+	if s := str(g.Status); s != "" {
+		l.State = s
+	}
+	l.Attrs["name"] = l.PhysicalID
+	l.Attrs["arn"] = l.ARN
+	l.Attrs["min"] = itoa(int(i32(g.MinSize)))
+	l.Attrs["max"] = itoa(int(i32(g.MaxSize)))
+	l.Attrs["desired"] = itoa(int(i32(g.DesiredCapacity)))
+	return l
+}
+
+func (h asgHandler) List(ctx context.Context, env Env) ([]Live, error) {
+	var out []Live
+	p := autoscaling.NewDescribeAutoScalingGroupsPaginator(env.Clients.AutoScaling, &autoscaling.DescribeAutoScalingGroupsInput{
+		Filters: []astypes.Filter{{Name: aws.String("tag:" + TagApp), Values: []string{env.App}}},
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("list", "Auto Scaling groups", err)
+		}
+		for _, g := range page.AutoScalingGroups {
+			l := asgLive(h.Type(), g)
+			if strings.EqualFold(l.State, "Delete in progress") || l.ID == "" {
+				continue
+			}
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+func (h asgHandler) spec(env Env, r arch.Resource, p arch.AutoScalingGroupProps) (*astypes.LaunchTemplateSpecification, string, error) {
+	lt, err := depAttr(env, r.ID, p.LaunchTemplate, "launch_template_id")
+	if err != nil {
+		return nil, "", err
+	}
+	var subnets []string
+	for _, s := range p.Subnets {
+		id, err := depAttr(env, r.ID, s, "subnet_id")
+		if err != nil {
+			return nil, "", err
+		}
+		subnets = append(subnets, id)
+	}
+	return &astypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(lt), Version: aws.String("$Default")},
+		strings.Join(subnets, ","), nil
+}
+
+func (h asgHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	p, err := propsOf[arch.AutoScalingGroupProps]("create", r)
+	if err != nil {
+		return Live{}, err
+	}
+	lt, subnets, err := h.spec(env, r, p)
+	if err != nil {
+		return Live{}, err
+	}
+	name := physName(env.App, r.ID, 255)
+	_, err = env.Clients.AutoScaling.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{
+		AutoScalingGroupName:   aws.String(name),
+		LaunchTemplate:         lt,
+		VPCZoneIdentifier:      aws.String(subnets),
+		MinSize:                aws.Int32(int32(p.Min)),
+		MaxSize:                aws.Int32(int32(p.Max)),
+		DesiredCapacity:        aws.Int32(int32(p.Desired)),
+		HealthCheckType:        aws.String("EC2"),
+		DefaultInstanceWarmup:  aws.Int32(60),
+		CapacityRebalance:      aws.Bool(true),
+		Tags:                   asgTags(name, createTags(env, r, false)),
+		NewInstancesProtectedFromScaleIn: aws.Bool(false),
+	})
+	if isCode(err, "AlreadyExists") {
+		// A retried create: converge what is there.
+		return h.Update(ctx, env, r, Live{ID: r.ID, Type: h.Type(), PhysicalID: name, Attrs: map[string]string{"name": name}})
+	}
+	if err != nil {
+		return Live{}, wrap("create", r.ID, err)
+	}
+	return h.describe(ctx, env, r.ID, name)
+}
+
+func (h asgHandler) describe(ctx context.Context, env Env, id, name string) (Live, error) {
+	res, err := env.Clients.AutoScaling.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{name}})
+	if err != nil {
+		return Live{}, wrap("describe", id, err)
+	}
+	if len(res.AutoScalingGroups) == 0 {
+		return Live{}, fmt.Errorf("describe %s: Auto Scaling group %s not found", id, name)
+	}
+	return asgLive(h.Type(), res.AutoScalingGroups[0]), nil
+}
+
+func (h asgHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	p, err := propsOf[arch.AutoScalingGroupProps]("update", r)
+	if err != nil {
+		return Live{}, err
+	}
+	lt, subnets, err := h.spec(env, r, p)
+	if err != nil {
+		return Live{}, err
+	}
+	_, err = env.Clients.AutoScaling.UpdateAutoScalingGroup(ctx, &autoscaling.UpdateAutoScalingGroupInput{
+		AutoScalingGroupName: aws.String(live.PhysicalID),
+		LaunchTemplate:       lt,
+		VPCZoneIdentifier:    aws.String(subnets),
+		MinSize:              aws.Int32(int32(p.Min)),
+		MaxSize:              aws.Int32(int32(p.Max)),
+		DesiredCapacity:      aws.Int32(int32(p.Desired)),
+	})
+	if err != nil {
+		return Live{}, wrap("update", r.ID, err)
+	}
+	if _, err := env.Clients.AutoScaling.CreateOrUpdateTags(ctx, &autoscaling.CreateOrUpdateTagsInput{
+		Tags: asgTags(live.PhysicalID, Tags(env.App, r)),
+	}); err != nil {
+		return Live{}, wrap("tag", r.ID, err)
+	}
+	return h.describe(ctx, env, r.ID, live.PhysicalID)
+}
+
+// Delete force-deletes the group: its VMs are terminated with it.
+func (h asgHandler) Delete(ctx context.Context, env Env, live Live) error {
+	_, err := env.Clients.AutoScaling.DeleteAutoScalingGroup(ctx, &autoscaling.DeleteAutoScalingGroupInput{
+		AutoScalingGroupName: aws.String(live.PhysicalID), ForceDelete: aws.Bool(true),
+	})
+	if err != nil && isCode(err, "ValidationError") && strings.Contains(strings.ToLower(errMessage(err)), "not found") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h asgHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+	res, err := env.Clients.AutoScaling.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{live.PhysicalID}})
+	if err != nil {
+		return false, "", wrap("describe", live.ID, err)
+	}
+	if len(res.AutoScalingGroups) == 0 {
+		return false, "waiting for Auto Scaling group (not found)", nil
+	}
+	g := res.AutoScalingGroups[0]
+	in := 0
+	for _, i := range g.Instances {
+		if i.LifecycleState == astypes.LifecycleStateInService && strings.EqualFold(str(i.HealthStatus), "Healthy") {
+			in++
+		}
+	}
+	want := int(i32(g.DesiredCapacity))
+	if in < want {
+		return false, fmt.Sprintf("waiting for VMs (%d of %d InService)", in, want), nil
+	}
+	return true, "", nil
+}

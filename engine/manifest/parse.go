@@ -1,0 +1,181 @@
+package manifest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Parse reads a manifest from data; file names it in messages and gives the
+// app its default name (the directory holding it). The manifest returned has
+// its defaults applied and is valid. Otherwise the error is an Errors holding
+// every mistake in the file, in file order.
+func Parse(file string, data []byte) (m *Manifest, err error) {
+	// A panic here would be a bug in mvi, but a person editing a file must
+	// still get a message, not a Go stack.
+	defer func() {
+		if r := recover(); r != nil {
+			m, err = nil, Errors{{File: file, Line: 1, Col: 1,
+				Msg: fmt.Sprintf("mvi failed to read this file (internal error: %v)", r),
+				Fix: "please report this at https://github.com/minimalinfra/mvi/issues with the file attached"}}
+		}
+	}()
+	m, errs := parse(file, data)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return m, nil
+}
+
+// Load reads the manifest at path, or at path/mvi.toml when path is a
+// directory.
+func Load(path string) (*Manifest, error) {
+	file := path
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		file = filepath.Join(path, "mvi.toml")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &missingError{file: file, err: err}
+		}
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	return Parse(file, data)
+}
+
+// missingError says how to get a manifest when there is none.
+type missingError struct {
+	file string
+	err  error
+}
+
+func (e *missingError) Error() string {
+	return fmt.Sprintf("open %s: no such file; create one with `mvi init` or pass -f PATH", e.file)
+}
+
+func (e *missingError) Unwrap() error { return e.err }
+
+// result is everything parse learnt, for Parse and for tests that check the
+// parser against go-toml.
+type result struct {
+	m         *Manifest
+	errs      Errors
+	walker    *walker
+	tomlErr   *Error // go-toml's own verdict on the TOML, if it refused it
+	conflicts Errors
+}
+
+func parse(file string, data []byte) (*Manifest, Errors) {
+	r := parseAll(file, data)
+	return r.m, r.errs
+}
+
+func parseAll(file string, data []byte) result {
+	c := &collector{file: file}
+	// Editors on Windows may start the file with a byte order mark, which
+	// TOML doesn't allow and a person can't see.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	// An exact-capacity copy: positions of go-toml's highlights are computed
+	// from capacities, and the caller may reuse its buffer.
+	doc := make([]byte, len(data))
+	copy(doc, data)
+
+	w := walk(c, doc)
+	r := result{walker: w, conflicts: w.conflicts}
+
+	// go-toml is the reference on TOML itself: if it accepts the document,
+	// any conflict the walker saw would be the walker's mistake, not the
+	// person's; if it refuses it for a reason the walker didn't see (an
+	// impossible date, a bad escape), its message is added.
+	var tree map[string]any
+	if err := toml.Unmarshal(doc, &tree); err != nil {
+		r.tomlErr = fromTOML(c.file, w.lines, err)
+		if !onLine(c.errs, r.tomlErr.Line) {
+			c.errs = append(c.errs, r.tomlErr)
+		}
+	} else if len(w.conflicts) > 0 {
+		c.errs = without(c.errs, w.conflicts)
+	}
+	if w.syntax != nil {
+		sortErrors(c.errs)
+		r.errs = c.errs
+		return r
+	}
+
+	m := &Manifest{File: file}
+	d := newDecoder(c)
+	d.value(w.root, reflect.ValueOf(m).Elem(), nil, "", false)
+	m.ApplyDefaults()
+	d.validate(m, w.root)
+
+	if len(c.errs) > 0 {
+		r.errs = dedupe(c.errs, r.tomlErr)
+		sortErrors(r.errs)
+		return r
+	}
+	r.m = m
+	return r
+}
+
+// fromTOML turns go-toml's error into ours, with columns in characters.
+func fromTOML(file string, l lines, err error) *Error {
+	e := &Error{File: file, Line: 1, Col: 1, Msg: "invalid TOML: " + strings.TrimPrefix(err.Error(), "toml: ")}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		line, col := de.Position()
+		if line >= 1 && line <= len(l.starts) {
+			p := l.at(l.starts[line-1] + max(col, 1) - 1)
+			e.Line, e.Col = p.Line, p.Col
+		}
+		e.Path = joinPath(de.Key())
+	}
+	e.Fix = syntaxFix(e.Msg, nil, "")
+	return e
+}
+
+func onLine(es Errors, line int) bool {
+	for _, e := range es {
+		if e.Line == line {
+			return true
+		}
+	}
+	return false
+}
+
+// without returns es less the errors in drop.
+func without(es, drop Errors) Errors {
+	out := es[:0:0]
+	for _, e := range es {
+		if !slices.Contains(drop, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// dedupe drops our own message where go-toml already explained the same
+// spot (an integer too large, say), so a mistake is told once.
+func dedupe(es Errors, tomlErr *Error) Errors {
+	if tomlErr == nil || !slices.Contains(es, tomlErr) {
+		return es
+	}
+	var drop Errors
+	for _, e := range es {
+		if e != tomlErr && e.Line == tomlErr.Line && e.Col == tomlErr.Col {
+			drop = append(drop, e)
+			if tomlErr.Path == "" {
+				tomlErr.Path = e.Path
+			}
+		}
+	}
+	return without(es, drop)
+}

@@ -1,0 +1,87 @@
+// Package manifest reads mvi.toml, the one file where a person declares what
+// their app needs. It owns the types, the defaults and the validation; every
+// mistake is reported with file:line:col, the key path and a fix.
+package manifest
+
+// Manifest is an app as its author declares it. Pointers to sections mean
+// "asked for": a nil Database is an app without a database.
+type Manifest struct {
+	// Name is the app's name; it prefixes and tags every cloud resource.
+	// Defaults to the name of the directory holding mvi.toml.
+	Name string `toml:"name" json:"name" jsonschema:"description=The app's name: lowercase letters digits and dashes; it tags every resource. Defaults to the directory name."`
+	// Region is the AWS region the app runs in.
+	Region string `toml:"region" json:"region" jsonschema:"description=AWS region to run in (default us-east-1)."`
+	// Processes are the app's process types (web, worker, ...), by name.
+	Processes map[string]*Process `toml:"processes" json:"processes" jsonschema:"description=Process types by name: each runs as containers."`
+
+	VM       *VM       `toml:"vm" json:"vm,omitempty" jsonschema:"description=The VMs the containers run on."`
+	Database *Database `toml:"database" json:"database,omitempty" jsonschema:"description=A managed SQL database in private subnets."`
+	FS       *FS       `toml:"fs" json:"fs,omitempty" jsonschema:"description=A shared file system mounted in every container."`
+	KV       *KV       `toml:"kv" json:"kv,omitempty" jsonschema:"description=A key/value table for build and release records."`
+	Blob     *Blob     `toml:"blob" json:"blob,omitempty" jsonschema:"description=An object bucket for build logs and artifacts."`
+	Registry *Registry `toml:"registry" json:"registry,omitempty" jsonschema:"description=The private image registry (added by any build process)."`
+	Log      *Log      `toml:"log" json:"log,omitempty" jsonschema:"description=Where container output goes."`
+	Metric   *Metric   `toml:"metric" json:"metric,omitempty" jsonschema:"description=Alarm thresholds."`
+
+	// Env is set in every process; a process's own env wins.
+	Env map[string]string `toml:"env" json:"env,omitempty" jsonschema:"description=Environment variables for every process."`
+	// Secrets are names only: values are set with mvi and never live in this file.
+	Secrets []string `toml:"secrets" json:"secrets,omitempty" jsonschema:"description=Names of secrets (values never go in this file)."`
+
+	// File is where the manifest was read from, for messages.
+	File string `toml:"-" json:"-"`
+}
+
+// Process is one process type: many identical containers from one image.
+type Process struct {
+	Image   string            `toml:"image" json:"image,omitempty" jsonschema:"description=A public or private image to run (e.g. httpd). One of image or build."`
+	Build   string            `toml:"build" json:"build,omitempty" jsonschema:"description=A directory to build an image from (brings the Registry). One of image or build."`
+	Command []string          `toml:"command" json:"command,omitempty" jsonschema:"description=The command to run instead of the image's default."`
+	Port    int               `toml:"port" json:"port,omitempty" jsonschema:"description=The port the process listens on; brings the Load Balancer."`
+	Count   int               `toml:"count" json:"count,omitempty" jsonschema:"description=How many containers to run (default 2 with a port else 1)."`
+	CPU     int               `toml:"cpu" json:"cpu,omitempty" jsonschema:"description=CPU units per container; 1024 is one vCPU (default 256)."`
+	Memory  int               `toml:"memory" json:"memory,omitempty" jsonschema:"description=Memory per container in MiB (default 512)."`
+	Health  string            `toml:"health" json:"health,omitempty" jsonschema:"description=HTTP path the load balancer checks (default /)."`
+	Env     map[string]string `toml:"env" json:"env,omitempty" jsonschema:"description=Environment variables for this process."`
+}
+
+// VM sizes the machines containers are placed on.
+type VM struct {
+	Type  string `toml:"type" json:"type,omitempty" jsonschema:"description=EC2 instance type (default t3.small)."`
+	Count int    `toml:"count" json:"count,omitempty" jsonschema:"description=How many VMs (default 2 when a process has a port else 1)."`
+}
+
+// Database is a managed SQL database.
+type Database struct {
+	Engine  string `toml:"engine" json:"engine,omitempty" jsonschema:"description=postgres or mysql (default postgres)."`
+	Size    string `toml:"size" json:"size,omitempty" jsonschema:"description=RDS instance class (default db.t4g.micro)."`
+	Storage int    `toml:"storage" json:"storage,omitempty" jsonschema:"description=Storage in GiB (default 20)."`
+}
+
+// FS is a shared file system mounted in every container.
+type FS struct {
+	Path string `toml:"path" json:"path,omitempty" jsonschema:"description=Where the file system is mounted in containers (default /mnt/shared)."`
+}
+
+// KV is a key/value table.
+type KV struct{}
+
+// Blob is an object bucket.
+type Blob struct{}
+
+// Registry is the private image registry.
+type Registry struct {
+	Keep int `toml:"keep" json:"keep,omitempty" jsonschema:"description=How many images to keep (default 20)."`
+}
+
+// Log is where container output is kept.
+type Log struct {
+	RetentionDays int `toml:"retention_days" json:"retention_days,omitempty" jsonschema:"description=Days to keep log lines (default 30)."`
+}
+
+// Metric holds alarm thresholds.
+type Metric struct {
+	CPU            int `toml:"cpu" json:"cpu,omitempty" jsonschema:"description=Alarm when average VM CPU percent exceeds this (default 80)."`
+	Errors5xx      int `toml:"errors_5xx" json:"errors_5xx,omitempty" jsonschema:"description=Alarm when 5xx responses per minute exceed this (default 10)."`
+	UnhealthyHosts int `toml:"unhealthy_hosts" json:"unhealthy_hosts,omitempty" jsonschema:"description=Alarm when unhealthy targets reach this (default 1)."`
+}

@@ -1,0 +1,116 @@
+package manifest
+
+import (
+	"fmt"
+	"slices"
+)
+
+// helloWorld is the smallest app mvi runs: the book's Hello World.
+const helloWorld = "[processes.web]\nimage = \"httpd\"\nport = 80"
+
+// validate runs the checks that look at more than one field, once defaults
+// are applied. Single values were checked against their rule while decoding.
+func (d *decoder) validate(m *Manifest, root *node) {
+	d.checkName(m, root)
+	d.checkProcesses(m, root)
+	d.checkSecrets(m)
+}
+
+func (d *decoder) checkName(m *Manifest, root *node) {
+	if root.get("name") != nil {
+		return // written: its rule was checked while decoding
+	}
+	if m.Name == "" {
+		d.c.add(pos{1, 1}, []string{"name"}, `add one at the top of the file: name = "my-app"`,
+			"missing: the app needs a name, and there is no directory name to use")
+		return
+	}
+	r := rules["name"]
+	if !r.pattern.MatchString(m.Name) || len(m.Name) > r.maxLen {
+		fix := `set one at the top of mvi.toml: name = "my-app"`
+		if s := fixName(m.Name, r.maxLen); s != "" {
+			fix = fmt.Sprintf("set one at the top of mvi.toml: name = %q", s)
+		}
+		d.c.add(pos{1, 1}, []string{"name"}, fix,
+			"the app name defaults to the directory's, and %q is not a valid app name (%s)", m.Name, nameShape)
+	}
+}
+
+func (d *decoder) checkProcesses(m *Manifest, root *node) {
+	pn := root.get("processes")
+	if len(m.Processes) == 0 && !d.bad["processes"] && !slices.Contains(d.guessed[""], "processes") &&
+		(pn == nil || len(pn.keys) == 0) {
+		at := pos{1, 1}
+		if pn != nil {
+			at = pn.at
+		}
+		d.c.add(at, []string{"processes"}, "add one, e.g. the book's Hello World:\n"+helloWorld,
+			"no processes: an app needs at least one to run")
+	}
+	for _, name := range m.ProcessNames() {
+		p := m.Processes[name]
+		path := []string{"processes", name}
+		base := joinPath(path)
+		n := d.nodes[base]
+		if p == nil || n == nil {
+			continue
+		}
+		switch {
+		case p.Image == "" && p.Build == "":
+			if d.bad[base+".image"] || d.bad[base+".build"] ||
+				slices.Contains(d.guessed[base], "image") || slices.Contains(d.guessed[base], "build") {
+				continue // already reported, as an empty value or a misspelled key
+			}
+			d.c.add(n.at, path, `add image = "httpd" to run a published image, or build = "." to build one from this directory`,
+				"has neither image nor build: mvi needs one to know what to run")
+		case p.Image != "" && p.Build != "":
+			at := n.at
+			if b := d.nodes[base+".build"]; b != nil {
+				at = b.key
+			}
+			d.c.add(at, path, "keep one: image runs a published image, build builds one from your source",
+				"has both image and build")
+		}
+	}
+}
+
+// checkSecrets keeps secret names unique and out of env: a value in env
+// would put the secret in the file it must never be in, and two sources for
+// one variable leave it unclear which wins.
+func (d *decoder) checkSecrets(m *Manifest) {
+	seen := map[string]bool{}
+	for i, s := range m.Secrets {
+		path := []string{"secrets", fmt.Sprintf("[%d]", i)}
+		if seen[s] {
+			if n := d.nodes[joinPath(path)]; n != nil {
+				d.c.add(n.at, path, "remove one of them", "%q is listed twice", s)
+			}
+			continue
+		}
+		seen[s] = true
+		envs := []envAt{{[]string{"env"}, m.Env}}
+		for _, name := range m.ProcessNames() {
+			if p := m.Processes[name]; p != nil {
+				envs = append(envs, envAt{[]string{"processes", name, "env"}, p.Env})
+			}
+		}
+		for _, e := range envs {
+			if _, ok := e.env[s]; !ok {
+				continue
+			}
+			kpath := with(e.path, s)
+			at := pos{1, 1}
+			if n := d.nodes[joinPath(kpath)]; n != nil {
+				at = n.key
+			}
+			d.c.add(at, kpath, "remove it from env: a secret's value is set with mvi and never written in this file",
+				"%q is in both env and secrets", s)
+		}
+	}
+}
+
+// envAt is an env table and where it is written.
+type envAt struct {
+	path []string
+	env  map[string]string
+}

@@ -1,0 +1,158 @@
+package diagram
+
+import (
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/muesli/termenv"
+)
+
+// State is where a resource is in its life, as far as the diagram cares.
+// The zero value, Unknown, draws no glyph and no colour: a diagram of a
+// design that was never applied.
+type State int
+
+// The states a box can show.
+const (
+	Unknown State = iota
+	Planned
+	Creating
+	Ready
+	Failed
+	Deleting
+)
+
+var stateNames = [...]string{"unknown", "planned", "creating", "ready", "failed", "deleting"}
+
+func (s State) String() string {
+	if s < 0 || int(s) >= len(stateNames) {
+		return "state(" + strconv.Itoa(int(s)) + ")"
+	}
+	return stateNames[s]
+}
+
+// Glyph is the one-cell mark put before a label, so state reads without
+// colour (NO_COLOR, screen captures, colour-blind readers). The shapes go
+// from empty to full as a resource comes up: planned ○, creating ◐, ready ●;
+// failed ✗ and deleting ⊘ stand apart. ○ ◐ ● are East Asian "ambiguous"
+// width, like every box-drawing rune, so a terminal set to draw ambiguous
+// runes wide breaks the whole diagram anyway, not just the glyphs.
+func Glyph(s State) string {
+	switch s {
+	case Planned:
+		return "○"
+	case Creating:
+		return "◐"
+	case Ready:
+		return "●"
+	case Failed:
+		return "✗"
+	case Deleting:
+		return "⊘"
+	}
+	return ""
+}
+
+// rank orders states by how much a person needs to see them: a box that
+// holds a failed resource must say failed even if the rest is ready, and
+// one resource still being made means the service is not ready yet.
+func rank(s State) int {
+	switch s {
+	case Failed:
+		return 5
+	case Deleting:
+		return 4
+	case Creating:
+		return 3
+	case Planned:
+		return 2
+	case Ready:
+		return 1
+	}
+	return 0
+}
+
+// ServiceState is the state a service's box shows: the worst or most active
+// state among its resources (Failed > Deleting > Creating > Planned >
+// Ready). Resources without a state are ignored; Unknown when none has one.
+func ServiceState(a arch.Architecture, s arch.Service, states map[string]State) State {
+	if len(states) == 0 {
+		return Unknown
+	}
+	best := Unknown
+	for _, r := range a.Resources {
+		if r.Service != s {
+			continue
+		}
+		if st := states[r.ID]; rank(st) > rank(best) {
+			best = st
+		}
+	}
+	return best
+}
+
+// style is what a cell is painted with: the state's colour in the low bits
+// and bold (a highlighted box) in bit 3. Zero is unstyled.
+type style uint8
+
+const boldBit style = 8
+
+func styleOf(s State, heavy bool) style {
+	st := style(0)
+	if s > Unknown && s <= Deleting {
+		st = style(s)
+	}
+	if heavy {
+		st |= boldBit
+	}
+	return st
+}
+
+// stateColor is a basic ANSI colour so the diagram follows the person's
+// terminal theme rather than fixed RGB.
+var stateColor = [...]lipgloss.Color{
+	Planned:  "8", // dim gray: not there yet
+	Creating: "3", // yellow
+	Ready:    "2", // green
+	Failed:   "1", // red
+	Deleting: "5", // magenta
+}
+
+// sgr holds the escape sequences around a run of cells of one style.
+type sgr struct{ pre, suf string }
+
+var (
+	paletteOnce sync.Once
+	palette     [16]sgr
+)
+
+// styles renders each style once through a lipgloss renderer forced to
+// ANSI256 (writing to io.Discard, so it never asks the terminal anything)
+// and keeps the sequences around a sample: output is the same on every
+// machine, and Render pays for lipgloss once per process, not per cell run.
+func styles() *[16]sgr {
+	paletteOnce.Do(func() {
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(termenv.ANSI256)
+		for i := 1; i < len(palette); i++ {
+			st := style(i)
+			c := State(st &^ boldBit)
+			if c > Deleting {
+				continue // no state has these bits
+			}
+			s := r.NewStyle().Bold(st&boldBit != 0)
+			if c != Unknown {
+				s = s.Foreground(stateColor[c])
+			}
+			out := s.Render("x")
+			if i := strings.Index(out, "x"); i >= 0 {
+				palette[st] = sgr{pre: out[:i], suf: out[i+1:]}
+			}
+		}
+	})
+	return &palette
+}
