@@ -31,8 +31,9 @@ func exitCode(err error) int {
 	return exitFailure
 }
 
-// errorText gives every error a clear first word; manifest errors are
-// already one "file:line:col: path: what — fix" line each.
+// errorText gives every error a clear first word; manifest errors come as
+// they are ("file:line:col: path: what" with the fix indented beneath),
+// followed by a count so a long list ends with its size.
 func errorText(err error) string {
 	if errs, ok := manifest.AsErrors(err); ok {
 		n := len(errs)

@@ -402,9 +402,10 @@ func mergeEnv(app, proc map[string]string) map[string]string {
 	return out
 }
 
-// placement spreads each process's containers over the VMs round robin,
-// continuing where the previous process stopped, as ECS's spread strategy
-// does across zones.
+// placement spreads containers over the VMs round robin, each process
+// continuing where the previous one stopped, as ECS's spread strategy evens
+// out tasks across zones. With web ×2 and a worker this is the book's
+// picture: web 1 and worker 1 on VM 1, web 2 on VM 2.
 func placement(m *manifest.Manifest) [][]Task {
 	vms := make([][]Task, m.VM.Count)
 	next := 0
@@ -413,9 +414,6 @@ func placement(m *manifest.Manifest) [][]Task {
 			vms[next%len(vms)] = append(vms[next%len(vms)], Task{Process: name, N: i})
 			next++
 		}
-		// The next process starts on VM 1 again, so a lone worker sits
-		// beside web 1 as in the book's picture.
-		next = 0
 	}
 	for _, tasks := range vms {
 		sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].N < tasks[j].N })

@@ -59,7 +59,7 @@ type missingError struct {
 }
 
 func (e *missingError) Error() string {
-	return fmt.Sprintf("open %s: no such file; create one with `mvi init` or pass -f PATH", e.file)
+	return fmt.Sprintf("open %s: no such file; create it (the smallest app is three lines: [processes.web], image = \"httpd\", port = 80) or pass -f PATH", e.file)
 }
 
 func (e *missingError) Unwrap() error { return e.err }
@@ -79,8 +79,17 @@ func parse(file string, data []byte) (*Manifest, Errors) {
 	return r.m, r.errs
 }
 
+// maxSize bounds the work a wrong file (a log, a binary) can cause. A
+// manifest is a few dozen lines.
+const maxSize = 1 << 20
+
 func parseAll(file string, data []byte) result {
 	c := &collector{file: file}
+	if len(data) > maxSize {
+		c.add(pos{1, 1}, nil, "check that this is the app's mvi.toml",
+			"this file is %d bytes; a manifest is a few dozen lines, and mvi reads at most %d bytes", len(data), maxSize)
+		return result{errs: c.errs}
+	}
 	// Editors on Windows may start the file with a byte order mark, which
 	// TOML doesn't allow and a person can't see.
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -127,7 +136,7 @@ func parseAll(file string, data []byte) result {
 }
 
 // fromTOML turns go-toml's error into ours, with columns in characters.
-func fromTOML(file string, l lines, err error) *Error {
+func fromTOML(file string, l *lines, err error) *Error {
 	e := &Error{File: file, Line: 1, Col: 1, Msg: "invalid TOML: " + strings.TrimPrefix(err.Error(), "toml: ")}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {

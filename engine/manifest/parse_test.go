@@ -211,7 +211,7 @@ func TestLoad(t *testing.T) {
 	dir := t.TempDir()
 	_, err := Load(filepath.Join(dir, "mvi.toml"))
 	if err == nil || !errors.Is(err, fs.ErrNotExist) ||
-		!strings.Contains(err.Error(), "no such file; create one with `mvi init` or pass -f PATH") {
+		!strings.Contains(err.Error(), "no such file; create it (the smallest app is three lines") {
 		t.Errorf("missing file: got %v", err)
 	}
 	if _, ok := AsErrors(err); ok {

@@ -1,9 +1,7 @@
 package manifest
 
 import (
-	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -123,10 +121,14 @@ func (n *node) describe() string {
 type lines struct {
 	data   []byte
 	starts []int
+	// The last position found: most lookups move forward on the same line,
+	// so counting characters from there keeps long lines linear.
+	lastOff int
+	last    pos
 }
 
-func newLines(data []byte) lines {
-	l := lines{data: data, starts: []int{0}}
+func newLines(data []byte) *lines {
+	l := &lines{data: data, starts: []int{0}, last: pos{1, 1}}
 	for i, c := range data {
 		if c == '\n' {
 			l.starts = append(l.starts, i+1)
@@ -137,15 +139,21 @@ func newLines(data []byte) lines {
 
 // at returns the position of a byte offset. Columns count characters, not
 // bytes, because that is what a person sees in an editor.
-func (l lines) at(off int) pos {
+func (l *lines) at(off int) pos {
 	off = max(0, min(off, len(l.data)))
 	i := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off }) - 1
 	i = max(i, 0)
-	return pos{Line: i + 1, Col: utf8.RuneCount(l.data[l.starts[i]:off]) + 1}
+	from, col := l.starts[i], 1
+	if l.last.Line == i+1 && l.lastOff >= from && l.lastOff <= off {
+		from, col = l.lastOff, l.last.Col
+	}
+	p := pos{Line: i + 1, Col: col + utf8.RuneCount(l.data[from:off])}
+	l.lastOff, l.last = off, p
+	return p
 }
 
 // text returns the line holding off, without its newline.
-func (l lines) text(off int) (string, int) {
+func (l *lines) text(off int) (string, int) {
 	off = max(0, min(off, len(l.data)))
 	p := l.at(off)
 	begin := l.starts[p.Line-1]
@@ -156,16 +164,46 @@ func (l lines) text(off int) (string, int) {
 	return strings.TrimSuffix(string(l.data[begin:end]), "\r"), off - begin
 }
 
+// trail is a key path shared between a table and everything under it, so
+// deep nesting costs no copying; it becomes a []string only for a message.
+type trail struct {
+	up  *trail
+	seg string
+}
+
+func (t *trail) with(seg string) *trail { return &trail{up: t, seg: seg} }
+
+func (t *trail) slice() []string {
+	n := 0
+	for x := t; x != nil; x = x.up {
+		n++
+	}
+	out := make([]string, n)
+	for x := t; x != nil; x = x.up {
+		n--
+		out[n] = x.seg
+	}
+	return out
+}
+
+func trailOf(path []string) *trail {
+	var t *trail
+	for _, s := range path {
+		t = t.with(s)
+	}
+	return t
+}
+
 // walker reads the document expression by expression, building the tree and
 // reporting TOML-level mistakes: syntax and keys or tables defined twice.
 type walker struct {
 	c         *collector
 	data      []byte
-	lines     lines
+	lines     *lines
 	p         unstable.Parser
 	root      *node
 	cur       *node
-	curPath   []string
+	curPath   *trail
 	conflicts Errors // keys or tables defined twice
 	syntax    *Error
 }
@@ -257,7 +295,7 @@ func (w *walker) header(e *unstable.Node, array bool) {
 				w.conflict(at0, path, child, "a [table]")
 				return
 			}
-			w.cur, w.curPath = child, append([]string(nil), path...)
+			w.cur, w.curPath = child, trailOf(path)
 			return
 		}
 		switch {
@@ -272,21 +310,21 @@ func (w *walker) header(e *unstable.Node, array bool) {
 		elem := newTable(oHeader, at, hdr)
 		child.items = append(child.items, elem)
 		w.cur = elem
-		w.curPath = append(append([]string(nil), path...), fmt.Sprintf("[%d]", len(child.items)-1))
+		w.curPath = trailOf(path).with(fmt.Sprintf("[%d]", len(child.items)-1))
 	}
 }
 
 // keyValue handles a (possibly dotted) key = value inside table t.
-func (w *walker) keyValue(t *node, base []string, e *unstable.Node) {
+func (w *walker) keyValue(t *node, base *trail, e *unstable.Node) {
 	segs := w.keyOf(e)
 	if len(segs) == 0 {
 		return
 	}
 	at0 := w.lines.at(segs[0].off)
 	n := t
-	path := append([]string(nil), base...)
+	path := base
 	for i, s := range segs {
-		path = append(path, s.name)
+		path = path.with(s.name)
 		at := w.lines.at(s.off)
 		child := n.get(s.name)
 		if i < len(segs)-1 {
@@ -296,20 +334,20 @@ func (w *walker) keyValue(t *node, base []string, e *unstable.Node) {
 				n.set(s.name, child)
 			case child.kind == kTable && child.origin == oDotted:
 			default:
-				w.conflict(at0, path, child, "extended with dotted keys")
+				w.conflict(at0, path.slice(), child, "extended with dotted keys")
 				return
 			}
 			n = child
 			continue
 		}
 		if child != nil {
-			ce := w.c.add(at0, path, "keep one of them: TOML allows each key once per table",
+			ce := w.c.add(at0, path.slice(), "keep one of them: TOML allows each key once per table",
 				"defined twice, on line %d and line %d", child.defLine(), at0.Line)
 			w.conflicts = append(w.conflicts, ce)
 			return
 		}
 		valueAt := w.lines.at(w.valueStart(s.end))
-		n.set(s.name, w.value(e.Value(), at, valueAt, path))
+		n.set(s.name, w.value(e.Value(), at, &valueAt, path))
 	}
 }
 
@@ -326,8 +364,19 @@ func (w *walker) detach() {
 	w.cur, w.curPath = newTable(oHeader, pos{1, 1}, pos{1, 1}), nil
 }
 
-func (w *walker) value(v *unstable.Node, key, at pos, path []string) *node {
-	n := &node{key: key, at: at, text: string(v.Data)}
+// value converts a value node. at is where it starts when the caller knows
+// (after `key =`); otherwise it is found from the node. Arrays carry no range
+// in go-toml's tree, so an array nested in an array is placed at its first
+// element, found bottom-up to stay linear however deep the nesting.
+func (w *walker) value(v *unstable.Node, key pos, at *pos, path *trail) *node {
+	n := &node{key: key, text: string(v.Data)}
+	if v.Kind != unstable.Array {
+		if at != nil {
+			n.at = *at
+		} else {
+			n.at = w.lines.at(int(v.Raw.Offset))
+		}
+	}
 	switch v.Kind {
 	case unstable.String:
 		n.kind = kString
@@ -345,8 +394,15 @@ func (w *walker) value(v *unstable.Node, key, at pos, path []string) *node {
 			if c.Kind == unstable.Comment {
 				continue
 			}
-			ipath := append(append([]string(nil), path...), fmt.Sprintf("[%d]", len(n.items)))
-			n.items = append(n.items, w.value(c, key, w.start(c, at), ipath))
+			n.items = append(n.items, w.value(c, key, nil, path.with(fmt.Sprintf("[%d]", len(n.items)))))
+		}
+		switch {
+		case at != nil:
+			n.at = *at
+		case len(n.items) > 0:
+			n.at = n.items[0].at
+		default:
+			n.at = key
 		}
 	case unstable.InlineTable:
 		n.kind, n.text, n.fields = kTable, "", map[string]*node{}
@@ -360,21 +416,6 @@ func (w *walker) value(v *unstable.Node, key, at pos, path []string) *node {
 		n.kind = kDateTime
 	}
 	return n
-}
-
-// start is where an array element begins. Arrays carry no range in go-toml's
-// tree, so a nested array is placed at its first element.
-func (w *walker) start(v *unstable.Node, fallback pos) pos {
-	if v.Kind != unstable.Array {
-		return w.lines.at(int(v.Raw.Offset))
-	}
-	it := v.Children()
-	for it.Next() {
-		if c := it.Node(); c.Kind != unstable.Comment {
-			return w.start(c, fallback)
-		}
-	}
-	return fallback
 }
 
 // valueStart finds the value after a key's last part: past blanks, '=' and
@@ -403,70 +444,4 @@ func (w *walker) headerStart(keyOff int) int {
 		i--
 	}
 	return i + 1
-}
-
-// keyBeforeEquals finds the key of a `key = value` line, to name the key
-// whose value is malformed.
-var keyBeforeEquals = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+(?:\s*\.\s*[A-Za-z0-9_-]+)*)\s*=\s*`)
-
-func (w *walker) syntaxError(err error) {
-	off := len(w.data)
-	msg := err.Error()
-	var pe *unstable.ParserError
-	if errors.As(err, &pe) {
-		msg = pe.Message
-		// A highlight is a subslice of the document: its capacity tells where
-		// it starts. Clamp in case it is not.
-		if cap(pe.Highlight) > 0 {
-			off = cap(w.data) - cap(pe.Highlight)
-		}
-	}
-	off = max(0, min(off, len(w.data)))
-
-	var path []string
-	line, col := w.lines.text(off)
-	value := ""
-	if m := keyBeforeEquals.FindStringSubmatchIndex(line); m != nil && col >= m[1] {
-		path = append([]string(nil), w.curPath...)
-		for _, k := range strings.Split(line[m[2]:m[3]], ".") {
-			path = append(path, strings.TrimSpace(k))
-		}
-		value = strings.TrimSpace(line[m[1]:])
-		if i := strings.Index(value, " #"); i >= 0 {
-			value = strings.TrimSpace(value[:i])
-		}
-	}
-	w.syntax = w.c.add(w.lines.at(off), path, syntaxFix(msg, path, value), "invalid TOML: %s", msg)
-}
-
-// syntaxFix turns go-toml's parser messages into what to type.
-func syntaxFix(msg string, path []string, value string) string {
-	key := "key"
-	if len(path) > 0 {
-		key = path[len(path)-1]
-	}
-	switch {
-	case value == "" && (strings.Contains(msg, "start of value") || strings.Contains(msg, "expected value")):
-		return fmt.Sprintf("give %s a value, e.g. %s = 80 or %s = \"text\" (strings need quotes)", key, key, key)
-	case value != "" && (strings.Contains(msg, "start of value") || strings.Contains(msg, "must be quoted")) &&
-		!strings.ContainsAny(value[:1], `"'[{`):
-		return fmt.Sprintf("strings need quotes: %s = %s", key, tomlQuote(value))
-	case strings.Contains(msg, "expected '=' after key"):
-		return "write key = value; a table name goes in brackets, e.g. [processes.web]"
-	case strings.Contains(msg, "to close table name"):
-		return "close the table name with ], e.g. [processes.web]"
-	case strings.Contains(msg, "array is incomplete"), strings.Contains(msg, "after array value"):
-		return "separate array items with commas and close the array with ], e.g. [\"bin/worker\", \"--verbose\"]"
-	case strings.Contains(msg, "inline table"):
-		return "separate keys with commas and close the inline table with }, e.g. { KEY = \"value\" }"
-	case strings.Contains(msg, "expected newline"):
-		return "put each key = value, and each [table], on a line of its own"
-	case strings.Contains(msg, "too large"):
-		return "use a smaller number"
-	case strings.Contains(msg, "already"):
-		return "keep one of them: TOML allows each key and table once"
-	case strings.Contains(msg, "string"):
-		return "close the string with a matching quote on the same line"
-	}
-	return "see https://toml.io/en/v1.0.0 for TOML's syntax"
 }

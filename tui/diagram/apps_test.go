@@ -40,9 +40,8 @@ func fullApp(t testing.TB) arch.Architecture {
 	})
 }
 
-// manyApp has n processes: web behind the load balancer and n-1 jobs. Each
-// job runs one container and the placement starts every process on VM 1,
-// so VM 1 holds n containers: the hardest case to fit.
+// manyApp has n processes: web behind the load balancer and n-1 jobs, one
+// container each, spread over the two VMs: dozens of boxes to fit.
 func manyApp(t testing.TB, n int) arch.Architecture {
 	ps := map[string]*manifest.Process{"web": {Image: "httpd", Port: 80}}
 	for i := 1; i < n; i++ {

@@ -1,9 +1,11 @@
 package diagram
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/manifest"
 )
 
 // BenchmarkRender measures a redraw, which the TUI does on every engine
@@ -26,5 +28,24 @@ func BenchmarkRender(b *testing.B) {
 				Render(c.a, c.o)
 			}
 		})
+	}
+}
+
+// BenchmarkDesignAndRender is the path `mvi diagram` takes after parsing:
+// design the architecture of a 50-process app, then draw it.
+func BenchmarkDesignAndRender(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		m := &manifest.Manifest{Name: "big", Processes: map[string]*manifest.Process{}}
+		for p := 0; p < 50; p++ {
+			m.Processes[fmt.Sprintf("proc%02d", p)] = &manifest.Process{Image: "httpd", Port: 8000 + p}
+		}
+		a, err := arch.Design(m)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if Render(a, Options{Width: 120}) == "" {
+			b.Fatal("empty drawing")
+		}
 	}
 }
