@@ -28,3 +28,9 @@ func useColor(w io.Writer) bool {
 	_, noColor := os.LookupEnv("NO_COLOR")
 	return !noColor && isTerminal(w)
 }
+
+// isTerminalReader reports whether r is an interactive terminal.
+func isTerminalReader(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

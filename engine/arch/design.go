@@ -291,7 +291,7 @@ func (d *design) containers() {
 		}
 		if m.FS != nil {
 			td.FileSystem, td.MountPath = "fs", m.FS.Path
-			tdDeps = append(tdDeps, "fs-mount/a", "fs-mount/b")
+			tdDeps = append(tdDeps, "fs", "fs-mount/a", "fs-mount/b")
 		}
 		if m.Database != nil {
 			td.Database, td.DBPassword = "database", "db-password"
@@ -304,13 +304,13 @@ func (d *design) containers() {
 			Process: name, Cluster: "cluster", TaskDefinition: "task-definition/" + name, CapacityProvider: "capacity-provider",
 			Count: p.Count, MinHealthyPercent: 100, MaxPercent: 200, CircuitBreaker: true, Rollback: true,
 		}
-		svcDeps := []string{"cluster-capacity", "task-definition/" + name}
+		svcDeps := []string{"cluster", "capacity-provider", "cluster-capacity", "task-definition/" + name}
 		reason := fmt.Sprintf("keeps %d %s container(s) running, replacing any that stop, and rolls out new releases without downtime", p.Count, name)
 		if p.Port != 0 {
 			d.loadBalancer(name, p, primary)
 			primary = false
 			svc.TargetGroup, svc.Port = "target-group/"+name, p.Port
-			svcDeps = append(svcDeps, "listener/"+name)
+			svcDeps = append(svcDeps, "target-group/"+name, "listener/"+name)
 			reason = fmt.Sprintf("keeps %d %s containers on different VMs and tells the load balancer where they are: when one fails, %s still answers", p.Count, name, name)
 		}
 		d.add(Container, "service/"+name, "AWS::ECS::Service", svc, reason, svcDeps...)

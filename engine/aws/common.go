@@ -24,28 +24,6 @@ import (
 // re-applies every setting, finishes the job.
 const hashPending = "pending"
 
-// Handlers returns one handler per AWS type arch.Design emits, keyed by
-// Type().
-func Handlers() map[string]Handler {
-	hs := []Handler{
-		kmsKey{}, kmsAlias{},
-		vpcHandler{}, igwHandler{}, subnetHandler{}, routeTableHandler{}, securityGroupHandler{},
-		logGroupHandler{}, repositoryHandler{}, tableHandler{}, bucketHandler{},
-		fileSystemHandler{}, mountTargetHandler{},
-		dbSubnetGroupHandler{}, parameterHandler{}, dbInstanceHandler{},
-		roleHandler{}, instanceProfileHandler{},
-		clusterHandler{}, launchTemplateHandler{}, asgHandler{}, capacityProviderHandler{},
-		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{},
-		loadBalancerHandler{}, targetGroupHandler{}, listenerHandler{},
-		alarmHandler{}, dashboardHandler{},
-	}
-	out := make(map[string]Handler, len(hs))
-	for _, h := range hs {
-		out[h.Type()] = h
-	}
-	return out
-}
-
 // ---- errors ----
 
 // errCode is the AWS error code of err ("" when err carries none).
@@ -132,6 +110,13 @@ func parseRecord(v string) (id, hash string, ok bool) {
 		return "", "", false
 	}
 	return v[:i], v[i+1:], true
+}
+
+// clientToken is an idempotency token for one design of one resource:
+// a retried create sends the same one, a changed design another.
+func clientToken(env Env, r arch.Resource, extra ...string) string {
+	return "mvi-" + shortHash(strings.Join(append([]string{env.App, r.ID, arch.Hash(r.Props)}, extra...), "/")) +
+		shortHash(strings.Join(append([]string{arch.Hash(r.Props), r.ID, env.App}, extra...), "|"))
 }
 
 // ---- names ----
@@ -243,10 +228,10 @@ func depAttr(env Env, self, id, attr string) (string, error) {
 	return v, nil
 }
 
-// depByType finds a dependency by logical id or, when the design names a
-// resource it does not list in DependsOn, through the attribute a listed
-// dependency of type via carries (e.g. the cluster name on the cluster
-// capacity association).
+// depAttrVia finds an attribute of dependency id or, when the design names
+// a resource it does not list in DependsOn, the attribute viaAttr of a
+// listed dependency of type via that carries it (e.g. the cluster name on
+// the cluster capacity association).
 func depAttrVia(env Env, self, id, attr, via, viaAttr string) (string, error) {
 	if d, ok := env.Deps[id]; ok && d.Attrs[attr] != "" {
 		return d.Attrs[attr], nil
@@ -387,24 +372,6 @@ func i32(p *int32) int32 {
 }
 
 func boolv(p *bool) bool { return p != nil && *p }
-
-// sameSet reports whether a and b hold the same strings.
-func sameSet(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	m := map[string]int{}
-	for _, s := range a {
-		m[s]++
-	}
-	for _, s := range b {
-		m[s]--
-		if m[s] < 0 {
-			return false
-		}
-	}
-	return true
-}
 
 // propsOf returns r's props as the struct its type designs.
 func propsOf[T arch.Props](op string, r arch.Resource) (T, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -45,6 +46,13 @@ func tagSpec(rt ec2types.ResourceType, tags map[string]string, name string) []ec
 // appFilter selects an app's EC2 resources by tag.
 func appFilter(app string) []ec2types.Filter {
 	return []ec2types.Filter{{Name: aws.String("tag:" + TagApp), Values: []string{app}}}
+}
+
+// idFilter selects one logical resource of an app by its tags: Create looks
+// before it makes (EC2's VPC, gateway and subnet calls take no idempotency
+// token, so a create retried after a lost answer must find the first).
+func idFilter(app, id string) []ec2types.Filter {
+	return append(appFilter(app), ec2types.Filter{Name: aws.String("tag:" + TagID), Values: []string{id}})
 }
 
 // setHash writes the current mvi tags on an EC2 resource.
@@ -92,6 +100,13 @@ func (h vpcHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live,
 	p, err := propsOf[arch.VPCProps]("create", r)
 	if err != nil {
 		return Live{}, err
+	}
+	found, err := env.Clients.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: idFilter(env.App, r.ID)})
+	if err != nil {
+		return Live{}, wrap("create", r.ID, err)
+	}
+	if len(found.Vpcs) > 0 {
+		return h.Update(ctx, env, r, vpcLive(h.Type(), found.Vpcs[0]))
 	}
 	res, err := env.Clients.EC2.CreateVpc(ctx, &ec2.CreateVpcInput{
 		CidrBlock:         aws.String(p.CIDR),
@@ -188,6 +203,13 @@ func (h igwHandler) List(ctx context.Context, env Env) ([]Live, error) {
 func (h igwHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
 	if _, err := propsOf[arch.InternetGatewayProps]("create", r); err != nil {
 		return Live{}, err
+	}
+	found, err := env.Clients.EC2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: idFilter(env.App, r.ID)})
+	if err != nil {
+		return Live{}, wrap("create", r.ID, err)
+	}
+	if len(found.InternetGateways) > 0 {
+		return h.Update(ctx, env, r, igwLive(h.Type(), found.InternetGateways[0]))
 	}
 	res, err := env.Clients.EC2.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{
 		TagSpecifications: tagSpec(ec2types.ResourceTypeInternetGateway, createTags(env, r, true), arch.PhysicalName(env.App, r.ID)),
@@ -340,6 +362,13 @@ func (h subnetHandler) Create(ctx context.Context, env Env, r arch.Resource) (Li
 	if err != nil {
 		return Live{}, err
 	}
+	found, err := env.Clients.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: idFilter(env.App, r.ID)})
+	if err != nil {
+		return Live{}, wrap("create", r.ID, err)
+	}
+	if len(found.Subnets) > 0 {
+		return h.update(ctx, env, r, subnetLive(h.Type(), found.Subnets[0]), zone)
+	}
 	res, err := env.Clients.EC2.CreateSubnet(ctx, &ec2.CreateSubnetInput{
 		VpcId: aws.String(vpc), CidrBlock: aws.String(p.CIDR), AvailabilityZone: aws.String(zone),
 		TagSpecifications: tagSpec(ec2types.ResourceTypeSubnet, createTags(env, r, p.Public), arch.PhysicalName(env.App, r.ID)),
@@ -459,8 +488,16 @@ func (h routeTableHandler) Create(ctx context.Context, env Env, r arch.Resource)
 	if err != nil {
 		return Live{}, err
 	}
+	found, err := env.Clients.EC2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: idFilter(env.App, r.ID)})
+	if err != nil {
+		return Live{}, wrap("create", r.ID, err)
+	}
+	if len(found.RouteTables) > 0 {
+		return h.Update(ctx, env, r, routeTableLive(h.Type(), found.RouteTables[0]))
+	}
 	res, err := env.Clients.EC2.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{
 		VpcId:             aws.String(vpc),
+		ClientToken:       aws.String(clientToken(env, r, vpc)),
 		TagSpecifications: tagSpec(ec2types.ResourceTypeRouteTable, createTags(env, r, true), arch.PhysicalName(env.App, r.ID)),
 	})
 	if err != nil {
@@ -647,14 +684,27 @@ func (h securityGroupHandler) Create(ctx context.Context, env Env, r arch.Resour
 	}
 	name := physName(env.App, r.ID, 255)
 	res, err := env.Clients.EC2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
-		GroupName: aws.String(name), Description: aws.String(p.Description), VpcId: aws.String(vpc),
+		GroupName: aws.String(name), Description: aws.String(sgText(p.Description)), VpcId: aws.String(vpc),
 		TagSpecifications: tagSpec(ec2types.ResourceTypeSecurityGroup, createTags(env, r, true), name),
 	})
+	if isCode(err, "InvalidGroup.Duplicate") {
+		// The name is unique in the VPC: a retried create finds the first.
+		found, derr := env.Clients.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{
+			{Name: aws.String("vpc-id"), Values: []string{vpc}}, {Name: aws.String("group-name"), Values: []string{name}}}})
+		if derr != nil || len(found.SecurityGroups) == 0 {
+			return Live{}, wrap("create", r.ID, err)
+		}
+		g := found.SecurityGroups[0]
+		if t := ec2TagMap(g.Tags); t[TagApp] != env.App || t[TagID] != r.ID {
+			return Live{}, wrap("create", r.ID, err)
+		}
+		return h.Update(ctx, env, r, sgLive(h.Type(), g))
+	}
 	if err != nil {
 		return Live{}, wrap("create", r.ID, err)
 	}
 	live := Live{ID: r.ID, Type: h.Type(), PhysicalID: str(res.GroupId), ARN: str(res.SecurityGroupArn), State: "available",
-		Attrs: map[string]string{"group_id": str(res.GroupId), "group_name": name, "vpc_id": vpc, "description": p.Description}}
+		Attrs: map[string]string{"group_id": str(res.GroupId), "group_name": name, "vpc_id": vpc, "description": sgText(p.Description)}}
 	return h.Update(ctx, env, r, live)
 }
 
@@ -678,9 +728,21 @@ func wantRules(env Env, id string, rules []arch.Rule) (map[ruleKey]string, error
 			}
 			k.group = g
 		}
-		out[k] = rl.Description
+		out[k] = sgText(rl.Description)
 	}
 	return out, nil
+}
+
+// sgText keeps the characters EC2 allows in security group and rule
+// descriptions (a-zA-Z0-9, spaces and ._-:/()#,@[]+=&;{}!$*), at most 255.
+func sgText(s string) string {
+	out := strings.Map(func(r rune) rune {
+		if (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') || strings.ContainsRune(" ._-:/()#,@[]+=&;{}!$*", r) {
+			return r
+		}
+		return '-'
+	}, s)
+	return truncate(out, 255)
 }
 
 func permission(k ruleKey, desc string) ec2types.IpPermission {
@@ -743,7 +805,7 @@ func (h securityGroupHandler) Update(ctx context.Context, env Env, r arch.Resour
 	if err != nil {
 		return Live{}, err
 	}
-	if live.Attrs["vpc_id"] != vpc || (live.Attrs["description"] != "" && live.Attrs["description"] != p.Description) {
+	if live.Attrs["vpc_id"] != vpc || (live.Attrs["description"] != "" && live.Attrs["description"] != sgText(p.Description)) {
 		return Live{}, ErrReplace
 	}
 	want, err := wantRules(env, r.ID, p.Ingress)

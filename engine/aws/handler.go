@@ -67,3 +67,50 @@ type Handler interface {
 	// Ready reports whether live is usable, and if not what is awaited.
 	Ready(ctx context.Context, env Env, live Live) (ready bool, waiting string, err error)
 }
+
+// Handlers returns one handler per AWS type arch.Design emits, keyed by
+// Type().
+func Handlers() map[string]Handler {
+	hs := []Handler{
+		kmsKey{}, kmsAlias{},
+		vpcHandler{}, igwHandler{}, subnetHandler{}, routeTableHandler{}, securityGroupHandler{},
+		logGroupHandler{}, repositoryHandler{}, tableHandler{}, bucketHandler{},
+		fileSystemHandler{}, mountTargetHandler{},
+		dbSubnetGroupHandler{}, parameterHandler{}, dbInstanceHandler{},
+		roleHandler{}, instanceProfileHandler{},
+		clusterHandler{}, launchTemplateHandler{}, asgHandler{}, capacityProviderHandler{},
+		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{},
+		loadBalancerHandler{}, targetGroupHandler{}, listenerHandler{},
+		alarmHandler{}, dashboardHandler{},
+	}
+	out := make(map[string]Handler, len(hs))
+	for _, h := range hs {
+		out[h.Type()] = stamped{h}
+	}
+	return out
+}
+
+// stamped makes sure what Create and Update return names the resource they
+// were asked about, whatever the cloud's answer carried.
+type stamped struct{ Handler }
+
+func (s stamped) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	l, err := s.Handler.Create(ctx, env, r)
+	return stamp(l, r, err)
+}
+
+func (s stamped) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	l, err := s.Handler.Update(ctx, env, r, live)
+	return stamp(l, r, err)
+}
+
+func stamp(l Live, r arch.Resource, err error) (Live, error) {
+	if err != nil {
+		return Live{}, err
+	}
+	l.ID, l.Type = r.ID, r.Type
+	if l.Attrs == nil {
+		l.Attrs = map[string]string{}
+	}
+	return l, nil
+}

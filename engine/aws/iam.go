@@ -3,7 +3,6 @@ package aws
 import (
 	"context"
 	"encoding/json"
-	"net/url"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -81,12 +80,25 @@ func (h roleHandler) List(ctx context.Context, env Env) ([]Live, error) {
 	return out, nil
 }
 
-// trustPolicy lets the principal service assume the role.
-func trustPolicy(principal string) string {
-	b, _ := json.Marshal(policyDoc{Version: "2012-10-17", Statement: []policyStatement{{
-		Effect: "Allow", Principal: map[string]string{"Service": principal}, Action: "sts:AssumeRole",
-	}}})
+// trustPolicy lets the principal service assume the role; ECS tasks only
+// on this account's behalf (the confused-deputy guard AWS recommends).
+func trustPolicy(env Env, principal string) string {
+	st := policyStatement{Effect: "Allow", Principal: map[string]string{"Service": principal}, Action: "sts:AssumeRole"}
+	if principal == "ecs-tasks.amazonaws.com" && env.Account != "" {
+		st.Condition = map[string]any{"StringEquals": map[string]string{"aws:SourceAccount": env.Account}}
+	}
+	b, _ := json.Marshal(policyDoc{Version: "2012-10-17", Statement: []policyStatement{st}})
 	return string(b)
+}
+
+// iamText keeps the characters IAM descriptions allow.
+func iamText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0x7e) || (r >= 0xa1 && r <= 0xff) {
+			return r
+		}
+		return '-'
+	}, s)
 }
 
 func managedARN(env Env, name string) string {
@@ -106,8 +118,8 @@ func (h roleHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live
 	res, err := env.Clients.IAM.CreateRole(ctx, &iam.CreateRoleInput{
 		RoleName:                 aws.String(name),
 		Path:                     aws.String(iamPath(env.App)),
-		AssumeRolePolicyDocument: aws.String(trustPolicy(p.Principal)),
-		Description:              aws.String(truncate(r.Reason, 1000)),
+		AssumeRolePolicyDocument: aws.String(trustPolicy(env, p.Principal)),
+		Description:              aws.String(iamText(truncate(r.Reason, 1000))),
 		Tags:                     iamTags(createTags(env, r, true)),
 	})
 	var live Live
@@ -149,7 +161,7 @@ func (h roleHandler) Update(ctx context.Context, env Env, r arch.Resource, live 
 	}
 	name := aws.String(live.PhysicalID)
 	if _, err := env.Clients.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
-		RoleName: name, PolicyDocument: aws.String(trustPolicy(p.Principal))}); err != nil {
+		RoleName: name, PolicyDocument: aws.String(trustPolicy(env, p.Principal))}); err != nil {
 		return Live{}, wrap("update trust policy of", r.ID, err)
 	}
 
@@ -428,12 +440,4 @@ func (h instanceProfileHandler) Ready(ctx context.Context, env Env, live Live) (
 		return false, "waiting for instance profile (no role)", nil
 	}
 	return true, "", nil
-}
-
-// decodePolicy turns IAM's URL-encoded policy documents back into JSON.
-func decodePolicy(doc string) string {
-	if s, err := url.QueryUnescape(doc); err == nil {
-		return s
-	}
-	return doc
 }

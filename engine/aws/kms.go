@@ -132,6 +132,17 @@ func (h kmsKey) Create(ctx context.Context, env Env, r arch.Resource) (Live, err
 	if _, err := propsOf[arch.KeyProps]("create", r); err != nil {
 		return Live{}, err
 	}
+	// CreateKey takes no idempotency token: look for a key of this id first,
+	// so a create retried after a lost answer converges the first key.
+	prev, err := h.List(ctx, env)
+	if err != nil {
+		return Live{}, err
+	}
+	for _, l := range prev {
+		if l.ID == r.ID {
+			return h.Update(ctx, env, r, l)
+		}
+	}
 	policy, err := keyPolicy(env)
 	if err != nil {
 		return Live{}, wrap("create", r.ID, err)

@@ -143,4 +143,3 @@ func (h logGroupHandler) Delete(ctx context.Context, env Env, live Live) error {
 func (h logGroupHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
 	return true, "", nil
 }
-

@@ -130,6 +130,11 @@ func (h launchTemplateHandler) templateData(ctx context.Context, env Env, r arch
 	}, nil
 }
 
+// versionNote describes a template version by the design and the image.
+func versionNote(r arch.Resource, data *ec2types.RequestLaunchTemplateData) string {
+	return "mvi " + arch.Hash(r.Props) + " " + str(data.ImageId)
+}
+
 func withName(m map[string]string, name string) map[string]string {
 	out := map[string]string{"Name": name}
 	for k, v := range m {
@@ -151,11 +156,22 @@ func (h launchTemplateHandler) Create(ctx context.Context, env Env, r arch.Resou
 	res, err := env.Clients.EC2.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{
 		LaunchTemplateName: aws.String(name),
 		LaunchTemplateData: data,
-		VersionDescription: aws.String("mvi " + arch.Hash(r.Props)),
+		VersionDescription: aws.String(versionNote(r, data)),
 		// A retried create with the same design returns the same template.
-		ClientToken:       aws.String("mvi-" + shortHash(env.App+"/"+r.ID+"/"+arch.Hash(r.Props)+"/"+str(data.ImageId))),
+		ClientToken:       aws.String(clientToken(env, r, str(data.ImageId))),
 		TagSpecifications: tagSpec(ec2types.ResourceTypeLaunchTemplate, createTags(env, r, false), name),
 	})
+	if isCode(err, "InvalidLaunchTemplateName.AlreadyExistsException") {
+		found, derr := env.Clients.EC2.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{name}})
+		if derr != nil || len(found.LaunchTemplates) == 0 {
+			return Live{}, wrap("create", r.ID, err)
+		}
+		lt := found.LaunchTemplates[0]
+		if t := ec2TagMap(lt.Tags); t[TagApp] != env.App || t[TagID] != r.ID {
+			return Live{}, wrap("create", r.ID, err)
+		}
+		return h.Update(ctx, env, r, ltLive(h.Type(), lt))
+	}
 	if err != nil {
 		return Live{}, wrap("create", r.ID, err)
 	}
@@ -174,22 +190,31 @@ func (h launchTemplateHandler) Update(ctx context.Context, env Env, r arch.Resou
 	if err != nil {
 		return Live{}, err
 	}
-	v, err := env.Clients.EC2.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{
-		LaunchTemplateId:   aws.String(live.PhysicalID),
-		LaunchTemplateData: data,
-		VersionDescription: aws.String("mvi " + arch.Hash(r.Props)),
-	})
+	// The default version notes the design and image it was made from:
+	// when both are unchanged there is nothing to add.
+	cur, err := env.Clients.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{
+		LaunchTemplateId: aws.String(live.PhysicalID), Versions: []string{"$Default"}})
 	if err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return Live{}, wrap("describe", r.ID, err)
 	}
-	n := strconv.FormatInt(*v.LaunchTemplateVersion.VersionNumber, 10)
-	if _, err := env.Clients.EC2.ModifyLaunchTemplate(ctx, &ec2.ModifyLaunchTemplateInput{
-		LaunchTemplateId: aws.String(live.PhysicalID), DefaultVersion: aws.String(n),
-	}); err != nil {
-		return Live{}, wrap("update", r.ID, err)
+	if len(cur.LaunchTemplateVersions) != 1 || str(cur.LaunchTemplateVersions[0].VersionDescription) != versionNote(r, data) {
+		v, err := env.Clients.EC2.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{
+			LaunchTemplateId:   aws.String(live.PhysicalID),
+			LaunchTemplateData: data,
+			VersionDescription: aws.String(versionNote(r, data)),
+		})
+		if err != nil {
+			return Live{}, wrap("update", r.ID, err)
+		}
+		n := strconv.FormatInt(*v.LaunchTemplateVersion.VersionNumber, 10)
+		if _, err := env.Clients.EC2.ModifyLaunchTemplate(ctx, &ec2.ModifyLaunchTemplateInput{
+			LaunchTemplateId: aws.String(live.PhysicalID), DefaultVersion: aws.String(n),
+		}); err != nil {
+			return Live{}, wrap("update", r.ID, err)
+		}
+		live.Attrs["default_version"] = n
+		live.Attrs["latest_version"] = n
 	}
-	live.Attrs["default_version"] = n
-	live.Attrs["latest_version"] = n
 	if live.Hash, err = setHash(ctx, env, r, live.PhysicalID); err != nil {
 		return Live{}, err
 	}
@@ -234,12 +259,16 @@ func asgTags(name string, m map[string]string) []astypes.Tag {
 	return out
 }
 
-func asgLive(typ string, g astypes.AutoScalingGroup) Live {
-	tags := map[string]string{}
+func asgTagMap(g astypes.AutoScalingGroup) map[string]string {
+	m := map[string]string{}
 	for _, t := range g.Tags {
-		tags[str(t.Key)] = str(t.Value)
+		m[str(t.Key)] = str(t.Value)
 	}
-	l := newLive(typ, str(g.AutoScalingGroupName), tags)
+	return m
+}
+
+func asgLive(typ string, g astypes.AutoScalingGroup) Live {
+	l := newLive(typ, str(g.AutoScalingGroupName), asgTagMap(g))
 	l.ARN = str(g.AutoScalingGroupARN)
 	l.State = "active"
 	if s := str(g.Status); s != "" {
@@ -301,17 +330,27 @@ func (h asgHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live,
 		return Live{}, err
 	}
 	name := physName(env.App, r.ID, 255)
+	// Look first: a group of that name may be left by a create whose answer
+	// was lost.
+	if prev, err := h.describe(ctx, env, r.ID, name); err == nil {
+		if prev.ID != r.ID {
+			return Live{}, fmt.Errorf("create %s: an Auto Scaling group named %s exists and is not this one", r.ID, name)
+		}
+		return h.Update(ctx, env, r, prev)
+	} else if !isCode(err, "NotFound") {
+		return Live{}, err
+	}
 	_, err = env.Clients.AutoScaling.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{
-		AutoScalingGroupName:   aws.String(name),
-		LaunchTemplate:         lt,
-		VPCZoneIdentifier:      aws.String(subnets),
-		MinSize:                aws.Int32(int32(p.Min)),
-		MaxSize:                aws.Int32(int32(p.Max)),
-		DesiredCapacity:        aws.Int32(int32(p.Desired)),
-		HealthCheckType:        aws.String("EC2"),
-		DefaultInstanceWarmup:  aws.Int32(60),
-		CapacityRebalance:      aws.Bool(true),
-		Tags:                   asgTags(name, createTags(env, r, false)),
+		AutoScalingGroupName:             aws.String(name),
+		LaunchTemplate:                   lt,
+		VPCZoneIdentifier:                aws.String(subnets),
+		MinSize:                          aws.Int32(int32(p.Min)),
+		MaxSize:                          aws.Int32(int32(p.Max)),
+		DesiredCapacity:                  aws.Int32(int32(p.Desired)),
+		HealthCheckType:                  aws.String("EC2"),
+		DefaultInstanceWarmup:            aws.Int32(60),
+		CapacityRebalance:                aws.Bool(true),
+		Tags:                             asgTags(name, createTags(env, r, false)),
 		NewInstancesProtectedFromScaleIn: aws.Bool(false),
 	})
 	if isCode(err, "AlreadyExists") {
@@ -330,9 +369,13 @@ func (h asgHandler) describe(ctx context.Context, env Env, id, name string) (Liv
 		return Live{}, wrap("describe", id, err)
 	}
 	if len(res.AutoScalingGroups) == 0 {
-		return Live{}, fmt.Errorf("describe %s: Auto Scaling group %s not found", id, name)
+		return Live{}, wrap("describe", id, &notFound{what: "Auto Scaling group " + name})
 	}
-	return asgLive(h.Type(), res.AutoScalingGroups[0]), nil
+	l := asgLive(h.Type(), res.AutoScalingGroups[0])
+	if tags := asgTagMap(res.AutoScalingGroups[0]); tags[TagApp] != env.App {
+		l.ID = ""
+	}
+	return l, nil
 }
 
 func (h asgHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {

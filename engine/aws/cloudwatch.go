@@ -1,0 +1,326 @@
+package aws
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+)
+
+func cwTags(m map[string]string) []cwtypes.Tag {
+	out := make([]cwtypes.Tag, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, cwtypes.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
+
+// ---- Alarm ----
+
+type alarmHandler struct{}
+
+func (alarmHandler) Type() string { return "AWS::CloudWatch::Alarm" }
+
+func alarmLive(typ string, a cwtypes.MetricAlarm, tags map[string]string) Live {
+	l := newLive(typ, str(a.AlarmName), tags)
+	l.ARN = str(a.AlarmArn)
+	l.State = string(a.StateValue)
+	l.Attrs["name"] = l.PhysicalID
+	l.Attrs["arn"] = l.ARN
+	if a.Threshold != nil {
+		l.Attrs["threshold"] = strconv.FormatFloat(*a.Threshold, 'g', -1, 64)
+	}
+	return l
+}
+
+func (h alarmHandler) List(ctx context.Context, env Env) ([]Live, error) {
+	var out []Live
+	p := cloudwatch.NewDescribeAlarmsPaginator(env.Clients.CloudWatch, &cloudwatch.DescribeAlarmsInput{
+		AlarmNamePrefix: aws.String(appPrefix(env.App)), AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm},
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("list", "alarms", err)
+		}
+		for _, a := range page.MetricAlarms {
+			t, err := env.Clients.CloudWatch.ListTagsForResource(ctx, &cloudwatch.ListTagsForResourceInput{ResourceARN: a.AlarmArn})
+			if isCode(err, "ResourceNotFound", "ResourceNotFoundException") {
+				continue
+			}
+			if err != nil {
+				return nil, wrap("list", str(a.AlarmName), err)
+			}
+			tags := map[string]string{}
+			for _, tg := range t.Tags {
+				tags[str(tg.Key)] = str(tg.Value)
+			}
+			if ours(env.App, tags) {
+				out = append(out, alarmLive(h.Type(), a, tags))
+			}
+		}
+	}
+	return out, nil
+}
+
+// dimensions turns the alarm's subject into CloudWatch dimensions: a
+// target group is measured together with its load balancer.
+func (h alarmHandler) dimensions(env Env, r arch.Resource, p arch.AlarmProps) ([]cwtypes.Dimension, error) {
+	s, err := dep(env, r.ID, p.Subject)
+	if err != nil {
+		return nil, err
+	}
+	dim := func(n, v string) cwtypes.Dimension {
+		return cwtypes.Dimension{Name: aws.String(n), Value: aws.String(v)}
+	}
+	switch s.Type {
+	case "AWS::ElasticLoadBalancingV2::TargetGroup":
+		lb := ""
+		for _, k := range sortedDeps(env) {
+			if d := env.Deps[k]; d.Type == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
+				lb = d.Attrs["full_name"]
+				break
+			}
+		}
+		if lb == "" {
+			return nil, fmt.Errorf("%s: a target group alarm needs its load balancer among the dependencies", r.ID)
+		}
+		return []cwtypes.Dimension{dim("TargetGroup", s.Attrs["full_name"]), dim("LoadBalancer", lb)}, nil
+	case "AWS::ElasticLoadBalancingV2::LoadBalancer":
+		return []cwtypes.Dimension{dim("LoadBalancer", s.Attrs["full_name"])}, nil
+	case "AWS::AutoScaling::AutoScalingGroup":
+		return []cwtypes.Dimension{dim("AutoScalingGroupName", s.Attrs["name"])}, nil
+	case "AWS::ECS::Cluster":
+		return []cwtypes.Dimension{dim("ClusterName", s.Attrs["name"])}, nil
+	case "AWS::ECS::Service":
+		return []cwtypes.Dimension{dim("ClusterName", s.Attrs["cluster"]), dim("ServiceName", s.Attrs["name"])}, nil
+	case "AWS::RDS::DBInstance":
+		return []cwtypes.Dimension{dim("DBInstanceIdentifier", s.Attrs["identifier"])}, nil
+	}
+	return nil, fmt.Errorf("%s: no metric dimensions known for a %s", r.ID, s.Type)
+}
+
+func (h alarmHandler) put(ctx context.Context, env Env, r arch.Resource, op string) (Live, error) {
+	p, err := propsOf[arch.AlarmProps](op, r)
+	if err != nil {
+		return Live{}, err
+	}
+	dims, err := h.dimensions(env, r, p)
+	if err != nil {
+		return Live{}, err
+	}
+	name := physName(env.App, r.ID, 255)
+	tags := Tags(env.App, r)
+	// PutMetricAlarm creates or replaces the alarm in one call.
+	if _, err := env.Clients.CloudWatch.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
+		AlarmName:          aws.String(name),
+		AlarmDescription:   aws.String(truncate(r.Reason, 1024)),
+		Namespace:          aws.String(p.Namespace),
+		MetricName:         aws.String(p.Metric),
+		Statistic:          cwtypes.Statistic(p.Statistic),
+		Dimensions:         dims,
+		Threshold:          aws.Float64(p.Threshold),
+		ComparisonOperator: cwtypes.ComparisonOperator(p.Comparison),
+		Period:             aws.Int32(int32(p.Period)),
+		EvaluationPeriods:  aws.Int32(int32(p.Evaluation)),
+		TreatMissingData:   aws.String("notBreaching"),
+		Tags:               cwTags(tags),
+	}); err != nil {
+		return Live{}, wrap(op, r.ID, err)
+	}
+	res, err := env.Clients.CloudWatch.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{name}})
+	if err != nil {
+		return Live{}, wrap("describe", r.ID, err)
+	}
+	if len(res.MetricAlarms) == 0 {
+		return Live{}, wrap(op, r.ID, &notFound{what: "alarm " + name})
+	}
+	a := res.MetricAlarms[0]
+	// Tags given to PutMetricAlarm count only when it creates the alarm.
+	if op != "create" {
+		if _, err := env.Clients.CloudWatch.TagResource(ctx, &cloudwatch.TagResourceInput{ResourceARN: a.AlarmArn, Tags: cwTags(tags)}); err != nil {
+			return Live{}, wrap("tag", r.ID, err)
+		}
+	}
+	return alarmLive(h.Type(), a, tags), nil
+}
+
+func (h alarmHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	return h.put(ctx, env, r, "create")
+}
+
+func (h alarmHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	return h.put(ctx, env, r, "update")
+}
+
+func (h alarmHandler) Delete(ctx context.Context, env Env, live Live) error {
+	_, err := env.Clients.CloudWatch.DeleteAlarms(ctx, &cloudwatch.DeleteAlarmsInput{AlarmNames: []string{live.PhysicalID}})
+	if isCode(err, "ResourceNotFound", "ResourceNotFoundException") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h alarmHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+	return true, "", nil
+}
+
+// ---- Dashboard ----
+
+// dashboardHandler is the app's one page of graphs, mvi-<app>. Dashboards
+// take no tags: a text widget on the page says which app, logical id and
+// hash it was made from.
+type dashboardHandler struct{}
+
+func (dashboardHandler) Type() string { return "AWS::CloudWatch::Dashboard" }
+
+var dashboardMark = regexp.MustCompile(`mvi:app=(\S+) mvi:id=(\S+) mvi:hash=([0-9a-z]+)`)
+
+func (h dashboardHandler) List(ctx context.Context, env Env) ([]Live, error) {
+	name := dashboardName(env.App)
+	var out []Live
+	in := &cloudwatch.ListDashboardsInput{DashboardNamePrefix: aws.String(name)}
+	for {
+		res, err := env.Clients.CloudWatch.ListDashboards(ctx, in)
+		if err != nil {
+			return nil, wrap("list", "dashboards", err)
+		}
+		for _, d := range res.DashboardEntries {
+			if str(d.DashboardName) != name {
+				continue
+			}
+			g, err := env.Clients.CloudWatch.GetDashboard(ctx, &cloudwatch.GetDashboardInput{DashboardName: d.DashboardName})
+			if isCode(err, "ResourceNotFound", "ResourceNotFoundException") {
+				continue
+			}
+			if err != nil {
+				return nil, wrap("list", name, err)
+			}
+			m := dashboardMark.FindStringSubmatch(str(g.DashboardBody))
+			if m == nil || m[1] != env.App {
+				continue
+			}
+			out = append(out, Live{ID: m[2], Type: h.Type(), PhysicalID: name, ARN: str(d.DashboardArn), Hash: m[3], State: "available",
+				Attrs: map[string]string{"name": name, "arn": str(d.DashboardArn)}})
+		}
+		if str(res.NextToken) == "" {
+			return out, nil
+		}
+		in.NextToken = res.NextToken
+	}
+}
+
+type widget struct {
+	Type       string         `json:"type"`
+	X          int            `json:"x"`
+	Y          int            `json:"y"`
+	Width      int            `json:"width"`
+	Height     int            `json:"height"`
+	Properties map[string]any `json:"properties"`
+}
+
+// dashboardBody draws requests, errors, latency and healthy containers
+// (with a load balancer) and the cluster's CPU and memory.
+func dashboardBody(env Env, r arch.Resource, cluster, lb string) (string, error) {
+	mark := fmt.Sprintf("mvi:app=%s mvi:id=%s mvi:hash=%s", env.App, r.ID, arch.Hash(r.Props))
+	ws := []widget{{Type: "text", X: 0, Y: 0, Width: 24, Height: 2, Properties: map[string]any{
+		"markdown": "## " + env.App + "\nMade by mvi; changes here are replaced on the next `mvi up`. `" + mark + "`",
+	}}}
+	metric := func(y int, title, ns, metric, stat string, dims ...string) widget {
+		m := append([]any{ns, metric}, toAny(dims)...)
+		m = append(m, map[string]string{"stat": stat})
+		return widget{Type: "metric", X: 0, Y: y, Width: 24, Height: 6, Properties: map[string]any{
+			"title": title, "region": env.Region, "view": "timeSeries", "period": 60, "metrics": []any{m},
+		}}
+	}
+	y := 2
+	if lb != "" {
+		ws = append(ws,
+			metric(y, "Requests", "AWS/ApplicationELB", "RequestCount", "Sum", "LoadBalancer", lb),
+			metric(y+6, "5xx errors", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", "LoadBalancer", lb),
+			metric(y+12, "Latency", "AWS/ApplicationELB", "TargetResponseTime", "p90", "LoadBalancer", lb),
+		)
+		y += 18
+	}
+	ws = append(ws,
+		metric(y, "Container CPU", "AWS/ECS", "CPUUtilization", "Average", "ClusterName", cluster),
+		metric(y+6, "Container memory", "AWS/ECS", "MemoryUtilization", "Average", "ClusterName", cluster),
+	)
+	b, err := json.Marshal(map[string]any{"widgets": ws})
+	return string(b), err
+}
+
+func toAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+func (h dashboardHandler) put(ctx context.Context, env Env, r arch.Resource, op string) (Live, error) {
+	p, err := propsOf[arch.DashboardProps](op, r)
+	if err != nil {
+		return Live{}, err
+	}
+	cluster, err := depAttr(env, r.ID, p.Cluster, "name")
+	if err != nil {
+		return Live{}, err
+	}
+	lb := ""
+	if p.LoadBalancer != "" {
+		if lb, err = depAttr(env, r.ID, p.LoadBalancer, "full_name"); err != nil {
+			return Live{}, err
+		}
+	}
+	body, err := dashboardBody(env, r, cluster, lb)
+	if err != nil {
+		return Live{}, wrap(op, r.ID, err)
+	}
+	name := dashboardName(env.App)
+	res, err := env.Clients.CloudWatch.PutDashboard(ctx, &cloudwatch.PutDashboardInput{DashboardName: aws.String(name), DashboardBody: aws.String(body)})
+	if err != nil {
+		return Live{}, wrap(op, r.ID, err)
+	}
+	arn := "arn:" + partition(env.Region) + ":cloudwatch::" + env.Account + ":dashboard/" + name
+	l := Live{ID: r.ID, Type: h.Type(), PhysicalID: name, ARN: arn, Hash: arch.Hash(r.Props), State: "available",
+		Attrs: map[string]string{"name": name, "arn": arn}}
+	// The dashboard is saved even when CloudWatch warns about a widget; the
+	// warnings travel with it for status to show.
+	if len(res.DashboardValidationMessages) > 0 {
+		var msgs []string
+		for _, m := range res.DashboardValidationMessages {
+			msgs = append(msgs, str(m.DataPath)+": "+str(m.Message))
+		}
+		l.Attrs["warnings"] = strings.Join(msgs, "; ")
+	}
+	return l, nil
+}
+
+func (h dashboardHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	return h.put(ctx, env, r, "create")
+}
+
+func (h dashboardHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	return h.put(ctx, env, r, "update")
+}
+
+func (h dashboardHandler) Delete(ctx context.Context, env Env, live Live) error {
+	_, err := env.Clients.CloudWatch.DeleteDashboards(ctx, &cloudwatch.DeleteDashboardsInput{DashboardNames: []string{live.PhysicalID}})
+	if isCode(err, "ResourceNotFound", "ResourceNotFoundException", "DashboardNotFoundError") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h dashboardHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+	return true, "", nil
+}

@@ -1,0 +1,568 @@
+package aws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+)
+
+func rdsTags(m map[string]string) []rdstypes.Tag {
+	out := make([]rdstypes.Tag, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, rdstypes.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
+
+func rdsTagMap(tags []rdstypes.Tag) map[string]string {
+	m := map[string]string{}
+	for _, t := range tags {
+		m[str(t.Key)] = str(t.Value)
+	}
+	return m
+}
+
+// ---- DB subnet group ----
+
+type dbSubnetGroupHandler struct{}
+
+func (dbSubnetGroupHandler) Type() string { return "AWS::RDS::DBSubnetGroup" }
+
+func sgroupLive(typ string, g rdstypes.DBSubnetGroup, tags map[string]string) Live {
+	l := newLive(typ, str(g.DBSubnetGroupName), tags)
+	l.ARN = str(g.DBSubnetGroupArn)
+	l.State = str(g.SubnetGroupStatus)
+	l.Attrs["name"] = l.PhysicalID
+	l.Attrs["arn"] = l.ARN
+	l.Attrs["vpc_id"] = str(g.VpcId)
+	return l
+}
+
+func (h dbSubnetGroupHandler) List(ctx context.Context, env Env) ([]Live, error) {
+	prefix := appPrefix(env.App)
+	var out []Live
+	p := rds.NewDescribeDBSubnetGroupsPaginator(env.Clients.RDS, &rds.DescribeDBSubnetGroupsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("list", "DB subnet groups", err)
+		}
+		for _, g := range page.DBSubnetGroups {
+			if !strings.HasPrefix(str(g.DBSubnetGroupName), prefix) {
+				continue
+			}
+			t, err := env.Clients.RDS.ListTagsForResource(ctx, &rds.ListTagsForResourceInput{ResourceName: g.DBSubnetGroupArn})
+			if isCode(err, "DBSubnetGroupNotFoundFault") {
+				continue
+			}
+			if err != nil {
+				return nil, wrap("list", str(g.DBSubnetGroupName), err)
+			}
+			if tags := rdsTagMap(t.TagList); ours(env.App, tags) {
+				out = append(out, sgroupLive(h.Type(), g, tags))
+			}
+		}
+	}
+	return out, nil
+}
+
+func (h dbSubnetGroupHandler) subnets(env Env, r arch.Resource, p arch.DBSubnetGroupProps) ([]string, error) {
+	var out []string
+	for _, s := range p.Subnets {
+		id, err := depAttr(env, r.ID, s, "subnet_id")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+func (h dbSubnetGroupHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	p, err := propsOf[arch.DBSubnetGroupProps]("create", r)
+	if err != nil {
+		return Live{}, err
+	}
+	subnets, err := h.subnets(env, r, p)
+	if err != nil {
+		return Live{}, err
+	}
+	name := physName(env.App, r.ID, 255)
+	res, err := env.Clients.RDS.CreateDBSubnetGroup(ctx, &rds.CreateDBSubnetGroupInput{
+		DBSubnetGroupName: aws.String(name), DBSubnetGroupDescription: aws.String("mvi " + env.App + ": the database's private subnets"),
+		SubnetIds: subnets, Tags: rdsTags(Tags(env.App, r)),
+	})
+	if isCode(err, "DBSubnetGroupAlreadyExists") {
+		return h.Update(ctx, env, r, Live{ID: r.ID, Type: h.Type(), PhysicalID: name, Attrs: map[string]string{"name": name}})
+	}
+	if err != nil {
+		return Live{}, wrap("create", r.ID, err)
+	}
+	return sgroupLive(h.Type(), *res.DBSubnetGroup, Tags(env.App, r)), nil
+}
+
+func (h dbSubnetGroupHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	p, err := propsOf[arch.DBSubnetGroupProps]("update", r)
+	if err != nil {
+		return Live{}, err
+	}
+	subnets, err := h.subnets(env, r, p)
+	if err != nil {
+		return Live{}, err
+	}
+	res, err := env.Clients.RDS.ModifyDBSubnetGroup(ctx, &rds.ModifyDBSubnetGroupInput{
+		DBSubnetGroupName: aws.String(live.PhysicalID), SubnetIds: subnets,
+		DBSubnetGroupDescription: aws.String("mvi " + env.App + ": the database's private subnets"),
+	})
+	if err != nil {
+		return Live{}, wrap("update", r.ID, err)
+	}
+	tags := Tags(env.App, r)
+	if _, err := env.Clients.RDS.AddTagsToResource(ctx, &rds.AddTagsToResourceInput{ResourceName: res.DBSubnetGroup.DBSubnetGroupArn, Tags: rdsTags(tags)}); err != nil {
+		return Live{}, wrap("tag", r.ID, err)
+	}
+	return sgroupLive(h.Type(), *res.DBSubnetGroup, tags), nil
+}
+
+func (h dbSubnetGroupHandler) Delete(ctx context.Context, env Env, live Live) error {
+	_, err := env.Clients.RDS.DeleteDBSubnetGroup(ctx, &rds.DeleteDBSubnetGroupInput{DBSubnetGroupName: aws.String(live.PhysicalID)})
+	if isCode(err, "DBSubnetGroupNotFoundFault") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h dbSubnetGroupHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+	res, err := env.Clients.RDS.DescribeDBSubnetGroups(ctx, &rds.DescribeDBSubnetGroupsInput{DBSubnetGroupName: aws.String(live.PhysicalID)})
+	if err != nil {
+		return false, "", wrap("describe", live.ID, err)
+	}
+	if len(res.DBSubnetGroups) == 0 {
+		return false, "waiting for DB subnet group (not found)", nil
+	}
+	if st := str(res.DBSubnetGroups[0].SubnetGroupStatus); st != "" && st != "Complete" {
+		return false, "waiting for DB subnet group (" + st + ")", nil
+	}
+	return true, "", nil
+}
+
+// ---- SSM parameter ----
+
+// parameterHandler holds the app's generated secrets (the database
+// password): SecureString with the app key, never overwritten, never shown.
+type parameterHandler struct{}
+
+func (parameterHandler) Type() string { return "AWS::SSM::Parameter" }
+
+func ssmTags(m map[string]string) []ssmtypes.Tag {
+	out := make([]ssmtypes.Tag, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, ssmtypes.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
+
+func parameterARN(env Env, name string) string {
+	return "arn:" + partition(env.Region) + ":ssm:" + env.Region + ":" + env.Account + ":parameter/" + strings.TrimPrefix(name, "/")
+}
+
+func paramLive(env Env, typ, name, ptype, key string, tags map[string]string) Live {
+	l := newLive(typ, name, tags)
+	l.ARN = parameterARN(env, name)
+	l.State = "available"
+	l.Attrs["name"] = name
+	l.Attrs["arn"] = l.ARN
+	l.Attrs["type"] = ptype
+	l.Attrs["kms_key"] = key
+	return l
+}
+
+func (h parameterHandler) List(ctx context.Context, env Env) ([]Live, error) {
+	var out []Live
+	p := ssm.NewDescribeParametersPaginator(env.Clients.SSM, &ssm.DescribeParametersInput{
+		ParameterFilters: []ssmtypes.ParameterStringFilter{{Key: aws.String("Name"), Option: aws.String("BeginsWith"), Values: []string{"/mvi/" + env.App + "/"}}},
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("list", "SSM parameters", err)
+		}
+		for _, m := range page.Parameters {
+			name := str(m.Name)
+			// Secrets people set (/mvi/<app>/secrets/…) are not designed resources.
+			if strings.HasPrefix(name, "/mvi/"+env.App+"/secrets/") {
+				continue
+			}
+			t, err := env.Clients.SSM.ListTagsForResource(ctx, &ssm.ListTagsForResourceInput{ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(name)})
+			if isCode(err, "InvalidResourceId", "ParameterNotFound") {
+				continue
+			}
+			if err != nil {
+				return nil, wrap("list", name, err)
+			}
+			tags := map[string]string{}
+			for _, tg := range t.TagList {
+				tags[str(tg.Key)] = str(tg.Value)
+			}
+			if ours(env.App, tags) {
+				l := paramLive(env, h.Type(), name, string(m.Type), str(m.KeyId), tags)
+				if a := str(m.ARN); a != "" {
+					l.ARN, l.Attrs["arn"] = a, a
+				}
+				out = append(out, l)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (h parameterHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	p, err := propsOf[arch.ParameterProps]("create", r)
+	if err != nil {
+		return Live{}, err
+	}
+	if !p.Generated {
+		return Live{}, fmt.Errorf("create %s: parameter %s has no value mvi can make; set it with `mvi secrets set`", r.ID, p.Name)
+	}
+	value, err := newPassword()
+	if err != nil {
+		return Live{}, wrap("create", r.ID, err)
+	}
+	in := &ssm.PutParameterInput{
+		Name: aws.String(p.Name), Value: aws.String(value), Type: ssmtypes.ParameterTypeString,
+		Description: aws.String("mvi " + env.App + ": generated by mvi, never shown"),
+		Overwrite:   aws.Bool(false), Tier: ssmtypes.ParameterTierStandard,
+		Tags: ssmTags(Tags(env.App, r)),
+	}
+	key := ""
+	if p.Secure {
+		if key, err = depAttr(env, r.ID, p.Key, "arn"); err != nil {
+			return Live{}, err
+		}
+		in.Type, in.KeyId = ssmtypes.ParameterTypeSecureString, aws.String(key)
+	}
+	_, err = env.Clients.SSM.PutParameter(ctx, in)
+	if isCode(err, "ParameterAlreadyExists") {
+		// Never overwrite: the value may already be the database's password.
+		return h.Update(ctx, env, r, paramLive(env, h.Type(), p.Name, string(in.Type), key, map[string]string{TagID: r.ID}))
+	}
+	if err != nil {
+		return Live{}, wrap("create", r.ID, err)
+	}
+	return paramLive(env, h.Type(), p.Name, string(in.Type), key, Tags(env.App, r)), nil
+}
+
+func (h parameterHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	p, err := propsOf[arch.ParameterProps]("update", r)
+	if err != nil {
+		return Live{}, err
+	}
+	if p.Name != live.PhysicalID {
+		return Live{}, ErrReplace
+	}
+	if t := live.Attrs["type"]; t != "" && (t == string(ssmtypes.ParameterTypeSecureString)) != p.Secure {
+		return Live{}, ErrReplace
+	}
+	tags := Tags(env.App, r)
+	if _, err := env.Clients.SSM.AddTagsToResource(ctx, &ssm.AddTagsToResourceInput{
+		ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(p.Name), Tags: ssmTags(tags)}); err != nil {
+		return Live{}, wrap("tag", r.ID, err)
+	}
+	live.Hash = tags[TagHash]
+	return live, nil
+}
+
+func (h parameterHandler) Delete(ctx context.Context, env Env, live Live) error {
+	_, err := env.Clients.SSM.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(live.PhysicalID)})
+	if isCode(err, "ParameterNotFound") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h parameterHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+	return true, "", nil
+}
+
+// ---- DB instance (Database) ----
+
+type dbInstanceHandler struct{}
+
+func (dbInstanceHandler) Type() string { return "AWS::RDS::DBInstance" }
+
+// The database and user every app gets; the password is the generated
+// SecureString parameter.
+const (
+	dbName = "app"
+	dbUser = "mvi"
+)
+
+func dbLive(typ string, d rdstypes.DBInstance) Live {
+	l := newLive(typ, str(d.DBInstanceIdentifier), rdsTagMap(d.TagList))
+	l.ARN = str(d.DBInstanceArn)
+	l.State = str(d.DBInstanceStatus)
+	l.Attrs["identifier"] = l.PhysicalID
+	l.Attrs["arn"] = l.ARN
+	l.Attrs["engine"] = str(d.Engine)
+	l.Attrs["class"] = str(d.DBInstanceClass)
+	l.Attrs["storage_gib"] = itoa(int(i32(d.AllocatedStorage)))
+	l.Attrs["backup_days"] = itoa(int(i32(d.BackupRetentionPeriod)))
+	l.Attrs["db_name"] = str(d.DBName)
+	l.Attrs["username"] = str(d.MasterUsername)
+	l.Attrs["encrypted"] = fmt.Sprint(boolv(d.StorageEncrypted))
+	l.Attrs["kms_key"] = str(d.KmsKeyId)
+	l.Attrs["public"] = fmt.Sprint(boolv(d.PubliclyAccessible))
+	if d.DBSubnetGroup != nil {
+		l.Attrs["subnet_group"] = str(d.DBSubnetGroup.DBSubnetGroupName)
+	}
+	var sgs []string
+	for _, g := range d.VpcSecurityGroups {
+		sgs = append(sgs, str(g.VpcSecurityGroupId))
+	}
+	l.Attrs["security_groups"] = strings.Join(sgs, ",")
+	if d.Endpoint != nil {
+		l.Attrs["endpoint"] = str(d.Endpoint.Address)
+		if d.Endpoint.Port != nil {
+			l.Attrs["port"] = itoa(int(*d.Endpoint.Port))
+		}
+	}
+	if l.Attrs["port"] == "" && d.DbInstancePort != nil && *d.DbInstancePort != 0 {
+		l.Attrs["port"] = itoa(int(*d.DbInstancePort))
+	}
+	return l
+}
+
+func (h dbInstanceHandler) List(ctx context.Context, env Env) ([]Live, error) {
+	prefix := rdsName(env.App, "")
+	var out []Live
+	p := rds.NewDescribeDBInstancesPaginator(env.Clients.RDS, &rds.DescribeDBInstancesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("list", "DB instances", err)
+		}
+		for _, d := range page.DBInstances {
+			if !strings.HasPrefix(str(d.DBInstanceIdentifier), prefix) || str(d.DBInstanceStatus) == "deleting" {
+				continue
+			}
+			if ours(env.App, rdsTagMap(d.TagList)) {
+				out = append(out, dbLive(h.Type(), d))
+			}
+		}
+	}
+	return out, nil
+}
+
+// password reads the generated password; it goes to RDS and nowhere else.
+func (h dbInstanceHandler) password(ctx context.Context, env Env, r arch.Resource, p arch.DBInstanceProps) (string, error) {
+	name, err := depAttr(env, r.ID, p.Password, "name")
+	if err != nil {
+		return "", err
+	}
+	res, err := env.Clients.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
+	if err != nil {
+		// The SDK error names the parameter, never its value.
+		return "", wrap("read the password of", r.ID, err)
+	}
+	v := str(res.Parameter.Value)
+	if v == "" {
+		return "", fmt.Errorf("create %s: the password parameter %s is empty", r.ID, name)
+	}
+	return v, nil
+}
+
+func (h dbInstanceHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+	p, err := propsOf[arch.DBInstanceProps]("create", r)
+	if err != nil {
+		return Live{}, err
+	}
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return Live{}, err
+	}
+	group, err := depAttr(env, r.ID, p.SubnetGroup, "name")
+	if err != nil {
+		return Live{}, err
+	}
+	sg, err := depAttr(env, r.ID, p.SecurityGroup, "group_id")
+	if err != nil {
+		return Live{}, err
+	}
+	pw, err := h.password(ctx, env, r, p)
+	if err != nil {
+		return Live{}, err
+	}
+	id := rdsName(env.App, r.ID)
+	in := &rds.CreateDBInstanceInput{
+		DBInstanceIdentifier:  aws.String(id),
+		Engine:                aws.String(p.Engine),
+		DBInstanceClass:       aws.String(p.Class),
+		AllocatedStorage:      aws.Int32(int32(p.StorageGiB)),
+		StorageType:           aws.String("gp3"),
+		DBName:                aws.String(dbName),
+		MasterUsername:        aws.String(dbUser),
+		MasterUserPassword:    aws.String(pw),
+		DBSubnetGroupName:     aws.String(group),
+		VpcSecurityGroupIds:   []string{sg},
+		StorageEncrypted:      aws.Bool(true),
+		KmsKeyId:              aws.String(key),
+		PubliclyAccessible:    aws.Bool(p.Public),
+		BackupRetentionPeriod: aws.Int32(int32(p.BackupDays)),
+		// mvi down must be able to delete the database; the book explains
+		// when to turn protection on by hand.
+		DeletionProtection:      aws.Bool(false),
+		CopyTagsToSnapshot:      aws.Bool(true),
+		AutoMinorVersionUpgrade: aws.Bool(true),
+		MultiAZ:                 aws.Bool(false),
+		Port:                    aws.Int32(int32(p.Port)),
+		Tags:                    rdsTags(Tags(env.App, r)),
+	}
+	res, err := env.Clients.RDS.CreateDBInstance(ctx, in)
+	if isCode(err, "DBInstanceAlreadyExists") {
+		d, derr := h.describe(ctx, env, r.ID, id)
+		if derr != nil {
+			return Live{}, wrap("create", r.ID, err)
+		}
+		if d.Attrs["engine"] != p.Engine {
+			return Live{}, wrap("create", r.ID, err)
+		}
+		d.ID = r.ID
+		return h.Update(ctx, env, r, d)
+	}
+	if err != nil {
+		return Live{}, wrap("create", r.ID, scrub(err, pw))
+	}
+	live := dbLive(h.Type(), *res.DBInstance)
+	live.ID, live.Hash = r.ID, arch.Hash(r.Props)
+	return live, nil
+}
+
+// scrub is belt and braces: should an error ever echo the password, it is
+// replaced (the AWS error code stays readable).
+func scrub(err error, secret string) error {
+	if err == nil || secret == "" || !strings.Contains(err.Error(), secret) {
+		return err
+	}
+	return &scrubbed{err: err, secret: secret}
+}
+
+type scrubbed struct {
+	err    error
+	secret string
+}
+
+func (s *scrubbed) Error() string { return strings.ReplaceAll(s.err.Error(), s.secret, "********") }
+func (s *scrubbed) Unwrap() error { return s.err }
+
+func (h dbInstanceHandler) describe(ctx context.Context, env Env, id, ident string) (Live, error) {
+	res, err := env.Clients.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(ident)})
+	if err != nil {
+		return Live{}, wrap("describe", id, err)
+	}
+	if len(res.DBInstances) == 0 {
+		return Live{}, wrap("describe", id, &notFound{what: "DB instance " + ident})
+	}
+	return dbLive(h.Type(), res.DBInstances[0]), nil
+}
+
+// Update changes size, storage, backups and security group in place
+// (applied at once); engine, encryption and subnet group need a new
+// database.
+func (h dbInstanceHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+	p, err := propsOf[arch.DBInstanceProps]("update", r)
+	if err != nil {
+		return Live{}, err
+	}
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return Live{}, err
+	}
+	group, err := depAttr(env, r.ID, p.SubnetGroup, "name")
+	if err != nil {
+		return Live{}, err
+	}
+	sg, err := depAttr(env, r.ID, p.SecurityGroup, "group_id")
+	if err != nil {
+		return Live{}, err
+	}
+	a := live.Attrs
+	if a["engine"] != p.Engine || a["encrypted"] == "false" || (a["kms_key"] != "" && !sameKey(a["kms_key"], key)) ||
+		(a["subnet_group"] != "" && a["subnet_group"] != group) {
+		return Live{}, ErrReplace
+	}
+	if n, _ := strconv.Atoi(a["storage_gib"]); n > p.StorageGiB {
+		return Live{}, fmt.Errorf("update %s: storage can grow but never shrink (%d GiB live, %d GiB designed)", r.ID, n, p.StorageGiB)
+	}
+	in := &rds.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String(live.PhysicalID), ApplyImmediately: aws.Bool(true)}
+	changed := false
+	if a["class"] != p.Class {
+		in.DBInstanceClass, changed = aws.String(p.Class), true
+	}
+	if a["storage_gib"] != itoa(p.StorageGiB) {
+		in.AllocatedStorage, changed = aws.Int32(int32(p.StorageGiB)), true
+	}
+	if a["backup_days"] != itoa(p.BackupDays) {
+		in.BackupRetentionPeriod, changed = aws.Int32(int32(p.BackupDays)), true
+	}
+	if a["security_groups"] != sg {
+		in.VpcSecurityGroupIds, changed = []string{sg}, true
+	}
+	if a["public"] != fmt.Sprint(p.Public) {
+		in.PubliclyAccessible, changed = aws.Bool(p.Public), true
+	}
+	if changed {
+		if _, err := env.Clients.RDS.ModifyDBInstance(ctx, in); err != nil {
+			return Live{}, wrap("update", r.ID, err)
+		}
+	}
+	tags := Tags(env.App, r)
+	if _, err := env.Clients.RDS.AddTagsToResource(ctx, &rds.AddTagsToResourceInput{ResourceName: aws.String(live.ARN), Tags: rdsTags(tags)}); err != nil {
+		return Live{}, wrap("tag", r.ID, err)
+	}
+	out, err := h.describe(ctx, env, r.ID, live.PhysicalID)
+	if err != nil {
+		return Live{}, err
+	}
+	out.ID, out.Hash = r.ID, tags[TagHash]
+	return out, nil
+}
+
+// Delete skips the final snapshot and drops automated backups: mvi down
+// removes everything it made (deletion protection is off for that reason).
+func (h dbInstanceHandler) Delete(ctx context.Context, env Env, live Live) error {
+	_, err := env.Clients.RDS.DeleteDBInstance(ctx, &rds.DeleteDBInstanceInput{
+		DBInstanceIdentifier: aws.String(live.PhysicalID), SkipFinalSnapshot: aws.Bool(true), DeleteAutomatedBackups: aws.Bool(true),
+	})
+	if isCode(err, "DBInstanceNotFound", "DBInstanceNotFoundFault") {
+		return nil
+	}
+	if isCode(err, "InvalidDBInstanceState") && strings.Contains(strings.ToLower(errMessage(err)), "already being deleted") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h dbInstanceHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+	d, err := h.describe(ctx, env, live.ID, live.PhysicalID)
+	var nf *notFound
+	if errors.As(err, &nf) || isCode(err, "DBInstanceNotFound", "DBInstanceNotFoundFault") {
+		return false, "waiting for database (not found)", nil
+	}
+	if err != nil {
+		return false, "", err
+	}
+	if d.State != "available" {
+		return false, "waiting for database (" + d.State + ")", nil
+	}
+	return true, "", nil
+}

@@ -1,0 +1,96 @@
+// Package engine turns an architecture into running cloud resources and
+// back: Plan compares the design with what the cloud holds (found by the
+// mvi tags, no local state), Apply walks the plan as a dependency graph,
+// Destroy removes everything tagged with the app, and Status reports what
+// runs. It talks to the cloud only through cloud.Clients and the handlers,
+// so AWS and the embedded sandbox take the same path.
+package engine
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/minimalinfra/mvi/engine/aws"
+	"github.com/minimalinfra/mvi/engine/cloud"
+)
+
+// Config is everything an engine call needs.
+type Config struct {
+	Clients  *cloud.Clients
+	Handlers map[string]aws.Handler // by AWS type; aws.Handlers() in production
+	App      string
+	Region   string
+	Account  string
+	// Parallel bounds concurrent resource operations (default 8).
+	Parallel int
+	// Locker keeps two applies of one app apart; nil means no lock.
+	Locker Locker
+	// Retry shapes backoff and waiting; zero values take the defaults.
+	Retry Retry
+	// Prices estimate monthly cost; nil loads the embedded table.
+	Prices *Prices
+	// NoWait names types whose readiness Apply doesn't wait for, like
+	// Terraform's wait_for_steady_state=false for ECS services: nothing
+	// depends on them, and the person may prefer to watch status instead.
+	NoWait map[string]bool
+}
+
+// Retry is the backoff policy for throttling, 5xx, eventual consistency
+// and readiness polls.
+type Retry struct {
+	Base    time.Duration // first backoff (default 250ms)
+	Max     time.Duration // backoff cap (default 10s)
+	Timeout time.Duration // longest wait for one resource (default 40m: RDS)
+	// Sleep waits d or until ctx ends; tests replace it to run instantly.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (c Config) parallel() int {
+	if c.Parallel <= 0 {
+		return 8
+	}
+	return c.Parallel
+}
+
+func (c Config) retry() Retry {
+	r := c.Retry
+	if r.Base <= 0 {
+		r.Base = 250 * time.Millisecond
+	}
+	if r.Max <= 0 {
+		r.Max = 10 * time.Second
+	}
+	if r.Timeout <= 0 {
+		r.Timeout = 40 * time.Minute
+	}
+	if r.Sleep == nil {
+		r.Sleep = sleep
+	}
+	return r
+}
+
+func (c Config) env(deps map[string]aws.Live) aws.Env {
+	return aws.Env{Clients: c.Clients, App: c.App, Region: c.Region, Account: c.Account, Deps: deps}
+}
+
+// types lists the handled types in a stable order.
+func (c Config) types() []string {
+	out := make([]string, 0, len(c.Handlers))
+	for t := range c.Handlers {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,44 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Destroy deletes everything tagged with the app, whatever mvi.toml says
+// now, in safe order, then lists again to prove nothing is left.
+func Destroy(ctx context.Context, cfg Config, events chan<- Event) error {
+	unlock, err := lock(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	live, err := listAll(ctx, cfg, cfg.types())
+	if err != nil {
+		return fmt.Errorf("destroy %s: %w", cfg.App, err)
+	}
+	steps := make([]Step, 0, len(live))
+	for _, l := range live {
+		l := l
+		steps = append(steps, Step{ID: l.ID, Type: l.Type, Service: serviceOf(l.Type), Action: Delete, Live: &l, Reason: "mvi down"})
+	}
+	x := newExecutor(cfg, events, nil)
+	x.addDeletes(steps, nil)
+	if err := x.run(ctx); err != nil {
+		return fmt.Errorf("destroy %s: %w", cfg.App, err)
+	}
+	left, err := listAll(ctx, cfg, cfg.types())
+	if err != nil {
+		return fmt.Errorf("destroy %s: checking nothing is left: %w", cfg.App, err)
+	}
+	if len(left) > 0 {
+		names := make([]string, 0, len(left))
+		for _, l := range left {
+			names = append(names, l.ID+" ("+l.Type+" "+l.PhysicalID+")")
+		}
+		return fmt.Errorf("destroy %s: %d resource(s) still exist: %s\n    fix: run `mvi down` again; if they stay, delete them in the AWS console (they carry the tag mvi:app=%s)",
+			cfg.App, len(left), strings.Join(names, ", "), cfg.App)
+	}
+	return nil
+}

@@ -1,0 +1,326 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/minimalinfra/mvi/engine/aws"
+)
+
+// node is one unit of work in the graph.
+type node struct {
+	step  Step
+	check bool  // a no-op that only makes sure the resource is ready
+	deps  []int // nodes that must finish first
+	done  chan struct{}
+	ok    bool
+}
+
+// executor walks the graph: a node starts the moment its dependencies
+// finish, and at most Parallel API calls run at once. Waiting for the
+// cloud holds no slot, so one slow database never starves the rest.
+type executor struct {
+	cfg    Config
+	retry  Retry
+	events chan<- Event
+	slots  chan struct{}
+	nodes  []*node
+	total  int
+	done   atomic.Int64
+
+	mu    sync.Mutex
+	lives map[string]aws.Live
+	errs  []error
+	stop  atomic.Bool // a failure: start nothing new
+}
+
+func newExecutor(cfg Config, events chan<- Event, lives map[string]aws.Live) *executor {
+	return &executor{cfg: cfg, retry: cfg.retry(), events: events, slots: make(chan struct{}, cfg.parallel()), lives: lives}
+}
+
+func (x *executor) add(s Step, check bool) int {
+	x.nodes = append(x.nodes, &node{step: s, check: check, done: make(chan struct{})})
+	if !check {
+		x.total++
+	}
+	return len(x.nodes) - 1
+}
+
+// run executes every node and returns the failures joined, or ctx's error.
+func (x *executor) run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, n := range x.nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(n.done)
+			for _, d := range n.deps {
+				select {
+				case <-x.nodes[d].done:
+				case <-ctx.Done():
+					return
+				}
+				if !x.nodes[d].ok {
+					return // a dependency failed or was skipped
+				}
+			}
+			if x.stop.Load() || ctx.Err() != nil {
+				return
+			}
+			if err := x.do(ctx, n); err != nil {
+				if ctx.Err() == nil {
+					x.fail(err)
+				}
+				return
+			}
+			n.ok = true
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return errors.Join(x.errs...)
+}
+
+func (x *executor) fail(err error) {
+	x.stop.Store(true)
+	x.mu.Lock()
+	x.errs = append(x.errs, err)
+	x.mu.Unlock()
+}
+
+// call runs one API call in a slot.
+func (x *executor) call(ctx context.Context, f func() error) error {
+	select {
+	case x.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-x.slots }()
+	return f()
+}
+
+// retried is call under the retry policy, reporting each retry.
+func (x *executor) retried(ctx context.Context, s Step, start time.Time, f func() error) error {
+	return retrying(ctx, x.retry, func() error { return x.call(ctx, f) }, func(code string, wait time.Duration) {
+		x.emit(ctx, s, PhaseRetry, fmt.Sprintf("%s; trying again in %s", code, wait.Round(time.Millisecond)), start, nil)
+	})
+}
+
+func (x *executor) do(ctx context.Context, n *node) error {
+	s := n.step
+	h := x.cfg.Handlers[s.Type]
+	start := time.Now()
+	if !n.check {
+		x.emit(ctx, s, PhaseStart, "", start, nil)
+	}
+	var err error
+	if s.Action == Delete {
+		err = x.remove(ctx, s, h, *s.Live, start)
+	} else {
+		err = x.build(ctx, s, h, n.check, start)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		err = explain(s, err)
+		x.emit(ctx, s, PhaseFailed, "", start, err)
+		return err
+	}
+	if !n.check {
+		x.done.Add(1)
+		x.emit(ctx, s, PhaseDone, "", start, nil)
+	}
+	return nil
+}
+
+// build creates, updates or replaces a resource, then waits until it is
+// ready, so dependents never start on something half made.
+func (x *executor) build(ctx context.Context, s Step, h aws.Handler, check bool, start time.Time) error {
+	env := x.cfg.env(x.depsOf(s))
+	var live aws.Live
+	switch s.Action {
+	case NoOp:
+		live = *s.Live
+	case Create:
+		if err := x.retried(ctx, s, start, func() (err error) { live, err = h.Create(ctx, env, *s.Resource); return err }); err != nil {
+			return err
+		}
+	case Update:
+		err := x.retried(ctx, s, start, func() (err error) { live, err = h.Update(ctx, env, *s.Resource, *s.Live); return err })
+		if errors.Is(err, aws.ErrReplace) {
+			x.emit(ctx, s, PhaseWait, "this change can't be made in place: replacing", start, nil)
+			return x.replace(ctx, s, h, env, start)
+		}
+		if err != nil {
+			return err
+		}
+	case Replace:
+		return x.replace(ctx, s, h, env, start)
+	}
+	x.setLive(live)
+	return x.await(ctx, s, h, env, live, start)
+}
+
+// replace deletes the old resource and builds a new one: a short outage of
+// that piece, which the plan announced.
+func (x *executor) replace(ctx context.Context, s Step, h aws.Handler, env aws.Env, start time.Time) error {
+	if err := x.remove(ctx, s, h, *s.Live, start); err != nil {
+		return err
+	}
+	var live aws.Live
+	if err := x.retried(ctx, s, start, func() (err error) { live, err = h.Create(ctx, env, *s.Resource); return err }); err != nil {
+		return err
+	}
+	x.setLive(live)
+	return x.await(ctx, s, h, env, live, start)
+}
+
+func (x *executor) remove(ctx context.Context, s Step, h aws.Handler, live aws.Live, start time.Time) error {
+	return x.retried(ctx, s, start, func() error { return h.Delete(ctx, x.cfg.env(nil), live) })
+}
+
+// await polls Ready with backoff, saying what it waits for when that
+// changes, until ready or the timeout.
+func (x *executor) await(ctx context.Context, s Step, h aws.Handler, env aws.Env, live aws.Live, start time.Time) error {
+	if x.cfg.NoWait[s.Type] {
+		return nil
+	}
+	deadline := time.Now().Add(x.retry.Timeout)
+	last := ""
+	for attempt := 0; ; attempt++ {
+		var ready bool
+		var waiting string
+		err := x.retried(ctx, s, start, func() (err error) { ready, waiting, err = h.Ready(ctx, env, live); return err })
+		if err != nil {
+			return err
+		}
+		if ready {
+			return nil
+		}
+		if waiting != last {
+			x.emit(ctx, s, PhaseWait, waiting, start, nil)
+			last = waiting
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("still %s after %s", waiting, x.retry.Timeout)
+		}
+		// Poll fast first (the sandbox and quick resources), slower later.
+		wait := min(x.retry.Base<<min(attempt, 6), x.retry.Max)
+		if err := x.retry.Sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+func (x *executor) depsOf(s Step) map[string]aws.Live {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	out := make(map[string]aws.Live, len(s.DependsOn))
+	for _, d := range s.DependsOn {
+		if l, ok := x.lives[d]; ok {
+			out[d] = l
+		}
+	}
+	return out
+}
+
+func (x *executor) setLive(l aws.Live) {
+	x.mu.Lock()
+	x.lives[l.ID] = l
+	x.mu.Unlock()
+}
+
+func (x *executor) emit(ctx context.Context, s Step, ph Phase, detail string, start time.Time, err error) {
+	if x.events == nil {
+		return
+	}
+	now := time.Now()
+	e := Event{ID: s.ID, Service: s.Service, Type: s.Type, Action: s.Action, Phase: ph, Detail: detail,
+		Time: now, Elapsed: now.Sub(start), Err: err, Done: int(x.done.Load()), Total: x.total}
+	select {
+	case x.events <- e:
+	case <-ctx.Done():
+	}
+}
+
+// explain names the resource, the AWS error code and what to do.
+func explain(s Step, err error) error {
+	msg := fmt.Sprintf("%s %s (%s)", s.Action, s.ID, s.Type)
+	if code := codeOf(err); code != "" {
+		msg += " [" + code + "]"
+	}
+	return fmt.Errorf("%s: %w\n    fix: %s", msg, err, hint(s, err))
+}
+
+func hint(s Step, err error) string {
+	code := codeOf(err)
+	switch {
+	case strings.Contains(code, "AccessDenied") || strings.Contains(code, "UnauthorizedOperation") || strings.Contains(code, "Unauthorized"):
+		return "the credentials may not do this; check the IAM policy of the profile in use, then run `mvi up` again"
+	case strings.Contains(code, "LimitExceeded") || strings.Contains(code, "Quota"):
+		return "an AWS quota is reached; raise it in the Service Quotas console or remove unused resources, then run `mvi up` again"
+	case s.Action == Delete:
+		return "something still uses it; `mvi down` again retries, and `mvi status` shows what is left"
+	}
+	return "nothing was rolled back and everything made so far is tagged: fix the cause and run `mvi up` again to resume"
+}
+
+// deleteRank orders deletes when the design can't: dependents first, the
+// network last, the key that encrypts everything after all of it.
+var deleteRank = map[string]int{
+	"AWS::CloudWatch::Alarm": 0, "AWS::CloudWatch::Dashboard": 0,
+	"AWS::ECS::Service":                         1,
+	"AWS::ECS::TaskDefinition":                  2,
+	"AWS::ElasticLoadBalancingV2::Listener":     2,
+	"AWS::ElasticLoadBalancingV2::TargetGroup":  3,
+	"AWS::ElasticLoadBalancingV2::LoadBalancer": 3, "AWS::ECS::ClusterCapacityProviderAssociations": 3,
+	"AWS::ECS::CapacityProvider":         4,
+	"AWS::AutoScaling::AutoScalingGroup": 5,
+	"AWS::EC2::LaunchTemplate":           6, "AWS::ECS::Cluster": 6, "AWS::IAM::InstanceProfile": 6,
+	"AWS::IAM::Role": 7, "AWS::EFS::MountTarget": 7, "AWS::RDS::DBInstance": 7,
+	"AWS::EFS::FileSystem": 8, "AWS::RDS::DBSubnetGroup": 8, "AWS::SSM::Parameter": 8,
+	"AWS::EC2::SecurityGroup": 9,
+	"AWS::EC2::RouteTable":    10,
+	"AWS::EC2::Subnet":        11, "AWS::EC2::InternetGateway": 11,
+	"AWS::EC2::VPC":       12,
+	"AWS::Logs::LogGroup": 13, "AWS::ECR::Repository": 13, "AWS::DynamoDB::Table": 13, "AWS::S3::Bucket": 13,
+	"AWS::KMS::Alias": 13,
+	"AWS::KMS::Key":   14,
+}
+
+func rankOf(typ string) int {
+	if r, ok := deleteRank[typ]; ok {
+		return r
+	}
+	return 0 // unknown types go first: nothing of ours depends on them
+}
+
+// addDeletes adds delete nodes after the given nodes, each rank waiting
+// for the ranks before it.
+func (x *executor) addDeletes(steps []Step, after []int) {
+	sort.SliceStable(steps, func(i, j int) bool { return rankOf(steps[i].Type) < rankOf(steps[j].Type) })
+	var prev, cur []int
+	rank := -1
+	for _, s := range steps {
+		if r := rankOf(s.Type); r != rank {
+			if len(cur) > 0 {
+				prev = cur
+			}
+			cur, rank = nil, r
+		}
+		i := x.add(s, false)
+		x.nodes[i].deps = append(append([]int(nil), after...), prev...)
+		cur = append(cur, i)
+	}
+}

@@ -1,0 +1,235 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/aws"
+)
+
+// Step is the plan for one resource.
+type Step struct {
+	ID         string         `json:"id"`
+	Type       string         `json:"type"`
+	Service    arch.Service   `json:"service"`
+	Action     Action         `json:"action"`
+	Reason     string         `json:"reason"`
+	DependsOn  []string       `json:"depends_on,omitempty"`
+	Resource   *arch.Resource `json:"-"` // the design; nil for deletes
+	Live       *aws.Live      `json:"live,omitempty"`
+	MonthlyUSD float64        `json:"monthly_usd"`
+}
+
+// Plan is what Apply will do, in the design's order then deletes.
+type Plan struct {
+	App         string  `json:"app"`
+	Region      string  `json:"region"`
+	Steps       []Step  `json:"steps"`
+	MonthlyUSD  float64 `json:"monthly_usd"` // the whole app once applied
+	PricesDated string  `json:"prices_dated"`
+}
+
+// Changes counts the steps that change something.
+func (p Plan) Changes() int {
+	n := 0
+	for _, s := range p.Steps {
+		if s.Action != NoOp {
+			n++
+		}
+	}
+	return n
+}
+
+// Count counts the steps with one action.
+func (p Plan) Count(a Action) int {
+	n := 0
+	for _, s := range p.Steps {
+		if s.Action == a {
+			n++
+		}
+	}
+	return n
+}
+
+// Replacer is an optional handler interface: it says a change to r can't be
+// made in place. Handlers that don't implement it are updated, and an
+// update that turns out impossible (aws.ErrReplace) is replaced then.
+type Replacer interface {
+	Replaces(r arch.Resource, live aws.Live) bool
+}
+
+// MakePlan compares the design with what the cloud holds for the app.
+func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error) {
+	live, err := listAll(ctx, cfg, cfg.types())
+	if err != nil {
+		return Plan{}, err
+	}
+	prices := cfg.Prices
+	if prices == nil {
+		if prices, err = LoadPrices(a.Region); err != nil {
+			return Plan{}, err
+		}
+	}
+	p := Plan{App: a.App, Region: a.Region, PricesDated: prices.Dated}
+	byKey := map[string][]aws.Live{}
+	for _, l := range live {
+		byKey[l.Type+" "+l.ID] = append(byKey[l.Type+" "+l.ID], l)
+	}
+	used := map[string]bool{}
+	for i := range a.Resources {
+		r := &a.Resources[i]
+		if _, ok := cfg.Handlers[r.Type]; !ok {
+			return Plan{}, fmt.Errorf("plan %s: no handler for %s; this mvi can't build it", r.ID, r.Type)
+		}
+		key := r.Type + " " + r.ID
+		used[key] = true
+		s := Step{ID: r.ID, Type: r.Type, Service: r.Service, DependsOn: r.DependsOn, Resource: r,
+			MonthlyUSD: prices.Monthly(*r, a)}
+		p.MonthlyUSD += s.MonthlyUSD
+		found := byKey[key]
+		if len(found) == 0 {
+			s.Action, s.Reason = Create, "new: "+r.Reason
+			p.Steps = append(p.Steps, s)
+			continue
+		}
+		keep, dups := pick(found, arch.Hash(r.Props))
+		s.Live = &keep
+		switch {
+		case keep.Hash == arch.Hash(r.Props):
+			s.Action, s.Reason = NoOp, "up to date"
+		case replaces(cfg.Handlers[r.Type], *r, keep):
+			s.Action, s.Reason = Replace, "its settings changed in a way AWS can't change in place"
+		case keep.Hash == "" || keep.Hash == "pending":
+			s.Action, s.Reason = Update, "a previous run stopped before finishing it"
+		default:
+			s.Action, s.Reason = Update, "its settings in mvi.toml changed since the last apply"
+		}
+		p.Steps = append(p.Steps, s)
+		for _, d := range dups {
+			d := d
+			p.Steps = append(p.Steps, Step{ID: d.ID, Type: d.Type, Service: r.Service, Action: Delete, Live: &d,
+				Reason: "a duplicate of " + r.ID + " left by an interrupted run (" + d.PhysicalID + ")"})
+		}
+	}
+	var orphans []aws.Live
+	for key, ls := range byKey {
+		if !used[key] {
+			orphans = append(orphans, ls...)
+		}
+	}
+	sort.Slice(orphans, func(i, j int) bool {
+		if orphans[i].ID != orphans[j].ID {
+			return orphans[i].ID < orphans[j].ID
+		}
+		return orphans[i].PhysicalID < orphans[j].PhysicalID
+	})
+	for _, o := range orphans {
+		o := o
+		p.Steps = append(p.Steps, Step{ID: o.ID, Type: o.Type, Service: serviceOf(o.Type), Action: Delete, Live: &o,
+			Reason: "no longer in mvi.toml"})
+	}
+	return p, nil
+}
+
+// pick keeps the live copy that matches the design (else the first by
+// physical id, for determinism); the rest are duplicates.
+func pick(ls []aws.Live, hash string) (aws.Live, []aws.Live) {
+	sort.Slice(ls, func(i, j int) bool {
+		if (ls[i].Hash == hash) != (ls[j].Hash == hash) {
+			return ls[i].Hash == hash
+		}
+		return ls[i].PhysicalID < ls[j].PhysicalID
+	})
+	return ls[0], ls[1:]
+}
+
+func replaces(h aws.Handler, r arch.Resource, l aws.Live) bool {
+	rp, ok := h.(Replacer)
+	return ok && rp.Replaces(r, l)
+}
+
+// listAll lists every type, a few at a time, retrying what's transient.
+func listAll(ctx context.Context, cfg Config, types []string) ([]aws.Live, error) {
+	var (
+		mu   sync.Mutex
+		out  []aws.Live
+		errs []error
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, cfg.parallel())
+	)
+	r := cfg.retry()
+	for _, t := range types {
+		h := cfg.Handlers[t]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			var ls []aws.Live
+			err := retrying(ctx, r, func() (err error) {
+				ls, err = h.List(ctx, cfg.env(nil))
+				return err
+			}, nil)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("list %s: %w", t, err))
+				return
+			}
+			for i := range ls {
+				if ls[i].Type == "" {
+					ls[i].Type = t
+				}
+			}
+			out = append(out, ls...)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+		return nil, errs[0]
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Type != out[j].Type {
+			return out[i].Type < out[j].Type
+		}
+		return out[i].PhysicalID < out[j].PhysicalID
+	})
+	return out, nil
+}
+
+// serviceOf names the service an AWS type belongs to, for resources that
+// are no longer designed.
+func serviceOf(typ string) arch.Service {
+	if s, ok := typeService[typ]; ok {
+		return s
+	}
+	return ""
+}
+
+var typeService = map[string]arch.Service{
+	"AWS::KMS::Key": arch.Crypto, "AWS::KMS::Alias": arch.Crypto,
+	"AWS::EC2::VPC": arch.VPC, "AWS::EC2::InternetGateway": arch.VPC, "AWS::EC2::Subnet": arch.VPC,
+	"AWS::EC2::RouteTable": arch.VPC, "AWS::EC2::SecurityGroup": arch.VPC,
+	"AWS::Logs::LogGroup": arch.Log, "AWS::ECR::Repository": arch.Registry,
+	"AWS::DynamoDB::Table": arch.KV, "AWS::S3::Bucket": arch.Blob,
+	"AWS::EFS::FileSystem": arch.SharedFS, "AWS::EFS::MountTarget": arch.SharedFS,
+	"AWS::RDS::DBSubnetGroup": arch.Database, "AWS::SSM::Parameter": arch.Database, "AWS::RDS::DBInstance": arch.Database,
+	"AWS::IAM::Role": arch.Container, "AWS::IAM::InstanceProfile": arch.VM,
+	"AWS::ECS::Cluster": arch.Container, "AWS::EC2::LaunchTemplate": arch.VM, "AWS::AutoScaling::AutoScalingGroup": arch.VM,
+	"AWS::ECS::CapacityProvider": arch.Container, "AWS::ECS::ClusterCapacityProviderAssociations": arch.Container,
+	"AWS::ECS::TaskDefinition": arch.Container, "AWS::ECS::Service": arch.Container,
+	"AWS::ElasticLoadBalancingV2::LoadBalancer": arch.LoadBalancer, "AWS::ElasticLoadBalancingV2::TargetGroup": arch.LoadBalancer,
+	"AWS::ElasticLoadBalancingV2::Listener": arch.LoadBalancer,
+	"AWS::CloudWatch::Alarm":                arch.Metric, "AWS::CloudWatch::Dashboard": arch.Metric,
+}

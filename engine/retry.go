@@ -1,0 +1,126 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/aws/smithy-go"
+)
+
+// retryKind says whether and how an error is worth another try.
+type retryKind int
+
+const (
+	permanent retryKind = iota
+	transient           // throttling, 5xx, network: retry until the timeout
+	settling            // eventual consistency: retry a bounded number of times
+	blocked             // a delete waits on something still going away
+)
+
+// classify reads the AWS error code. AWS answers a fresh resource with
+// NotFound for a few seconds, refuses a new IAM role until it propagates,
+// and refuses deletes while dependents linger; all of these pass.
+func classify(err error) (retryKind, string) {
+	if err == nil {
+		return permanent, ""
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		var ne net.Error
+		if errors.As(err, &ne) {
+			return transient, "network"
+		}
+		return permanent, ""
+	}
+	code, msg := ae.ErrorCode(), strings.ToLower(ae.ErrorMessage())
+	var hs interface{ HTTPStatusCode() int }
+	if errors.As(err, &hs) && hs.HTTPStatusCode() >= 500 {
+		return transient, code
+	}
+	switch {
+	case strings.Contains(code, "Throttl"), code == "RequestLimitExceeded", code == "TooManyRequestsException",
+		code == "SlowDown", code == "PriorRequestNotComplete", code == "ProvisionedThroughputExceededException",
+		code == "LimitExceededException" && strings.Contains(msg, "rate"):
+		return transient, code
+	case ae.ErrorFault() == smithy.FaultServer, code == "InternalError", code == "InternalFailure",
+		code == "ServiceUnavailable", code == "ServiceUnavailableException", code == "InternalServerError":
+		return transient, code
+	case code == "DependencyViolation", strings.Contains(code, "InUse"), strings.Contains(code, "Contains"),
+		code == "DeleteConflict", code == "InvalidDBSubnetGroupStateFault", code == "InvalidDBInstanceState",
+		code == "IncorrectState", code == "IncorrectStateException", strings.Contains(code, "InvalidState"):
+		return blocked, code
+	case strings.HasSuffix(code, ".NotFound"), strings.HasSuffix(code, "NotFound"), strings.HasSuffix(code, "NotFoundException"),
+		strings.HasSuffix(code, "NotFoundFault"), code == "NoSuchEntity", code == "NoSuchBucket":
+		return settling, code
+	case (code == "InvalidParameterValue" || code == "InvalidParameterValueException" || code == "ValidationError" ||
+		code == "InvalidParameterException" || code == "InvalidParameterCombination") &&
+		(strings.Contains(msg, "role") || strings.Contains(msg, "profile") || strings.Contains(msg, "assume") ||
+			strings.Contains(msg, "not authorized") || strings.Contains(msg, "kms")):
+		return settling, code
+	}
+	return permanent, code
+}
+
+// settlingAttempts bounds retries of eventual-consistency errors: long
+// enough for IAM (seconds), short enough that a real mistake surfaces.
+const settlingAttempts = 12
+
+// backoff is full-jitter exponential: base·2^n capped, then a random part,
+// so many workers retrying at once spread out instead of stampeding.
+func backoff(r Retry, attempt int) time.Duration {
+	d := r.Base << min(attempt, 16)
+	if d > r.Max || d <= 0 {
+		d = r.Max
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// retrying runs op until it succeeds, fails permanently, runs out of
+// attempts or time, or ctx ends. onRetry hears each retry's reason.
+func retrying(ctx context.Context, r Retry, op func() error, onRetry func(code string, wait time.Duration)) error {
+	deadline := time.Now().Add(r.Timeout)
+	settled := 0
+	for attempt := 0; ; attempt++ {
+		err := op()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		kind, code := classify(err)
+		if kind == permanent {
+			return err
+		}
+		if kind == settling {
+			settled++
+			if settled > settlingAttempts {
+				return err
+			}
+		}
+		wait := backoff(r, attempt)
+		if time.Now().Add(wait).After(deadline) {
+			return fmt.Errorf("gave up after %s: %w", r.Timeout, err)
+		}
+		if onRetry != nil {
+			onRetry(code, wait)
+		}
+		if err := r.Sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// codeOf is the AWS error code in err, or "".
+func codeOf(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
