@@ -153,7 +153,7 @@ func (x *executor) build(ctx context.Context, s Step, h aws.Handler, check bool,
 	case NoOp:
 		live = *s.Live
 	case Create:
-		if err := x.retried(ctx, s, start, func() (err error) { live, err = h.Create(ctx, env, *s.Resource); return err }); err != nil {
+		if err := x.create(ctx, s, h, env, start, &live); err != nil {
 			return err
 		}
 	case Update:
@@ -179,11 +179,42 @@ func (x *executor) replace(ctx context.Context, s Step, h aws.Handler, env aws.E
 		return err
 	}
 	var live aws.Live
-	if err := x.retried(ctx, s, start, func() (err error) { live, err = h.Create(ctx, env, *s.Resource); return err }); err != nil {
+	if err := x.create(ctx, s, h, env, start, &live); err != nil {
 		return err
 	}
 	x.setLive(live)
 	return x.await(ctx, s, h, env, live, start)
+}
+
+// create makes the resource. A create can fail after its first call
+// succeeded (a throttled follow-up call, a lost response), so each retry
+// first looks for what the last attempt left, by its tags, and finishes
+// that with Update instead of making a second one.
+func (x *executor) create(ctx context.Context, s Step, h aws.Handler, env aws.Env, start time.Time, live *aws.Live) error {
+	tried := false
+	return x.retried(ctx, s, start, func() error {
+		if tried {
+			ls, err := h.List(ctx, env)
+			if err != nil {
+				return err
+			}
+			for _, l := range ls {
+				if l.ID == s.ID {
+					u, err := h.Update(ctx, env, *s.Resource, l)
+					if err == nil {
+						*live = u
+					}
+					return err
+				}
+			}
+		}
+		tried = true
+		l, err := h.Create(ctx, env, *s.Resource)
+		if err == nil {
+			*live = l
+		}
+		return err
+	})
 }
 
 func (x *executor) remove(ctx context.Context, s Step, h aws.Handler, live aws.Live, start time.Time) error {

@@ -183,7 +183,6 @@ func fullManifest() *manifest.Manifest {
 		},
 		Database: &manifest.Database{Engine: "postgres"},
 		FS:       &manifest.FS{}, KV: &manifest.KV{}, Blob: &manifest.Blob{},
-		Secrets: []string{"STRIPE_KEY"},
 	}
 }
 

@@ -57,6 +57,10 @@ func classify(err error) (retryKind, string) {
 	case strings.HasSuffix(code, ".NotFound"), strings.HasSuffix(code, "NotFound"), strings.HasSuffix(code, "NotFoundException"),
 		strings.HasSuffix(code, "NotFoundFault"), code == "NoSuchEntity", code == "NoSuchBucket":
 		return settling, code
+	case strings.Contains(code, "Conflict"), strings.Contains(code, "AlreadyExists"), strings.Contains(code, "Duplicate"):
+		// Right after our own create, "already exists" means the last
+		// attempt got through but isn't visible yet: look again shortly.
+		return settling, code
 	case (code == "InvalidParameterValue" || code == "InvalidParameterValueException" || code == "ValidationError" ||
 		code == "InvalidParameterException" || code == "InvalidParameterCombination") &&
 		(strings.Contains(msg, "role") || strings.Contains(msg, "profile") || strings.Contains(msg, "assume") ||

@@ -33,7 +33,7 @@ then: mvi validate, mvi plan, mvi diagram.`),
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%v\nsee `%s --help`", err, c.CommandPath())
 	})
-	root.AddCommand(newValidate(), newPlan(), newDiagram(), newExplain(), newVersion())
+	root.AddCommand(newValidate(), newPlan(), newDiagram(), newExplain(), newUp(), newDown(), newStatus(), newVersion())
 	for _, c := range root.Commands() {
 		// Wrong positional arguments are usage mistakes too.
 		if c.Args == nil {

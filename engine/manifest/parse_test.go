@@ -199,7 +199,7 @@ func TestExamplesParse(t *testing.T) {
 				web.Count != 2 || web.Health != "/healthz" || worker.Build != "." ||
 				strings.Join(worker.Command, " ") != "bin/worker" || worker.Count != 1 ||
 				m.Database == nil || m.Database.Engine != "postgres" || m.FS == nil || m.KV == nil ||
-				m.Blob == nil || m.Log.RetentionDays != 14 || len(m.Secrets) != 1 || m.Secrets[0] != "STRIPE_KEY" ||
+				m.Blob == nil || m.Log.RetentionDays != 14 ||
 				len(m.Env) == 0 || m.Registry == nil {
 				t.Errorf("full example is missing something: %+v", m)
 			}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/minimalinfra/mvi/engine"
+	engineaws "github.com/minimalinfra/mvi/engine/aws"
+	"github.com/minimalinfra/mvi/engine/cloud"
+	"github.com/minimalinfra/mvi/engine/sandbox"
+	"github.com/spf13/cobra"
+)
+
+// cloudFlags choose where an engine command works.
+type cloudFlags struct {
+	cloud   string
+	profile string
+	region  string
+	dir     string
+	speed   float64
+}
+
+func (f *cloudFlags) add(c *cobra.Command) {
+	c.Flags().StringVar(&f.cloud, "cloud", "sandbox", "sandbox (embedded, no account needed) or aws (your credentials; AWS_ENDPOINT_URL points at an emulator)")
+	c.Flags().StringVar(&f.profile, "profile", "", "AWS profile to use with --cloud aws (default: the standard chain)")
+	c.Flags().StringVar(&f.region, "region", "", "region (default: mvi.toml's region)")
+	c.Flags().StringVar(&f.dir, "sandbox-dir", "", "where the sandbox keeps its state (default $XDG_STATE_HOME/mvi/sandbox)")
+	c.Flags().Float64Var(&f.speed, "sandbox-speed", 1, "sandbox clock: 1 is a pace you can watch, 0 is instant, 2 twice as fast")
+}
+
+// session is an open cloud and what the engine needs of it.
+type session struct {
+	cfg   engine.Config
+	close func()
+	where string // "sandbox (dir)" or "AWS account 1234… in region"
+}
+
+func (f *cloudFlags) open(ctx context.Context, app, region string) (*session, error) {
+	if f.region != "" {
+		region = f.region
+	}
+	var (
+		clients *cloud.Clients
+		locker  engine.Locker
+		closeFn = func() {}
+		where   string
+	)
+	switch f.cloud {
+	case "sandbox":
+		sb, err := sandbox.Open(ctx, sandbox.Options{Dir: f.dir, Region: region, Speed: f.speed})
+		if err != nil {
+			return nil, fmt.Errorf("open the sandbox: %w", err)
+		}
+		clients, closeFn = sb.Clients(), func() { _ = sb.Close() }
+		locker = engine.FileLocker{Dir: filepath.Join(sb.Dir(), "locks")}
+		where = "the sandbox (" + sb.Dir() + ")"
+	case "aws":
+		cfg, err := cloud.Load(ctx, f.profile, region)
+		if err != nil {
+			return nil, err
+		}
+		clients = cloud.FromConfig(cfg)
+		locker = engine.SSMLocker{Clients: clients}
+		where = "AWS"
+	default:
+		return nil, usagef("--cloud %q: use sandbox or aws", f.cloud)
+	}
+	id, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		closeFn()
+		if errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("who am I on %s: %w\n    fix: check your credentials (aws sts get-caller-identity), or use --cloud sandbox to learn without an account", f.cloud, err)
+	}
+	account := deref(id.Account)
+	if f.cloud == "aws" {
+		where = fmt.Sprintf("AWS account %s in %s", account, region)
+	}
+	return &session{
+		cfg: engine.Config{
+			Clients: clients, Handlers: engineaws.Handlers(), App: app, Region: region, Account: account, Locker: locker,
+		},
+		close: closeFn, where: where,
+	}, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

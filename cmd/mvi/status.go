@@ -1,0 +1,93 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/manifest"
+	"github.com/spf13/cobra"
+)
+
+func newStatus() *cobra.Command {
+	var (
+		file, app, output string
+		cf                cloudFlags
+	)
+	c := &cobra.Command{
+		Use:   "status",
+		Short: "Show every resource the app runs, with its state and gauges",
+		Example: `  mvi status -f assets/examples/hello/mvi.toml
+  mvi status --app shop --output json`,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if output != "text" && output != "json" {
+				return usagef("--output %q: use text or json", output)
+			}
+			region := manifest.DefaultRegion
+			if app == "" {
+				m, err := manifest.Load(file)
+				if err != nil {
+					return err
+				}
+				app, region = m.Name, m.Region
+			}
+			s, err := cf.open(c.Context(), app, region)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			snap, err := engine.Status(c.Context(), s.cfg)
+			if err != nil {
+				return err
+			}
+			if output == "json" {
+				enc := json.NewEncoder(c.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(snap)
+			}
+			writeStatus(c.OutOrStdout(), snap, s.where)
+			return nil
+		},
+	}
+	fileFlag(c, &file)
+	c.Flags().StringVar(&app, "app", "", "the app to show (default: the name in mvi.toml)")
+	c.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	cf.add(c)
+	return c
+}
+
+func writeStatus(w io.Writer, s engine.Snapshot, where string) {
+	if s.Total == 0 {
+		fmt.Fprintf(w, "%s has no resources on %s (0 tagged mvi:app=%s).\n", s.App, where, s.App)
+		return
+	}
+	fmt.Fprintf(w, "%s on %s: %d resources in %d services\n", s.App, where, s.Total, len(s.Services))
+	for _, g := range s.Services {
+		fmt.Fprintf(w, "\n%s\n", g.Service)
+		for _, r := range g.Resources {
+			fmt.Fprintf(w, "  %-26s %-14s %s%s\n", r.ID, r.State, r.PhysicalID, gauges(r.Gauges))
+			if dns := r.Attrs["dns_name"]; dns != "" {
+				fmt.Fprintf(w, "      http://%s\n", dns)
+			}
+		}
+	}
+}
+
+func gauges(g map[string]string) string {
+	if len(g) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(g))
+	for k := range g {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + " " + g[k]
+	}
+	return "  (" + strings.Join(parts, ", ") + ")"
+}
