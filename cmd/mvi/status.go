@@ -68,7 +68,7 @@ func writeStatus(w io.Writer, s engine.Snapshot, where string) {
 	for _, g := range s.Services {
 		fmt.Fprintf(w, "\n%s\n", g.Service)
 		for _, r := range g.Resources {
-			fmt.Fprintf(w, "  %-26s %-14s %s%s\n", r.ID, r.State, r.PhysicalID, gauges(r.Gauges))
+			fmt.Fprintf(w, "  %-24s %-17s %s%s\n", r.ID, r.State, shortID(r.PhysicalID), gauges(r.Gauges))
 			if dns := r.Attrs["dns_name"]; dns != "" {
 				fmt.Fprintf(w, "      http://%s\n", dns)
 			}
@@ -90,4 +90,15 @@ func gauges(g map[string]string) string {
 		parts[i] = k + " " + g[k]
 	}
 	return "  (" + strings.Join(parts, ", ") + ")"
+}
+
+// shortID keeps an ARN's last part (the name a person recognises); the
+// whole ARN is in --output json.
+func shortID(id string) string {
+	if strings.HasPrefix(id, "arn:") {
+		if i := strings.LastIndex(id, "/"); i >= 0 {
+			return id[i+1:]
+		}
+	}
+	return id
 }

@@ -715,6 +715,8 @@ func svcLive(typ string, s ecstypes.Service) Live {
 	l.Attrs["cluster"] = arnName(str(s.ClusterArn))
 	l.Attrs["task_definition"] = str(s.TaskDefinition)
 	l.Attrs["desired"] = itoa(int(s.DesiredCount))
+	l.Attrs["gauge:running"] = itoa(int(s.RunningCount)) + "/" + l.Attrs["desired"]
+	l.Attrs["gauge:deployments"] = itoa(len(s.Deployments))
 	return l
 }
 

@@ -279,6 +279,14 @@ func asgLive(typ string, g astypes.AutoScalingGroup) Live {
 	l.Attrs["min"] = itoa(int(i32(g.MinSize)))
 	l.Attrs["max"] = itoa(int(i32(g.MaxSize)))
 	l.Attrs["desired"] = itoa(int(i32(g.DesiredCapacity)))
+	inService := 0
+	for _, i := range g.Instances {
+		if i.LifecycleState == astypes.LifecycleStateInService {
+			inService++
+		}
+	}
+	// Gauges: what `mvi status` shows beside the state.
+	l.Attrs["gauge:VMs in service"] = itoa(inService) + "/" + l.Attrs["desired"]
 	return l
 }
 
