@@ -196,15 +196,6 @@ func (t *tx) defaultGroupOf(vpcID string) string {
 	return ""
 }
 
-func (t *tx) vpcHasGateway(vpcID string) bool {
-	for _, g := range t.r.EC2.IGWs {
-		if g.VPC == vpcID {
-			return true
-		}
-	}
-	return false
-}
-
 func rdsTagMap(ts []rdstypes.Tag) (map[string]string, error) {
 	m := map[string]string{}
 	for _, tg := range ts {
@@ -676,7 +667,7 @@ func (a *rdsAPI) CreateDBInstance(ctx context.Context, in *rds.CreateDBInstanceI
 		if in.PubliclyAccessible != nil {
 			public = *in.PubliclyAccessible
 		}
-		if public && !t.vpcHasGateway(g.VPC) {
+		if public && !t.vpcHasIGW(g.VPC) {
 			return nil, errf("InvalidVPCNetworkStateFault", "Cannot create a publicly accessible DBInstance. The specified VPC has no internet gateway attached.")
 		}
 		multi := aws.ToBool(in.MultiAZ)
@@ -1083,7 +1074,7 @@ func (a *rdsAPI) ModifyDBInstance(ctx context.Context, in *rds.ModifyDBInstanceI
 			}
 		}
 		if in.PubliclyAccessible != nil && *in.PubliclyAccessible != db.Public {
-			if *in.PubliclyAccessible && !t.vpcHasGateway(db.VPC) {
+			if *in.PubliclyAccessible && !t.vpcHasIGW(db.VPC) {
 				return nil, errf("InvalidVPCNetworkStateFault", "Cannot modify a publicly accessible DBInstance. The specified VPC has no internet gateway attached.")
 			}
 			db.Public, changed, fast = *in.PubliclyAccessible, true, true
