@@ -162,9 +162,5 @@ func typesOfARN(arn string) []string {
 	if i := strings.IndexAny(res, "/:"); i >= 0 {
 		kind = res[:i]
 	}
-	if svc == "elasticloadbalancing" && kind == "loadbalancer" && strings.Contains(res, "/") {
-		// listener ARNs are loadbalancer-shaped: listener/app/<lb>/…
-		kind = strings.SplitN(res, "/", 2)[0]
-	}
 	return arnTypes[svc+":"+kind]
 }
