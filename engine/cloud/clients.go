@@ -3,6 +3,8 @@ package cloud
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -43,6 +45,16 @@ type Clients struct {
 	S3          S3
 	STS         STS
 	Tagging     Tagging
+	// HTTP reaches what the app serves, by the names AWS gives it (a load
+	// balancer's DNS name). On AWS it is a plain client; the sandbox routes
+	// those names to the loopback listeners of its data plane. Verify steps
+	// and health probes use it, so they never ask which cloud they are on.
+	HTTP HTTP
+}
+
+// HTTP is the one call the engine and the steps make to an app's endpoint.
+type HTTP interface {
+	Do(req *http.Request) (*http.Response, error)
 }
 
 // FromConfig builds the AWS clients from one SDK config. AWS_ENDPOINT_URL
@@ -71,6 +83,7 @@ func FromConfig(cfg aws.Config) *Clients {
 		}),
 		STS:     sts.NewFromConfig(cfg),
 		Tagging: resourcegroupstaggingapi.NewFromConfig(cfg),
+		HTTP:    &http.Client{Timeout: 10 * time.Second},
 	}
 }
 
