@@ -35,7 +35,8 @@ func (f *cloudFlags) add(c *cobra.Command) {
 type session struct {
 	cfg   engine.Config
 	close func()
-	where string // "sandbox (dir)" or "AWS account 1234… in region"
+	where string           // "sandbox (dir)" or "AWS account 1234… in region"
+	sb    *sandbox.Sandbox // the sandbox, when on it (its data plane: sandbox.go)
 }
 
 func (f *cloudFlags) open(ctx context.Context, app, region string) (*session, error) {
@@ -47,6 +48,7 @@ func (f *cloudFlags) open(ctx context.Context, app, region string) (*session, er
 		locker  engine.Locker
 		closeFn = func() {}
 		where   string
+		sbox    *sandbox.Sandbox
 	)
 	switch f.cloud {
 	case "sandbox":
@@ -54,7 +56,7 @@ func (f *cloudFlags) open(ctx context.Context, app, region string) (*session, er
 		if err != nil {
 			return nil, fmt.Errorf("open the sandbox: %w", err)
 		}
-		clients, closeFn = sb.Clients(), func() { _ = sb.Close() }
+		clients, closeFn, sbox = sb.Clients(), func() { _ = sb.Close() }, sb
 		locker = engine.FileLocker{Dir: filepath.Join(sb.Dir(), "locks")}
 		where = "the sandbox (" + sb.Dir() + ")"
 	case "aws":
@@ -84,7 +86,7 @@ func (f *cloudFlags) open(ctx context.Context, app, region string) (*session, er
 		cfg: engine.Config{
 			Clients: clients, Handlers: engineaws.Handlers(), App: app, Region: region, Account: account, Locker: locker,
 		},
-		close: closeFn, where: where,
+		close: closeFn, where: where, sb: sbox,
 	}, nil
 }
 

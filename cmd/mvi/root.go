@@ -8,6 +8,7 @@ import (
 )
 
 func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	var wiz wizardFlags
 	root := &cobra.Command{
 		Use:   "mvi",
 		Short: "Run a web app in the cloud on the smallest set of services that can do it",
@@ -26,7 +27,11 @@ Start with the book's Hello World, three lines in mvi.toml:
 then: mvi validate, mvi plan, mvi diagram.`),
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Bare mvi is the wizard: the tutorials, "set up my app" and inspect.
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return wiz.runWizard(c) },
 	}
+	wiz.add(root)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -34,6 +39,8 @@ then: mvi validate, mvi plan, mvi diagram.`),
 		return usagef("%v\nsee `%s --help`", err, c.CommandPath())
 	})
 	root.AddCommand(newValidate(), newPlan(), newDiagram(), newExplain(), newUp(), newDown(), newStatus(), newVersion())
+	root.AddCommand(newInit(initOptions{RunTUI: runInitTUI}))
+	root.AddCommand(newSandboxCmd())
 	for _, c := range root.Commands() {
 		// Wrong positional arguments are usage mistakes too.
 		if c.Args == nil {

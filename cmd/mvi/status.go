@@ -48,7 +48,7 @@ func newStatus() *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(snap)
 			}
-			writeStatus(c.OutOrStdout(), snap, s.where)
+			writeStatus(c.OutOrStdout(), snap, s.where, s.localURL)
 			return nil
 		},
 	}
@@ -59,7 +59,9 @@ func newStatus() *cobra.Command {
 	return c
 }
 
-func writeStatus(w io.Writer, s engine.Snapshot, where string) {
+// writeStatus prints a snapshot; local says where a load balancer answers
+// on this machine (the sandbox's data plane), if anywhere.
+func writeStatus(w io.Writer, s engine.Snapshot, where string, local func(dns string) (string, bool)) {
 	if s.Total == 0 {
 		fmt.Fprintf(w, "%s has no resources on %s (0 tagged mvi:app=%s).\n", s.App, where, s.App)
 		return
@@ -70,7 +72,11 @@ func writeStatus(w io.Writer, s engine.Snapshot, where string) {
 		for _, r := range g.Resources {
 			fmt.Fprintf(w, "  %-24s %-17s %s%s\n", r.ID, r.State, shortID(r.PhysicalID), gauges(r.Gauges))
 			if dns := r.Attrs["dns_name"]; dns != "" {
-				fmt.Fprintf(w, "      http://%s\n", dns)
+				if u, ok := local(dns); ok {
+					fmt.Fprintf(w, "      http://%s  (on this machine: %s)\n", dns, u)
+				} else {
+					fmt.Fprintf(w, "      http://%s\n", dns)
+				}
 			}
 		}
 	}

@@ -65,6 +65,11 @@ resumes where this one stopped.`,
 					return nil
 				}
 			}
+			// On the sandbox, this process serves the data plane while it
+			// applies (unless another does), so containers pass real health
+			// checks and the load balancer answers.
+			stopServing := s.host(ctx, out, file)
+			defer stopServing()
 			start := time.Now()
 			events := make(chan engine.Event, 256)
 			wait := printEvents(out, events)
@@ -79,6 +84,7 @@ resumes where this one stopped.`,
 			}
 			fmt.Fprintf(out, "\n%s is up: %d created, %d updated, %d replaced, %d deleted in %s.\n", p.App,
 				p.Count(engine.Create), p.Count(engine.Update), p.Count(engine.Replace), p.Count(engine.Delete), time.Since(start).Round(time.Millisecond))
+			s.writeEndpoints(out)
 			return nil
 		},
 	}

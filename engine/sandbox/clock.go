@@ -61,6 +61,7 @@ const (
 	paceTaskRunning       = 6 * time.Second  // placement → RUNNING
 	paceTaskStopping      = 2 * time.Second  // stop requested → STOPPED
 	paceTaskFail          = 3 * time.Second  // placement → STOPPED for a task that can't start
+	paceELBNotice         = 5 * time.Second  // a target turned unhealthy → ECS stops its task
 	paceStoppedVisible    = time.Hour        // stopped tasks stay describable
 	paceServiceDrain      = 2 * time.Second  // DRAINING service → INACTIVE once its tasks stopped
 	paceRDSAvailable      = 25 * time.Second // creating → backing-up → available

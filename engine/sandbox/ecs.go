@@ -2590,6 +2590,13 @@ func (t *tx) advanceService(s *ecsService) {
 		t.touch()
 	}
 
+	// Replace tasks the load balancer found unhealthy (only a data plane
+	// sees health for real; the clock model never fails a check).
+	if t.dataPlane() {
+		fresh = t.stopUnhealthy(s, p, fresh)
+		old = t.stopUnhealthy(s, p, old)
+	}
+
 	// Start new tasks.
 	// ECS throttles launches of tasks that keep failing: here, at most one
 	// doomed task per call.

@@ -69,6 +69,9 @@ type targetGroup struct {
 	Attributes  map[string]string `json:"attributes"`
 	Targets     []target          `json:"targets,omitempty"`
 	Unavailable map[string]string `json:"unhealthy_targets,omitempty"` // target key → reason (set by later data-plane work)
+	// Observed is what the data plane's health checks saw, by target key
+	// (id:port); it rules target health while a data plane serves.
+	Observed map[string]targetObs `json:"observed,omitempty"`
 }
 
 type target struct {
@@ -1022,6 +1025,18 @@ func (t *tx) targetHealth(tg *targetGroup, x target) (elbtypes.TargetHealthState
 	}
 	if !tg.HCEnabled {
 		return elbtypes.TargetHealthStateEnumUnavailable, elbtypes.TargetHealthReasonEnumHealthCheckDisabled, "Health checks are disabled"
+	}
+	if t.dataPlane() {
+		// A data plane serves: health is what its checks saw.
+		o, ok := tg.Observed[x.ID+":"+strconv.Itoa(int(x.Port))]
+		switch {
+		case !ok || o.State == string(elbtypes.TargetHealthStateEnumInitial):
+			return elbtypes.TargetHealthStateEnumInitial, elbtypes.TargetHealthReasonEnumRegistrationInProgress, "Target registration is in progress"
+		case o.State == string(elbtypes.TargetHealthStateEnumHealthy):
+			return elbtypes.TargetHealthStateEnumHealthy, "", ""
+		default:
+			return elbtypes.TargetHealthStateEnumUnhealthy, elbtypes.TargetHealthReasonEnum(o.Reason), o.Desc
+		}
 	}
 	healthyAt := latest(x.Registered, active).Add(t.dur(time.Duration(tg.HCInterval*tg.Healthy) * time.Second))
 	if !t.reached(healthyAt) {

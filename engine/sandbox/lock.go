@@ -92,3 +92,23 @@ func (l *fileLock) setGeneration(g uint64) error {
 	}
 	return l.f.Truncate(int64(len(s)))
 }
+
+// tryFlock takes an flock without waiting: exclusive for the process that
+// serves the data plane, shared for a probe asking whether anyone serves.
+// It reports false when someone else holds a conflicting lock.
+func tryFlock(f *os.File, exclusive bool) (bool, error) {
+	how := syscall.LOCK_SH
+	if exclusive {
+		how = syscall.LOCK_EX
+	}
+	err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
+	if err == nil {
+		return true, nil
+	}
+	if errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, syscall.EINTR) {
+		return false, nil
+	}
+	return false, err
+}
+
+func funlock(f *os.File) { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }

@@ -215,6 +215,7 @@ type tx struct {
 	op      string
 	hide    bool // the eventual-consistency fault is armed for this read
 	changed bool
+	served  int8 // whether a data plane serves: 0 not asked yet, 1 yes, -1 no (see dataPlane)
 }
 
 // touch marks the state changed (so a read call saves it).

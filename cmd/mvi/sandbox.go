@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/minimalinfra/mvi/engine/manifest"
+	"github.com/minimalinfra/mvi/engine/sandbox"
+	"github.com/spf13/cobra"
+)
+
+// The sandbox's data plane from the command line: `mvi sandbox serve`
+// hosts it in the foreground; `mvi up` hosts it while it runs when nobody
+// else does (host, below), so the containers it starts pass real health
+// checks.
+
+func newSandboxCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Work with the embedded sandbox cloud (serve its load balancers on this machine)",
+		Example: `  mvi sandbox serve                 # then, in another terminal: curl http://127.0.0.1:PORT/
+  mvi sandbox serve --sandbox-speed 10`,
+	}
+	c.AddCommand(newSandboxServe())
+	return c
+}
+
+func newSandboxServe() *cobra.Command {
+	var (
+		dir, region, file string
+		speed             float64
+	)
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the sandbox's load balancers and containers on 127.0.0.1 until Ctrl-C",
+		Long: `Serve runs the sandbox's data plane in the foreground: every load balancer
+listener answers HTTP on 127.0.0.1 and forwards to healthy containers, each
+container is a small server that logs to the sandbox's CloudWatch Logs, and
+health checks, failures, replacements and rolling deployments happen as on
+AWS. It prints each load balancer's DNS name with its local URL; curl that
+URL from another terminal. Only one process serves a sandbox at a time;
+Ctrl-C stops serving and keeps everything else as it is.`,
+		Example: `  mvi sandbox serve
+  mvi sandbox serve -f assets/examples/hello/mvi.toml --sandbox-speed 10
+  curl -i http://127.0.0.1:PORT/      # the URL serve prints`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			ctx := c.Context()
+			out := c.OutOrStdout()
+			sb, err := sandbox.Open(ctx, sandbox.Options{Dir: dir, Region: region, Speed: speed})
+			if err != nil {
+				return fmt.Errorf("open the sandbox: %w", err)
+			}
+			defer sb.Close()
+			dp, err := sandbox.Serve(ctx, sb, sandbox.ServeOptions{Sites: sites(file), OnListener: func(e sandbox.Endpoint) {
+				fmt.Fprintf(out, "  %s:%d  →  %s\n", e.DNSName, e.Port, e.URL())
+			}})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "Serving the sandbox (%s, %s) on 127.0.0.1; Ctrl-C stops.\n", sb.Dir(), sb.Region())
+			fmt.Fprintln(out, "Load balancers appear below as they become active; their targets answer once they pass health checks.")
+			<-ctx.Done()
+			err = dp.Close()
+			fmt.Fprintln(out, "Stopped serving; the sandbox's resources are kept.")
+			return err
+		},
+	}
+	fileFlagOptional(c, &file)
+	c.Flags().StringVar(&dir, "sandbox-dir", "", "where the sandbox keeps its state (default $XDG_STATE_HOME/mvi/sandbox)")
+	c.Flags().Float64Var(&speed, "sandbox-speed", 1, "sandbox clock: 1 is a pace you can watch, 0 is instant, 2 twice as fast")
+	c.Flags().StringVar(&region, "region", manifest.DefaultRegion, "the sandbox region to serve")
+	return c
+}
+
+func fileFlagOptional(c *cobra.Command, path *string) {
+	c.Flags().StringVarP(path, "file", "f", "", "an app manifest whose build directories hold static files to serve (public-html)")
+}
+
+// sites maps each process with a build directory holding static files
+// (public-html/, or an index.html) to that directory.
+func sites(file string) map[string]string {
+	if file == "" {
+		return nil
+	}
+	m, err := manifest.Load(file)
+	if err != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for name, p := range m.Processes {
+		if p.Build == "" {
+			continue
+		}
+		dir := filepath.Join(filepath.Dir(file), p.Build)
+		for _, cand := range []string{filepath.Join(dir, "public-html"), dir} {
+			if _, err := os.Stat(filepath.Join(cand, "index.html")); err == nil {
+				out[name] = cand
+				break
+			}
+		}
+	}
+	return out
+}
+
+// host serves the sandbox's data plane for the session's lifetime if it is
+// on the sandbox and nobody else serves it; the returned func stops it.
+func (s *session) host(ctx context.Context, out io.Writer, file string) func() {
+	if s.sb == nil {
+		return func() {}
+	}
+	dp, err := sandbox.Serve(ctx, s.sb, sandbox.ServeOptions{Sites: sites(file)})
+	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			fmt.Fprintf(out, "(%v: its load balancers answer through that process)\n", err)
+		}
+		return func() {}
+	}
+	return func() { _ = dp.Close() }
+}
+
+// localURL is where a load balancer answers on this machine, if anywhere.
+func (s *session) localURL(dns string) (string, bool) {
+	if s.sb == nil {
+		return "", false
+	}
+	return s.sb.LocalURL(dns)
+}
+
+// writeEndpoints prints each load balancer of the sandbox with its local
+// URL, after `mvi up`.
+func (s *session) writeEndpoints(out io.Writer) {
+	if s.sb == nil {
+		return
+	}
+	eps, _ := s.sb.ServedEndpoints()
+	for _, e := range eps {
+		fmt.Fprintf(out, "  http://%s  →  on this machine %s (while a process serves the sandbox: `mvi sandbox serve`)\n", e.DNSName, e.URL())
+	}
+}

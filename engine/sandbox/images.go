@@ -1,0 +1,227 @@
+package sandbox
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+)
+
+// How a task's container behaves, by its image: httpd and nginx answer as
+// their official images do out of the box; a container with a Sites
+// directory serves those files; anything else (the app's own build)
+// answers a page that names the process, task, release and non-secret
+// environment — what the book's chapters on config, processes and
+// releases point at.
+
+type imageKindT int
+
+const (
+	kindApp imageKindT = iota
+	kindHTTPD
+	kindNginx
+)
+
+// imageKind reads the repository's last path element: "httpd:2.4",
+// "public.ecr.aws/docker/library/httpd" and "nginx@sha256:…" all count.
+func imageKind(image string) imageKindT {
+	name := image
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	if i := strings.IndexAny(name, ":@"); i >= 0 {
+		name = name[:i]
+	}
+	switch name {
+	case "httpd", "apache", "apache2":
+		return kindHTTPD
+	case "nginx", "nginx-unprivileged":
+		return kindNginx
+	}
+	return kindApp
+}
+
+const (
+	httpdPage = "<html><body><h1>It works!</h1></body></html>\n"
+	nginxPage = `<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+`
+	httpdServer = "Apache/2.4.62 (Unix)"
+	nginxServer = "nginx/1.27.3"
+)
+
+// TaskHeader names the response header every task server sets to its task
+// id, so a client can see which task answered.
+const TaskHeader = "X-Mvi-Task"
+
+func (dp *DataPlane) containerHandler(ts *taskServer, c containerView, kind imageKindT) http.Handler {
+	var inner http.Handler
+	switch {
+	case dp.opts.Sites[c.Name] != "":
+		inner = http.FileServer(http.Dir(dp.opts.Sites[c.Name]))
+	case kind == kindHTTPD:
+		inner = defaultPage(httpdServer, httpdPage, "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n")
+	case kind == kindNginx:
+		inner = defaultPage(nginxServer, nginxPage, "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.27.3</center>\r\n</body>\r\n</html>\r\n")
+	default:
+		inner = appPage(ts.view, c)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ts.hits.Add(1)
+		w.Header().Set(TaskHeader, ts.view.ID)
+		rec := &statusWriter{ResponseWriter: w, code: 200}
+		inner.ServeHTTP(rec, r)
+		dp.appLine(ts.view, c, accessLine(kind, c.Name, r, rec.code, rec.n, time.Since(start)))
+	})
+}
+
+func defaultPage(server, page, notFound string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server", server)
+		w.Header().Set("Content-Type", "text/html")
+		if r.URL.Path != "/" && r.URL.Path != "/index.html" {
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, notFound)
+			return
+		}
+		fmt.Fprint(w, page)
+	})
+}
+
+func appPage(tv taskView, c containerView) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		var b strings.Builder
+		fmt.Fprintf(&b, "<html><body>\n<h1>%s</h1>\n<ul>\n", html.EscapeString(c.Name))
+		fmt.Fprintf(&b, "<li>process: %s</li>\n<li>task: %s</li>\n<li>release: %s:%d</li>\n<li>image: %s</li>\n",
+			html.EscapeString(c.Name), tv.ID, html.EscapeString(tv.Family), tv.Revision, html.EscapeString(c.Image))
+		b.WriteString("</ul>\n<h2>environment</h2>\n<ul>\n")
+		env := append([][2]string(nil), c.Env...)
+		sort.Slice(env, func(i, j int) bool { return env[i][0] < env[j][0] })
+		for _, kv := range env {
+			fmt.Fprintf(&b, "<li>%s=%s</li>\n", html.EscapeString(kv[0]), html.EscapeString(kv[1]))
+		}
+		for _, s := range c.Secrets {
+			fmt.Fprintf(&b, "<li>%s=(secret, not shown)</li>\n", html.EscapeString(s))
+		}
+		b.WriteString("</ul>\n</body></html>\n")
+		fmt.Fprint(w, b.String())
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+	n    int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.code = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	n, err := s.ResponseWriter.Write(b)
+	s.n += n
+	return n, err
+}
+
+// accessLine is one request as the image logs it on stdout.
+func accessLine(kind imageKindT, name string, r *http.Request, code, n int, took time.Duration) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndex(host, ":"); i >= 0 {
+		host = host[:i]
+	}
+	if f := r.Header.Get("X-Forwarded-For"); f != "" {
+		host = f
+	}
+	now := time.Now().UTC()
+	switch kind {
+	case kindHTTPD:
+		return fmt.Sprintf("%s - - [%s] \"%s %s %s\" %d %d", host, now.Format("02/Jan/2006:15:04:05 -0700"), r.Method, r.URL.RequestURI(), r.Proto, code, n)
+	case kindNginx:
+		return fmt.Sprintf("%s - - [%s] \"%s %s %s\" %d %d \"-\" %q \"-\"", host, now.Format("02/Jan/2006:15:04:05 -0700"), r.Method, r.URL.RequestURI(), r.Proto, code, n, r.UserAgent())
+	}
+	return fmt.Sprintf("%s: %s %s %d %dB %.1fms from %s", name, r.Method, r.URL.RequestURI(), code, n, float64(took.Microseconds())/1000, host)
+}
+
+// startupLines are what the image prints as it starts.
+func (dp *DataPlane) startupLines(tv taskView, c containerView, kind imageKindT, port int32) {
+	ts := time.Now().UTC()
+	switch kind {
+	case kindHTTPD:
+		dp.appLine(tv, c, "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using 172.17.0.2. Set the 'ServerName' directive globally to suppress this message")
+		dp.appLine(tv, c, fmt.Sprintf("[%s] [mpm_event:notice] [pid 1:tid 1] AH00489: %s configured -- resuming normal operations", ts.Format("Mon Jan 02 15:04:05.000000 2006"), httpdServer))
+		dp.appLine(tv, c, fmt.Sprintf("[%s] [core:notice] [pid 1:tid 1] AH00094: Command line: 'httpd -D FOREGROUND'", ts.Format("Mon Jan 02 15:04:05.000000 2006")))
+	case kindNginx:
+		dp.appLine(tv, c, "/docker-entrypoint.sh: Configuration complete; ready for start up")
+		dp.appLine(tv, c, fmt.Sprintf("%s [notice] 1#1: %s", ts.Format("2006/01/02 15:04:05"), nginxServer))
+		dp.appLine(tv, c, fmt.Sprintf("%s [notice] 1#1: start worker processes", ts.Format("2006/01/02 15:04:05")))
+	default:
+		if port != 0 {
+			dp.appLine(tv, c, fmt.Sprintf("%s: release %d of %s listening on port %d (task %s)", c.Name, tv.Revision, tv.Family, port, tv.ID))
+		} else {
+			dp.appLine(tv, c, fmt.Sprintf("%s: release %d of %s started (task %s)", c.Name, tv.Revision, tv.Family, tv.ID))
+		}
+	}
+}
+
+func shutdownLine(kind imageKindT, name string) string {
+	switch kind {
+	case kindHTTPD:
+		return fmt.Sprintf("[%s] [mpm_event:notice] [pid 1:tid 1] AH00492: caught SIGWINCH, shutting down gracefully", time.Now().UTC().Format("Mon Jan 02 15:04:05.000000 2006"))
+	case kindNginx:
+		return fmt.Sprintf("%s [notice] 1#1: signal 3 (SIGQUIT) received, shutting down", time.Now().UTC().Format("2006/01/02 15:04:05"))
+	}
+	return name + ": SIGTERM received, finishing requests in flight and exiting"
+}
+
+// logLine is one line a container wrote, on its way to CloudWatch Logs.
+type logLine struct {
+	group, stream string
+	ts            int64 // ms
+	msg           string
+}
+
+// logBufferMax bounds the lines waiting for a flush; beyond it the oldest
+// go (counted), as a log driver's buffer would drop them.
+const logBufferMax = 50000
+
+// appLine buffers one stdout line of a container (awslogs only: another
+// driver's lines go nowhere the sandbox keeps).
+func (dp *DataPlane) appLine(tv taskView, c containerView, msg string) {
+	if c.LogGroup == "" {
+		return
+	}
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
+	if len(dp.logs) >= logBufferMax {
+		dp.logs = dp.logs[1:]
+		dp.dropped++
+	}
+	dp.logs = append(dp.logs, logLine{group: c.LogGroup, stream: c.LogStream, ts: time.Now().UnixMilli(), msg: msg})
+}

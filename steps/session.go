@@ -1,0 +1,160 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	engineaws "github.com/minimalinfra/mvi/engine/aws"
+)
+
+// ErrDeclined is returned by a step whose Confirm was answered no. Nothing
+// was changed; a runner usually stops the tutorial there, quietly.
+var ErrDeclined = errors.New("declined")
+
+// Base holds what every kind shares. Kinds embed it, so a tutorial file
+// spells these keys the same way for every step.
+type Base struct {
+	// Heading is the step's one-line title.
+	Heading string
+	// Intro is markdown the runner shows with the step (an explain step's
+	// text is its Markdown instead).
+	Intro string
+	// When, if set, names a confirm field answered earlier: the step runs
+	// only if that answer was yes ("!key" runs it only if it was no). This is
+	// how `mvi init` writes the file and stops when asked not to create
+	// anything.
+	When string
+}
+
+// Title is the heading.
+func (b Base) Title() string { return b.Heading }
+
+// IntroText is the markdown shown with the step.
+func (b Base) IntroText() string { return b.Intro }
+
+// Text is the markdown a runner shows for st: an explain step's Markdown,
+// any other step's Intro.
+func Text(st Step) string {
+	if e, ok := st.(Explain); ok {
+		return e.Markdown
+	}
+	if b, ok := st.(interface{ IntroText() string }); ok {
+		return b.IntroText()
+	}
+	return ""
+}
+
+// WhenKey is the answer key When depends on, "" when none.
+func (b Base) WhenKey() string { return strings.TrimPrefix(b.When, "!") }
+
+// Skip reports whether the step's When condition says not to run it.
+func (b Base) Skip(s *Session) bool {
+	if b.When == "" {
+		return false
+	}
+	key, want := strings.CutPrefix(b.When, "!")
+	yes := IsYes(s.Answers[key])
+	return yes == want
+}
+
+// Skipper is implemented by steps that may be skipped; every kind in this
+// package is one (through Base).
+type Skipper interface {
+	Skip(s *Session) bool
+}
+
+// ShouldRun reports whether a runner should run st now. Runners call it
+// before Run, and move on silently when it says no.
+func ShouldRun(st Step, s *Session) bool {
+	sk, ok := st.(Skipper)
+	return !ok || !sk.Skip(s)
+}
+
+// IsYes reads a confirm answer ("true", "yes", "y", case-insensitive).
+func IsYes(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "yes", "y":
+		return true
+	}
+	return false
+}
+
+// DefaultFor is the default a runner should offer for f: the session's
+// override if any, else the field's own.
+func (s *Session) DefaultFor(f Field) string {
+	if v, ok := s.Defaults[f.Key]; ok {
+		return v
+	}
+	return f.Default
+}
+
+// Added lists the resources the last design step added, in the design's
+// order, each with its Reason: the "why each piece exists" pane.
+func (s *Session) Added() []arch.Resource {
+	out := make([]arch.Resource, 0, len(s.Change.Added))
+	for _, id := range s.Change.Added {
+		if r, ok := s.Arch.Get(id); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// AddedServices lists the services the last design step added or changed,
+// in the book's order: what the diagram draws heavy.
+func (s *Session) AddedServices() []arch.Service {
+	touched := s.Change.Services(s.Arch)
+	var out []arch.Service
+	for _, svc := range arch.Services() {
+		if touched[svc] {
+			out = append(out, svc)
+		}
+	}
+	return out
+}
+
+// connect makes sure the session has a cloud, calling Connect the first
+// time one is needed.
+func (s *Session) connect(ctx context.Context) error {
+	if s.Engine.Clients != nil {
+		return nil
+	}
+	if s.Connect == nil {
+		return errors.New("no cloud to work on: the runner gave the session no clients")
+	}
+	if err := s.Connect(ctx, s); err != nil {
+		return fmt.Errorf("connect to the cloud: %w", err)
+	}
+	if s.Engine.Clients == nil {
+		return errors.New("connect to the cloud: still no clients")
+	}
+	return nil
+}
+
+// env is what a handler call needs, for the steps that look at one resource.
+func (s *Session) env() engineaws.Env {
+	c := s.Engine
+	return engineaws.Env{Clients: c.Clients, App: c.App, Region: c.Region, Account: c.Account}
+}
+
+// live finds the app's live resource with a logical id, through the same
+// handler the engine uses, so it works on every cloud.
+func (s *Session) live(ctx context.Context, typ, id string) (engineaws.Live, error) {
+	h, ok := s.Engine.Handlers[typ]
+	if !ok {
+		return engineaws.Live{}, fmt.Errorf("no handler for %s", typ)
+	}
+	ls, err := h.List(ctx, s.env())
+	if err != nil {
+		return engineaws.Live{}, fmt.Errorf("list %s: %w", typ, err)
+	}
+	for _, l := range ls {
+		if l.ID == id {
+			return l, nil
+		}
+	}
+	return engineaws.Live{}, fmt.Errorf("%s (%s) of %s is not there", id, typ, s.Engine.App)
+}

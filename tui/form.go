@@ -1,0 +1,76 @@
+package tui
+
+import (
+	"strconv"
+
+	"github.com/charmbracelet/huh"
+	"github.com/minimalinfra/mvi/steps"
+)
+
+// askForm holds one ask step's form and the answers it binds to. It lives
+// on the heap (the runner keeps a pointer), so huh's Value pointers stay
+// valid however the runner is copied.
+type askForm struct {
+	form   *huh.Form
+	fields []steps.Field
+	text   []string
+	yes    []bool
+}
+
+// newAskForm builds one group per question, so a person reads one
+// question at a time even at 80×24, and a field whose options depend on
+// an earlier answer is never in the same group as it (huh's dynamic
+// fields race within a group). Each field checks with steps' own Check,
+// the rule the headless and plain runners apply too.
+func newAskForm(fields []steps.Field, defaults func(steps.Field) string, width int) *askForm {
+	a := &askForm{fields: fields, text: make([]string, len(fields)), yes: make([]bool, len(fields))}
+	groups := make([]*huh.Group, 0, len(fields))
+	for i, f := range fields {
+		a.text[i] = defaults(f)
+		a.yes[i] = steps.IsYes(a.text[i])
+		groups = append(groups, huh.NewGroup(a.field(i, f)))
+	}
+	a.form = huh.NewForm(groups...).
+		WithTheme(huhTheme()).
+		WithShowHelp(false).
+		WithWidth(width)
+	return a
+}
+
+func (a *askForm) field(i int, f steps.Field) huh.Field {
+	check := func(v string) error { return f.Check(v) }
+	switch f.Kind() {
+	case steps.Select:
+		opts := make([]huh.Option[string], len(f.Options))
+		for j, o := range f.Options {
+			opts[j] = huh.NewOption(o.Label, o.Value)
+		}
+		return huh.NewSelect[string]().Key(f.Key).Title(f.Prompt).Description(f.Help).
+			Options(opts...).Value(&a.text[i]).Validate(check)
+	case steps.Confirm:
+		return huh.NewConfirm().Key(f.Key).Title(f.Prompt).Description(f.Help).
+			Affirmative("Yes").Negative("No").Value(&a.yes[i])
+	}
+	return huh.NewInput().Key(f.Key).Title(f.Prompt).Description(f.Help).
+		Value(&a.text[i]).Validate(check)
+}
+
+// answers are the values as steps.Session.Answers keeps them.
+func (a *askForm) answers() map[string]string {
+	out := make(map[string]string, len(a.fields))
+	for i, f := range a.fields {
+		if f.Kind() == steps.Confirm {
+			out[f.Key] = strconv.FormatBool(a.yes[i])
+			continue
+		}
+		out[f.Key] = a.text[i]
+	}
+	return out
+}
+
+// newConfirmForm asks a step's "go ahead?" question.
+func newConfirmForm(question string, answer *bool, width int) *huh.Form {
+	return huh.NewForm(huh.NewGroup(
+		huh.NewConfirm().Title(question).Affirmative("Yes, go ahead").Negative("Not now").Value(answer),
+	)).WithTheme(huhTheme()).WithShowHelp(false).WithWidth(width)
+}

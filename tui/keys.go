@@ -1,0 +1,46 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+)
+
+// keyMap is every binding the wizard has; each screen's help lists the
+// ones that act there (help and key.Matches skip disabled ones).
+type keyMap struct {
+	Up, Down, Enter, Back, Quit, ForceQuit key.Binding
+	Scroll, Retry, Reset, Details, Logs    key.Binding
+	Refresh, Diagram                       key.Binding
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Enter:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Scroll:    key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll")),
+		Retry:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		Reset:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reset progress")),
+		Details:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
+		Logs:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "logs")),
+		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		Diagram:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "diagram")),
+	}
+}
+
+// bindings is a help.KeyMap over a fixed list.
+type bindings []key.Binding
+
+func (b bindings) ShortHelp() []key.Binding  { return b }
+func (b bindings) FullHelp() [][]key.Binding { return [][]key.Binding{b} }
+
+// renderHelp is one help line for bs, cut to width with an ellipsis.
+func renderHelp(st *Styles, bs []key.Binding, width int) string {
+	h := help.New()
+	h.Styles = st.Help
+	h.Width = width
+	return h.ShortHelpView(bs)
+}

@@ -1,0 +1,152 @@
+// Package plain runs tutorials (and `mvi init`) as plain prompts and plain
+// progress lines: no cursor movement, no colour, one line per event. It is
+// the runner for `--accessible` (screen readers) and for any stdin that is
+// not a terminal, so it also works answered from a pipe. Questions are
+// huh's fields in accessible mode; everything else is written as text.
+package plain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/steps"
+	"github.com/minimalinfra/mvi/tutorials"
+)
+
+// Runner runs steps with plain prompts on In and plain lines on Out.
+type Runner struct {
+	in  *lineReader
+	out io.Writer
+	mu  sync.Mutex // Out is written from the engine's goroutines too
+
+	// Store, when set, saves progress after every step.
+	Store *tutorials.Store
+	// Yes answers every apply and destroy confirm with yes: the person has
+	// already agreed (`mvi init` asks "create it now?" itself).
+	Yes bool
+	// Echo writes each answer after its prompt, so a transcript of piped
+	// input reads as a dialogue (a terminal echoes the typing itself).
+	Echo bool
+	// Events prints every engine event; otherwise only finished, failed and
+	// retried ones are printed, which is what a screen reader can follow.
+	Events bool
+}
+
+// New makes a runner reading answers from in and writing to out.
+func New(in io.Reader, out io.Writer) *Runner {
+	return &Runner{in: newLineReader(in), out: out}
+}
+
+// Run runs t on s from step from, asking for each ask step's answers
+// first. A declined confirm ends the run quietly (nil); progress, if a
+// Store is set, is saved after every step so a later Run can resume.
+func (r *Runner) Run(ctx context.Context, t tutorials.Tutorial, s *steps.Session, from int) error {
+	if s.Answers == nil {
+		s.Answers = map[string]string{}
+	}
+	if !r.Yes {
+		s.Confirm = r.Confirm
+	} else {
+		s.Confirm = nil
+	}
+	hooks := &tutorials.Hooks{
+		Before: func(ctx context.Context, i int, st steps.Step, s *steps.Session) error {
+			r.header(i, len(t.Steps), st)
+			if a, ok := st.(steps.Ask); ok {
+				return r.Ask(ctx, a, s)
+			}
+			return nil
+		},
+		After: func(ctx context.Context, next int, s *steps.Session) error {
+			r.after(t.Steps[next-1], s)
+			if r.Store == nil {
+				return nil
+			}
+			return r.Store.Save(tutorials.Record(t, next, s))
+		},
+	}
+	err := tutorials.Run(ctx, t, s, from, r, hooks)
+	if errors.Is(err, steps.ErrDeclined) {
+		r.printf("Stopped here; nothing was changed.\n")
+		return nil
+	}
+	return err
+}
+
+func (r *Runner) header(i, n int, st steps.Step) {
+	r.printf("\n== Step %d of %d: %s ==\n", i+1, n, st.Title())
+	text := steps.Text(st)
+	if strings.TrimSpace(text) != "" {
+		r.printf("\n%s\n", strings.TrimSpace(text))
+	}
+}
+
+// after prints what a step left in the session that a reader needs: the
+// pieces a design added and why, the plan's lines, the inspect snapshot.
+func (r *Runner) after(st steps.Step, s *steps.Session) {
+	switch st.(type) {
+	case steps.Design:
+		for _, res := range s.Added() {
+			r.printf("  + %s (%s): %s\n", res.ID, res.Service, res.Reason)
+		}
+	case steps.Plan:
+		if s.Plan == nil {
+			return
+		}
+		for _, p := range s.Plan.Steps {
+			if p.Action == engine.NoOp {
+				continue
+			}
+			r.printf("  %s %-7s %-28s $%7.2f/mo  %s\n", p.Action.Symbol(), p.Action, p.ID, p.MonthlyUSD, p.Reason)
+		}
+	case steps.Inspect:
+		if s.Snapshot == nil {
+			return
+		}
+		for _, svc := range s.Snapshot.Services {
+			r.printf("  %s\n", svc.Service)
+			for _, res := range svc.Resources {
+				line := fmt.Sprintf("    %-28s %-12s %s", res.ID, res.State, res.PhysicalID)
+				for _, k := range sortedKeys(res.Gauges) {
+					line += fmt.Sprintf("; %s: %s", k, res.Gauges[k])
+				}
+				r.printf("%s\n", line)
+			}
+		}
+	}
+}
+
+// Event prints one engine event as its one-line form.
+func (r *Runner) Event(e engine.Event) {
+	if !r.Events && e.Phase != engine.PhaseDone && e.Phase != engine.PhaseFailed && e.Phase != engine.PhaseRetry {
+		return
+	}
+	r.printf("  %s\n", e.String())
+}
+
+// Check prints one verify attempt.
+func (r *Runner) Check(c steps.CheckResult) {
+	if c.OK {
+		r.printf("  ok: %s: %s\n", c.Name, c.Detail)
+		return
+	}
+	r.printf("  waiting (attempt %d, %.1fs): %s: %s\n", c.Attempt, c.Elapsed.Seconds(), c.Name, c.Detail)
+}
+
+// Note prints narration.
+func (r *Runner) Note(s string) {
+	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		r.printf("  %s\n", line)
+	}
+}
+
+func (r *Runner) printf(format string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintf(r.out, format, a...)
+}

@@ -1,0 +1,134 @@
+package plain
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/minimalinfra/mvi/engine"
+	engineaws "github.com/minimalinfra/mvi/engine/aws"
+	"github.com/minimalinfra/mvi/engine/sandbox"
+	"github.com/minimalinfra/mvi/steps"
+	"github.com/minimalinfra/mvi/tutorials"
+)
+
+// A class runs Hello World in accessible mode from piped answers, stops at
+// the apply confirm (the bell), and finishes the next day from the saved
+// progress: the same app, built, verified through the load balancer,
+// broken, healed and removed.
+func TestHelloWorldPlainStopsAndResumes(t *testing.T) {
+	tu, err := tutorials.Load("hello-world")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	sb, err := sandbox.Open(ctx, sandbox.Options{Dir: dir, Speed: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	dp, err := sandbox.Serve(ctx, sb, sandbox.ServeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dp.Close()
+	cfg := engine.Config{Clients: sb.Clients(), Handlers: engineaws.Handlers(), Region: "us-east-1", Account: sb.Account(),
+		Locker: engine.FileLocker{Dir: filepath.Join(dir, "locks")},
+		Retry:  engine.Retry{Base: time.Millisecond, Max: 20 * time.Millisecond, Timeout: 2 * time.Minute}}
+	store := &tutorials.Store{Dir: t.TempDir()}
+
+	// Day one: name "class", cloud 1 (sandbox), port 80 by default, then no
+	// to the apply.
+	var out bytes.Buffer
+	r := New(strings.NewReader("class\n1\n\nn\n"), &out)
+	r.Store, r.Echo = store, true
+	s := &steps.Session{Engine: cfg}
+	if err := r.Run(ctx, tu, s, 0); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, want := range []string{"What is the app called?", "Enter a number between 1 and 2", "+ lb (Load Balancer): ", "change(s) to class, about $", "nothing was changed"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("day one lacks %q", want)
+		}
+	}
+	if snap, err := engine.Status(ctx, s.Engine); err != nil || snap.Total != 0 {
+		t.Fatalf("declining the apply still made %d resources (%v)", snap.Total, err)
+	}
+	p, err := store.Load(tu.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tu.Steps[p.Next].Kind() != steps.KindApply || p.Answers["name"] != "class" || p.Answers["port"] != "80" {
+		t.Fatalf("saved progress: next %d (%s), answers %v", p.Next, tu.Steps[p.Next].Kind(), p.Answers)
+	}
+
+	// Day two: a new process (new runner, new session) picks up there.
+	out.Reset()
+	r = New(strings.NewReader("y\ny\n"), &out)
+	r.Store = store
+	s = &steps.Session{Engine: cfg}
+	next, err := p.Restore(tu, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(ctx, tu, s, next); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	text := out.String()
+	for _, want := range []string{"class is up", "ok: GET / through the load balancer answers 200", "terminated i-",
+		"ok: the VM group is whole again", "ok: two web containers are healthy again", "Load Balancer\n", "nothing tagged mvi:app=class is left"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("day two lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "What is the app called?") {
+		t.Error("day two asked the questions again")
+	}
+	if p, _ := store.Load(tu.ID); !p.Done(tu) {
+		t.Errorf("progress after the last step: next %d of %d", p.Next, len(tu.Steps))
+	}
+	if snap, err := engine.Status(ctx, s.Engine); err != nil || snap.Total != 0 {
+		t.Errorf("after the tutorial %d resources remain (%v)", snap.Total, err)
+	}
+}
+
+// Each question gets its own line of piped input, however many are
+// buffered: huh's prompts would otherwise read ahead.
+func TestLineReaderKeepsAnswersForTheirQuestions(t *testing.T) {
+	var out bytes.Buffer
+	r := New(strings.NewReader("one\ntwo\n3\n"), &out)
+	s := &steps.Session{Answers: map[string]string{}}
+	a := steps.Ask{Fields: []steps.Field{
+		{Key: "a", Prompt: "A?"}, {Key: "b", Prompt: "B?"},
+		{Key: "c", Prompt: "C?", Type: steps.Select, Options: []steps.Option{{Label: "x", Value: "x"}, {Label: "y", Value: "y"}, {Label: "z", Value: "z"}}},
+	}}
+	if err := r.Ask(context.Background(), a, s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Answers["a"] != "one" || s.Answers["b"] != "two" || s.Answers["c"] != "z" {
+		t.Errorf("answers %v\n%s", s.Answers, out.String())
+	}
+}
+
+// Ctrl-C while a question waits for a line ends the run at once.
+func TestCancelWhileAskingReturnsAtOnce(t *testing.T) {
+	pr, pw := io.Pipe() // a reader that never delivers a line
+	defer pw.Close()
+	r := New(pr, io.Discard)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- r.Ask(ctx, steps.Ask{Fields: []steps.Field{{Key: "a", Prompt: "A?"}}}, &steps.Session{Answers: map[string]string{}})
+	}()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v", err)
+	}
+}

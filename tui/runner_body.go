@@ -1,0 +1,199 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/steps"
+)
+
+// eventLines is how many of the last finished resources the activity shows.
+const eventLines = 6
+
+func (r *runner) activeForm() *huh.Form {
+	if r.phase == phaseAsking && r.ask != nil {
+		return r.ask.form
+	}
+	if r.phase == phaseConfirming {
+		return r.confirmForm
+	}
+	return nil
+}
+
+// body is the activity under the step's text: what the step added, the
+// plan, the checks, the narration, the last resources finished, and the
+// error if it failed.
+func (r *runner) body() string {
+	w := max(r.lay.leftW-2, 10)
+	var parts []string
+	add := func(s string) {
+		if s != "" {
+			parts = append(parts, wrap(s, w))
+		}
+	}
+	switch r.info.kind {
+	case steps.KindDesign:
+		if r.phase == phaseDone {
+			add(r.added())
+		}
+	case steps.KindPlan, steps.KindApply, steps.KindDestroy:
+		if r.sess.Plan != nil && r.out.events == 0 && r.info.kind != steps.KindDestroy {
+			add(planText(r.sess.Plan))
+		}
+	case steps.KindInspect:
+		if r.phase == phaseDone && r.sess.Snapshot != nil {
+			add(snapshotText(r.sess.Snapshot))
+		}
+	}
+	if c := r.checksText(); c != "" {
+		add(c)
+	}
+	for _, n := range r.out.notes {
+		add(n)
+	}
+	add(r.eventsText())
+	if err := r.out.err; err != nil && !r.declined() {
+		add(r.env.st.Err.Render("✗ ") + err.Error())
+	}
+	return " " + strings.ReplaceAll(strings.Join(parts, "\n\n"), "\n", "\n ")
+}
+
+// added lists what the design step added, each piece with why it exists.
+func (r *runner) added() string {
+	res := r.sess.Added()
+	if len(res) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(r.env.st.Title.Render("What this step adds, and why"))
+	for _, x := range res {
+		fmt.Fprintf(&b, "\n+ %s (%s): %s", x.ID, x.Service, x.Reason)
+	}
+	return b.String()
+}
+
+// planText is the plan by service, with the monthly cost: what a person
+// reads before saying yes.
+func planText(p *engine.Plan) string {
+	type row struct {
+		n    map[engine.Action]int
+		cost float64
+	}
+	rows := map[arch.Service]*row{}
+	for _, s := range p.Steps {
+		x := rows[s.Service]
+		if x == nil {
+			x = &row{n: map[engine.Action]int{}}
+			rows[s.Service] = x
+		}
+		x.n[s.Action]++
+		if s.Action != engine.Delete {
+			x.cost += s.MonthlyUSD
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Plan: %d to create, %d to update, %d to replace, %d to delete, %d unchanged.",
+		p.Count(engine.Create), p.Count(engine.Update), p.Count(engine.Replace), p.Count(engine.Delete), p.Count(engine.NoOp))
+	for _, svc := range arch.Services() {
+		x := rows[svc]
+		if x == nil {
+			continue
+		}
+		var acts []string
+		for _, a := range []engine.Action{engine.Create, engine.Update, engine.Replace, engine.Delete, engine.NoOp} {
+			if n := x.n[a]; n > 0 {
+				acts = append(acts, fmt.Sprintf("%s%d", a.Symbol(), n))
+			}
+		}
+		fmt.Fprintf(&b, "\n  %-13s %-10s $%7.2f/mo", svc, strings.Join(acts, " "), x.cost)
+	}
+	fmt.Fprintf(&b, "\nAbout $%.2f a month on AWS once applied (prices of %s); the sandbox is free.", p.MonthlyUSD, p.PricesDated)
+	return b.String()
+}
+
+// snapshotText is an inspect step's result in short.
+func snapshotText(s *engine.Snapshot) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s runs %d resources:", s.App, s.Total)
+	for _, g := range s.Services {
+		states := map[string]int{}
+		for _, r := range g.Resources {
+			st := r.State
+			if st == "" {
+				st = "present"
+			}
+			states[st]++
+		}
+		keys := make([]string, 0, len(states))
+		for k := range states {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var parts []string
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%d %s", states[k], k))
+		}
+		fmt.Fprintf(&b, "\n  %-13s %s", g.Service, strings.Join(parts, ", "))
+	}
+	return b.String()
+}
+
+// checksText is each verify check's latest attempt.
+func (r *runner) checksText() string {
+	if len(r.out.checks) == 0 {
+		return ""
+	}
+	st := r.env.st
+	var b strings.Builder
+	for i, c := range r.out.checks {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		mark := st.Warn.Render("◐")
+		switch {
+		case c.OK:
+			mark = st.OK.Render("✓")
+		case r.phase == phaseFailed:
+			mark = st.Err.Render("✗")
+		}
+		fmt.Fprintf(&b, "%s %s", mark, c.Name)
+		if c.Detail != "" {
+			b.WriteString(": " + c.Detail)
+		}
+		if c.Attempt > 1 {
+			fmt.Fprintf(&b, " (try %d, %.1fs)", c.Attempt, c.Elapsed.Seconds())
+		}
+	}
+	return b.String()
+}
+
+// eventsText is the last few resources that finished or failed.
+func (r *runner) eventsText() string {
+	log := r.out.log
+	if len(log) == 0 {
+		return ""
+	}
+	if len(log) > eventLines {
+		log = log[len(log)-eventLines:]
+	}
+	st := r.env.st
+	var b strings.Builder
+	for i, e := range log {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		mark := st.OK.Render("●")
+		if e.Phase == engine.PhaseFailed {
+			mark = st.Err.Render("✗")
+		}
+		fmt.Fprintf(&b, "%s %s %s %s %.1fs", mark, e.Action.Symbol(), e.ID, e.Phase, e.Elapsed.Seconds())
+		if e.Err != nil {
+			b.WriteString(": " + e.Err.Error())
+		}
+	}
+	return b.String()
+}

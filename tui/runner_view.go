@@ -1,0 +1,226 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/tui/diagram"
+)
+
+// setSize lays the screen out for a new terminal size. Forms get their
+// width again every time: after the first WithWidth huh ignores resizes.
+func (r *runner) setSize(w, h int) tea.Cmd {
+	r.lay = newRunnerLayout(w, h)
+	if r.ask != nil {
+		r.ask.form.WithWidth(r.lay.formW())
+	}
+	if r.confirmForm != nil {
+		r.confirmForm.WithWidth(r.lay.formW())
+	}
+	return r.refresh()
+}
+
+// refresh recomputes what View pastes: the diagram and the text pane's
+// content. It runs in Update (once per batch, resize or key), never in
+// View, and asks for a markdown rendering when the width has none yet.
+func (r *runner) refresh() tea.Cmd {
+	if r.lay.w == 0 {
+		return nil
+	}
+	r.pic = r.picture()
+	md, cmd := r.markdown()
+	body := r.body()
+	content := md
+	if body != "" {
+		if content != "" {
+			content += "\n\n"
+		}
+		content += body
+	}
+	vpH := r.lay.bodyH
+	if f := r.formView(); f != "" {
+		// The form sits right under the text; the text scrolls if both
+		// don't fit.
+		vpH = min(max(r.lay.bodyH-lipgloss.Height(f)-1, 3), lipgloss.Height(content))
+	}
+	atBottom := r.vp.AtBottom() || r.vp.Height == 0
+	if r.vp.Width != r.lay.leftW || r.vp.Height != vpH {
+		r.vp = viewport.New(r.lay.leftW, vpH)
+		atBottom = r.phase != phaseAsking
+	}
+	r.vp.SetContent(content)
+	// Follow what the step reports while it runs; leave the reader's place
+	// alone otherwise.
+	if r.running() && atBottom {
+		r.vp.GotoBottom()
+	}
+	return cmd
+}
+
+// markdown is the step's text at the pane's width: the rendering when it
+// is cached, else the source (wrapped) until the rendering comes back.
+func (r *runner) markdown() (string, tea.Cmd) {
+	if r.info.markdown == "" {
+		if r.phase == phaseFinished {
+			return r.finishedText(), nil
+		}
+		return "", nil
+	}
+	out, cmd := r.env.md.get(r.info.markdown, r.lay.leftW)
+	if out == "" {
+		out = wrap(r.info.markdown, r.lay.leftW-2)
+	}
+	return out, cmd
+}
+
+func (r *runner) finishedText() string {
+	return wrap(fmt.Sprintf("You finished %s.\n\nEverything you did is saved: the tutorial shows as done on the home screen, and x there resets it to start over.", r.tut.Title), r.lay.leftW-2)
+}
+
+// picture is the live diagram for the right pane.
+func (r *runner) picture() string {
+	if r.lay.rightW == 0 {
+		return ""
+	}
+	a := r.sess.Arch
+	if len(a.Resources) == 0 {
+		return wrap(r.env.st.Muted.Render("The picture of your app appears here once a step designs it."), r.lay.rightW)
+	}
+	pic := diagram.Render(a, diagram.Options{
+		Width:     r.lay.rightW,
+		Highlight: r.highlight(),
+		States:    r.states,
+		Color:     r.env.st.Color,
+	})
+	return pic + "\n\n" + r.env.st.Muted.Render(legend(r.lay.rightW))
+}
+
+// legend explains the glyphs; they carry state when colour can't.
+func legend(w int) string {
+	l := "○ planned ◐ creating ● ready ✗ failed"
+	if w < lipgloss.Width(l) {
+		l = "○ plan ◐ making ● ready ✗ fail"
+	}
+	return l
+}
+
+func (r *runner) formView() string {
+	switch {
+	case r.phase == phaseAsking && r.ask != nil:
+		return r.ask.form.View()
+	case r.phase == phaseConfirming && r.confirmForm != nil:
+		return r.confirmForm.View()
+	}
+	return ""
+}
+
+// View draws the screen from what refresh prepared.
+func (r *runner) View() string {
+	l := r.lay
+	left := r.vp.View()
+	if f := r.formView(); f != "" {
+		left = fitBlock(left, l.leftW, r.vp.Height) + "\n\n" + indent(f, " ")
+	}
+	left = fitBlock(left, l.leftW, l.bodyH)
+	bodyV := left
+	if l.rightW > 0 {
+		sep := r.env.st.Sep.Render("│")
+		bodyV = joinColumns(left, sep, fitBlock(r.pic, l.rightW, l.bodyH))
+	}
+	return strings.Join([]string{
+		fitLine(r.header(), l.w),
+		bodyV,
+		fitLine(r.progress(), l.w),
+		fitLine(r.helpLine(), l.w),
+	}, "\n")
+}
+
+func (r *runner) header() string {
+	st := r.env.st
+	n := len(r.tut.Steps)
+	where := fmt.Sprintf("step %d of %d", min(r.idx+1, n), n)
+	if r.phase == phaseFinished {
+		where = "finished"
+	}
+	return st.Header.Render(r.tut.Title) + st.Muted.Render(" · "+where+" · ") + st.Title.Render(r.info.title)
+}
+
+// progress is the line above the help: where the step is, and during an
+// apply how far it got, for how long, and what it waits on and why.
+func (r *runner) progress() string {
+	st, a := r.env.st, r.out
+	switch r.phase {
+	case phaseAsking:
+		return st.Warn.Render("?") + " Answer the question; enter takes it."
+	case phaseConfirming:
+		return st.Warn.Render("?") + " mvi waits for your answer before it changes anything."
+	case phaseDone:
+		return st.OK.Render("●") + " Done. Press enter for the next step."
+	case phaseFailed:
+		if r.declined() {
+			return st.Warn.Render("○") + " Nothing changed: you said not now. r asks again; esc goes home."
+		}
+		return st.Err.Render("✗") + " This step failed (the reason is above). r tries again; esc goes home."
+	case phaseFinished:
+		return st.OK.Render("●") + " Tutorial complete. Press enter to go home."
+	}
+	el := r.env.cfg.Now().Sub(a.started).Round(time.Second)
+	if a.total == 0 {
+		return fmt.Sprintf("%s Working… %s", st.Warn.Render("◐"), el)
+	}
+	s := fmt.Sprintf("%s %d/%d · %s", st.Warn.Render("◐"), a.done, a.total, el)
+	if w := a.waiting; w != nil {
+		s += " · " + w.ID
+		if w.Detail != "" {
+			s += ": " + w.Detail
+		} else {
+			s += " " + string(w.Phase)
+		}
+	}
+	return s
+}
+
+// helpLine lists the keys that act now.
+func (r *runner) helpLine() string {
+	k := r.env.keys
+	var bs []key.Binding
+	switch r.phase {
+	case phaseAsking, phaseConfirming:
+		if f := r.activeForm(); f != nil {
+			bs = append(bs, f.KeyBinds()...)
+		}
+		bs = append(bs, k.Back, k.ForceQuit)
+	case phaseRunning:
+		bs = []key.Binding{k.Scroll, k.Back, k.ForceQuit}
+	case phaseDone:
+		bs = []key.Binding{withHelp(k.Enter, "next"), k.Scroll, k.Back, k.Quit}
+	case phaseFailed:
+		bs = []key.Binding{k.Retry, k.Scroll, k.Back, k.Quit}
+	case phaseFinished:
+		bs = []key.Binding{withHelp(k.Enter, "home"), k.Quit}
+	}
+	return renderHelp(r.env.st, bs, r.lay.w)
+}
+
+func withHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// highlight is what the diagram draws heavy: what the last design step
+// added or changed, and what this step of the tutorial points at.
+func (r *runner) highlight() map[arch.Service]bool {
+	h := r.sess.Change.Services(r.sess.Arch)
+	if r.idx < len(r.tut.Highlight) {
+		for _, s := range r.tut.Highlight[r.idx] {
+			h[s] = true
+		}
+	}
+	return h
+}

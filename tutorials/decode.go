@@ -1,0 +1,272 @@
+package tutorials
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/steps"
+	"github.com/pelletier/go-toml/v2"
+)
+
+// The file format. Keys are the lowercase names in the toml tags; unknown
+// keys are mistakes.
+type fileDef struct {
+	Title   string    `toml:"title"`
+	Summary string    `toml:"summary"`
+	Chapter string    `toml:"chapter"`
+	Order   int       `toml:"order"`
+	Hidden  bool      `toml:"hidden"`
+	Step    []stepDef `toml:"step"`
+}
+
+type stepDef struct {
+	Kind  string `toml:"kind"`
+	Title string `toml:"title"`
+	When  string `toml:"when"`
+	// Markdown names a file beside the definition; Text is inline markdown.
+	Markdown  string   `toml:"markdown"`
+	Text      string   `toml:"text"`
+	Highlight []string `toml:"highlight"`
+	// ask
+	Field  []fieldDef `toml:"field"`
+	Change string     `toml:"change"`
+	// verify
+	Check   []checkDef `toml:"check"`
+	Timeout string     `toml:"timeout"`
+	// break
+	Action string `toml:"action"`
+	Target string `toml:"target"`
+	// write
+	File      string `toml:"file"`
+	Overwrite bool   `toml:"overwrite"`
+}
+
+type fieldDef struct {
+	Key      string      `toml:"key"`
+	Prompt   string      `toml:"prompt"`
+	Help     string      `toml:"help"`
+	Type     string      `toml:"type"`
+	Default  string      `toml:"default"`
+	Validate string      `toml:"validate"`
+	Min      int         `toml:"min"`
+	Max      int         `toml:"max"`
+	Optional bool        `toml:"optional"`
+	Option   []optionDef `toml:"option"`
+}
+
+type optionDef struct {
+	Label string `toml:"label"`
+	Value string `toml:"value"`
+}
+
+type checkDef struct {
+	Kind     string `toml:"kind"`
+	Name     string `toml:"name"`
+	Process  string `toml:"process"`
+	Path     string `toml:"path"`
+	Status   int    `toml:"status"`
+	Body     string `toml:"body"`
+	Count    int    `toml:"count"`
+	Contains string `toml:"contains"`
+}
+
+// allowed lists the settings each kind reads beyond kind, title, when,
+// markdown, text and highlight: a setting another kind reads is a mistake
+// (a "check" under an ask step would silently do nothing).
+var allowed = map[steps.Kind][]string{
+	steps.KindAsk:    {"field", "change"},
+	steps.KindVerify: {"check", "timeout"},
+	steps.KindBreak:  {"action", "target"},
+	steps.KindWrite:  {"file", "overwrite"},
+}
+
+func decode(fsys fs.FS, id, file string, data []byte) (Tutorial, error) {
+	var def fileDef
+	d := toml.NewDecoder(bytes.NewReader(data))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&def); err != nil {
+		return Tutorial{}, fromTOML(file, err)
+	}
+	c := &errs{pos: findPositions(file, data)}
+	t := Tutorial{ID: id, Title: def.Title, Summary: def.Summary, Chapter: def.Chapter, Order: def.Order,
+		Hidden: def.Hidden, File: file, pos: c.pos}
+	if def.Title == "" {
+		c.at("title", "the tutorial has no title")
+	}
+	if len(def.Step) == 0 {
+		c.at("", "the tutorial has no [[step]]")
+	}
+	for i, sd := range def.Step {
+		p := fmt.Sprintf("step[%d]", i)
+		st, meta := decodeStep(c, fsys, p, sd)
+		meta.Pos = c.pos.of(p)
+		t.Steps = append(t.Steps, st)
+		t.Meta = append(t.Meta, meta)
+	}
+	if err := c.list.orNil(); err != nil {
+		return Tutorial{}, err
+	}
+	return t, nil
+}
+
+func decodeStep(c *errs, fsys fs.FS, p string, sd stepDef) (steps.Step, StepMeta) {
+	k := steps.Kind(sd.Kind)
+	meta := StepMeta{Kind: k, Title: sd.Title, Markdown: sd.Markdown}
+	if !slices.Contains(steps.Kinds(), k) {
+		c.at(p+".kind", "unknown step kind %q (known: %s)", sd.Kind, kindNames())
+		return steps.Explain{}, meta
+	}
+	for _, key := range usedSettings(sd) {
+		if !slices.Contains(allowed[k], key) {
+			c.at(p+"."+key, "a %s step has no %q setting", k, key)
+		}
+	}
+	for _, h := range sd.Highlight {
+		if !slices.Contains(arch.Services(), arch.Service(h)) {
+			c.at(p+".highlight", "unknown service %q to highlight", h)
+		}
+		meta.Highlight = append(meta.Highlight, arch.Service(h))
+	}
+	text := sd.Text
+	if sd.Markdown != "" {
+		if sd.Text != "" {
+			c.at(p+".text", "give markdown or text, not both")
+		}
+		b, err := fs.ReadFile(fsys, path.Clean(sd.Markdown))
+		if err != nil {
+			c.at(p+".markdown", "markdown %q: %v", sd.Markdown, err)
+		} else if strings.TrimSpace(string(b)) == "" {
+			c.at(p+".markdown", "markdown %q is empty", sd.Markdown)
+		}
+		text = string(b)
+	}
+	base := steps.Base{Heading: sd.Title, When: sd.When, Intro: text}
+	switch k {
+	case steps.KindExplain:
+		if sd.Markdown == "" && strings.TrimSpace(text) == "" {
+			c.at(p, "an explain step needs markdown or text")
+		}
+		base.Intro = ""
+		return steps.Explain{Base: base, Markdown: text}, meta
+	case steps.KindAsk:
+		a := steps.Ask{Base: base, Change: sd.Change}
+		for j, fd := range sd.Field {
+			a.Fields = append(a.Fields, decodeField(c, fmt.Sprintf("%s.field[%d]", p, j), fd))
+		}
+		if len(a.Fields) == 0 {
+			c.at(p, "an ask step needs at least one [[step.field]]")
+		}
+		return a, meta
+	case steps.KindDesign:
+		return steps.Design{Base: base}, meta
+	case steps.KindPlan:
+		return steps.Plan{Base: base}, meta
+	case steps.KindApply:
+		return steps.Apply{Base: base}, meta
+	case steps.KindVerify:
+		v := steps.Verify{Base: base}
+		if sd.Timeout != "" {
+			d, err := time.ParseDuration(sd.Timeout)
+			if err != nil || d <= 0 {
+				c.at(p+".timeout", "timeout %q: use a duration like \"5m\"", sd.Timeout)
+			}
+			v.Timeout = d
+		}
+		for _, cd := range sd.Check {
+			v.Checks = append(v.Checks, steps.Check{Kind: steps.CheckKind(cd.Kind), Name: cd.Name, Process: cd.Process,
+				Path: cd.Path, Status: cd.Status, Body: cd.Body, Count: cd.Count, Contains: cd.Contains})
+		}
+		if len(v.Checks) == 0 {
+			c.at(p, "a verify step needs at least one [[step.check]]")
+		}
+		return v, meta
+	case steps.KindBreak:
+		b := steps.Break{Base: base, Action: steps.BreakAction(sd.Action), Target: sd.Target}
+		if !slices.Contains(steps.BreakActions(), b.Action) {
+			c.at(p+".action", "unknown break action %q (known: terminate-vm, delete)", sd.Action)
+		}
+		if b.Action == steps.BreakDelete && b.Target == "" {
+			c.at(p, "a delete break needs target = \"<logical id>\"")
+		}
+		return b, meta
+	case steps.KindInspect:
+		return steps.Inspect{Base: base}, meta
+	case steps.KindDestroy:
+		return steps.Destroy{Base: base}, meta
+	case steps.KindWrite:
+		return steps.Write{Base: base, File: sd.File, Overwrite: sd.Overwrite}, meta
+	}
+	return steps.Explain{Base: base}, meta
+}
+
+func decodeField(c *errs, p string, fd fieldDef) steps.Field {
+	f := steps.Field{Key: fd.Key, Prompt: fd.Prompt, Help: fd.Help, Type: steps.FieldType(fd.Type), Default: fd.Default,
+		Validate: steps.Rule(fd.Validate), Min: fd.Min, Max: fd.Max, Optional: fd.Optional}
+	for _, o := range fd.Option {
+		f.Options = append(f.Options, steps.Option{Label: o.Label, Value: o.Value})
+	}
+	if f.Key == "" {
+		c.at(p, "a field needs a key")
+	}
+	if f.Prompt == "" {
+		c.at(p, "field %q needs a prompt", f.Key)
+	}
+	switch f.Kind() {
+	case steps.Input, steps.Number, steps.Confirm:
+		if len(f.Options) > 0 {
+			c.at(p+".option[0]", "only a select field has options")
+		}
+	case steps.Select:
+		if len(f.Options) == 0 {
+			c.at(p, "select field %q needs [[step.field.option]]s", f.Key)
+		}
+	default:
+		c.at(p+".type", "unknown field type %q (known: input, select, confirm, number)", fd.Type)
+	}
+	if f.Max != 0 && f.Min > f.Max {
+		c.at(p+".min", "min %d is above max %d", f.Min, f.Max)
+	}
+	if f.Validate != "" && !slices.Contains(steps.Rules(), f.Validate) {
+		c.at(p+".validate", "unknown validation %q", fd.Validate)
+	}
+	if f.Default != "" {
+		if err := f.Check(f.Default); err != nil {
+			c.at(p+".default", "the default fails its own check: %v", err)
+		}
+	}
+	return f
+}
+
+// usedSettings names the kind-specific settings a step sets.
+func usedSettings(sd stepDef) []string {
+	var out []string
+	add := func(set bool, name string) {
+		if set {
+			out = append(out, name)
+		}
+	}
+	add(len(sd.Field) > 0, "field")
+	add(sd.Change != "", "change")
+	add(len(sd.Check) > 0, "check")
+	add(sd.Timeout != "", "timeout")
+	add(sd.Action != "", "action")
+	add(sd.Target != "", "target")
+	add(sd.File != "", "file")
+	add(sd.Overwrite, "overwrite")
+	return out
+}
+
+func kindNames() string {
+	ks := steps.Kinds()
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}

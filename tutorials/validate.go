@@ -1,0 +1,155 @@
+package tutorials
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"maps"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/steps"
+)
+
+// Validate walks the tutorial without a cloud, as a student answering with
+// answers (defaults where missing) would: every manifest change must give a
+// manifest mvi accepts, every design must design, and every step that acts
+// on the cloud must come after what it needs — a verify after an apply of a
+// design that can pass it (an HTTP check needs a port by then), a break
+// after an apply that made what it breaks. Steps guarded by When are
+// walked as if they ran. Mistakes come back as Errors at the step's (or the
+// check's) line.
+func Validate(t Tutorial, answers map[string]string) error {
+	c := &errs{pos: t.pos}
+	if c.pos.at == nil {
+		c.pos = positions{file: t.File, at: map[string]Pos{}}
+	}
+	s := &steps.Session{Answers: maps.Clone(answers), Dir: "."}
+	if s.Answers == nil {
+		s.Answers = map[string]string{}
+	}
+	var (
+		designed, applied bool
+		live              arch.Architecture // what the last apply made
+		asked             = map[string]steps.Field{}
+	)
+	ctx := context.Background()
+	for i, st := range t.Steps {
+		p := fmt.Sprintf("step[%d]", i)
+		if sk, ok := st.(interface{ WhenKey() string }); ok && sk.WhenKey() != "" {
+			if f, ok := asked[sk.WhenKey()]; !ok || f.Kind() != steps.Confirm {
+				c.at(p+".when", "when = %q: no confirm field with that key is asked before this step", sk.WhenKey())
+			}
+		}
+		switch x := st.(type) {
+		case steps.Ask:
+			for j, f := range x.Fields {
+				if _, dup := asked[f.Key]; dup {
+					c.at(fmt.Sprintf("%s.field[%d].key", p, j), "key %q is asked twice", f.Key)
+				}
+				asked[f.Key] = f
+				if _, ok := s.Answers[f.Key]; !ok && f.Default == "" && !f.Optional {
+					c.at(fmt.Sprintf("%s.field[%d]", p, j), "field %q has no default, so the tutorial can't be checked (or run headless) without an answer", f.Key)
+					s.Answers[f.Key] = placeholder(f)
+				}
+			}
+			if err := x.Run(ctx, s, nil); err != nil {
+				c.at(p+".change", "%v", err)
+			}
+		case steps.Design:
+			if err := x.Run(ctx, s, nil); err != nil {
+				c.at(p, "%v", err)
+				continue
+			}
+			designed = true
+		case steps.Write:
+			if _, err := steps.DesignManifest(s.Manifest); err != nil {
+				c.at(p, "nothing valid to write yet: %v", err)
+			}
+		case steps.Plan, steps.Inspect:
+			if !designed {
+				c.at(p, "a %s step needs a design step before it", st.Kind())
+			}
+		case steps.Apply:
+			if !designed {
+				c.at(p, "an apply step needs a design step before it")
+				continue
+			}
+			applied, live = true, s.Arch
+		case steps.Destroy:
+			if !designed {
+				c.at(p, "a destroy step needs a design step before it")
+			}
+			applied = false
+		case steps.Verify:
+			if !applied {
+				c.at(p, "a verify step needs an apply before it: there is nothing running to check")
+				continue
+			}
+			for j, ch := range x.Checks {
+				if err := ch.Satisfiable(live); err != nil {
+					c.at(fmt.Sprintf("%s.check[%d]", p, j), "this check can't pass: %v", err)
+				}
+			}
+		case steps.Break:
+			if !applied {
+				c.at(p, "a break step needs an apply before it: there is nothing running to break")
+				continue
+			}
+			switch x.Action {
+			case steps.BreakTerminateVM:
+				if _, ok := live.Get("asg"); !ok {
+					c.at(p, "there is no VM group to terminate a VM of")
+				}
+			case steps.BreakDelete:
+				if _, ok := live.Get(x.Target); !ok {
+					c.at(p+".target", "the running design has no %q", x.Target)
+				}
+			}
+		}
+	}
+	return c.list.orNil()
+}
+
+// placeholder is an answer that passes f's check, so validation can go on
+// after reporting the missing default.
+func placeholder(f steps.Field) string {
+	switch {
+	case f.Kind() == steps.Select && len(f.Options) > 0:
+		return f.Options[0].Value
+	case f.Kind() == steps.Confirm:
+		return "true"
+	case f.Kind() == steps.Number && f.Min > 0:
+		return fmt.Sprint(f.Min)
+	}
+	for _, v := range []string{"app", "80", "1", "httpd", "bin/run"} {
+		if f.Check(v) == nil {
+			return v
+		}
+	}
+	return "x"
+}
+
+// ValidateFS loads and validates every definition in fsys with default
+// answers, returning every mistake of every file.
+func ValidateFS(fsys fs.FS) error {
+	ids, err := IDs(fsys)
+	if err != nil {
+		return err
+	}
+	var all Errors
+	for _, id := range ids {
+		t, err := LoadFS(fsys, id)
+		if err == nil {
+			err = Validate(t, nil)
+		}
+		if err == nil {
+			continue
+		}
+		if es, ok := err.(Errors); ok {
+			all = append(all, es...)
+			continue
+		}
+		return err
+	}
+	return all.orNil()
+}
