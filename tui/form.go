@@ -3,6 +3,7 @@ package tui
 import (
 	"strconv"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 	"github.com/minimalinfra/mvi/steps"
 )
@@ -73,4 +74,14 @@ func newConfirmForm(question string, answer *bool, width int) *huh.Form {
 	return huh.NewForm(huh.NewGroup(
 		huh.NewConfirm().Title(question).Affirmative("Yes, go ahead").Negative("Not now").Value(answer),
 	)).WithTheme(huhTheme()).WithShowHelp(false).WithWidth(width)
+}
+
+// sizeForm fits a form to a pane. WithWidth alone is not enough: huh
+// measures each group's height once, at the width it had when built, so
+// a description that wraps at the pane's width would cut off the field
+// under it. A size message (huh heeds its height while none was set)
+// makes it measure again at the new width.
+func sizeForm(f *huh.Form, w, h int) {
+	f.WithWidth(w)
+	f.Update(tea.WindowSizeMsg{Width: w, Height: max(h, 3)})
 }

@@ -116,6 +116,7 @@ func (r *runner) enter(i int) tea.Cmd {
 	if len(r.info.fields) > 0 {
 		r.phase = phaseAsking
 		r.ask = newAskForm(r.info.fields, r.sess.DefaultFor, r.lay.formW())
+		sizeForm(r.ask.form, r.lay.formW(), r.lay.bodyH-2)
 		return tea.Batch(r.refresh(), r.ask.form.Init())
 	}
 	return tea.Batch(r.refresh(), r.start())
@@ -242,6 +243,7 @@ func (r *runner) ask4(c *confirmAsk) tea.Cmd {
 	}
 	r.confirm, r.confirmYes, r.phase = c, false, phaseConfirming
 	r.confirmForm = newConfirmForm(c.question, &r.confirmYes, r.lay.formW())
+	sizeForm(r.confirmForm, r.lay.formW(), r.lay.bodyH-2)
 	return r.confirmForm.Init()
 }
 

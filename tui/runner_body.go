@@ -59,7 +59,10 @@ func (r *runner) body() string {
 	if err := r.out.err; err != nil && !r.declined() {
 		add(r.env.st.Err.Render("✗ ") + err.Error())
 	}
-	return " " + strings.ReplaceAll(strings.Join(parts, "\n\n"), "\n", "\n ")
+	if len(parts) == 0 {
+		return ""
+	}
+	return indent(strings.Join(parts, "\n\n"), " ")
 }
 
 // added lists what the design step added, each piece with why it exists.

@@ -18,10 +18,10 @@ import (
 func (r *runner) setSize(w, h int) tea.Cmd {
 	r.lay = newRunnerLayout(w, h)
 	if r.ask != nil {
-		r.ask.form.WithWidth(r.lay.formW())
+		sizeForm(r.ask.form, r.lay.formW(), r.lay.bodyH-2)
 	}
 	if r.confirmForm != nil {
-		r.confirmForm.WithWidth(r.lay.formW())
+		sizeForm(r.confirmForm, r.lay.formW(), r.lay.bodyH-2)
 	}
 	return r.refresh()
 }

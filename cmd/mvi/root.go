@@ -24,7 +24,10 @@ Start with the book's Hello World, three lines in mvi.toml:
   image = "httpd"
   port = 80
 
-then: mvi validate, mvi plan, mvi diagram.`),
+then: mvi validate, mvi plan, mvi diagram.
+
+Run mvi with no command for the wizard: the book's tutorials step by step,
+"set up my app", and a live view of what an app runs.`),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// Bare mvi is the wizard: the tutorials, "set up my app" and inspect.

@@ -31,11 +31,18 @@ func (w *wizardFlags) add(c *cobra.Command) {
 	c.Flags().BoolVar(&w.accessible, "accessible", false, "plain prompts and progress lines, for screen readers (also used when stdin or stdout is not a terminal)")
 }
 
-// runWizard is bare `mvi`: the home screen on a terminal, else the plain
-// runner on the tutorial the person picks.
+// runWizard is bare `mvi`: the home screen on a terminal; with
+// --accessible the plain runner on the tutorial the person picks (from a
+// terminal or a pipe). Without a terminal and without --accessible it
+// prints the commands, as it always did: a script that runs bare `mvi`
+// must not start building on the sandbox.
 func (w *wizardFlags) runWizard(c *cobra.Command) error {
 	ctx := c.Context()
 	in, out := c.InOrStdin(), c.OutOrStdout()
+	plainMode := w.accessible || !isTerminalReader(in) || !isTerminal(out)
+	if plainMode && !w.accessible {
+		return c.Help()
+	}
 	s, err := w.cf.open(ctx, "", manifest.DefaultRegion)
 	if err != nil {
 		return err
@@ -48,7 +55,7 @@ func (w *wizardFlags) runWizard(c *cobra.Command) error {
 	defer stop()
 	cwd, _ := os.Getwd()
 	cat := storeCatalog{store: tutorials.DefaultStore(), dir: cwd}
-	if w.accessible || !isTerminalReader(in) || !isTerminal(out) {
+	if plainMode {
 		return runPlain(ctx, in, out, cat, s.cfg)
 	}
 	where := s.where

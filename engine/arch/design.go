@@ -301,7 +301,7 @@ func (d *design) containers() {
 			fmt.Sprintf("how to start one %s container: its image, command, size, settings and where its output goes", name), tdDeps...)
 
 		svc := ServiceProps{
-			Process: name, Cluster: "cluster", TaskDefinition: "task-definition/" + name, CapacityProvider: "capacity-provider",
+			Process: name, Cluster: "cluster", TaskDefinition: "task-definition/" + name, Release: Hash(td), CapacityProvider: "capacity-provider",
 			Count: p.Count, MinHealthyPercent: 100, MaxPercent: 200, CircuitBreaker: true, Rollback: true,
 		}
 		svcDeps := []string{"cluster", "capacity-provider", "cluster-capacity", "task-definition/" + name}

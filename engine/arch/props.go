@@ -115,9 +115,13 @@ type (
 		DBPassword    string   `json:"db_password,omitempty"`
 	}
 	ServiceProps struct {
-		Process           string `json:"process"`
-		Cluster           string `json:"cluster"`
-		TaskDefinition    string `json:"task_definition"`
+		Process        string `json:"process"`
+		Cluster        string `json:"cluster"`
+		TaskDefinition string `json:"task_definition"`
+		// Release is the task definition's digest. The task definition is
+		// named by logical id, so without it a new image or setting would
+		// register a revision that the service never rolls out.
+		Release           string `json:"release"`
 		CapacityProvider  string `json:"capacity_provider"`
 		Count             int    `json:"count"`
 		MinHealthyPercent int    `json:"min_healthy_percent"`

@@ -28,50 +28,52 @@
 // The records above are the control plane. Serve starts the data plane in
 // the calling process, so what the records describe also runs:
 //
-//		dp, err := sandbox.Serve(ctx, sb, sandbox.ServeOptions{})
-//		defer dp.Close()
+//	dp, err := sandbox.Serve(ctx, sb, sandbox.ServeOptions{})
+//	defer dp.Close()
 //
-//	  - Every ALB listener (HTTP) that forwards to a target group answers on
-//	    127.0.0.1:<port> and proxies round robin to the targets that are
-//	    registered, not draining and healthy by its own health checks (the
-//	    group's path, matcher, interval, timeout and thresholds, divided by
-//	    Speed and floored at ServeOptions.MinInterval); none healthy → 503,
-//	    a target failing mid-request → 502 (lbproxy.go, health.go).
-//	  - Every RUNNING ECS task is one HTTP server per port mapping on
-//	    127.0.0.1: httpd and nginx images answer their default pages, a
-//	    container with a ServeOptions.Sites directory serves its files, any
-//	    other image a page naming process, task, release and non-secret env.
-//	    Every response carries X-Mvi-Task: <task id> (TaskHeader). Records
-//	    stay AWS-shaped (targets are instance id + dynamic host port); the
-//	    data plane maps them to the loopback port. A container without a
-//	    port is a worker that logs its beat (task_server.go, images.go).
-//	  - Container stdout (start lines, access lines) goes to the awslogs
-//	    group and stream <prefix>/<container>/<task id>; AWS/ApplicationELB
-//	    (RequestCount, HTTPCode_Target_nXX_Count, HTTPCode_ELB_5XX_Count,
-//	    TargetResponseTime, HealthyHostCount, UnHealthyHostCount with
-//	    LoadBalancer=app/name/id and TargetGroup=targetgroup/name/id) and
-//	    AWS/ECS CPUUtilization (ClusterName, ServiceName; an estimate from
-//	    request rate) go to CloudWatch every ServeOptions.FlushEvery, and
-//	    alarms on AWS/ metrics are evaluated then (metrics_publish.go).
-//	  - While a data plane serves, target health in DescribeTargetHealth
-//	    and for ECS is what its checks saw (targetGroup.Observed, AWS's
-//	    reason codes); ECS replaces a task whose target turned unhealthy,
-//	    and a rolling deployment waits for the new tasks to pass real
-//	    checks before it drains the old. With no data plane, health follows
-//	    the clock as before. A VM that stops takes its task servers with it.
-//	  - A reconcile loop (ServeOptions.Tick) makes one internal call per
-//	    tick, so lazy transitions move on even when nobody else calls, and
-//	    starts and stops servers and checks to match the records
-//	    (dataplane.go).
-//	  - One process serves a directory: Serve holds an flock on
-//	    <Dir>/serve.lock for its lifetime (never the per-call state lock)
-//	    and a second Serve fails saying so. It records its listeners in
-//	    <Dir>/serve.json; any process's Clients().HTTP dials a load
-//	    balancer's DNS name (and listener port) through that record, and
-//	    fails with ErrNotServed ("run `mvi sandbox serve`") when nobody
-//	    serves. LocalURL and ServedEndpoints expose the local URLs. Close
-//	    releases every goroutine and port; the records stay, and traffic
-//	    resumes when a process serves again (serve.go, http_client.go).
+// What runs, and where:
+//
+//   - Every ALB listener (HTTP) that forwards to a target group answers on
+//     127.0.0.1:<port> and proxies round robin to the targets that are
+//     registered, not draining and healthy by its own health checks (the
+//     group's path, matcher, interval, timeout and thresholds, divided by
+//     Speed and floored at ServeOptions.MinInterval); none healthy → 503,
+//     a target failing mid-request → 502 (lbproxy.go, health.go).
+//   - Every RUNNING ECS task is one HTTP server per port mapping on
+//     127.0.0.1: httpd and nginx images answer their default pages, a
+//     container with a ServeOptions.Sites directory serves its files, any
+//     other image a page naming process, task, release and non-secret env.
+//     Every response carries X-Mvi-Task: <task id> (TaskHeader). Records
+//     stay AWS-shaped (targets are instance id + dynamic host port); the
+//     data plane maps them to the loopback port. A container without a
+//     port is a worker that logs its beat (task_server.go, images.go).
+//   - Container stdout (start lines, access lines) goes to the awslogs
+//     group and stream <prefix>/<container>/<task id>; AWS/ApplicationELB
+//     (RequestCount, HTTPCode_Target_nXX_Count, HTTPCode_ELB_5XX_Count,
+//     TargetResponseTime, HealthyHostCount, UnHealthyHostCount with
+//     LoadBalancer=app/name/id and TargetGroup=targetgroup/name/id) and
+//     AWS/ECS CPUUtilization (ClusterName, ServiceName; an estimate from
+//     request rate) go to CloudWatch every ServeOptions.FlushEvery, and
+//     alarms on AWS/ metrics are evaluated then (metrics_publish.go).
+//   - While a data plane serves, target health in DescribeTargetHealth
+//     and for ECS is what its checks saw (targetGroup.Observed, AWS's
+//     reason codes); ECS replaces a task whose target turned unhealthy,
+//     and a rolling deployment waits for the new tasks to pass real
+//     checks before it drains the old. With no data plane, health follows
+//     the clock as before. A VM that stops takes its task servers with it.
+//   - A reconcile loop (ServeOptions.Tick) makes one internal call per
+//     tick, so lazy transitions move on even when nobody else calls, and
+//     starts and stops servers and checks to match the records
+//     (dataplane.go).
+//   - One process serves a directory: Serve holds an flock on
+//     <Dir>/serve.lock for its lifetime (never the per-call state lock)
+//     and a second Serve fails saying so. It records its listeners in
+//     <Dir>/serve.json; any process's Clients().HTTP dials a load
+//     balancer's DNS name (and listener port) through that record, and
+//     fails with ErrNotServed ("run `mvi sandbox serve`") when nobody
+//     serves. LocalURL and ServedEndpoints expose the local URLs. Close
+//     releases every goroutine and port; the records stay, and traffic
+//     resumes when a process serves again (serve.go, http_client.go).
 package sandbox
 
 import (

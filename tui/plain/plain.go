@@ -63,7 +63,9 @@ func (r *Runner) Run(ctx context.Context, t tutorials.Tutorial, s *steps.Session
 			return nil
 		},
 		After: func(ctx context.Context, next int, s *steps.Session) error {
-			r.after(t.Steps[next-1], s)
+			if st := t.Steps[next-1]; steps.ShouldRun(st, s) {
+				r.after(st, s)
+			}
 			if r.Store == nil {
 				return nil
 			}

@@ -1,0 +1,61 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/manifest"
+	"github.com/minimalinfra/mvi/engine/sandbox"
+)
+
+// A new image is a new release: the plan must update the service, not just
+// register a task definition revision nobody runs.
+func TestNewImageRollsTheServiceToTheNewRevision(t *testing.T) {
+	_, cfg := openSandbox(t, sandbox.Options{})
+	cfg.App = "hello"
+	design := func(image string) arch.Architecture {
+		m, err := manifest.Parse("mvi.toml", []byte("name = \"hello\"\n[processes.web]\nimage = \""+image+"\"\nport = 80\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := arch.Design(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	ctx := context.Background()
+	if _, err := planApply(t, ctx, cfg, design("httpd"), nil); err != nil {
+		t.Fatal(err)
+	}
+	p, err := MakePlan(ctx, cfg, design("nginx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts := map[string]Action{}
+	for _, s := range p.Steps {
+		acts[s.ID] = s.Action
+	}
+	if acts["task-definition/web"] == NoOp || acts["service/web"] == NoOp {
+		t.Fatalf("image change plans task definition %s and service %s; both must change", acts["task-definition/web"], acts["service/web"])
+	}
+	if err := Apply(ctx, cfg, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cfg.Clients.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{
+		Cluster: sdkaws.String(arch.PhysicalName("hello", "cluster")), Services: []string{arch.PhysicalName("hello", "service/web")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Services) != 1 {
+		t.Fatalf("%d services", len(out.Services))
+	}
+	td := sdkaws.ToString(out.Services[0].TaskDefinition)
+	if !strings.HasSuffix(td, ":2") {
+		t.Errorf("service runs %s, want revision 2", td)
+	}
+}

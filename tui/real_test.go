@@ -1,0 +1,31 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/minimalinfra/mvi/tutorials"
+)
+
+// The real Hello World's first question wraps its help at 80 columns;
+// the field must still show under it (huh measures groups once, at the
+// width they were built with, unless told the size again).
+func TestRealHelloWorldQuestionShowsItsField(t *testing.T) {
+	ht, err := tutorials.Load("hello-world")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newFakeCatalog(fakeApply{})
+	c.tutorials["hello-world"] = &Tutorial{ID: ht.ID, Title: ht.Title, Steps: ht.Steps, Start: 1}
+	app := New(context.Background(), testConfig(c))
+	d := newDriver(t, app, 80, 24)
+	d.key("enter")
+	d.until("the first question", func() bool { return app.screen == screenRunner && app.run.phase == phaseAsking })
+	d.settle()
+	v := d.m.View()
+	assertFits(t, v, 80, 24)
+	if !strings.Contains(v, "> hello") {
+		t.Errorf("the name field is cut off:\n%s", v)
+	}
+}
