@@ -16,7 +16,8 @@ type activity struct {
 	notes  []string
 	checks []steps.CheckResult // the latest attempt of each check, first-seen order
 	byName map[string]int
-	log    []engine.Event // the last logKeep finished or failed events
+	latest *steps.CheckResult // the check reported last
+	log    []engine.Event     // the last logKeep finished or failed events
 
 	inflight    map[string]engine.Event
 	waiting     *engine.Event // the resource the progress line names
@@ -33,6 +34,7 @@ func newActivity() *activity {
 func (a *activity) note(s string) { a.notes = append(a.notes, s) }
 
 func (a *activity) check(c steps.CheckResult) {
+	a.latest = &c
 	if i, ok := a.byName[c.Name]; ok {
 		a.checks[i] = c
 		return

@@ -65,9 +65,24 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openMsg:
 		return a, a.open(msg.id)
 	case inspectMsg:
-		a.insp = newInspector(a.env, a.inspectApp())
+		if msg.app != "" {
+			a.insp = newInspectorFor(a.env, msg.app, a.run.sess.Engine)
+		} else {
+			a.insp = newInspector(a.env, a.inspectApp())
+		}
 		a.screen = screenInspect
 		return a, tea.Batch(a.resize(), a.insp.Init())
+	case leaveInspectMsg:
+		a.insp.stop()
+		a.insp = nil
+		if a.run != nil {
+			// Back to the tutorial that opened it.
+			a.screen = screenRunner
+			return a, a.resize()
+		}
+		a.screen = screenHome
+		a.home.load()
+		return a, nil
 	case goHomeMsg:
 		if a.single {
 			return a, tea.Quit
@@ -125,6 +140,10 @@ func (a *App) typing() bool {
 }
 
 func (a *App) open(id string) tea.Cmd {
+	if a.env.cfg.Catalog == nil {
+		a.home.err = fmt.Errorf("open %s: no tutorials here", id)
+		return nil
+	}
 	t, err := a.env.cfg.Catalog.Open(id)
 	if err != nil {
 		a.home.err = fmt.Errorf("open %s: %w", id, err)

@@ -220,7 +220,7 @@ func TestInspect(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
 			app := New(context.Background(), testConfig(nil))
 			d := newDriver(t, app, sz.w, sz.h)
-			app.insp = newInspectorFor(app.env, "shop")
+			app.insp = newInspectorFor(app.env, "shop", engine.Config{})
 			app.screen = screenInspect
 			d.send(teaSize(sz.w, sz.h))
 			d.send(snapMsg{snap: fullSnapshot(t), at: clock})

@@ -136,3 +136,6 @@ func testConfig(c Catalog) Config {
 		Now: fixedNow, Window: time.Millisecond, Refresh: time.Hour,
 	}
 }
+
+// diffAll is the change of a first design: everything added.
+func diffAll(a arch.Architecture) arch.Change { return arch.Diff(arch.Architecture{}, a) }

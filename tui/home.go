@@ -11,8 +11,12 @@ import (
 // openMsg asks the root to run a tutorial (or "set up my app").
 type openMsg struct{ id string }
 
-// inspectMsg asks the root for the inspect screen.
-type inspectMsg struct{}
+// inspectMsg asks the root for the inspect screen: of app (asking which
+// when ""), returning to the runner on esc when from a tutorial.
+type inspectMsg struct{ app string }
+
+// leaveInspectMsg is esc on inspect.
+type leaveInspectMsg struct{}
 
 // homeItem is one line to pick.
 type homeItem struct {
@@ -125,7 +129,7 @@ func (h *home) View() string {
 		b.WriteString("\n " + st.Err.Render("✗ ") + h.err.Error() + "\n")
 	}
 	if w := h.env.cfg.Where; w != "" {
-		b.WriteString("\n " + st.Muted.Render("Working on "+w+".") + "\n")
+		b.WriteString("\n" + indent(st.Muted.Render(wrap("Working on "+w+".", max(h.w-2, 20))), " ") + "\n")
 	}
 	k := h.env.keys
 	bs := []key.Binding{k.Up, k.Down, withHelp(k.Enter, "open"), k.Reset, k.Quit}

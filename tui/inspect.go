@@ -42,6 +42,7 @@ type inspector struct {
 	env    *env
 	app    string
 	ask    *huh.Form
+	engine *engine.Config // the cloud to look at; nil: the wizard's own
 	ctx    context.Context
 	cancel context.CancelFunc
 	gen    int
@@ -71,10 +72,12 @@ func newInspector(e *env, app string) *inspector {
 	return in
 }
 
-// newInspectorFor skips the question (tests, and the step runner).
-func newInspectorFor(e *env, app string) *inspector {
+// newInspectorFor skips the question and looks through cfg's cloud: a
+// tutorial's session (which may have connected on its own) or tests.
+func newInspectorFor(e *env, app string, cfg engine.Config) *inspector {
 	in := newInspector(e, app)
 	in.ask = nil
+	in.engine = &cfg
 	return in
 }
 
@@ -99,13 +102,16 @@ func (in *inspector) setSize(w, h int) tea.Cmd {
 
 func (in *inspector) cfg() engine.Config {
 	c := in.env.cfg.Engine
+	if in.engine != nil {
+		c = *in.engine
+	}
 	c.App = in.app
 	return c
 }
 
 // poll fetches a snapshot off the UI thread.
 func (in *inspector) poll() tea.Cmd {
-	if in.loading || in.env.cfg.Engine.Clients == nil {
+	if in.loading || in.cfg().Clients == nil {
 		return nil
 	}
 	in.loading = true
@@ -163,7 +169,7 @@ func (in *inspector) forward(msg tea.Msg) tea.Cmd {
 		in.app = strings.TrimSpace(in.app)
 		return in.poll()
 	case huh.StateAborted:
-		return func() tea.Msg { return goHomeMsg{} }
+		return func() tea.Msg { return leaveInspectMsg{} }
 	}
 	return cmd
 }
@@ -172,7 +178,7 @@ func (in *inspector) key(msg tea.KeyMsg) tea.Cmd {
 	k := in.env.keys
 	if in.ask != nil {
 		if key.Matches(msg, k.Back) {
-			return func() tea.Msg { return goHomeMsg{} }
+			return func() tea.Msg { return leaveInspectMsg{} }
 		}
 		return in.forward(msg)
 	}
@@ -185,7 +191,7 @@ func (in *inspector) key(msg tea.KeyMsg) tea.Cmd {
 			in.loading = false
 			return in.poll()
 		}
-		return func() tea.Msg { return goHomeMsg{} }
+		return func() tea.Msg { return leaveInspectMsg{} }
 	case key.Matches(msg, k.Up):
 		in.cursor = max(in.cursor-1, 0)
 	case key.Matches(msg, k.Down):

@@ -10,7 +10,7 @@ import (
 type keyMap struct {
 	Up, Down, Enter, Back, Quit, ForceQuit key.Binding
 	Scroll, Retry, Reset, Details, Logs    key.Binding
-	Refresh, Diagram                       key.Binding
+	Refresh, Inspect                       key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -27,7 +27,7 @@ func newKeyMap() keyMap {
 		Details:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
 		Logs:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "logs")),
 		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
-		Diagram:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "diagram")),
+		Inspect:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "inspect live")),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,7 +13,12 @@ import (
 	"github.com/muesli/termenv"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+// updating reports -update, the flag x/exp/golden (through teatest)
+// already defines: rewrite the golden files under testdata.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // TestMain makes rendering deterministic: no colour (goldens are plain
 // box drawing), a dark background, and a TERM that doesn't put huh into
@@ -30,7 +36,7 @@ func golden(t *testing.T, name, frame string, w, h int) {
 	t.Helper()
 	assertFits(t, frame, w, h)
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
+	if updating() {
 		if err := os.WriteFile(path, []byte(frame), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -57,3 +63,5 @@ func assertFits(t *testing.T, frame string, w, h int) {
 		}
 	}
 }
+
+func sizeName(w, h int) string { return strconv.Itoa(w) + "x" + strconv.Itoa(h) }

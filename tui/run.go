@@ -27,6 +27,7 @@ func RunTutorial(ctx context.Context, cfg Config, t *Tutorial, o RunOptions) err
 	a := New(ctx, cfg)
 	a.single = true
 	a.run = newRunner(a.env, t)
+	a.run.single = true
 	a.screen = screenRunner
 	a.start = a.run.Init
 	return run(ctx, a, o)

@@ -9,6 +9,8 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/steps"
 	"github.com/minimalinfra/mvi/tui/diagram"
 )
@@ -48,6 +50,8 @@ type runner struct {
 	env  *env
 	tut  *Tutorial
 	sess *steps.Session
+	// single: the runner is the whole program (mvi init); leaving it quits.
+	single bool
 
 	idx   int
 	info  stepInfo
@@ -66,10 +70,14 @@ type runner struct {
 	confirmForm *huh.Form
 	confirmYes  bool
 
+	// seen is what the screen shows of the session, copied from it only
+	// while no step runs: during Run the step's goroutine owns the session.
+	seen   seen
 	states map[string]diagram.State
 	lay    runnerLayout
 	vp     viewport.Model
-	pic    string // the diagram, rendered in Update for View to paste
+	pic    string // the diagram, rendered in Update
+	frame  string // the whole screen, composed in Update for View to return
 }
 
 func newRunner(e *env, t *Tutorial) *runner {
@@ -93,7 +101,26 @@ func newRunner(e *env, t *Tutorial) *runner {
 	if s.Dir == "" {
 		s.Dir = e.cfg.Dir
 	}
-	return &runner{env: e, tut: t, sess: s, idx: t.Start, states: map[string]diagram.State{}, out: newActivity()}
+	r := &runner{env: e, tut: t, sess: s, idx: t.Start, states: map[string]diagram.State{}, out: newActivity()}
+	r.look()
+	return r
+}
+
+// seen is the part of the session the screen draws.
+type seen struct {
+	arch   arch.Architecture
+	change arch.Change
+	added  []arch.Resource
+	plan   *engine.Plan
+	snap   *engine.Snapshot
+}
+
+// look copies the session for the screen. Only call it while no step
+// runs (before start, or once its done has been drained: the queue's
+// mutex orders Run's writes before this read).
+func (r *runner) look() {
+	s := r.sess
+	r.seen = seen{arch: s.Arch, change: s.Change, added: s.Added(), plan: s.Plan, snap: s.Snapshot}
 }
 
 // Init enters the first (or resumed) step.
@@ -106,6 +133,7 @@ func (r *runner) enter(i int) tea.Cmd {
 		i++
 	}
 	r.idx, r.out, r.ask, r.confirm, r.confirmForm = i, newActivity(), nil, nil, nil
+	r.vp.SetYOffset(0)
 	if i >= len(ss) {
 		r.phase = phaseFinished
 		r.info = stepInfo{title: "Finished"}
@@ -119,7 +147,8 @@ func (r *runner) enter(i int) tea.Cmd {
 		sizeForm(r.ask.form, r.lay.formW(), r.lay.bodyH-2)
 		return tea.Batch(r.refresh(), r.ask.form.Init())
 	}
-	return tea.Batch(r.refresh(), r.start())
+	cmd := r.start()
+	return tea.Batch(r.refresh(), cmd)
 }
 
 // start runs the current step.
@@ -256,10 +285,12 @@ func (r *runner) finish(err error) tea.Cmd {
 	}
 	r.out.err = err
 	if err != nil {
+		r.look()
 		r.phase = phaseFailed
 		return nil
 	}
 	r.phase = phaseDone
+	r.look()
 	r.settle()
 	r.save(r.idx + 1)
 	return nil
@@ -270,13 +301,13 @@ func (r *runner) finish(err error) tea.Cmd {
 func (r *runner) settle() {
 	switch r.info.kind {
 	case steps.KindPlan:
-		if p := r.sess.Plan; p != nil {
+		if p := r.seen.plan; p != nil {
 			for _, s := range p.Steps {
 				r.states[s.ID] = planState(s.Action)
 			}
 		}
 	case steps.KindInspect:
-		if sn := r.sess.Snapshot; sn != nil {
+		if sn := r.seen.snap; sn != nil {
 			for _, g := range sn.Services {
 				for _, rs := range g.Resources {
 					r.states[rs.ID] = diagram.Ready
@@ -308,6 +339,9 @@ func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Enter):
 			return r.enter(r.idx + 1)
+		case key.Matches(msg, k.Inspect) && r.canInspect():
+			app := r.sess.Engine.App
+			return func() tea.Msg { return inspectMsg{app: app} }
 		case key.Matches(msg, k.Back):
 			return r.stop(leaveHome)
 		}
@@ -325,6 +359,7 @@ func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	r.vp, cmd = r.vp.Update(msg)
+	r.redraw()
 	return cmd
 }
 
@@ -340,7 +375,8 @@ func (r *runner) forward(msg tea.Msg) tea.Cmd {
 			for k, v := range r.ask.answers() {
 				r.sess.Answers[k] = v
 			}
-			return tea.Batch(r.refresh(), r.start())
+			cmd := r.start()
+			return tea.Batch(r.refresh(), cmd)
 		case huh.StateAborted:
 			return r.stop(leaveHome)
 		}
@@ -373,3 +409,8 @@ func (r *runner) answer() tea.Cmd {
 
 // declined says whether the step stopped because the person said no.
 func (r *runner) declined() bool { return errors.Is(r.out.err, steps.ErrDeclined) }
+
+// canInspect says whether there is an app on a cloud to look at live.
+func (r *runner) canInspect() bool {
+	return r.sess.Engine.App != "" && r.sess.Engine.Clients != nil
+}

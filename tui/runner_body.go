@@ -41,12 +41,12 @@ func (r *runner) body() string {
 			add(r.added())
 		}
 	case steps.KindPlan, steps.KindApply, steps.KindDestroy:
-		if r.sess.Plan != nil && r.out.events == 0 && r.info.kind != steps.KindDestroy {
-			add(planText(r.sess.Plan))
+		if r.seen.plan != nil && r.out.events == 0 && r.info.kind != steps.KindDestroy {
+			add(planText(r.seen.plan))
 		}
 	case steps.KindInspect:
-		if r.phase == phaseDone && r.sess.Snapshot != nil {
-			add(snapshotText(r.sess.Snapshot))
+		if r.phase == phaseDone && r.seen.snap != nil {
+			add(snapshotText(r.seen.snap))
 		}
 	}
 	if c := r.checksText(); c != "" {
@@ -67,7 +67,7 @@ func (r *runner) body() string {
 
 // added lists what the design step added, each piece with why it exists.
 func (r *runner) added() string {
-	res := r.sess.Added()
+	res := r.seen.added
 	if len(res) == 0 {
 		return ""
 	}

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/steps"
 	"github.com/minimalinfra/mvi/tui/diagram"
 )
 
@@ -49,19 +50,28 @@ func (r *runner) refresh() tea.Cmd {
 		// don't fit.
 		vpH = min(max(r.lay.bodyH-lipgloss.Height(f)-1, 3), lipgloss.Height(content))
 	}
-	atBottom := r.vp.AtBottom() || r.vp.Height == 0
+	// Follow what the step reports while it runs, if the reader is at the
+	// end already (a step starts at the top of its text); leave the
+	// reader's place alone otherwise.
+	follow := r.running() && r.vp.Height > 0 && r.vp.AtBottom()
 	if r.vp.Width != r.lay.leftW || r.vp.Height != vpH {
+		off := r.vp.YOffset
 		r.vp = viewport.New(r.lay.leftW, vpH)
-		atBottom = r.phase != phaseAsking
+		r.vp.SetContent(content)
+		r.vp.SetYOffset(off)
 	}
 	r.vp.SetContent(content)
-	// Follow what the step reports while it runs; leave the reader's place
-	// alone otherwise.
-	if r.running() && atBottom {
+	if follow {
 		r.vp.GotoBottom()
 	}
+	r.redraw()
 	return cmd
 }
+
+// redraw composes the frame View returns. Fitting every line to the
+// pane (ANSI-aware widths) is most of a frame's cost, so it happens here,
+// once per change, and not on every View Bubble Tea asks for.
+func (r *runner) redraw() { r.frame = r.render() }
 
 // markdown is the step's text at the pane's width: the rendering when it
 // is cached, else the source (wrapped) until the rendering comes back.
@@ -80,7 +90,11 @@ func (r *runner) markdown() (string, tea.Cmd) {
 }
 
 func (r *runner) finishedText() string {
-	return wrap(fmt.Sprintf("You finished %s.\n\nEverything you did is saved: the tutorial shows as done on the home screen, and x there resets it to start over.", r.tut.Title), r.lay.leftW-2)
+	text := "Everything you did is saved: the tutorial shows as done on the home screen, and x there resets it to start over."
+	if r.tut.ID == r.env.cfg.SetupID || r.single {
+		text = "mvi.toml is in " + r.sess.Dir + ": mvi validate, mvi plan, mvi up and mvi diagram work on it from there."
+	}
+	return indent(wrap(fmt.Sprintf("You finished %s.\n\n%s", r.tut.Title, text), r.lay.leftW-3), "  ")
 }
 
 // picture is the live diagram for the right pane.
@@ -88,7 +102,7 @@ func (r *runner) picture() string {
 	if r.lay.rightW == 0 {
 		return ""
 	}
-	a := r.sess.Arch
+	a := r.seen.arch
 	if len(a.Resources) == 0 {
 		return wrap(r.env.st.Muted.Render("The picture of your app appears here once a step designs it."), r.lay.rightW)
 	}
@@ -120,8 +134,15 @@ func (r *runner) formView() string {
 	return ""
 }
 
-// View draws the screen from what refresh prepared.
+// View is the frame refresh composed.
 func (r *runner) View() string {
+	if r.frame == "" {
+		r.redraw()
+	}
+	return r.frame
+}
+
+func (r *runner) render() string {
 	l := r.lay
 	left := r.vp.View()
 	if f := r.formView(); f != "" {
@@ -146,7 +167,7 @@ func (r *runner) header() string {
 	n := len(r.tut.Steps)
 	where := fmt.Sprintf("step %d of %d", min(r.idx+1, n), n)
 	if r.phase == phaseFinished {
-		where = "finished"
+		return st.Header.Render(r.tut.Title) + st.Muted.Render(" · finished")
 	}
 	return st.Header.Render(r.tut.Title) + st.Muted.Render(" · "+where+" · ") + st.Title.Render(r.info.title)
 }
@@ -168,11 +189,19 @@ func (r *runner) progress() string {
 		}
 		return st.Err.Render("✗") + " This step failed (the reason is above). r tries again; esc goes home."
 	case phaseFinished:
+		if r.single {
+			return st.OK.Render("●") + " Complete. Press enter to leave."
+		}
 		return st.OK.Render("●") + " Tutorial complete. Press enter to go home."
 	}
 	el := r.env.cfg.Now().Sub(a.started).Round(time.Second)
 	if a.total == 0 {
-		return fmt.Sprintf("%s Working… %s", st.Warn.Render("◐"), el)
+		s := fmt.Sprintf("%s Working… %s", st.Warn.Render("◐"), el)
+		// A verify retries until its deadline: name the check it is on.
+		if c := a.latest; c != nil && !c.OK {
+			s += fmt.Sprintf(" · %s (try %d): %s", c.Name, c.Attempt, c.Detail)
+		}
+		return s
 	}
 	s := fmt.Sprintf("%s %d/%d · %s", st.Warn.Render("◐"), a.done, a.total, el)
 	if w := a.waiting; w != nil {
@@ -199,11 +228,18 @@ func (r *runner) helpLine() string {
 	case phaseRunning:
 		bs = []key.Binding{k.Scroll, k.Back, k.ForceQuit}
 	case phaseDone:
-		bs = []key.Binding{withHelp(k.Enter, "next"), k.Scroll, k.Back, k.Quit}
+		bs = []key.Binding{withHelp(k.Enter, "next"), k.Scroll}
+		if r.canInspect() && r.info.kind == steps.KindInspect {
+			bs = append(bs, k.Inspect)
+		}
+		bs = append(bs, k.Back, k.Quit)
 	case phaseFailed:
 		bs = []key.Binding{k.Retry, k.Scroll, k.Back, k.Quit}
 	case phaseFinished:
 		bs = []key.Binding{withHelp(k.Enter, "home"), k.Quit}
+		if r.single {
+			bs = []key.Binding{withHelp(k.Enter, "leave")}
+		}
 	}
 	return renderHelp(r.env.st, bs, r.lay.w)
 }
@@ -216,7 +252,7 @@ func withHelp(b key.Binding, desc string) key.Binding {
 // highlight is what the diagram draws heavy: what the last design step
 // added or changed, and what this step of the tutorial points at.
 func (r *runner) highlight() map[arch.Service]bool {
-	h := r.sess.Change.Services(r.sess.Arch)
+	h := r.seen.change.Services(r.seen.arch)
 	if r.idx < len(r.tut.Highlight) {
 		for _, s := range r.tut.Highlight[r.idx] {
 			h[s] = true

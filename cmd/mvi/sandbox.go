@@ -58,6 +58,11 @@ Ctrl-C stops serving and keeps everything else as it is.`,
 			defer sb.Close()
 			dp, err := sandbox.Serve(ctx, sb, sandbox.ServeOptions{Sites: sites(file), OnListener: func(e sandbox.Endpoint) {
 				fmt.Fprintf(out, "  %s:%d  →  %s\n", e.DNSName, e.Port, e.URL())
+			}, OnHealth: func(tg, target, state, reason string) {
+				if reason != "" {
+					state += " (" + reason + ")"
+				}
+				fmt.Fprintf(out, "    target %s of %s: %s\n", target, tg, state)
 			}})
 			if err != nil {
 				return err
@@ -123,12 +128,16 @@ func (s *session) host(ctx context.Context, out io.Writer, file string) func() {
 	return func() { _ = dp.Close() }
 }
 
-// localURL is where a load balancer answers on this machine, if anywhere.
+// localURL is where a load balancer answers on this machine, if anywhere;
+// on the sandbox with nobody serving, it says how to serve instead.
 func (s *session) localURL(dns string) (string, bool) {
 	if s.sb == nil {
 		return "", false
 	}
-	return s.sb.LocalURL(dns)
+	if u, ok := s.sb.LocalURL(dns); ok {
+		return u, true
+	}
+	return "not served on this machine: run `mvi sandbox serve`", false
 }
 
 // writeEndpoints prints each load balancer of the sandbox with its local

@@ -74,6 +74,8 @@ func writeStatus(w io.Writer, s engine.Snapshot, where string, local func(dns st
 			if dns := r.Attrs["dns_name"]; dns != "" {
 				if u, ok := local(dns); ok {
 					fmt.Fprintf(w, "      http://%s  (on this machine: %s)\n", dns, u)
+				} else if u != "" {
+					fmt.Fprintf(w, "      http://%s  (%s)\n", dns, u)
 				} else {
 					fmt.Fprintf(w, "      http://%s\n", dns)
 				}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -64,8 +65,17 @@ func (w *wizardFlags) runWizard(c *cobra.Command) error {
 	}
 	return tui.Run(ctx, tui.Config{
 		Catalog: cat, Engine: s.cfg, Where: where, Dir: cwd, SetupID: tutorials.InitID,
-		InspectApp: appName(cwd), Dark: lipgloss.HasDarkBackground(),
+		InspectApp: inspectDefault(cwd), Dark: lipgloss.HasDarkBackground(),
 	}, tui.RunOptions{In: in, Out: out})
+}
+
+// inspectDefault is the app inspect offers first: the one in ./mvi.toml,
+// else the book's hello.
+func inspectDefault(dir string) string {
+	if m, err := manifest.Load(filepath.Join(dir, "mvi.toml")); err == nil && m.Name != "" {
+		return m.Name
+	}
+	return "hello"
 }
 
 // runInitTUI is `mvi init` on a terminal: the init definition in the

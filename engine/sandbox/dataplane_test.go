@@ -7,8 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -47,11 +45,13 @@ type hello struct {
 
 // upHello opens a sandbox at speed, serves it and applies the hello
 // example through the engine, as `mvi up` does.
-func upHello(t *testing.T, speed float64, so ServeOptions) *hello { return upHelloTB(t, speed, so) }
+func upHello(t *testing.T, speed float64, so ServeOptions) *hello {
+	return upExample(t, helloManifest, speed, so)
+}
 
-func upHelloB(b *testing.B) *hello { return upHelloTB(b, 0, ServeOptions{}) }
+func upHelloB(b *testing.B) *hello { return upExample(b, helloManifest, 0, ServeOptions{}) }
 
-func upHelloTB(t testing.TB, speed float64, so ServeOptions) *hello {
+func upExample(t testing.TB, file string, speed float64, so ServeOptions) *hello {
 	t.Helper()
 	ctx := context.Background()
 	sb := openSB(t, Options{Speed: speed})
@@ -63,7 +63,7 @@ func upHelloTB(t testing.TB, speed float64, so ServeOptions) *hello {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { dp.Close() })
-	m, err := manifest.Load(helloManifest)
+	m, err := manifest.Load(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,11 @@ func upHelloTB(t testing.TB, speed float64, so ServeOptions) *hello {
 	cl := must(c.ECS.ListClusters(ctx, &ecs.ListClustersInput{}))
 	h.cluster = cl.ClusterArns[0]
 	sv := must(c.ECS.ListServices(ctx, &ecs.ListServicesInput{Cluster: aws.String(h.cluster)}))
-	h.service = sv.ServiceArns[0]
+	for _, a := range sv.ServiceArns {
+		if strings.HasSuffix(a, "web") || h.service == "" {
+			h.service = a // the web service: the one behind the load balancer
+		}
+	}
 	eventually(t, "the load balancer answers", func() bool {
 		code, _, _, err := h.get()
 		return err == nil && code == 200
@@ -216,6 +220,9 @@ func TestDataPlaneServesHelloRoundRobin(t *testing.T) {
 		t.Errorf("GET %s: %d", u, resp.StatusCode)
 	}
 	// A second server of the same directory is refused, clearly.
+	if _, err := Serve(context.Background(), h.sb, ServeOptions{}); err == nil || !strings.Contains(err.Error(), "already serves") {
+		t.Errorf("second Serve of one Sandbox: %v", err)
+	}
 	other, err := Open(context.Background(), Options{Dir: h.sb.Dir()})
 	if err != nil {
 		t.Fatal(err)
@@ -498,8 +505,17 @@ func TestDataPlaneLogsMetricsAndAlarms(t *testing.T) {
 		}
 		return total
 	}
-	time.Sleep(60 * time.Millisecond) // let the flush of upHello's requests land (the sum is checked exactly below)
+	// upHello's own wait made requests: let their count land (a few
+	// flushes with no change) before counting ours exactly.
 	base := sum()
+	for i := 0; i < 3; {
+		time.Sleep(100 * time.Millisecond)
+		if b := sum(); b != base {
+			base, i = b, 0
+			continue
+		}
+		i++
+	}
 	const n = 37
 	tasks := map[string]bool{}
 	for i := 0; i < n; i++ {
@@ -599,8 +615,8 @@ func TestDataPlaneCloseReleasesGoroutinesAndPorts(t *testing.T) {
 			t.Errorf("%s still accepts connections after Close", a)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(h.sb.Dir(), serveRecordName)); !os.IsNotExist(err) {
-		t.Errorf("serve.json left behind: %v", err)
+	if rec, err := readServeRecord(h.sb.Dir()); err != nil || rec.Stopped.IsZero() {
+		t.Errorf("serve.json not marked stopped: %+v %v", rec, err)
 	}
 }
 
@@ -667,4 +683,41 @@ func TestDataPlaneReplacesTasksThatFailHealthChecks(t *testing.T) {
 			t.Errorf("task %s survived failing its health checks", id)
 		}
 	}
+}
+
+func TestDataPlaneRunsTheFullExample(t *testing.T) {
+	h := upExample(t, "../../assets/examples/full/mvi.toml", 0, ServeOptions{FlushEvery: 20 * time.Millisecond})
+	ctx := context.Background()
+	code, body, task, err := h.get()
+	if err != nil || code != 200 {
+		t.Fatalf("GET: %d %v", code, err)
+	}
+	for _, want := range []string{"<li>process: web</li>", "<li>task: " + task + "</li>", "<li>release: ", "LOG_LEVEL=info", "WEB_CONCURRENCY=2", "DATABASE_PASSWORD=(secret, not shown)"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("app page lacks %q:\n%s", want, body)
+		}
+	}
+	c := h.sb.Clients()
+	groups := must(c.Logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{}))
+	group := aws.ToString(groups.LogGroups[0].LogGroupName)
+	eventually(t, "the worker to log its work", func() bool {
+		out, err := c.Logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(group), LogStreamNamePrefix: aws.String("worker/worker/"), FilterPattern: aws.String(`"job 1 done"`)})
+		return err == nil && len(out.Events) == 1
+	})
+}
+
+func TestDataPlaneWithHealthChecksOffSendsToEveryTarget(t *testing.T) {
+	h := upHello(t, 0, ServeOptions{})
+	ctx := context.Background()
+	must(h.sb.Clients().ELB.ModifyTargetGroup(ctx, &elb.ModifyTargetGroupInput{TargetGroupArn: aws.String(h.tg), HealthCheckEnabled: aws.Bool(false)}))
+	eventually(t, "targets reported unavailable", func() bool { return h.targetStates(t)["unavailable"] == 2 })
+	seen := map[string]bool{}
+	eventually(t, "both tasks to answer", func() bool {
+		code, _, task, err := h.get()
+		if err != nil || code != 200 {
+			t.Fatalf("GET with health checks off: %d %v", code, err)
+		}
+		seen[task] = true
+		return len(seen) == 2
+	})
 }

@@ -1030,6 +1030,8 @@ func (t *tx) targetHealth(tg *targetGroup, x target) (elbtypes.TargetHealthState
 		// A data plane serves: health is what its checks saw.
 		o, ok := tg.Observed[x.ID+":"+strconv.Itoa(int(x.Port))]
 		switch {
+		case ok && o.State == string(elbtypes.TargetHealthStateEnumInitial) && o.Reason != "":
+			return elbtypes.TargetHealthStateEnumInitial, elbtypes.TargetHealthReasonEnum(o.Reason), o.Desc
 		case !ok || o.State == string(elbtypes.TargetHealthStateEnumInitial):
 			return elbtypes.TargetHealthStateEnumInitial, elbtypes.TargetHealthReasonEnumRegistrationInProgress, "Target registration is in progress"
 		case o.State == string(elbtypes.TargetHealthStateEnumHealthy):

@@ -134,11 +134,16 @@ func (dp *DataPlane) runChecker(ctx context.Context, c *checker, gv tgView) {
 			return
 		}
 		dp.mu.Lock()
-		if dp.checks[gv.ARN+"|"+c.key] == c && c.record(ok, reason, desc, gv) {
+		changed := dp.checks[gv.ARN+"|"+c.key] == c && c.record(ok, reason, desc, gv)
+		obs := c.obs
+		if changed {
 			dp.obsDirty = true
 			dp.rebuildRoutesLocked()
 		}
 		dp.mu.Unlock()
+		if changed && dp.opts.OnHealth != nil {
+			dp.opts.OnHealth(gv.Name, c.key, obs.State, obs.Reason)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -154,6 +159,10 @@ func (c *checker) record(ok bool, reason elbtypes.TargetHealthReasonEnum, desc s
 		c.okN, c.failN = c.okN+1, 0
 		if !c.healthy() && c.okN >= gv.Healthy {
 			c.obs = targetObs{State: string(elbtypes.TargetHealthStateEnumHealthy), At: now}
+			return true
+		}
+		if c.obs.State == string(elbtypes.TargetHealthStateEnumInitial) && c.obs.Reason != string(elbtypes.TargetHealthReasonEnumInitialHealthChecking) {
+			c.obs.Reason, c.obs.Desc = string(elbtypes.TargetHealthReasonEnumInitialHealthChecking), "Initial health checks in progress"
 			return true
 		}
 		return false

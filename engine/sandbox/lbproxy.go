@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -73,9 +74,13 @@ func (c *lbCounters) target(code int, took time.Duration) {
 	n.rtN++
 }
 
-func (c *lbCounters) elbError() {
+// elbError counts a 5xx of the load balancer's own; RequestCount only
+// counts it when a target had been chosen (a 502), as on AWS.
+func (c *lbCounters) elbError(chosen bool) {
 	c.mu.Lock()
-	c.n.requests++
+	if chosen {
+		c.n.requests++
+	}
 	c.n.elb5++
 	c.mu.Unlock()
 }
@@ -127,14 +132,14 @@ func (dp *DataPlane) proxyHandler(l *lbListener) http.Handler {
 			return nil
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			l.counters.elbError()
+			l.counters.elbError(true)
 			albError(w, http.StatusBadGateway, alb502)
 		},
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		list := l.backends.Load()
 		if list == nil || len(*list) == 0 {
-			l.counters.elbError()
+			l.counters.elbError(false)
 			albError(w, http.StatusServiceUnavailable, alb503)
 			return
 		}
@@ -204,7 +209,7 @@ func (dp *DataPlane) startListener(lv listenerView) (*lbListener, error) {
 	// good across restarts; any free one otherwise.
 	var ln net.Listener
 	var err error
-	if prev := dp.prevAddr[fmt.Sprintf("%s:%d", lv.DNS, lv.Port)]; prev != "" {
+	if prev := dp.prevAddr[fmt.Sprintf("%s:%d", lv.DNS, lv.Port)]; strings.HasPrefix(prev, "127.0.0.1:") {
 		ln, err = net.Listen("tcp", prev)
 	}
 	if ln == nil {

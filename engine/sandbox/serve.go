@@ -54,6 +54,10 @@ type ServeOptions struct {
 	// OnListener, if set, is called (from the data plane's goroutine) each
 	// time a load balancer listener starts serving.
 	OnListener func(Endpoint)
+	// OnHealth, if set, is called (from a health check's goroutine) each
+	// time a target's health changes: the target group's name, the target
+	// (instance id:port) and the new state with AWS's reason code.
+	OnHealth func(targetGroup, target, state, reason string)
 }
 
 func (o *ServeOptions) defaults() {
@@ -85,6 +89,7 @@ type serveRecord struct {
 	PID       int        `json:"pid"`
 	Region    string     `json:"region"`
 	Started   time.Time  `json:"started"`
+	Stopped   time.Time  `json:"stopped,omitempty"`
 	Endpoints []Endpoint `json:"endpoints"`
 }
 
@@ -109,6 +114,8 @@ type DataPlane struct {
 	views     map[string]*tgView     // by target group ARN
 	endpoints []Endpoint
 	prevAddr  map[string]string // dns:port → the local address a previous server used
+	started   time.Time
+	stopped   time.Time
 
 	hc      *http.Client // health checker's client
 	proxyTr *http.Transport
@@ -128,25 +135,25 @@ type DataPlane struct {
 // bounds the data plane's life as Close does.
 func Serve(ctx context.Context, sb *Sandbox, o ServeOptions) (*DataPlane, error) {
 	o.defaults()
+	if !sb.serving.CompareAndSwap(false, true) {
+		return nil, fmt.Errorf("sandbox: serve %s: this Sandbox already serves it", sb.dir)
+	}
 	f, err := os.OpenFile(filepath.Join(sb.dir, serveLockName), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
+		sb.serving.Store(false)
 		return nil, fmt.Errorf("sandbox: serve: %w", err)
 	}
 	if err := takeServeLock(ctx, f); err != nil {
 		f.Close()
+		sb.serving.Store(false)
 		return nil, fmt.Errorf("sandbox: serve %s: %w", sb.dir, err)
-	}
-	if !sb.serving.CompareAndSwap(false, true) {
-		funlock(f)
-		f.Close()
-		return nil, fmt.Errorf("sandbox: serve %s: this Sandbox already serves it", sb.dir)
 	}
 	dctx, cancel := context.WithCancel(context.Background())
 	dp := &DataPlane{
 		s: sb, opts: o, lockf: f, ctx: dctx, cancel: cancel, done: make(chan struct{}),
 		listeners: map[string]*lbListener{}, tasks: map[string]*taskServer{}, checks: map[string]*checker{},
 		views: map[string]*tgView{}, metrics: map[string]*lbCounters{},
-		proxyTr: loopbackTransport(), prevAddr: map[string]string{},
+		proxyTr: loopbackTransport(), prevAddr: map[string]string{}, started: time.Now().UTC(),
 	}
 	if rec, err := readServeRecord(sb.dir); err == nil && (rec.Region == "" || rec.Region == sb.region) {
 		for _, e := range rec.Endpoints {
@@ -229,7 +236,16 @@ func (dp *DataPlane) Close() error {
 		}
 		dp.proxyTr.CloseIdleConnections()
 		dp.hc.CloseIdleConnections()
-		_ = os.Remove(filepath.Join(dp.s.dir, serveRecordName))
+		// The record stays, marked stopped (the probe, not the file, says
+		// whether anyone serves): the next server reuses its ports, so a
+		// URL someone copied keeps working.
+		dp.mu.Lock()
+		dp.stopped = time.Now().UTC()
+		dp.mu.Unlock()
+		_ = dp.writeRecord()
+		dp.mu.Lock()
+		dp.endpoints = nil
+		dp.mu.Unlock()
 		dp.release()
 	})
 	return dp.closeErr
@@ -245,7 +261,7 @@ func (dp *DataPlane) release() {
 // writeRecord writes serve.json atomically.
 func (dp *DataPlane) writeRecord() error {
 	dp.mu.Lock()
-	rec := serveRecord{PID: os.Getpid(), Region: dp.s.region, Started: time.Now().UTC(), Endpoints: append([]Endpoint{}, dp.endpoints...)}
+	rec := serveRecord{PID: os.Getpid(), Region: dp.s.region, Started: dp.started, Stopped: dp.stopped, Endpoints: append([]Endpoint{}, dp.endpoints...)}
 	dp.mu.Unlock()
 	b, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {

@@ -52,7 +52,7 @@ func (dp *DataPlane) applyTasks(v *view, grace time.Duration) {
 			// first, as it would within a health-check interval.
 			dp.dropRoutes(ts)
 			dp.stopTask(ts, false)
-			delete(dp.tasks, arn)
+			dp.forget(arn)
 		case tv.Status == "STOPPED" || tv.Status == "STOPPING" || tv.Status == "DEACTIVATING":
 			// Drained (or draining: the load balancer sends it nothing
 			// new): SIGTERM after a grace, so requests in flight finish.
@@ -61,7 +61,7 @@ func (dp *DataPlane) applyTasks(v *view, grace time.Duration) {
 			}
 			if !ts.stopAt.IsZero() && !now.Before(ts.stopAt) {
 				dp.stopTask(ts, true)
-				delete(dp.tasks, arn)
+				dp.forget(arn)
 			}
 		}
 	}
@@ -71,10 +71,14 @@ func (dp *DataPlane) applyTasks(v *view, grace time.Duration) {
 		}
 		ts, err := dp.startTask(*tv)
 		if err != nil {
-			dp.appLine(*tv, tv.Containers[0], fmt.Sprintf("mvi sandbox: cannot start: %v", err))
+			for _, c := range tv.Containers {
+				dp.appLine(*tv, c, fmt.Sprintf("mvi sandbox: cannot start: %v", err))
+			}
 			continue
 		}
+		dp.mu.Lock()
 		dp.tasks[arn] = ts
+		dp.mu.Unlock()
 	}
 }
 
@@ -135,7 +139,7 @@ func (dp *DataPlane) stopTask(ts *taskServer, graceful bool) {
 func (dp *DataPlane) stopAll() {
 	for arn, ts := range dp.tasks {
 		dp.stopTask(ts, false)
-		delete(dp.tasks, arn)
+		dp.forget(arn)
 	}
 	dp.mu.Lock()
 	for arn, l := range dp.listeners {
@@ -146,7 +150,6 @@ func (dp *DataPlane) stopAll() {
 		c.cancel()
 		delete(dp.checks, k)
 	}
-	dp.endpoints = nil
 	dp.mu.Unlock()
 }
 
@@ -167,6 +170,15 @@ func (dp *DataPlane) worker(ctx context.Context, tv taskView, c containerView) {
 			dp.appLine(tv, c, fmt.Sprintf("%s: job %d done in %dms (release %d)", c.Name, n, 3+n%17, tv.Revision))
 		}
 	}
+}
+
+// forget drops a task server from the map. The reconcile goroutine owns
+// dp.tasks and reads it freely; it writes under dp.mu because health checks
+// read it (through rebuildRoutesLocked) from their goroutines.
+func (dp *DataPlane) forget(arn string) {
+	dp.mu.Lock()
+	delete(dp.tasks, arn)
+	dp.mu.Unlock()
 }
 
 // dropRoutes takes a task's addresses out of every listener's backends.
