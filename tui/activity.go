@@ -33,6 +33,9 @@ func newActivity() *activity {
 
 func (a *activity) note(s string) { a.notes = append(a.notes, s) }
 
+// reported says whether the step has said anything yet.
+func (a *activity) reported() bool { return len(a.notes)+len(a.checks)+len(a.log)+len(a.inflight) > 0 }
+
 func (a *activity) check(c steps.CheckResult) {
 	a.latest = &c
 	if i, ok := a.byName[c.Name]; ok {

@@ -262,3 +262,19 @@ func closed(ch chan struct{}) func() bool {
 		}
 	}
 }
+
+// Below 60 columns the diagram has no pane of its own: tab swaps it in.
+func TestNarrowTabShowsTheDiagram(t *testing.T) {
+	d, app := openAt(t, fakeApply{}, 3, 56, 20)
+	d.until("the design is drawn", func() bool { return app.run.phase == phaseDone })
+	d.settle()
+	if v := d.m.View(); strings.Contains(v, "┏") {
+		t.Fatalf("diagram drawn without being asked at 56 columns:\n%s", v)
+	}
+	d.key("tab")
+	v := d.m.View()
+	assertFits(t, v, 56, 20)
+	if !strings.Contains(v, "┏") || !strings.Contains(v, "VPC") || !strings.Contains(v, "tab text/diagram") {
+		t.Errorf("tab did not show the diagram:\n%s", v)
+	}
+}

@@ -73,6 +73,7 @@ type fakeApply struct {
 }
 
 func (fakeApply) Kind() steps.Kind { return steps.KindApply }
+func (fakeApply) Title() string    { return "Build it" }
 
 func (f fakeApply) Run(ctx context.Context, s *steps.Session, out steps.Output) error {
 	ok, err := s.Confirm(ctx, "Apply the changes to hello, about $30.00 a month once applied?")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/minimalinfra/mvi/engine"
 )
 
@@ -128,8 +129,12 @@ func (in *inspector) detailView() string {
 	}
 	console, cli := seeItYourself(in.app, region, r)
 	var b strings.Builder
+	// Long values (ARNs) break at the exact width, continuing under the
+	// value, so nothing is cut off.
+	valW := max(in.w-15, 20)
 	row := func(k, v string) {
 		if v != "" {
+			v = strings.ReplaceAll(ansi.Hardwrap(v, valW, false), "\n", "\n"+strings.Repeat(" ", 14))
 			fmt.Fprintf(&b, " %-12s %s\n", k, v)
 		}
 	}
@@ -150,8 +155,10 @@ func (in *inspector) detailView() string {
 		row(k, r.Attrs[k])
 	}
 	b.WriteString("\n " + st.Title.Render("See it yourself") + "\n")
-	b.WriteString(wrap(" console: "+console, in.w-2) + "\n")
-	b.WriteString(wrap(" aws CLI: "+cli, in.w-2) + "\n")
+	// A link or command broken at hyphens would not paste back whole:
+	// break them at the width only, on lines of their own.
+	b.WriteString(" console:\n" + ansi.Hardwrap(console, in.w, false) + "\n")
+	b.WriteString(" aws CLI:\n" + ansi.Hardwrap(cli, in.w, false) + "\n")
 	return b.String()
 }
 

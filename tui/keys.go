@@ -10,7 +10,7 @@ import (
 type keyMap struct {
 	Up, Down, Enter, Back, Quit, ForceQuit key.Binding
 	Scroll, Retry, Reset, Details, Logs    key.Binding
-	Refresh, Inspect                       key.Binding
+	Refresh, Inspect, Diagram              key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -28,6 +28,7 @@ func newKeyMap() keyMap {
 		Logs:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "logs")),
 		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		Inspect:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "inspect live")),
+		Diagram:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text/diagram")),
 	}
 }
 

@@ -29,3 +29,21 @@ func TestRealHelloWorldQuestionShowsItsField(t *testing.T) {
 		t.Errorf("the name field is cut off:\n%s", v)
 	}
 }
+
+// A step opens at the top of its text, however long.
+func TestRealHelloWorldStepOpensAtTheTop(t *testing.T) {
+	ht, err := tutorials.Load("hello-world")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newFakeCatalog(fakeApply{})
+	c.tutorials["hello-world"] = &Tutorial{ID: ht.ID, Title: ht.Title, Steps: ht.Steps}
+	app := New(context.Background(), testConfig(c))
+	d := newDriver(t, app, 80, 24)
+	d.key("enter")
+	d.until("the first step is read", func() bool { return app.screen == screenRunner && app.run.phase == phaseDone })
+	d.settle()
+	if app.run.vp.YOffset != 0 || !strings.Contains(d.m.View(), "# Hello World") {
+		t.Errorf("step 1 opens scrolled to line %d:\n%s", app.run.vp.YOffset, d.m.View())
+	}
+}

@@ -76,6 +76,7 @@ type runner struct {
 	states map[string]diagram.State
 	lay    runnerLayout
 	vp     viewport.Model
+	zoom   bool   // narrow terminal: the diagram instead of the text (tab)
 	pic    string // the diagram, rendered in Update
 	frame  string // the whole screen, composed in Update for View to return
 }
@@ -356,6 +357,10 @@ func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 		if key.Matches(msg, k.Enter, k.Back) {
 			return r.stop(leaveHome)
 		}
+	}
+	if key.Matches(msg, k.Diagram) && r.lay.rightW == 0 {
+		r.zoom = !r.zoom
+		return r.refresh()
 	}
 	var cmd tea.Cmd
 	r.vp, cmd = r.vp.Update(msg)

@@ -53,7 +53,7 @@ func (r *runner) refresh() tea.Cmd {
 	// Follow what the step reports while it runs, if the reader is at the
 	// end already (a step starts at the top of its text); leave the
 	// reader's place alone otherwise.
-	follow := r.running() && r.vp.Height > 0 && r.vp.AtBottom()
+	follow := r.running() && r.out.reported() && r.vp.Height > 0 && r.vp.AtBottom()
 	if r.vp.Width != r.lay.leftW || r.vp.Height != vpH {
 		off := r.vp.YOffset
 		r.vp = viewport.New(r.lay.leftW, vpH)
@@ -99,20 +99,24 @@ func (r *runner) finishedText() string {
 
 // picture is the live diagram for the right pane.
 func (r *runner) picture() string {
-	if r.lay.rightW == 0 {
-		return ""
+	w := r.lay.rightW
+	if w == 0 {
+		if !r.zoom {
+			return ""
+		}
+		w = r.lay.w // narrow: tab shows the diagram instead of the text
 	}
 	a := r.seen.arch
 	if len(a.Resources) == 0 {
-		return wrap(r.env.st.Muted.Render("The picture of your app appears here once a step designs it."), r.lay.rightW)
+		return wrap(r.env.st.Muted.Render("The picture of your app appears here once a step designs it."), w)
 	}
 	pic := diagram.Render(a, diagram.Options{
-		Width:     r.lay.rightW,
+		Width:     w,
 		Highlight: r.highlight(),
 		States:    r.states,
 		Color:     r.env.st.Color,
 	})
-	return pic + "\n\n" + r.env.st.Muted.Render(legend(r.lay.rightW))
+	return pic + "\n\n" + r.env.st.Muted.Render(legend(w))
 }
 
 // legend explains the glyphs; they carry state when colour can't.
@@ -150,6 +154,9 @@ func (r *runner) render() string {
 	}
 	left = fitBlock(left, l.leftW, l.bodyH)
 	bodyV := left
+	if l.rightW == 0 && r.zoom {
+		bodyV = fitBlock(r.pic, l.w, l.bodyH)
+	}
 	if l.rightW > 0 {
 		sep := r.env.st.Sep.Render("│")
 		bodyV = joinColumns(left, sep, fitBlock(r.pic, l.rightW, l.bodyH))
@@ -227,8 +234,14 @@ func (r *runner) helpLine() string {
 		bs = append(bs, k.Back, k.ForceQuit)
 	case phaseRunning:
 		bs = []key.Binding{k.Scroll, k.Back, k.ForceQuit}
+		if l := r.lay; l.rightW == 0 {
+			bs = append([]key.Binding{k.Diagram}, bs...)
+		}
 	case phaseDone:
 		bs = []key.Binding{withHelp(k.Enter, "next"), k.Scroll}
+		if r.lay.rightW == 0 {
+			bs = append(bs, k.Diagram)
+		}
 		if r.canInspect() && r.info.kind == steps.KindInspect {
 			bs = append(bs, k.Inspect)
 		}

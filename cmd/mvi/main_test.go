@@ -24,8 +24,8 @@ func mvi(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	return out.String(), errb.String(), code
 }
 
-func TestBareMviListsTheCommands(t *testing.T) {
-	out, _, code := mvi(t)
+func TestHelpListsTheCommands(t *testing.T) {
+	out, _, code := mvi(t, "--help")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}

@@ -33,17 +33,14 @@ func (w *wizardFlags) add(c *cobra.Command) {
 }
 
 // runWizard is bare `mvi`: the home screen on a terminal; with
-// --accessible the plain runner on the tutorial the person picks (from a
-// terminal or a pipe). Without a terminal and without --accessible it
-// prints the commands, as it always did: a script that runs bare `mvi`
-// must not start building on the sandbox.
+// --accessible, or when stdin or stdout is not a terminal, the same steps
+// as plain prompts on the tutorial the person picks. A script can't build
+// by accident: the plain runner asks before every apply and stops where
+// its input ends.
 func (w *wizardFlags) runWizard(c *cobra.Command) error {
 	ctx := c.Context()
 	in, out := c.InOrStdin(), c.OutOrStdout()
 	plainMode := w.accessible || !isTerminalReader(in) || !isTerminal(out)
-	if plainMode && !w.accessible {
-		return c.Help()
-	}
 	s, err := w.cf.open(ctx, "", manifest.DefaultRegion)
 	if err != nil {
 		return err
@@ -57,7 +54,7 @@ func (w *wizardFlags) runWizard(c *cobra.Command) error {
 	cwd, _ := os.Getwd()
 	cat := storeCatalog{store: tutorials.DefaultStore(), dir: cwd}
 	if plainMode {
-		return runPlain(ctx, in, out, cat, s.cfg)
+		return runPlain(ctx, in, out, cat, s.cfg, w.accessible)
 	}
 	where := s.where
 	if n := strings.TrimSpace(hostNote.String()); n != "" {
@@ -87,7 +84,7 @@ func runInitTUI(ctx context.Context, t tutorials.Tutorial, s *steps.Session) err
 
 // runPlain lists the tutorials, reads a choice, and runs it as plain
 // prompts and progress lines, resuming saved progress.
-func runPlain(ctx context.Context, in io.Reader, out io.Writer, cat storeCatalog, cfg engine.Config) error {
+func runPlain(ctx context.Context, in io.Reader, out io.Writer, cat storeCatalog, cfg engine.Config, accessible bool) error {
 	ts, err := tutorials.List()
 	if err != nil {
 		return err
@@ -115,6 +112,7 @@ func runPlain(ctx context.Context, in io.Reader, out io.Writer, cat storeCatalog
 	}
 	r := plain.New(in, out)
 	r.Echo = !isTerminalReader(in)
+	r.Diagram = !accessible
 	r.Store = &cat.store
 	return r.Run(ctx, ts[n-1], tt.Session, tt.Start)
 }

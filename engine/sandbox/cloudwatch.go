@@ -19,12 +19,14 @@ import (
 )
 
 // CloudWatch: metric alarms (validated as PutMetricAlarm does, created in
-// INSUFFICIENT_DATA, state set by SetAlarmState; the sandbox doesn't
-// evaluate them), dashboards (the body must be a JSON object with valid
-// widgets), custom metrics (PutMetricData stores datapoints per namespace,
-// metric and dimension set, at most cwKeep per series and none older than
-// cwMaxAge) and GetMetricData over them (MetricStat queries; no metric
-// math). Services' own metrics (AWS/…) aren't produced.
+// INSUFFICIENT_DATA, state set by SetAlarmState; alarms on AWS/ metrics
+// are evaluated by the data plane when it publishes, metrics_publish.go),
+// dashboards (the body must be a JSON object with valid widgets), custom
+// metrics (PutMetricData stores datapoints per namespace, metric and
+// dimension set, at most cwKeep per series and none older than cwMaxAge)
+// and GetMetricData over them (MetricStat queries; no metric math).
+// Services' own metrics (AWS/ApplicationELB, AWS/ECS) are produced only
+// while a data plane serves (see Serve).
 
 type cloudwatchAPI struct{ s *Sandbox }
 

@@ -305,7 +305,9 @@ func (dp *DataPlane) reconcile(flushDue bool) {
 		return nil
 	})
 	if err != nil {
-		return // closed or cancelled: the loop ends on the next select
+		// Cancelled (the loop ends at its next select), the Sandbox
+		// closed, or the state unreadable: keep what runs, try next tick.
+		return
 	}
 	dp.applyTasks(v, grace)
 	dp.applyListeners(v)

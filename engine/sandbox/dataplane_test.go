@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -275,6 +276,20 @@ func (h *hello) running(t *testing.T) (running, desired int32, deployments int) 
 }
 
 func TestDataPlaneHealsAfterAVMIsTerminated(t *testing.T) {
+	t.Run("EC2 TerminateInstances", func(t *testing.T) {
+		testHealing(t, func(h *hello, id string) {
+			must(h.sb.Clients().EC2.TerminateInstances(context.Background(), &ec2.TerminateInstancesInput{InstanceIds: []string{id}}))
+		})
+	})
+	t.Run("the group loses an instance", func(t *testing.T) {
+		testHealing(t, func(h *hello, id string) {
+			must(h.sb.Clients().AutoScaling.TerminateInstanceInAutoScalingGroup(context.Background(), &autoscaling.TerminateInstanceInAutoScalingGroupInput{
+				InstanceId: aws.String(id), ShouldDecrementDesiredCapacity: aws.Bool(false)}))
+		})
+	})
+}
+
+func testHealing(t *testing.T, kill func(h *hello, instance string)) {
 	h := upHello(t, 0, ServeOptions{})
 	ctx := context.Background()
 	healthy, _ := h.targets(t)
@@ -287,7 +302,7 @@ func TestDataPlaneHealsAfterAVMIsTerminated(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	before := l.total()
-	must(h.sb.Clients().EC2.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{victim}}))
+	kill(h, victim)
 	eventually(t, "two healthy targets again, none on the terminated VM", func() bool {
 		hs, _ := h.targets(t)
 		r, d, _ := h.running(t)

@@ -34,10 +34,13 @@ import (
 //     mode gets dynamic host ports from 32768. Tasks go PROVISIONING →
 //     PENDING → RUNNING; a task whose start would fail on AWS (a missing log
 //     group for awslogs, a missing SSM secret, a role ECS can't assume, a
-//     missing ECR repository, an EFS file system without a mount target in
-//     the zone) stops with AWS's stoppedReason. RUNNING tasks of a service
+//     missing ECR repository, a tag the official httpd or nginx image never
+//     published (image_pull.go), an EFS file system without a mount target
+//     in the zone) stops with AWS's stoppedReason. RUNNING tasks of a service
 //     with a load balancer are registered as targets (instance id + host
-//     port) and count as healthy once the target is.
+//     port) and count as healthy once the target is. While a data plane
+//     serves, a task whose target fails its health checks is stopped and
+//     replaced (ecs_health.go).
 //   - Deployments roll within minimumHealthyPercent/maximumPercent: new
 //     tasks first, old ones stopped as new ones turn healthy; COMPLETED
 //     when only the new deployment is left, at desired count and healthy.
@@ -2261,6 +2264,9 @@ func (t *tx) startFailure(td *taskDef, i *instance) string {
 			if t.r.ECR.Repos[repo] == nil {
 				return "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref " + img + ": " + img + ": not found"
 			}
+		}
+		if why := pullFailure(img); why != "" {
+			return why
 		}
 		if lc := c.LogConfiguration; lc != nil && lc.LogDriver == ecstypes.LogDriverAwslogs {
 			g := lc.Options["awslogs-group"]

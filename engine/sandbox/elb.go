@@ -21,7 +21,9 @@ import (
 // lingering a few seconds after the load balancer is deleted, as AWS's do),
 // target groups with health checks, listeners, and targets whose health
 // goes initial → healthy after HealthyThresholdCount × interval once the
-// load balancer is active and a listener forwards to the group; deregistered
+// load balancer is active and a listener forwards to the group (while a
+// data plane serves, health is what its real checks saw instead:
+// targetGroup.Observed, health.go); deregistered
 // targets drain for deregistration_delay.timeout_seconds. The Create calls
 // are idempotent for identical settings, as on AWS; deleting what is already
 // gone succeeds, as on AWS.

@@ -14,7 +14,9 @@ import (
 	"sync"
 
 	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/steps"
+	"github.com/minimalinfra/mvi/tui/diagram"
 	"github.com/minimalinfra/mvi/tutorials"
 )
 
@@ -35,6 +37,9 @@ type Runner struct {
 	// Events prints every engine event; otherwise only finished, failed and
 	// retried ones are printed, which is what a screen reader can follow.
 	Events bool
+	// Diagram draws each design as the book does, what the step added
+	// heavy. Off for screen readers, to whom box drawing is noise.
+	Diagram bool
 }
 
 // New makes a runner reading answers from in and writing to out.
@@ -93,6 +98,13 @@ func (r *Runner) header(i, n int, st steps.Step) {
 func (r *Runner) after(st steps.Step, s *steps.Session) {
 	switch st.(type) {
 	case steps.Design:
+		if r.Diagram {
+			hl := map[arch.Service]bool{}
+			for _, svc := range s.AddedServices() {
+				hl[svc] = true
+			}
+			r.printf("\n%s\n\n", diagram.Render(s.Arch, diagram.Options{Width: 80, Highlight: hl}))
+		}
 		for _, res := range s.Added() {
 			r.printf("  + %s (%s): %s\n", res.ID, res.Service, res.Reason)
 		}

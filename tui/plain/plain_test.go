@@ -132,3 +132,31 @@ func TestCancelWhileAskingReturnsAtOnce(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// Plain output draws each design as the book does unless the reader
+// asked for accessible text, where box drawing is noise.
+func TestDesignsAreDrawnUnlessAccessible(t *testing.T) {
+	tu, err := tutorials.Load("hello-world")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := sandbox.Open(context.Background(), sandbox.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	cfg := engine.Config{Clients: sb.Clients(), Handlers: engineaws.Handlers(), Region: "us-east-1", Account: sb.Account()}
+	for _, draw := range []bool{true, false} {
+		var out bytes.Buffer
+		r := New(strings.NewReader("hello\n1\n\nn\n"), &out)
+		r.Diagram = draw
+		if err := r.Run(context.Background(), tu, &steps.Session{Engine: cfg}, 0); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		got := out.String()
+		// The first design is one heavy web box; the second adds the LB.
+		if drew := strings.Contains(got, "┃web┃") && strings.Contains(got, "LB"); drew != draw {
+			t.Errorf("Diagram=%v, but drawn=%v:\n%s", draw, drew, got)
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// `mvi --accessible` from a pipe lists the tutorials, runs the one picked
+// as plain prompts, and stops quietly at the first "go ahead?" it cannot
+// get a yes for (the input ends there).
+func TestAccessibleWizardFromAPipe(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"--accessible", "--sandbox-speed", "0"}, strings.NewReader("1\n"), &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errb.String(), out.String())
+	}
+	for _, want := range []string{"Tutorials:", "1. Hello World", "== Step 1 of", "What is the app called?", "Stopped here; nothing was changed."} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// Bare `mvi` with stdin not a terminal takes the plain path by itself,
+// and input that ends before any apply builds nothing.
+func TestBareWizardFromAPipeIsPlain(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	out, errs, code := mvi(t, "--sandbox-speed", "0")
+	if !strings.Contains(out, "Tutorials:") || !strings.Contains(out, "1. Hello World") {
+		t.Fatalf("exit %d, no tutorial list:\n%s\n%s", code, out, errs)
+	}
+	if strings.Contains(out, "is up") {
+		t.Errorf("built something from empty input:\n%s", out)
+	}
+}
+
+func TestWizardRejectsArguments(t *testing.T) {
+	_, errs, code := mvi(t, "hello")
+	if code != exitInvalid || !strings.Contains(errs, "takes no arguments") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
