@@ -56,6 +56,11 @@ func (a Ask) Run(ctx context.Context, s *Session, out Output) error {
 			return fmt.Errorf("%s: %w", f.Key, err)
 		}
 		s.Answers[f.Key] = f.normalize(v)
+		if f.Cloud {
+			if err := useCloud(ctx, s, s.Answers[f.Key]); err != nil {
+				return err
+			}
+		}
 	}
 	if strings.TrimSpace(a.Change) == "" {
 		return nil
@@ -103,4 +108,18 @@ var changeFuncs = template.FuncMap{
 	},
 	"isDir": IsDir,
 	"yes":   IsYes,
+}
+
+// useCloud moves the session to the cloud a Cloud field named.
+func useCloud(ctx context.Context, s *Session, name string) error {
+	if s.UseCloud != nil {
+		if err := s.UseCloud(ctx, s, name); err != nil {
+			return fmt.Errorf("use %s: %w", name, err)
+		}
+		return nil
+	}
+	if name != CloudSandbox && name != "" {
+		return fmt.Errorf("this run can only use the cloud it was started on; start mvi with --cloud %s to work on %s", name, name)
+	}
+	return nil
 }

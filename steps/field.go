@@ -57,7 +57,16 @@ type Field struct {
 	Min, Max int
 	// Optional allows an empty answer (then the rule isn't applied).
 	Optional bool
+	// Cloud marks the answer as the cloud the rest of the run works on
+	// ("sandbox" or "aws"): Ask.Run hands it to Session.UseCloud.
+	Cloud bool
 }
+
+// The clouds a Cloud field may name.
+const (
+	CloudSandbox = "sandbox"
+	CloudAWS     = "aws"
+)
 
 // Kind is the field's type, input when unset.
 func (f Field) Kind() FieldType {

@@ -98,6 +98,13 @@ type Session struct {
 	// report the VM in service and its targets healthy for a while, and
 	// "healed" must mean whole again without them.
 	Terminated []string
+	// Traffic is what the last watched step (an apply with Watch, a bad
+	// release) saw of the app's page while it ran; an uptime check reads
+	// it.
+	Traffic *Traffic
+	// Release is what the last bad-release break did; a release check
+	// with revision "previous" expects the service back on its Good.
+	Release *Release
 	// Confirm is asked before an apply or destroy changes anything; nil
 	// means yes (headless). The TUI and the plain runner set it.
 	Confirm func(ctx context.Context, question string) (bool, error)
@@ -109,4 +116,9 @@ type Session struct {
 	// init` answered "no, just write the file") never opens one. It fills
 	// s.Engine.
 	Connect func(ctx context.Context, s *Session) error
+	// UseCloud switches s.Engine to the named cloud (a Cloud field's
+	// answer), keeping the app. Nil means the runner offers only the cloud
+	// it was given; an answer naming another one is then an error, never a
+	// silent run somewhere else.
+	UseCloud func(ctx context.Context, s *Session, name string) error
 }

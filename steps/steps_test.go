@@ -233,3 +233,31 @@ func TestCheckSatisfiable(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A cloud answer moves the session through UseCloud; without one, an
+// answer naming another cloud fails instead of running on the sandbox.
+func TestCloudFieldSwitchesTheSessionOrRefuses(t *testing.T) {
+	ask := Ask{Fields: []Field{{Key: "cloud", Prompt: "Where?", Type: Select, Cloud: true, Default: CloudSandbox,
+		Options: []Option{{Label: "sandbox", Value: CloudSandbox}, {Label: "aws", Value: CloudAWS}}}}}
+	s := &Session{Answers: map[string]string{"cloud": CloudAWS}}
+	if err := ask.Run(context.Background(), s, nil); err == nil || !strings.Contains(err.Error(), "--cloud aws") {
+		t.Errorf("aws without UseCloud: %v", err)
+	}
+	var got []string
+	s.UseCloud = func(_ context.Context, s *Session, name string) error {
+		got = append(got, name)
+		s.Engine.Account = "123456789012"
+		return nil
+	}
+	if err := ask.Run(context.Background(), s, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != CloudAWS || s.Engine.Account != "123456789012" {
+		t.Errorf("UseCloud calls %v, account %q", got, s.Engine.Account)
+	}
+	s.Answers["cloud"] = CloudSandbox
+	s.UseCloud = nil
+	if err := ask.Run(context.Background(), s, nil); err != nil {
+		t.Errorf("sandbox without UseCloud: %v", err)
+	}
+}

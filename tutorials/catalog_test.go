@@ -155,6 +155,7 @@ func TestBrokenDefinitionsAreCaughtWithTheirPosition(t *testing.T) {
 		{"verify before apply", goodDef + "\n[[step]]\nkind = \"verify\"\n  [[step.check]]\n  kind = \"vms\"\n", 18, "needs an apply"},
 		{"break setting on a plan", goodDef + "\n[[step]]\nkind = \"plan\"\naction = \"terminate-vm\"\n", 20, `no "action" setting`},
 		{"bad syntax", goodDef + "\n[[step]\n", 18, "close array table"},
+		{"cloud field naming an unknown cloud", strings.Replace(goodDef, `default = "t"`, `default = "t"`+"\n  cloud = true\n  type = \"select\"\n  [[step.field.option]]\n  label = \"x\"\n  value = \"azure\"", 1), 18, "a cloud field's options"},
 		{"bad rule", strings.Replace(goodDef, `default = "t"`, `default = "t"`+"\n  validate = \"shoe-size\"", 1), 14, "unknown validation"},
 	}
 	for _, c := range cases {

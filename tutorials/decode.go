@@ -39,6 +39,8 @@ type stepDef struct {
 	// verify
 	Check   []checkDef `toml:"check"`
 	Timeout string     `toml:"timeout"`
+	// apply, break
+	Watch string `toml:"watch"`
 	// break
 	Action string `toml:"action"`
 	Target string `toml:"target"`
@@ -57,6 +59,7 @@ type fieldDef struct {
 	Min      int         `toml:"min"`
 	Max      int         `toml:"max"`
 	Optional bool        `toml:"optional"`
+	Cloud    bool        `toml:"cloud"`
 	Option   []optionDef `toml:"option"`
 }
 
@@ -74,6 +77,7 @@ type checkDef struct {
 	Body     string `toml:"body"`
 	Count    int    `toml:"count"`
 	Contains string `toml:"contains"`
+	Revision string `toml:"revision"`
 }
 
 // allowed lists the settings each kind reads beyond kind, title, when,
@@ -82,7 +86,8 @@ type checkDef struct {
 var allowed = map[steps.Kind][]string{
 	steps.KindAsk:    {"field", "change"},
 	steps.KindVerify: {"check", "timeout"},
-	steps.KindBreak:  {"action", "target"},
+	steps.KindApply:  {"watch"},
+	steps.KindBreak:  {"action", "target", "change", "watch"},
 	steps.KindWrite:  {"file", "overwrite"},
 }
 
@@ -168,7 +173,10 @@ func decodeStep(c *errs, fsys fs.FS, p string, sd stepDef) (steps.Step, StepMeta
 	case steps.KindPlan:
 		return steps.Plan{Base: base}, meta
 	case steps.KindApply:
-		return steps.Apply{Base: base}, meta
+		if sd.Watch != "" && !strings.HasPrefix(sd.Watch, "/") {
+			c.at(p+".watch", "watch %q: give a path, like \"/\"", sd.Watch)
+		}
+		return steps.Apply{Base: base, Watch: sd.Watch}, meta
 	case steps.KindVerify:
 		v := steps.Verify{Base: base}
 		if sd.Timeout != "" {
@@ -180,19 +188,28 @@ func decodeStep(c *errs, fsys fs.FS, p string, sd stepDef) (steps.Step, StepMeta
 		}
 		for _, cd := range sd.Check {
 			v.Checks = append(v.Checks, steps.Check{Kind: steps.CheckKind(cd.Kind), Name: cd.Name, Process: cd.Process,
-				Path: cd.Path, Status: cd.Status, Body: cd.Body, Count: cd.Count, Contains: cd.Contains})
+				Path: cd.Path, Status: cd.Status, Body: cd.Body, Count: cd.Count, Contains: cd.Contains, Revision: cd.Revision})
 		}
 		if len(v.Checks) == 0 {
 			c.at(p, "a verify step needs at least one [[step.check]]")
 		}
 		return v, meta
 	case steps.KindBreak:
-		b := steps.Break{Base: base, Action: steps.BreakAction(sd.Action), Target: sd.Target}
+		b := steps.Break{Base: base, Action: steps.BreakAction(sd.Action), Target: sd.Target, Change: sd.Change, Watch: sd.Watch}
 		if !slices.Contains(steps.BreakActions(), b.Action) {
-			c.at(p+".action", "unknown break action %q (known: terminate-vm, delete)", sd.Action)
+			c.at(p+".action", "unknown break action %q (known: terminate-vm, delete, bad-release)", sd.Action)
 		}
 		if b.Action == steps.BreakDelete && b.Target == "" {
 			c.at(p, "a delete break needs target = \"<logical id>\"")
+		}
+		if b.Action == steps.BreakBadRelease && strings.TrimSpace(b.Change) == "" {
+			c.at(p, "a bad-release break needs change: the manifest change that makes the bad release")
+		}
+		if b.Action != steps.BreakBadRelease && (b.Change != "" || b.Watch != "") {
+			c.at(p+".action", "only a bad-release break has change and watch")
+		}
+		if b.Watch != "" && !strings.HasPrefix(b.Watch, "/") {
+			c.at(p+".watch", "watch %q: give a path, like \"/\"", b.Watch)
 		}
 		return b, meta
 	case steps.KindInspect:
@@ -207,7 +224,7 @@ func decodeStep(c *errs, fsys fs.FS, p string, sd stepDef) (steps.Step, StepMeta
 
 func decodeField(c *errs, p string, fd fieldDef) steps.Field {
 	f := steps.Field{Key: fd.Key, Prompt: fd.Prompt, Help: fd.Help, Type: steps.FieldType(fd.Type), Default: fd.Default,
-		Validate: steps.Rule(fd.Validate), Min: fd.Min, Max: fd.Max, Optional: fd.Optional}
+		Validate: steps.Rule(fd.Validate), Min: fd.Min, Max: fd.Max, Optional: fd.Optional, Cloud: fd.Cloud}
 	for _, o := range fd.Option {
 		f.Options = append(f.Options, steps.Option{Label: o.Label, Value: o.Value})
 	}
@@ -228,6 +245,16 @@ func decodeField(c *errs, p string, fd fieldDef) steps.Field {
 		}
 	default:
 		c.at(p+".type", "unknown field type %q (known: input, select, confirm, number)", fd.Type)
+	}
+	if f.Cloud {
+		for i, o := range f.Options {
+			if o.Value != steps.CloudSandbox && o.Value != steps.CloudAWS {
+				c.at(fmt.Sprintf("%s.option[%d].value", p, i), "a cloud field's options are %q or %q, not %q", steps.CloudSandbox, steps.CloudAWS, o.Value)
+			}
+		}
+		if f.Kind() != steps.Select {
+			c.at(p+".cloud", "a cloud field must be a select")
+		}
 	}
 	if f.Max != 0 && f.Min > f.Max {
 		c.at(p+".min", "min %d is above max %d", f.Min, f.Max)
@@ -257,6 +284,7 @@ func usedSettings(sd stepDef) []string {
 	add(sd.Timeout != "", "timeout")
 	add(sd.Action != "", "action")
 	add(sd.Target != "", "target")
+	add(sd.Watch != "", "watch")
 	add(sd.File != "", "file")
 	add(sd.Overwrite, "overwrite")
 	return out

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/minimalinfra/mvi/engine"
@@ -52,7 +53,9 @@ func (w *wizardFlags) runWizard(c *cobra.Command) error {
 	stop := s.host(ctx, &hostNote, "")
 	defer stop()
 	cwd, _ := os.Getwd()
-	cat := storeCatalog{store: tutorials.DefaultStore(), dir: cwd}
+	cl := newClouds(w.cf, s, &hostNote)
+	defer cl.close()
+	cat := storeCatalog{store: tutorials.DefaultStore(), dir: cwd, clouds: cl}
 	if plainMode {
 		return runPlain(ctx, in, out, cat, s.cfg, w.accessible)
 	}
@@ -105,16 +108,20 @@ func runPlain(ctx context.Context, in io.Reader, out io.Writer, cat storeCatalog
 	if err != nil {
 		return err
 	}
-	app, region := tt.Session.Engine.App, tt.Session.Engine.Region
-	tt.Session.Engine = cfg
-	if app != "" {
-		tt.Session.Engine.App, tt.Session.Engine.Region = app, region
+	if tt.Session.Engine.Clients == nil {
+		app, region := tt.Session.Engine.App, tt.Session.Engine.Region
+		tt.Session.Engine = cfg
+		if app != "" {
+			tt.Session.Engine.App, tt.Session.Engine.Region = app, region
+		}
 	}
 	r := plain.New(in, out)
 	r.Echo = !isTerminalReader(in)
 	r.Diagram = !accessible
 	r.Store = &cat.store
-	return r.Run(ctx, ts[n-1], tt.Session, tt.Start)
+	run := ts[n-1]
+	run.Steps = tt.Steps // as offered on this machine (the cloud question)
+	return r.Run(ctx, run, tt.Session, tt.Start)
 }
 
 // readLine reads one line a byte at a time, leaving the rest of the
@@ -139,8 +146,9 @@ func readLine(in io.Reader) string {
 
 // storeCatalog is the embedded tutorials with progress from a Store.
 type storeCatalog struct {
-	store tutorials.Store
-	dir   string
+	store  tutorials.Store
+	dir    string
+	clouds *clouds // nil: only the cloud the wizard was given
 }
 
 func (c storeCatalog) List() ([]tui.Entry, error) {
@@ -161,12 +169,27 @@ func (c storeCatalog) List() ([]tui.Entry, error) {
 
 // Open resumes saved progress; a finished tutorial starts over. "Set up
 // my app" always starts fresh, in the directory mvi runs in.
-func (c storeCatalog) Open(id string) (*tui.Tutorial, error) {
+func (c storeCatalog) Open(id string) (out *tui.Tutorial, err error) {
 	t, err := tutorials.Load(id)
 	if err != nil {
 		return nil, err
 	}
 	s := &steps.Session{Answers: map[string]string{}, Dir: c.dir}
+	if c.clouds != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		t.Steps = c.clouds.offer(ctx, t.Steps)
+		s.UseCloud = c.clouds.use
+		defer func() {
+			// A class that chose AWS yesterday resumes on AWS, not quietly
+			// on the sandbox.
+			if name := s.Answers["cloud"]; name != "" && err == nil {
+				if uerr := c.clouds.use(ctx, s, name); uerr != nil {
+					out, err = nil, fmt.Errorf("resume %s on %s: %w", id, name, uerr)
+				}
+			}
+		}()
+	}
 	start := 0
 	if id == tutorials.InitID {
 		s.Defaults = map[string]string{"name": appName(c.dir)}
