@@ -81,7 +81,7 @@ func renderMD(text string, width int, style gansi.StyleConfig, profile termenv.P
 	)
 	if err == nil {
 		var out string
-		if out, err = g.Render(text); err == nil {
+		if out, err = g.Render(unwrap(text)); err == nil {
 			return trimBlank(out)
 		}
 	}
@@ -100,4 +100,53 @@ func trimBlank(s string) string {
 		lines = lines[:len(lines)-1]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// unwrap joins the soft line breaks inside paragraphs and list items.
+// Tutorial markdown is hard-wrapped for editors; glamour v0.9 rewraps a
+// paragraph but keeps each source line of a list item, which leaves ragged
+// half-lines in a narrow pane. Code blocks, headings, tables, quotes and
+// hard breaks (two trailing spaces) are kept as they are.
+func unwrap(md string) string {
+	lines := strings.Split(md, "\n")
+	out := make([]string, 0, len(lines))
+	fence := false
+	joinable := false // the last line out may take a continuation
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~"):
+			fence = !fence
+			joinable = false
+			out = append(out, l)
+			continue
+		case fence || t == "":
+			joinable = false
+			out = append(out, l)
+			continue
+		}
+		if joinable && !blockStart(t) {
+			out[len(out)-1] += " " + t
+		} else {
+			out = append(out, l)
+		}
+		joinable = !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "|") && !strings.HasSuffix(l, "  ")
+	}
+	return strings.Join(out, "\n")
+}
+
+// blockStart says whether a trimmed line opens a block of its own: a
+// list item, heading, quote, table row or rule.
+func blockStart(t string) bool {
+	switch {
+	case strings.HasPrefix(t, "- "), strings.HasPrefix(t, "* "), strings.HasPrefix(t, "+ "),
+		strings.HasPrefix(t, "#"), strings.HasPrefix(t, ">"), strings.HasPrefix(t, "|"),
+		t == "---", t == "***":
+		return true
+	}
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	return i > 0 && i+1 < len(t) && (t[i] == '.' || t[i] == ')') && t[i+1] == ' '
 }

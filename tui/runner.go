@@ -3,6 +3,9 @@ package tui
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -79,6 +82,13 @@ type runner struct {
 	zoom   bool   // narrow terminal: the diagram instead of the text (tab)
 	pic    string // the diagram, rendered in Update
 	frame  string // the whole screen, composed in Update for View to return
+
+	// eng and gone are the step's cloud and the VMs a break took, copied
+	// when it starts, for the VM watch (vmwatch.go) to read off the UI
+	// thread without touching the session the step owns.
+	eng      engine.Config
+	gone     []string
+	watching bool
 }
 
 func newRunner(e *env, t *Tutorial) *runner {
@@ -159,6 +169,15 @@ func (r *runner) start() tea.Cmd {
 	ctx, cancel := context.WithCancel(r.env.ctx)
 	r.cancel = cancel
 	r.sess.Confirm = r.q.confirmer()
+	r.eng, r.gone = r.sess.Engine, slices.Clone(r.sess.Terminated)
+	if !watchesVMs(r.info.kind) {
+		// Apply and destroy speak for the VMs through the group's events.
+		for k := range r.states {
+			if strings.HasPrefix(k, "vm/") {
+				delete(r.states, k)
+			}
+		}
+	}
 	r.phase = phaseRunning
 	r.out.started = r.env.cfg.Now()
 	runStep(ctx, r.q, r.tut.Steps[r.idx], r.sess)
@@ -225,7 +244,14 @@ func (r *runner) Update(msg tea.Msg) tea.Cmd {
 		if msg.run != r.run || !r.running() {
 			return nil
 		}
-		return tea.Batch(r.refresh(), r.tick())
+		return tea.Batch(r.refresh(), r.tick(), r.watchVMs())
+	case vmStatesMsg:
+		r.watching = false
+		if msg.run != r.run || msg.states == nil {
+			return nil
+		}
+		maps.Copy(r.states, msg.states)
+		return r.refresh()
 	case markdownMsg:
 		r.env.md.put(msg)
 		return r.refresh()
@@ -294,7 +320,7 @@ func (r *runner) finish(err error) tea.Cmd {
 	r.look()
 	r.settle()
 	r.save(r.idx + 1)
-	return nil
+	return r.watchVMs() // the last look, so the picture ends as the step did
 }
 
 // settle draws what a finished step left in the session: a plan's
