@@ -193,6 +193,7 @@ func fullSnapshot(t testing.TB) engine.Snapshot {
 			case "AWS::ElasticLoadBalancingV2::LoadBalancer":
 				rs.ARN = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/shop-lb/50dc6c495c0c9188"
 				rs.Attrs["dns_name"] = "shop-lb-1234.us-east-1.elb.amazonaws.com"
+				rs.Attrs["security_groups"] = longAttr
 			}
 			ss.Resources = append(ss.Resources, rs)
 			s.Total++
@@ -201,6 +202,8 @@ func fullSnapshot(t testing.TB) engine.Snapshot {
 	}
 	return s
 }
+
+const longAttr = "sg-0123456789abcdef0,sg-0fedcba9876543210,sg-00112233445566778,sg-99887766554433221"
 
 func fullArch(t testing.TB) arch.Architecture {
 	t.Helper()
@@ -245,6 +248,10 @@ func TestInspect(t *testing.T) {
 				if !strings.Contains(v, want) {
 					t.Errorf("detail lacks %q:\n%s", want, v)
 				}
+			}
+			// A long key with a long value loses nothing off the edge.
+			if flat := strings.Join(strings.Fields(strings.ReplaceAll(v, "│", "")), ""); !strings.Contains(flat, longAttr) {
+				t.Errorf("detail cut %q:\n%s", longAttr, v)
 			}
 			golden(t, fmt.Sprintf("inspect-detail-%dx%d", sz.w, sz.h), v, sz.w, sz.h)
 		})

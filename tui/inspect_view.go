@@ -128,22 +128,9 @@ func (in *inspector) detailView() string {
 		region = in.snap.Region
 	}
 	console, cli := seeItYourself(in.app, region, r)
-	var b strings.Builder
-	// Long values (ARNs) break at the exact width, continuing under the
-	// value, so nothing is cut off.
-	valW := max(in.w-15, 20)
-	row := func(k, v string) {
-		if v != "" {
-			v = strings.ReplaceAll(ansi.Hardwrap(v, valW, false), "\n", "\n"+strings.Repeat(" ", 14))
-			fmt.Fprintf(&b, " %-12s %s\n", k, v)
-		}
-	}
-	b.WriteString(" " + st.Title.Render(r.ID) + "\n")
-	row("type", r.Type)
-	row("id", r.PhysicalID)
-	row("ARN", r.ARN)
-	row("state", stateGlyph(st, r.State)+" "+r.State)
-	row("gauges", gaugeText(r.Gauges))
+	type kv struct{ k, v string }
+	rows := []kv{{"type", r.Type}, {"id", r.PhysicalID}, {"ARN", r.ARN},
+		{"state", stateGlyph(st, r.State) + " " + r.State}, {"gauges", gaugeText(r.Gauges)}}
 	keys := make([]string, 0, len(r.Attrs))
 	for k := range r.Attrs {
 		if k != "arn" {
@@ -152,7 +139,24 @@ func (in *inspector) detailView() string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		row(k, r.Attrs[k])
+		rows = append(rows, kv{k, r.Attrs[k]})
+	}
+	// The key column is as wide as the longest key, so a long one
+	// (task_definition) never pushes its value past the edge; long values
+	// (ARNs) break at the exact width, continuing under the value.
+	kw := 5
+	for _, row := range rows {
+		kw = max(kw, len(row.k))
+	}
+	valW := max(in.w-kw-3, 20)
+	var b strings.Builder
+	b.WriteString(" " + st.Title.Render(r.ID) + "\n")
+	for _, row := range rows {
+		if row.v == "" {
+			continue
+		}
+		v := strings.ReplaceAll(ansi.Hardwrap(row.v, valW, false), "\n", "\n"+strings.Repeat(" ", kw+2))
+		fmt.Fprintf(&b, " %-*s %s\n", kw, row.k, v)
 	}
 	b.WriteString("\n " + st.Title.Render("See it yourself") + "\n")
 	// A link or command broken at hyphens would not paste back whole:
