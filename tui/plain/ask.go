@@ -129,10 +129,11 @@ func (r *Runner) Confirm(ctx context.Context, q string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	yes := steps.IsYes(v)
 	if r.Echo {
-		r.printf("%s\n", v)
+		r.printf("%s\n", map[bool]string{true: "yes", false: "no"}[yes])
 	}
-	return steps.IsYes(v), nil
+	return yes, nil
 }
 
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
