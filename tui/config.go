@@ -37,6 +37,11 @@ type Config struct {
 	Window time.Duration
 	// Refresh is how often inspect polls (default 3s).
 	Refresh time.Duration
+	// Reach, if set, lists where a person can reach the app's load
+	// balancers from this machine ("http://127.0.0.1:41234" for the
+	// sandbox's), so verify steps can say "try it yourself". It must be
+	// quick: it is called while a frame is composed.
+	Reach func(app string) []string
 }
 
 // env is what every screen shares, built once.

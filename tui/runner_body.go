@@ -52,6 +52,11 @@ func (r *runner) body() string {
 	if c := r.checksText(); c != "" {
 		add(c)
 	}
+	if r.info.kind == steps.KindVerify && r.env.cfg.Reach != nil && r.eng.App != "" {
+		if urls := r.env.cfg.Reach(r.eng.App); len(urls) > 0 {
+			add("Try it yourself, from another terminal: curl -i " + strings.Join(urls, " "))
+		}
+	}
 	for _, n := range r.out.notes {
 		add(n)
 	}

@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/minimalinfra/mvi/engine/sandbox"
 	"github.com/spf13/cobra"
@@ -150,4 +152,25 @@ func (s *session) writeEndpoints(out io.Writer) {
 	for _, e := range eps {
 		fmt.Fprintf(out, "  http://%s  →  on this machine %s (while a process serves the sandbox: `mvi sandbox serve`)\n", e.DNSName, e.URL())
 	}
+}
+
+// reach lists the local URLs of the app's load balancers on the sandbox
+// (none on AWS, where the DNS name is the address): the served endpoints
+// are read from the serving process's record, no API call.
+func (s *session) reach(app string) []string {
+	if s.sb == nil {
+		return nil
+	}
+	eps, served := s.sb.ServedEndpoints()
+	if !served {
+		return nil
+	}
+	lb := arch.PhysicalName(app, "lb")
+	var out []string
+	for _, e := range eps {
+		if e.Name == lb || strings.HasPrefix(e.Name, lb+"-") {
+			out = append(out, e.URL())
+		}
+	}
+	return out
 }

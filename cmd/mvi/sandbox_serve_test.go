@@ -118,3 +118,33 @@ func TestSandboxServeAnswersCurl(t *testing.T) {
 		t.Errorf("GET after serve stopped: %d", c)
 	}
 }
+
+// The wizard's "try it yourself" lists the app's own load balancer's
+// local URL while the sandbox is served, and nothing otherwise.
+func TestReachListsTheAppsLocalURL(t *testing.T) {
+	dir := t.TempDir()
+	if _, errs, code := mvi(t, "up", "--yes", "-f", helloFile, "--sandbox-dir", dir, "--sandbox-speed", "0"); code != 0 {
+		t.Fatalf("up: exit %d: %s", code, errs)
+	}
+	f := cloudFlags{cloud: "sandbox", dir: dir}
+	s, err := f.open(context.Background(), "hello", "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	if got := s.reach("hello"); len(got) != 0 {
+		t.Errorf("nothing serves, yet reach says %v", got)
+	}
+	stop := s.host(context.Background(), io.Discard, "")
+	defer stop()
+	var got []string
+	for deadline := time.Now().Add(10 * time.Second); len(got) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		got = s.reach("hello")
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "http://127.0.0.1:") {
+		t.Errorf("reach(hello) = %v", got)
+	}
+	if other := s.reach("shop"); len(other) != 0 {
+		t.Errorf("reach(shop) = %v, want none", other)
+	}
+}

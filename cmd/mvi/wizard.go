@@ -64,7 +64,7 @@ func (w *wizardFlags) runWizard(c *cobra.Command) error {
 		where += " " + n
 	}
 	return tui.Run(ctx, tui.Config{
-		Catalog: cat, Engine: s.cfg, Where: where, Dir: cwd, SetupID: tutorials.InitID,
+		Catalog: cat, Engine: s.cfg, Where: where, Dir: cwd, SetupID: tutorials.InitID, Reach: s.reach,
 		InspectApp: inspectDefault(cwd), Dark: lipgloss.HasDarkBackground(),
 	}, tui.RunOptions{In: in, Out: out})
 }
