@@ -147,7 +147,7 @@ func TestQIsALetterInForms(t *testing.T) {
 		t.Fatal("q in a text field quit the wizard")
 	}
 	d.settle()
-	if !strings.Contains(d.m.View(), "helloq") {
+	if !strings.Contains(d.m.View(), "> q") {
 		t.Errorf("q did not reach the field:\n%s", d.m.View())
 	}
 }

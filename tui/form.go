@@ -16,6 +16,7 @@ type askForm struct {
 	fields []steps.Field
 	text   []string
 	yes    []bool
+	def    []string
 }
 
 // newAskForm builds one group per question, so a person reads one
@@ -24,11 +25,14 @@ type askForm struct {
 // fields race within a group). Each field checks with steps' own Check,
 // the rule the headless and plain runners apply too.
 func newAskForm(fields []steps.Field, defaults func(steps.Field) string, width int) *askForm {
-	a := &askForm{fields: fields, text: make([]string, len(fields)), yes: make([]bool, len(fields))}
+	a := &askForm{fields: fields, text: make([]string, len(fields)), yes: make([]bool, len(fields)), def: make([]string, len(fields))}
 	groups := make([]*huh.Group, 0, len(fields))
 	for i, f := range fields {
-		a.text[i] = defaults(f)
-		a.yes[i] = steps.IsYes(a.text[i])
+		a.def[i] = defaults(f)
+		a.yes[i] = steps.IsYes(a.def[i])
+		if k := f.Kind(); k == steps.Select || k == steps.Confirm {
+			a.text[i] = a.def[i]
+		}
 		groups = append(groups, huh.NewGroup(a.field(i, f)))
 	}
 	a.form = huh.NewForm(groups...).
@@ -39,7 +43,7 @@ func newAskForm(fields []steps.Field, defaults func(steps.Field) string, width i
 }
 
 func (a *askForm) field(i int, f steps.Field) huh.Field {
-	check := func(v string) error { return f.Check(v) }
+	check := func(v string) error { return f.Check(a.orDefault(i, v)) }
 	switch f.Kind() {
 	case steps.Select:
 		opts := make([]huh.Option[string], len(f.Options))
@@ -52,8 +56,19 @@ func (a *askForm) field(i int, f steps.Field) huh.Field {
 		return huh.NewConfirm().Key(f.Key).Title(f.Prompt).Description(f.Help).
 			Affirmative("Yes").Negative("No").Value(&a.yes[i])
 	}
+	// The default is a placeholder, not a value: typed text replaces it
+	// instead of being appended to it ("httpd" + "nginx"), and Enter on
+	// an empty field takes it.
 	return huh.NewInput().Key(f.Key).Title(f.Prompt).Description(f.Help).
-		Value(&a.text[i]).Validate(check)
+		Placeholder(a.def[i]).Value(&a.text[i]).Validate(check)
+}
+
+// orDefault is what an answer means: an empty one takes the default.
+func (a *askForm) orDefault(i int, v string) string {
+	if v == "" {
+		return a.def[i]
+	}
+	return v
 }
 
 // answers are the values as steps.Session.Answers keeps them.
@@ -64,7 +79,7 @@ func (a *askForm) answers() map[string]string {
 			out[f.Key] = strconv.FormatBool(a.yes[i])
 			continue
 		}
-		out[f.Key] = a.text[i]
+		out[f.Key] = a.orDefault(i, a.text[i])
 	}
 	return out
 }

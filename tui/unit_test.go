@@ -115,3 +115,21 @@ func TestColourFollowsTheProfile(t *testing.T) {
 		}
 	}
 }
+
+// A default is offered, not pre-typed: what a person types replaces it
+// (never "httpd" + "nginx"), and an empty answer takes it.
+func TestAskFormDefaultsArePlaceholders(t *testing.T) {
+	f := []steps.Field{{Key: "image", Prompt: "Image?", Default: "httpd", Validate: steps.RuleImageOrDir},
+		{Key: "cloud", Prompt: "Where?", Type: steps.Select, Default: "sandbox", Options: []steps.Option{{Label: "s", Value: "sandbox"}}}}
+	a := newAskForm(f, func(f steps.Field) string { return f.Default }, 60)
+	if got := a.answers(); got["image"] != "httpd" || got["cloud"] != "sandbox" {
+		t.Errorf("untouched answers %v", got)
+	}
+	if a.text[0] != "" {
+		t.Errorf("the input starts with %q typed in it", a.text[0])
+	}
+	a.text[0] = "nginx"
+	if got := a.answers(); got["image"] != "nginx" {
+		t.Errorf("typed answer %q", got["image"])
+	}
+}
