@@ -12,6 +12,10 @@ import (
 // happen.
 type Apply struct {
 	Base
+	// Watch, when set, is a path of the web process that a watcher calls
+	// through the load balancer for as long as the apply runs (a new
+	// release rolling out); what it saw goes to Session.Traffic.
+	Watch string
 }
 
 // Kind is KindApply.
@@ -22,6 +26,9 @@ func (Apply) Kind() Kind { return KindApply }
 func (a Apply) Run(ctx context.Context, s *Session, out Output) error {
 	if err := s.connect(ctx); err != nil {
 		return err
+	}
+	if a.Watch != "" {
+		s.Traffic = nil // what an earlier step saw says nothing about this one
 	}
 	pl := s.Plan
 	if pl == nil || pl.App != s.Arch.App || len(pl.Steps) == 0 {
@@ -38,8 +45,19 @@ func (a Apply) Run(ctx context.Context, s *Session, out Output) error {
 	if err := confirm(ctx, s, q); err != nil {
 		return err
 	}
+	stop := func() Traffic { return Traffic{} }
+	if a.Watch != "" {
+		var err error
+		if stop, err = watch(ctx, s, "web", a.Watch); err != nil {
+			return fmt.Errorf("apply: %w", err)
+		}
+	}
 	err := withEvents(out, func(ev chan<- engine.Event) error { return engine.Apply(ctx, s.Engine, *pl, ev) })
 	s.Plan = nil // spent: the next apply plans again from what now exists
+	if t := stop(); t.URL != "" {
+		s.Traffic = &t
+		note(out, "while it applied: "+t.Summary())
+	}
 	if err != nil {
 		return err
 	}

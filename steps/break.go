@@ -23,14 +23,17 @@ const (
 	// BreakDelete deletes one resource (Target, a logical id) by hand, the
 	// way someone clicking in the console would; the next plan notices.
 	BreakDelete BreakAction = "delete"
+	// BreakBadRelease ships Change (a manifest fragment, e.g. an image tag
+	// that doesn't exist) as a new release through design, plan and apply,
+	// while a watcher calls the page: the new containers never turn
+	// healthy, the deployment circuit breaker fails the release and rolls
+	// the service back, and the old containers serve throughout.
+	BreakBadRelease BreakAction = "bad-release"
 )
 
-// BreakActions lists the actions. "bad-release" (ship an image that can't
-// start and watch the deployment roll back) is not among them yet: the
-// engine registers a changed task definition without rolling the service
-// onto it, so a release step would prove nothing.
+// BreakActions lists the actions.
 func BreakActions() []BreakAction {
-	return []BreakAction{BreakTerminateVM, BreakDelete}
+	return []BreakAction{BreakTerminateVM, BreakDelete, BreakBadRelease}
 }
 
 // Break does damage on purpose, so the next verify shows the system
@@ -40,6 +43,11 @@ type Break struct {
 	Action BreakAction
 	// Target is the logical id a delete removes ("log-group").
 	Target string
+	// Change is the bad release: a manifest fragment template, as an ask
+	// step's, merged into the manifest.
+	Change string
+	// Watch is the path a bad release's watcher calls (default "/").
+	Watch string
 }
 
 // Kind is KindBreak.
@@ -55,6 +63,8 @@ func (b Break) Run(ctx context.Context, s *Session, out Output) error {
 		return b.terminateVM(ctx, s, out)
 	case BreakDelete:
 		return b.delete(ctx, s, out)
+	case BreakBadRelease:
+		return b.badRelease(ctx, s, out)
 	}
 	return fmt.Errorf("break: unknown action %q", b.Action)
 }

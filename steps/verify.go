@@ -38,10 +38,28 @@ const (
 	// CheckLog expects a line containing Contains in the process's log
 	// streams.
 	CheckLog CheckKind = "log"
+	// CheckUptime expects every request the last watched step made (an
+	// apply with Watch, a bad release) to have answered 200 and, with
+	// Body, the last page to contain it: the release went out, or failed,
+	// without anyone being turned away.
+	CheckUptime CheckKind = "uptime"
+	// CheckRelease expects the process's service settled on one finished
+	// deployment, running the newest revision of its task definition
+	// (Revision "latest", the default) or, after a bad release, the
+	// revision that ran before it (Revision "previous": rolled back).
+	CheckRelease CheckKind = "release"
 )
 
 // CheckKinds lists the probes.
-func CheckKinds() []CheckKind { return []CheckKind{CheckHTTP, CheckHealthy, CheckVMs, CheckLog} }
+func CheckKinds() []CheckKind {
+	return []CheckKind{CheckHTTP, CheckHealthy, CheckVMs, CheckLog, CheckUptime, CheckRelease}
+}
+
+// The revisions a release check can expect.
+const (
+	RevisionLatest   = "latest"
+	RevisionPrevious = "previous"
+)
 
 // Check is one probe of a verify step.
 type Check struct {
@@ -53,6 +71,7 @@ type Check struct {
 	Body     string // http: text the body must contain
 	Count    int    // healthy, vms: how many (default: as designed)
 	Contains string // log: text a line must contain
+	Revision string // release: "latest" (default) or "previous"
 }
 
 // Verify runs real checks against the running app, each retried until it
@@ -115,6 +134,13 @@ func (c Check) Title() string {
 		return "every VM the group wants is in service"
 	case CheckLog:
 		return fmt.Sprintf("%s's log has a line with %q", c.process(), c.Contains)
+	case CheckUptime:
+		return "every request while it rolled out answered 200"
+	case CheckRelease:
+		if c.Revision == RevisionPrevious {
+			return c.process() + " is back on the release before the bad one"
+		}
+		return c.process() + " runs the newest release"
 	}
 	return string(c.Kind)
 }
@@ -142,7 +168,7 @@ func (c Check) Satisfiable(a arch.Architecture) error {
 		return fmt.Errorf("the design has no %s process", p)
 	}
 	switch c.Kind {
-	case CheckHTTP, CheckHealthy:
+	case CheckHTTP, CheckHealthy, CheckUptime:
 		if _, ok := a.Get("listener/" + p); !ok {
 			return fmt.Errorf("%s has no port at this point, so no load balancer reaches it", p)
 		}
@@ -154,8 +180,15 @@ func (c Check) Satisfiable(a arch.Architecture) error {
 		if c.Contains == "" {
 			return errors.New("a log check needs the text to look for (contains)")
 		}
+	case CheckRelease:
+		if c.Revision != "" && c.Revision != RevisionLatest && c.Revision != RevisionPrevious {
+			return fmt.Errorf("revision %q: use %q or %q", c.Revision, RevisionLatest, RevisionPrevious)
+		}
 	default:
-		return fmt.Errorf("unknown check %q (known: http, healthy, vms, log)", c.Kind)
+		return fmt.Errorf("unknown check %q (known: http, healthy, vms, log, uptime, release)", c.Kind)
+	}
+	if c.Revision != "" && c.Kind != CheckRelease {
+		return fmt.Errorf("only a release check has a revision")
 	}
 	if c.Count < 0 {
 		return fmt.Errorf("count %d: use 0 (as designed) or more", c.Count)
@@ -233,6 +266,10 @@ func (c Check) probe(ctx context.Context, s *Session) (string, error) {
 		return c.probeVMs(ctx, s)
 	case CheckLog:
 		return c.probeLog(ctx, s)
+	case CheckUptime:
+		return c.probeUptime(ctx, s)
+	case CheckRelease:
+		return c.probeRelease(ctx, s)
 	}
 	return "", &fatalError{fmt.Sprintf("unknown check %q", c.Kind)}
 }

@@ -30,15 +30,22 @@
 //     (input, select, confirm, number), default, validate (app-name, port,
 //     positive-int, image-or-dir, command), min, max, optional and
 //     [[step.field.option]] (label, value) for a select;
+//   - apply: watch = "/" calls that path of web through the load balancer
+//     for as long as the apply runs (a release rolling out over a running
+//     app); an uptime check after it judges what the calls saw;
 //   - verify: timeout = "5m" and [[step.check]] tables with kind (http,
-//     healthy, vms, log), name, process (default web), path, status, body,
-//     count, contains;
-//   - break: action (terminate-vm, delete) and target (the logical id a
-//     delete removes);
+//     healthy, vms, log, uptime, release), name, process (default web),
+//     path, status, body, count, contains, revision (release: "latest",
+//     the default, or "previous" after a bad release);
+//   - break: action (terminate-vm, delete, bad-release), target (the
+//     logical id a delete removes), and for bad-release change (a manifest
+//     fragment template, as an ask step's, e.g. an image tag that doesn't
+//     exist) and watch (the path called meanwhile, default "/");
 //   - write: file (default mvi.toml) and overwrite.
 //
 // Validate walks a tutorial as a student would and reports, at the line of
 // the mistake, what can't work: an unknown kind or key, missing markdown, a
 // manifest change mvi would refuse, a verify before any apply or one whose
-// check the design at that point can't pass.
+// check the design at that point can't pass, an uptime check with nothing
+// watched since the last apply, a rollback expected with no bad release.
 package tutorials

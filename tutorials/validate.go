@@ -2,6 +2,7 @@ package tutorials
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -30,7 +31,10 @@ func Validate(t Tutorial, answers map[string]string) error {
 	var (
 		designed, applied bool
 		live              arch.Architecture // what the last apply made
-		asked             = map[string]steps.Field{}
+		// watched: a step since the last apply watched the page (an apply
+		// with watch, a bad release); badRelease: a bad release was shipped.
+		watched, badRelease bool
+		asked               = map[string]steps.Field{}
 	)
 	ctx := context.Background()
 	for i, st := range t.Steps {
@@ -74,20 +78,33 @@ func Validate(t Tutorial, answers map[string]string) error {
 				c.at(p, "an apply step needs a design step before it")
 				continue
 			}
+			if x.Watch != "" {
+				if _, ok := live.Get("listener/web"); !applied || !ok {
+					c.at(p+".watch", "nothing answers on web's port before this apply, so there is nothing to watch")
+				}
+			}
 			applied, live = true, s.Arch
+			watched, badRelease = x.Watch != "", false
 		case steps.Destroy:
 			if !designed {
 				c.at(p, "a destroy step needs a design step before it")
 			}
-			applied = false
+			applied, watched, badRelease = false, false, false
 		case steps.Verify:
 			if !applied {
 				c.at(p, "a verify step needs an apply before it: there is nothing running to check")
 				continue
 			}
 			for j, ch := range x.Checks {
+				at := fmt.Sprintf("%s.check[%d]", p, j)
 				if err := ch.Satisfiable(live); err != nil {
-					c.at(fmt.Sprintf("%s.check[%d]", p, j), "this check can't pass: %v", err)
+					c.at(at, "this check can't pass: %v", err)
+				}
+				if ch.Kind == steps.CheckUptime && !watched {
+					c.at(at, "an uptime check needs a watched step since the last apply (an apply with watch, or a bad-release break)")
+				}
+				if ch.Kind == steps.CheckRelease && ch.Revision == steps.RevisionPrevious && !badRelease {
+					c.at(at, "revision = \"previous\" needs a bad-release break since the last apply: nothing was rolled back")
 				}
 			}
 		case steps.Break:
@@ -104,6 +121,11 @@ func Validate(t Tutorial, answers map[string]string) error {
 				if _, ok := live.Get(x.Target); !ok {
 					c.at(p+".target", "the running design has no %q", x.Target)
 				}
+			case steps.BreakBadRelease:
+				if err := validateBadRelease(x, s, live); err != nil {
+					c.at(p+".change", "%v", err)
+				}
+				watched, badRelease = true, true
 			}
 		}
 	}
@@ -152,4 +174,30 @@ func ValidateFS(fsys fs.FS) error {
 		return err
 	}
 	return all.orNil()
+}
+
+// validateBadRelease checks that a bad release's change makes a manifest
+// mvi accepts and really ships a new release of a running process. The
+// session's manifest is left alone: the rollback puts it back.
+func validateBadRelease(b steps.Break, s *steps.Session, live arch.Architecture) error {
+	frag, err := steps.Ask{Change: b.Change}.Fragment(s.Answers)
+	if err != nil {
+		return err
+	}
+	merged, err := steps.MergeTOML(s.Manifest, frag)
+	if err != nil {
+		return err
+	}
+	a, err := steps.DesignManifest(merged)
+	if err != nil {
+		return fmt.Errorf("the bad release makes a manifest mvi refuses: %w", err)
+	}
+	procs := steps.Released(live, a)
+	if len(procs) == 0 {
+		return errors.New("the change ships no new release of any process")
+	}
+	if _, ok := live.Get("service/" + procs[0]); !ok {
+		return fmt.Errorf("%s isn't running yet, so there is nothing to roll back to", procs[0])
+	}
+	return nil
 }

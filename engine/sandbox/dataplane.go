@@ -68,7 +68,23 @@ type targetObs struct {
 	Reason string    `json:"reason,omitempty"`
 	Desc   string    `json:"description,omitempty"`
 	At     time.Time `json:"at"`
+	// Task is the task whose server the checks probed. A host port is
+	// reused by a later task on the same VM, and what was seen of the old
+	// one says nothing of the new: ECS must not count a new task healthy
+	// (or stop it as unhealthy) on its predecessor's record.
+	Task string `json:"task,omitempty"`
 }
+
+// minServedDrain is the shortest drain while a data plane serves. The
+// data plane learns of a deregistration at its next reconcile (a Tick,
+// 50 ms by default); a drain scaled below that (Speed 0) would let ECS
+// call the old task stopped, and a deployment complete, while the load
+// balancer still sent it new requests, which no ALB does.
+const minServedDrain = 200 * time.Millisecond
+
+// of reports whether the observation is of task (an old record without a
+// task counts for any).
+func (o targetObs) of(task string) bool { return o.Task == "" || o.Task == task }
 
 func targetKey(id string, port int32) string { return id + ":" + strconv.Itoa(int(port)) }
 

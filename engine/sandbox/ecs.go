@@ -2485,7 +2485,7 @@ func (t *tx) taskHealthy(s *ecsService, tk *ecsTask) bool {
 		return false
 	}
 	for _, x := range tk.Targets {
-		if !t.healthyTarget(x.TG, tk.Instance, x.Port) {
+		if !t.healthyTarget(x.TG, tk.Instance, x.Port, tk.ARN) {
 			return false
 		}
 	}

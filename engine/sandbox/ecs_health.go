@@ -19,7 +19,7 @@ func (t *tx) stopUnhealthy(s *ecsService, p *ecsDeployment, tasks []*ecsTask) []
 				if tg == nil {
 					continue
 				}
-				if o, ok := tg.Observed[targetKey(tk.Instance, x.Port)]; ok && o.State == "unhealthy" && t.reached(o.At.Add(t.dur(paceELBNotice))) {
+				if o, ok := tg.Observed[targetKey(tk.Instance, x.Port)]; ok && o.of(tk.ARN) && o.State == "unhealthy" && t.reached(o.At.Add(t.dur(paceELBNotice))) {
 					bad = tg.ARN
 				}
 			}

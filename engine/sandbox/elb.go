@@ -984,6 +984,9 @@ func (t *tx) deregisterTarget(tg *targetGroup, id string, port int32) bool {
 		if x.ID == id && (port == 0 || x.Port == port) && x.DrainUntil.IsZero() {
 			delay, _ := strconv.Atoi(tg.attr("deregistration_delay.timeout_seconds"))
 			x.DrainUntil = t.at(time.Duration(delay) * time.Second)
+			if t.dataPlane() && x.DrainUntil.Before(t.now.Add(minServedDrain)) {
+				x.DrainUntil = t.now.Add(minServedDrain)
+			}
 			return true
 		}
 	}
@@ -1049,14 +1052,19 @@ func (t *tx) targetHealth(tg *targetGroup, x target) (elbtypes.TargetHealthState
 	return elbtypes.TargetHealthStateEnumHealthy, "", ""
 }
 
-// healthyTarget reports whether a registered target is healthy now.
-func (t *tx) healthyTarget(tgARN, id string, port int32) bool {
+// healthyTarget reports whether a registered target is healthy now, as
+// ECS sees it for task: while a data plane serves, only checks of that
+// task's own server count.
+func (t *tx) healthyTarget(tgARN, id string, port int32, task string) bool {
 	tg := t.r.ELB.TargetGroups[tgARN]
 	if tg == nil {
 		return false
 	}
 	for _, x := range tg.Targets {
 		if x.ID == id && x.Port == port {
+			if o, ok := tg.Observed[targetKey(id, port)]; ok && t.dataPlane() && !o.of(task) {
+				return false // the record is of an earlier task on this port
+			}
 			st, _, _ := t.targetHealth(tg, x)
 			return st == elbtypes.TargetHealthStateEnumHealthy
 		}

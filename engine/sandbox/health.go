@@ -59,14 +59,14 @@ func (dp *DataPlane) applyChecks(v *view) {
 				addr = ts.addrFor(x.Port)
 			}
 			if c := dp.checks[k]; c != nil {
-				if c.addr == addr {
+				if c.addr == addr && c.obs.Task == x.Task {
 					continue
 				}
 				c.cancel()
 			}
 			ctx, cancel := context.WithCancel(dp.ctx)
 			c := &checker{tg: arn, key: x.Key, addr: addr, cancel: cancel, obs: targetObs{State: string(elbtypes.TargetHealthStateEnumInitial),
-				Reason: string(elbtypes.TargetHealthReasonEnumRegistrationInProgress), Desc: "Target registration is in progress", At: time.Now().UTC()}}
+				Reason: string(elbtypes.TargetHealthReasonEnumRegistrationInProgress), Desc: "Target registration is in progress", At: time.Now().UTC(), Task: x.Task}}
 			dp.checks[k] = c
 			dp.obsDirty = true
 			dp.wg.Add(1)
@@ -158,7 +158,7 @@ func (c *checker) record(ok bool, reason elbtypes.TargetHealthReasonEnum, desc s
 	if ok {
 		c.okN, c.failN = c.okN+1, 0
 		if !c.healthy() && c.okN >= gv.Healthy {
-			c.obs = targetObs{State: string(elbtypes.TargetHealthStateEnumHealthy), At: now}
+			c.obs = targetObs{State: string(elbtypes.TargetHealthStateEnumHealthy), At: now, Task: c.obs.Task}
 			return true
 		}
 		if c.obs.State == string(elbtypes.TargetHealthStateEnumInitial) && c.obs.Reason != string(elbtypes.TargetHealthReasonEnumInitialHealthChecking) {
@@ -169,7 +169,7 @@ func (c *checker) record(ok bool, reason elbtypes.TargetHealthReasonEnum, desc s
 	}
 	c.failN, c.okN = c.failN+1, 0
 	if c.obs.State != string(elbtypes.TargetHealthStateEnumUnhealthy) && c.failN >= gv.Unhealthy {
-		c.obs = targetObs{State: string(elbtypes.TargetHealthStateEnumUnhealthy), Reason: string(reason), Desc: desc, At: now}
+		c.obs = targetObs{State: string(elbtypes.TargetHealthStateEnumUnhealthy), Reason: string(reason), Desc: desc, At: now, Task: c.obs.Task}
 		return true
 	}
 	if c.obs.State == string(elbtypes.TargetHealthStateEnumUnhealthy) && c.obs.Reason != string(reason) {

@@ -52,26 +52,22 @@ func TestBadTagRollsBackToTheLastGoodRevision(t *testing.T) {
 	bad := must(c.ECS.RegisterTaskDefinition(bg, &ecs.RegisterTaskDefinitionInput{Family: cur.TaskDefinition.Family, TaskRoleArn: cur.TaskDefinition.TaskRoleArn,
 		Cpu: cur.TaskDefinition.Cpu, Memory: cur.TaskDefinition.Memory, ContainerDefinitions: []ecstypes.ContainerDefinition{cd}}))
 	must(c.ECS.UpdateService(bg, &ecs.UpdateServiceInput{Cluster: &cluster, Service: &svcARN, TaskDefinition: bad.TaskDefinition.TaskDefinitionArn}))
-	var failed bool
 	eventually(t, "the rollback to complete", func() bool {
 		svc = describeService(t, c, cluster, svcARN)
-		for _, d := range svc.Deployments {
-			failed = failed || d.RolloutState == ecstypes.DeploymentRolloutStateFailed
-		}
 		return len(svc.Deployments) == 1 && svc.Deployments[0].RolloutState == ecstypes.DeploymentRolloutStateCompleted
 	})
-	if !failed {
-		t.Error("no deployment was seen FAILED")
-	}
 	if *svc.TaskDefinition != good || *svc.Deployments[0].TaskDefinition != good || svc.RunningCount != 2 {
 		t.Errorf("after the rollback the service runs %s (%d running); want %s", *svc.TaskDefinition, svc.RunningCount, good)
 	}
-	var rolledBack bool
+	// At Speed 0 the failed deployment may be gone by the first look; the
+	// service's events keep what happened.
+	var failed, rolledBack bool
 	for _, e := range svc.Events {
+		failed = failed || strings.Contains(*e.Message, "deployment failed: tasks failed to start")
 		rolledBack = rolledBack || strings.Contains(*e.Message, "rolling back to deployment")
 	}
-	if !rolledBack {
-		t.Error("no event says the service rolled back")
+	if !failed || !rolledBack {
+		t.Errorf("events say failed %v, rolled back %v", failed, rolledBack)
 	}
 	stopped := must(c.ECS.ListTasks(bg, &ecs.ListTasksInput{Cluster: &cluster, DesiredStatus: ecstypes.DesiredStatusStopped}))
 	dt := must(c.ECS.DescribeTasks(bg, &ecs.DescribeTasksInput{Cluster: &cluster, Tasks: stopped.TaskArns}))

@@ -59,8 +59,11 @@
 //     and for ECS is what its checks saw (targetGroup.Observed, AWS's
 //     reason codes); ECS replaces a task whose target turned unhealthy,
 //     and a rolling deployment waits for the new tasks to pass real
-//     checks before it drains the old. With no data plane, health follows
-//     the clock as before. A VM that stops takes its task servers with it.
+//     checks before it drains the old (a task's own checks: a record of
+//     an earlier task on the same host port doesn't count), and a drain
+//     lasts at least until the load balancer has stopped sending to the
+//     target, even at Speed 0. With no data plane, health follows the
+//     clock as before. A VM that stops takes its task servers with it.
 //   - A reconcile loop (ServeOptions.Tick) makes one internal call per
 //     tick, so lazy transitions move on even when nobody else calls, and
 //     starts and stops servers and checks to match the records
