@@ -291,6 +291,10 @@ func explain(s Step, err error) error {
 	if code := codeOf(err); code != "" {
 		msg += " [" + code + "]"
 	}
+	if strings.Contains(err.Error(), "\n    fix: ") {
+		// The handler knows better than the generic hint.
+		return fmt.Errorf("%s: %w", msg, err)
+	}
 	return fmt.Errorf("%s: %w\n    fix: %s", msg, err, hint(s, err))
 }
 

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -954,8 +955,47 @@ func (h serviceHandler) Ready(ctx context.Context, env Env, live Live) (bool, st
 	if dep.RolloutState == "" && str(dep.Status) != "PRIMARY" {
 		return false, "waiting for service (deployment " + str(dep.Status) + ")", nil
 	}
+	if want, runs := live.Attrs["task_definition"], str(dep.TaskDefinition); want != "" && runs != "" && runs != want {
+		return false, "", h.rolledBack(ctx, env, live, s, want, runs)
+	}
 	if s.RunningCount != s.DesiredCount {
 		return false, fmt.Sprintf("waiting for service (%d/%d running)", s.RunningCount, s.DesiredCount), nil
 	}
 	return true, "", nil
+}
+
+// RolledBackError is a release that never became healthy: the deployment
+// circuit breaker stopped it and ECS went back to the release before.
+type RolledBackError struct {
+	ID      string // the service's logical id
+	Wanted  string // the task definition the apply asked for
+	Running string // the one ECS went back to
+	Reason  string // ECS's newest word on it
+}
+
+func (e *RolledBackError) Error() string {
+	msg := fmt.Sprintf("%s: the new release %s never became healthy, so ECS rolled back to %s, which runs now", e.ID, arnName(e.Wanted), arnName(e.Running))
+	if e.Reason != "" {
+		msg += " (" + e.Reason + ")"
+	}
+	return msg + "\n    fix: check that the image and tag in mvi.toml exist and its command starts, then run mvi up again (aws ecs describe-tasks --desired-status STOPPED says why each task stopped)"
+}
+
+// rolledBack marks the service's hash pending, so the next plan sees that
+// what runs is not what was asked for and deploys again, instead of
+// trusting a tag written for a release that isn't running.
+func (h serviceHandler) rolledBack(ctx context.Context, env Env, live Live, s ecstypes.Service, want, runs string) error {
+	e := &RolledBackError{ID: live.ID, Wanted: want, Running: runs}
+	// The newest event about the failure, not "has reached a steady state".
+	for _, ev := range s.Events {
+		if m := str(ev.Message); strings.Contains(strings.ToLower(m), "fail") || strings.Contains(strings.ToLower(m), "roll") {
+			e.Reason = m
+			break
+		}
+	}
+	if _, err := env.Clients.ECS.TagResource(ctx, &ecs.TagResourceInput{ResourceArn: aws.String(live.ARN),
+		Tags: []ecstypes.Tag{{Key: aws.String(TagHash), Value: aws.String(hashPending)}}}); err != nil {
+		return errors.Join(e, wrap("tag", live.ID, err))
+	}
+	return e
 }
