@@ -41,7 +41,7 @@ func (a Apply) Run(ctx context.Context, s *Session, out Output) error {
 		note(out, pl.App+" is up to date; nothing to apply")
 		return nil
 	}
-	q := fmt.Sprintf("Apply %d change(s) to %s, about $%.2f a month once applied?", pl.Changes(), pl.App, pl.MonthlyUSD)
+	q := fmt.Sprintf("Apply %d change(s) to %s%s, about $%.2f a month once applied?", pl.Changes(), pl.App, s.on(), pl.MonthlyUSD)
 	if err := confirm(ctx, s, q); err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (d Destroy) Run(ctx context.Context, s *Session, out Output) error {
 	if app == "" {
 		return fmt.Errorf("destroy: no app named yet; a design step comes first")
 	}
-	if err := confirm(ctx, s, fmt.Sprintf("Delete everything tagged mvi:app=%s?", app)); err != nil {
+	if err := confirm(ctx, s, fmt.Sprintf("Delete everything tagged mvi:app=%s%s?", app, s.on())); err != nil {
 		return err
 	}
 	if err := withEvents(out, func(ev chan<- engine.Event) error { return engine.Destroy(ctx, s.Engine, ev) }); err != nil {
@@ -154,4 +154,13 @@ func note(out Output, s string) {
 	if out != nil {
 		out.Note(s)
 	}
+}
+
+// on names where a change lands, for a confirm question: a person about
+// to say yes must see whether that is the sandbox or a paid account.
+func (s *Session) on() string {
+	if s.Where == "" {
+		return ""
+	}
+	return " on " + s.Where
 }

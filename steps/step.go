@@ -116,6 +116,9 @@ type Session struct {
 	// init` answered "no, just write the file") never opens one. It fills
 	// s.Engine.
 	Connect func(ctx context.Context, s *Session) error
+	// Where names the cloud for people ("the sandbox (~/.local/state/…)",
+	// "AWS account 123456789012 in us-east-1"); confirm questions say it.
+	Where string
 	// UseCloud switches s.Engine to the named cloud (a Cloud field's
 	// answer), keeping the app. Nil means the runner offers only the cloud
 	// it was given; an answer naming another one is then an error, never a

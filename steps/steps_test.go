@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/cloud"
 	"github.com/minimalinfra/mvi/engine/manifest"
 )
 
@@ -259,5 +262,32 @@ func TestCloudFieldSwitchesTheSessionOrRefuses(t *testing.T) {
 	s.UseCloud = nil
 	if err := ask.Run(context.Background(), s, nil); err != nil {
 		t.Errorf("sandbox without UseCloud: %v", err)
+	}
+}
+
+// A person about to say yes sees where the change lands.
+func TestConfirmQuestionsNameTheCloud(t *testing.T) {
+	var asked []string
+	s := &Session{Where: "AWS account 123456789012 in us-east-1",
+		Engine: engine.Config{App: "hello", Clients: &cloud.Clients{}},
+		Arch:   arch.Architecture{App: "hello"},
+		Plan:   &engine.Plan{App: "hello", Steps: []engine.Step{{ID: "vpc", Action: engine.Create}}},
+		Confirm: func(_ context.Context, q string) (bool, error) {
+			asked = append(asked, q)
+			return false, nil
+		}}
+	if err := (Apply{}).Run(context.Background(), s, nil); !errors.Is(err, ErrDeclined) {
+		t.Fatalf("apply: %v", err)
+	}
+	if err := (Destroy{}).Run(context.Background(), s, nil); !errors.Is(err, ErrDeclined) {
+		t.Fatalf("destroy: %v", err)
+	}
+	for _, q := range asked {
+		if !strings.Contains(q, "on AWS account 123456789012") {
+			t.Errorf("%q does not say where", q)
+		}
+	}
+	if len(asked) != 2 {
+		t.Errorf("asked %v", asked)
 	}
 }

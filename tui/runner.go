@@ -109,6 +109,9 @@ func newRunner(e *env, t *Tutorial) *runner {
 	if s.Connect == nil {
 		s.Connect = e.cfg.Connect
 	}
+	if s.Where == "" {
+		s.Where = e.cfg.Where
+	}
 	if s.Dir == "" {
 		s.Dir = e.cfg.Dir
 	}

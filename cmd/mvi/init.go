@@ -88,7 +88,7 @@ prompts, one per line, so a screen reader or a script can answer them.`,
 					closers = append(closers, sess.close)
 					// Apply needn't wait for containers to settle, as with `mvi up`.
 					sess.cfg.NoWait = map[string]bool{"AWS::ECS::Service": true}
-					s.Engine = sess.cfg
+					s.Engine, s.Where = sess.cfg, sess.where
 					return nil
 				},
 			}

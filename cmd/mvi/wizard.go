@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/minimalinfra/mvi/steps"
@@ -57,7 +56,7 @@ func (w *wizardFlags) runWizard(c *cobra.Command) error {
 	defer cl.close()
 	cat := storeCatalog{store: tutorials.DefaultStore(), dir: cwd, clouds: cl}
 	if plainMode {
-		return runPlain(ctx, in, out, cat, s.cfg, w.accessible)
+		return runPlain(ctx, in, out, cat, s, w.accessible)
 	}
 	where := s.where
 	if n := strings.TrimSpace(hostNote.String()); n != "" {
@@ -87,7 +86,7 @@ func runInitTUI(ctx context.Context, t tutorials.Tutorial, s *steps.Session) err
 
 // runPlain lists the tutorials, reads a choice, and runs it as plain
 // prompts and progress lines, resuming saved progress.
-func runPlain(ctx context.Context, in io.Reader, out io.Writer, cat storeCatalog, cfg engine.Config, accessible bool) error {
+func runPlain(ctx context.Context, in io.Reader, out io.Writer, cat storeCatalog, sess *session, accessible bool) error {
 	ts, err := tutorials.List()
 	if err != nil {
 		return err
@@ -110,7 +109,7 @@ func runPlain(ctx context.Context, in io.Reader, out io.Writer, cat storeCatalog
 	}
 	if tt.Session.Engine.Clients == nil {
 		app, region := tt.Session.Engine.App, tt.Session.Engine.Region
-		tt.Session.Engine = cfg
+		tt.Session.Engine, tt.Session.Where = sess.cfg, sess.where
 		if app != "" {
 			tt.Session.Engine.App, tt.Session.Engine.Region = app, region
 		}

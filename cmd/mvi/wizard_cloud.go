@@ -48,7 +48,7 @@ func (c *clouds) use(ctx context.Context, s *steps.Session, name string) error {
 		return err
 	}
 	app, region := s.Engine.App, s.Engine.Region
-	s.Engine = sess.cfg
+	s.Engine, s.Where = sess.cfg, sess.where
 	s.Engine.App = app
 	if region != "" {
 		s.Engine.Region = region
