@@ -285,3 +285,31 @@ func TestNarrowTabShowsTheDiagram(t *testing.T) {
 		t.Errorf("tab did not show the diagram:\n%s", v)
 	}
 }
+
+// Under a text longer than the pane, a running apply is followed: its
+// progress shows without scrolling, until the reader scrolls away.
+func TestRunningStepIsFollowedUnderALongText(t *testing.T) {
+	long := strings.Repeat("A paragraph about how the pieces are made, one after another.\n\n", 30)
+	apply := fakeApply{Base: steps.Base{Intro: long}, hold: make(chan struct{}), release: make(chan struct{})}
+	d, app := openAt(t, apply, 3, 80, 24)
+	d.until("the design is drawn", func() bool { return app.run.phase == phaseDone })
+	d.key("enter")
+	d.until("apply asks first", func() bool { return app.run.phase == phaseConfirming })
+	d.key("y")
+	d.until("the apply holds", closed(apply.hold))
+	d.until("the wait is reported", func() bool {
+		return app.run.out.waiting != nil && app.run.out.waiting.Phase == engine.PhaseWait
+	})
+	d.settle()
+	if !app.run.vp.AtBottom() || app.run.vp.YOffset == 0 {
+		t.Errorf("the pane stayed at offset %d, not following the apply:\n%s", app.run.vp.YOffset, d.m.View())
+	}
+	d.key("pgup")
+	off := app.run.vp.YOffset
+	close(apply.release)
+	d.until("apply is done", func() bool { return app.run.phase == phaseDone })
+	d.settle()
+	if app.run.vp.YOffset != off {
+		t.Errorf("the reader scrolled to %d, the pane moved to %d", off, app.run.vp.YOffset)
+	}
+}

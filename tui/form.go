@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/minimalinfra/mvi/steps"
 )
 
@@ -85,9 +86,12 @@ func (a *askForm) answers() map[string]string {
 }
 
 // newConfirmForm asks a step's "go ahead?" question.
+//
+// The question is wrapped here at spaces only: huh's own wrap breaks
+// inside a word at a dot, which cut "$69.56" and the sandbox's path in two.
 func newConfirmForm(question string, answer *bool, width int) *huh.Form {
 	return huh.NewForm(huh.NewGroup(
-		huh.NewConfirm().Title(question).Affirmative("Yes, go ahead").Negative("Not now").Value(answer),
+		huh.NewConfirm().Title(ansi.Wordwrap(question, max(width-2, 10), "")).Affirmative("Yes, go ahead").Negative("Not now").Value(answer),
 	)).WithTheme(huhTheme()).WithShowHelp(false).WithWidth(width)
 }
 

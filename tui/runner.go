@@ -89,6 +89,9 @@ type runner struct {
 	eng      engine.Config
 	gone     []string
 	watching bool
+	// scrolled: the reader moved the text during this step, so the pane
+	// stops following the step's reports until they are back at the end.
+	scrolled bool
 }
 
 func newRunner(e *env, t *Tutorial) *runner {
@@ -146,7 +149,7 @@ func (r *runner) enter(i int) tea.Cmd {
 	for i < len(ss) && !steps.ShouldRun(ss[i], r.sess) {
 		i++
 	}
-	r.idx, r.out, r.ask, r.confirm, r.confirmForm = i, newActivity(), nil, nil, nil
+	r.idx, r.out, r.ask, r.confirm, r.confirmForm, r.scrolled = i, newActivity(), nil, nil, nil, false
 	r.vp.SetYOffset(0)
 	if i >= len(ss) {
 		r.phase = phaseFinished
@@ -344,6 +347,12 @@ func (r *runner) settle() {
 				}
 			}
 		}
+	case steps.KindBreak:
+		// A release the circuit breaker rolled back failed its apply, yet
+		// the process's old containers served throughout and still do.
+		if rel := r.sess.Release; rel != nil && rel.RolledBack {
+			r.states["service/"+rel.Process] = diagram.Ready
+		}
 	case steps.KindDestroy:
 		clear(r.states)
 	}
@@ -392,7 +401,11 @@ func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 		return r.refresh()
 	}
 	var cmd tea.Cmd
+	before := r.vp.YOffset
 	r.vp, cmd = r.vp.Update(msg)
+	if r.vp.YOffset != before {
+		r.scrolled = true
+	}
 	r.redraw()
 	return cmd
 }

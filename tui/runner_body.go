@@ -54,7 +54,9 @@ func (r *runner) body() string {
 	}
 	if r.info.kind == steps.KindVerify && r.env.cfg.Reach != nil && r.eng.App != "" {
 		if urls := r.env.cfg.Reach(r.eng.App); len(urls) > 0 {
-			add("Try it yourself, from another terminal: curl -i " + strings.Join(urls, " "))
+			// The command sits on a line of its own and is never wrapped,
+			// so a copy of it runs (the wrapper breaks at hyphens).
+			parts = append(parts, wrap("Try it yourself, from another terminal:", w)+"\n  curl -i "+strings.Join(urls, " "))
 		}
 	}
 	for _, n := range r.out.notes {

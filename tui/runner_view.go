@@ -21,8 +21,12 @@ func (r *runner) setSize(w, h int) tea.Cmd {
 	if r.ask != nil {
 		sizeForm(r.ask.form, r.lay.formW(), r.lay.bodyH-2)
 	}
-	if r.confirmForm != nil {
+	if r.confirmForm != nil && r.confirm != nil {
+		// Built again so the question is wrapped to the new width; the
+		// answer so far lives in r.confirmYes.
+		r.confirmForm = newConfirmForm(r.confirm.question, &r.confirmYes, r.lay.formW())
 		sizeForm(r.confirmForm, r.lay.formW(), r.lay.bodyH-2)
+		return tea.Batch(r.refresh(), r.confirmForm.Init())
 	}
 	return r.refresh()
 }
@@ -50,10 +54,10 @@ func (r *runner) refresh() tea.Cmd {
 		// don't fit.
 		vpH = min(max(r.lay.bodyH-lipgloss.Height(f)-1, 3), lipgloss.Height(content))
 	}
-	// Follow what the step reports while it runs, if the reader is at the
-	// end already (a step starts at the top of its text); leave the
-	// reader's place alone otherwise.
-	follow := r.running() && r.out.reported() && r.vp.Height > 0 && r.vp.AtBottom()
+	// Follow what the step reports while it runs, so an apply or a verify
+	// is watched as it happens even under a long text; once the reader
+	// scrolls, leave their place alone until they are back at the end.
+	follow := r.running() && r.out.reported() && r.vp.Height > 0 && (!r.scrolled || r.vp.AtBottom())
 	if r.vp.Width != r.lay.leftW || r.vp.Height != vpH {
 		off := r.vp.YOffset
 		r.vp = viewport.New(r.lay.leftW, vpH)

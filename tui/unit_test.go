@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/steps"
 	"github.com/muesli/termenv"
@@ -131,5 +132,23 @@ func TestAskFormDefaultsArePlaceholders(t *testing.T) {
 	a.text[0] = "nginx"
 	if got := a.answers(); got["image"] != "nginx" {
 		t.Errorf("typed answer %q", got["image"])
+	}
+}
+
+// A confirm question breaks only between words, so a price or a path
+// reads whole at 80 columns; huh alone broke "$69.56" at its dot.
+func TestConfirmQuestionBreaksBetweenWords(t *testing.T) {
+	yes := false
+	q := "Apply 28 change(s) to hello on the sandbox (/tmp/tmp.BGGZKhtLfB/mvi/sandbox), about $69.56 a month once applied?"
+	for _, w := range []int{47, 60, 79} {
+		f := newConfirmForm(q, &yes, w)
+		sizeForm(f, w, 20)
+		f.Init()
+		v := ansi.Strip(f.View())
+		for _, word := range []string{"$69.56", "(/tmp/tmp.BGGZKhtLfB/mvi/sandbox),"} {
+			if !strings.Contains(v, word) {
+				t.Errorf("width %d: %q is broken across lines:\n%s", w, word, v)
+			}
+		}
 	}
 }

@@ -39,7 +39,12 @@ func (r *Runner) askField(ctx context.Context, f steps.Field, def string) (strin
 			return "", err
 		}
 		if r.Echo {
-			r.printf("%s\n", v)
+			shown := v
+			if f.Kind() == steps.Confirm {
+				// Said the way Confirm says it, not as the stored "false".
+				shown = map[bool]string{true: "yes", false: "no"}[steps.IsYes(v)]
+			}
+			r.printf("%s\n", shown)
 		}
 		cerr := f.Check(v)
 		if cerr == nil {

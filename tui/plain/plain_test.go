@@ -160,3 +160,22 @@ func TestDesignsAreDrawnUnlessAccessible(t *testing.T) {
 		}
 	}
 }
+
+// A transcript echoes a yes/no question's answer as yes or no, the way
+// the apply confirm does, not as the stored "true" or "false".
+func TestConfirmFieldEchoesYesOrNo(t *testing.T) {
+	var out bytes.Buffer
+	r := New(strings.NewReader("\ny\n"), &out)
+	r.Echo = true
+	s := &steps.Session{Answers: map[string]string{}}
+	a := steps.Ask{Fields: []steps.Field{
+		{Key: "a", Prompt: "Build it?", Type: steps.Confirm},
+		{Key: "b", Prompt: "Really?", Type: steps.Confirm},
+	}}
+	if err := r.Ask(context.Background(), a, s); err != nil {
+		t.Fatal(err)
+	}
+	if o := out.String(); strings.Contains(o, "false") || strings.Contains(o, "true") || !strings.Contains(o, "no\n") || !strings.Contains(o, "yes\n") {
+		t.Errorf("the transcript says:\n%s", o)
+	}
+}
