@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
@@ -312,4 +313,22 @@ func TestRunningStepIsFollowedUnderALongText(t *testing.T) {
 	if app.run.vp.YOffset != off {
 		t.Errorf("the reader scrolled to %d, the pane moved to %d", off, app.run.vp.YOffset)
 	}
+}
+
+// An apply's elapsed time counts from the yes, not from the question.
+func TestElapsedStartsAtTheYes(t *testing.T) {
+	apply := fakeApply{hold: make(chan struct{}), release: make(chan struct{})}
+	d, app := openAt(t, apply, 3, 80, 24)
+	d.until("the design is drawn", func() bool { return app.run.phase == phaseDone })
+	d.key("enter")
+	d.until("apply asks first", func() bool { return app.run.phase == phaseConfirming })
+	yesAt := clock.Add(42 * time.Second) // the person took 42 s to decide
+	app.run.env.cfg.Now = func() time.Time { return yesAt }
+	d.key("y")
+	d.until("the apply holds", closed(apply.hold))
+	if got := app.run.out.started; !got.Equal(yesAt) {
+		t.Errorf("elapsed counts from %v, want the yes at %v", got, yesAt)
+	}
+	close(apply.release)
+	d.until("apply is done", func() bool { return app.run.phase == phaseDone })
 }

@@ -448,6 +448,8 @@ func (r *runner) answer() tea.Cmd {
 		r.confirm.reply <- r.confirmYes
 		if r.confirmYes {
 			r.out.note("Going ahead.")
+			// The clock measures the work, not the time spent deciding.
+			r.out.started = r.env.cfg.Now()
 		}
 	}
 	r.confirm, r.confirmForm, r.phase = nil, nil, phaseRunning
