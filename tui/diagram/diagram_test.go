@@ -214,9 +214,17 @@ func TestHighlightJoins(t *testing.T) {
 }
 
 func TestVMState(t *testing.T) {
-	got := Render(helloApp(t, 80), Options{States: map[string]State{"asg": Ready, "vm/2": Failed}})
+	got := Render(helloApp(t, 80), Options{States: map[string]State{"asg": Ready, "vm/2": Failed, "service/web": Ready}})
 	if !strings.Contains(got, "● VM 1") || !strings.Contains(got, "✗ VM 2") {
 		t.Errorf("VM 2 should show its own state, VM 1 the group's:\n%s", got)
+	}
+	// The container on the lost VM is lost with it; the other one serves.
+	if !strings.Contains(got, "● web 1") || !strings.Contains(got, "✗ web 2") {
+		t.Errorf("web 2 should fall with VM 2:\n%s", got)
+	}
+	booting := Render(helloApp(t, 80), Options{States: map[string]State{"vm/1": Creating, "vm/2": Ready, "service/web": Ready}})
+	if !strings.Contains(booting, "◐ web 1") || !strings.Contains(booting, "● web 2") {
+		t.Errorf("web 1 should come up with VM 1:\n%s", booting)
 	}
 }
 

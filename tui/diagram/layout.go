@@ -142,7 +142,13 @@ func newScene(a arch.Architecture, o Options) *scene {
 			if bare {
 				num = 0
 			}
-			v.tasks[j] = newNode(containerBox, t.Process, "", num, o.States["service/"+t.Process], hl(arch.Container))
+			ts := o.States["service/"+t.Process]
+			if ok && (s == Failed || s == Creating) {
+				// No container runs on a lost VM or on one still booting,
+				// whatever its service says of the others.
+				ts = s
+			}
+			v.tasks[j] = newNode(containerBox, t.Process, "", num, ts, hl(arch.Container))
 			for l := range sc.taskW {
 				sc.taskW[l] = max(sc.taskW[l], v.tasks[j].width[l])
 			}
