@@ -61,22 +61,11 @@ func TestRolledBackReleaseFailsTheApplyAndPlansAgain(t *testing.T) {
 func TestNewImageRollsTheServiceToTheNewRevision(t *testing.T) {
 	_, cfg := openSandbox(t, sandbox.Options{})
 	cfg.App = "hello"
-	design := func(image string) arch.Architecture {
-		m, err := manifest.Parse("mvi.toml", []byte("name = \"hello\"\n[processes.web]\nimage = \""+image+"\"\nport = 80\n"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := arch.Design(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
 	ctx := context.Background()
-	if _, err := planApply(t, ctx, cfg, design("httpd"), nil); err != nil {
+	if _, err := planApply(t, ctx, cfg, helloDesign(t, "httpd"), nil); err != nil {
 		t.Fatal(err)
 	}
-	p, err := MakePlan(ctx, cfg, design("nginx"))
+	p, err := MakePlan(ctx, cfg, helloDesign(t, "nginx"))
 	if err != nil {
 		t.Fatal(err)
 	}
