@@ -53,24 +53,23 @@ type loadBalancer struct {
 
 type targetGroup struct {
 	Meta
-	Name        string            `json:"name"`
-	Protocol    string            `json:"protocol"`
-	Version     string            `json:"protocol_version,omitempty"`
-	Port        int32             `json:"port"`
-	VPC         string            `json:"vpc"`
-	TargetType  string            `json:"target_type"`
-	HCEnabled   bool              `json:"hc_enabled"`
-	HCPath      string            `json:"hc_path"`
-	HCPort      string            `json:"hc_port"`
-	HCProtocol  string            `json:"hc_protocol"`
-	HCInterval  int32             `json:"hc_interval"`
-	HCTimeout   int32             `json:"hc_timeout"`
-	Healthy     int32             `json:"healthy_threshold"`
-	Unhealthy   int32             `json:"unhealthy_threshold"`
-	Matcher     string            `json:"matcher"`
-	Attributes  map[string]string `json:"attributes"`
-	Targets     []target          `json:"targets,omitempty"`
-	Unavailable map[string]string `json:"unhealthy_targets,omitempty"` // target key → reason (set by later data-plane work)
+	Name       string            `json:"name"`
+	Protocol   string            `json:"protocol"`
+	Version    string            `json:"protocol_version,omitempty"`
+	Port       int32             `json:"port"`
+	VPC        string            `json:"vpc"`
+	TargetType string            `json:"target_type"`
+	HCEnabled  bool              `json:"hc_enabled"`
+	HCPath     string            `json:"hc_path"`
+	HCPort     string            `json:"hc_port"`
+	HCProtocol string            `json:"hc_protocol"`
+	HCInterval int32             `json:"hc_interval"`
+	HCTimeout  int32             `json:"hc_timeout"`
+	Healthy    int32             `json:"healthy_threshold"`
+	Unhealthy  int32             `json:"unhealthy_threshold"`
+	Matcher    string            `json:"matcher"`
+	Attributes map[string]string `json:"attributes"`
+	Targets    []target          `json:"targets,omitempty"`
 	// Observed is what the data plane's health checks saw, by target key
 	// (id:port); it rules target health while a data plane serves.
 	Observed map[string]targetObs `json:"observed,omitempty"`
@@ -1018,9 +1017,6 @@ func (t *tx) targetHealth(tg *targetGroup, x target) (elbtypes.TargetHealthState
 			}
 			return elbtypes.TargetHealthStateEnumUnused, elbtypes.TargetHealthReasonEnumInvalidState, "Target is in the " + st + " state"
 		}
-	}
-	if r, bad := tg.Unavailable[x.ID+":"+strconv.Itoa(int(x.Port))]; bad {
-		return elbtypes.TargetHealthStateEnumUnhealthy, elbtypes.TargetHealthReasonEnumResponseCodeMismatch, r
 	}
 	var active time.Time
 	for _, a := range lbs {
