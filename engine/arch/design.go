@@ -66,36 +66,36 @@ func Design(m *manifest.Manifest) (Architecture, error) {
 }
 
 func (d *design) crypto() {
-	d.add(Crypto, "key", "AWS::KMS::Key", KeyProps{Rotation: true},
+	d.add(Crypto, "key", TypeKey, KeyProps{Rotation: true},
 		"one key of the app's own encrypts its disks, database, files, logs, objects and secrets, and rotates itself every year")
-	d.add(Crypto, "key-alias", "AWS::KMS::Alias", AliasProps{Name: "alias/mvi/" + d.m.Name, Key: "key"},
+	d.add(Crypto, "key-alias", TypeAlias, AliasProps{Name: "alias/mvi/" + d.m.Name, Key: "key"},
 		"a readable name for the key, so people and policies can find it", "key")
 }
 
 func (d *design) network() {
 	m := d.m
-	d.add(VPC, "vpc", "AWS::EC2::VPC", VPCProps{CIDR: "10.0.0.0/16"},
+	d.add(VPC, "vpc", TypeVPC, VPCProps{CIDR: "10.0.0.0/16"},
 		"a private network of the app's own: nothing reaches in unless a rule lets it")
-	d.add(VPC, "igw", "AWS::EC2::InternetGateway", InternetGatewayProps{VPC: "vpc"},
+	d.add(VPC, "igw", TypeInternetGateway, InternetGatewayProps{VPC: "vpc"},
 		"the VPC's door to the internet, so VMs can pull images and the load balancer can answer", "vpc")
-	d.add(VPC, "subnet/public-a", "AWS::EC2::Subnet", SubnetProps{VPC: "vpc", CIDR: "10.0.0.0/20", Zone: 0, Public: true},
+	d.add(VPC, "subnet/public-a", TypeSubnet, SubnetProps{VPC: "vpc", CIDR: "10.0.0.0/20", Zone: 0, Public: true},
 		"a slice of the network in the first zone, for VMs and the load balancer", "vpc")
-	d.add(VPC, "subnet/public-b", "AWS::EC2::Subnet", SubnetProps{VPC: "vpc", CIDR: "10.0.16.0/20", Zone: 1, Public: true},
+	d.add(VPC, "subnet/public-b", TypeSubnet, SubnetProps{VPC: "vpc", CIDR: "10.0.16.0/20", Zone: 1, Public: true},
 		"the same in a second zone: when one data center fails, the other still runs", "vpc")
-	d.add(VPC, "route-table/public", "AWS::EC2::RouteTable",
+	d.add(VPC, "route-table/public", TypeRouteTable,
 		RouteTableProps{VPC: "vpc", InternetGateway: "igw", Subnets: []string{"subnet/public-a", "subnet/public-b"}},
 		"sends traffic for the internet through the gateway from both public subnets",
 		"vpc", "igw", "subnet/public-a", "subnet/public-b")
 	if m.Database != nil {
-		d.add(VPC, "subnet/private-a", "AWS::EC2::Subnet", SubnetProps{VPC: "vpc", CIDR: "10.0.128.0/20", Zone: 0},
+		d.add(VPC, "subnet/private-a", TypeSubnet, SubnetProps{VPC: "vpc", CIDR: "10.0.128.0/20", Zone: 0},
 			"a subnet with no route to the internet, so the database can't be reached from outside", "vpc")
-		d.add(VPC, "subnet/private-b", "AWS::EC2::Subnet", SubnetProps{VPC: "vpc", CIDR: "10.0.144.0/20", Zone: 1},
+		d.add(VPC, "subnet/private-b", TypeSubnet, SubnetProps{VPC: "vpc", CIDR: "10.0.144.0/20", Zone: 1},
 			"a private subnet in a second zone: the database service needs two zones to place it", "vpc")
 	}
 	appDeps := []string{"vpc"}
 	var appIngress []Rule
 	if m.HasPort() {
-		d.add(VPC, "sg/lb", "AWS::EC2::SecurityGroup", SecurityGroupProps{
+		d.add(VPC, "sg/lb", TypeSecurityGroup, SecurityGroupProps{
 			VPC: "vpc", Description: "load balancer: HTTP from anywhere",
 			Ingress: []Rule{{Protocol: "tcp", FromPort: 80, ToPort: 80, CIDR: "0.0.0.0/0", Description: "HTTP from the internet"}},
 		}, "lets the internet reach the load balancer on port 80, and nothing else", "vpc")
@@ -103,18 +103,18 @@ func (d *design) network() {
 			Description: "container ports, from the load balancer only"}}
 		appDeps = append(appDeps, "sg/lb")
 	}
-	d.add(VPC, "sg/app", "AWS::EC2::SecurityGroup", SecurityGroupProps{
+	d.add(VPC, "sg/app", TypeSecurityGroup, SecurityGroupProps{
 		VPC: "vpc", Description: "app VMs: container ports from the load balancer only", Ingress: appIngress,
 	}, "VMs accept traffic only from the load balancer, never straight from the internet", appDeps...)
 	if m.Database != nil {
 		port := dbPort(m.Database.Engine)
-		d.add(VPC, "sg/db", "AWS::EC2::SecurityGroup", SecurityGroupProps{
+		d.add(VPC, "sg/db", TypeSecurityGroup, SecurityGroupProps{
 			VPC: "vpc", Description: "database: " + m.Database.Engine + " from app VMs only",
 			Ingress: []Rule{{Protocol: "tcp", FromPort: port, ToPort: port, SourceGroup: "sg/app", Description: "database port from app VMs"}},
 		}, "only the app's containers may open connections to the database", "vpc", "sg/app")
 	}
 	if m.FS != nil {
-		d.add(VPC, "sg/fs", "AWS::EC2::SecurityGroup", SecurityGroupProps{
+		d.add(VPC, "sg/fs", TypeSecurityGroup, SecurityGroupProps{
 			VPC: "vpc", Description: "shared fs: NFS from app VMs only",
 			Ingress: []Rule{{Protocol: "tcp", FromPort: 2049, ToPort: 2049, SourceGroup: "sg/app", Description: "NFS from app VMs"}},
 		}, "only the app's VMs may mount the shared file system", "vpc", "sg/app")
@@ -129,7 +129,7 @@ func dbPort(engine string) int {
 }
 
 func (d *design) log() {
-	d.add(Log, "log-group", "AWS::Logs::LogGroup", LogGroupProps{
+	d.add(Log, "log-group", TypeLogGroup, LogGroupProps{
 		Name: "/mvi/" + d.m.Name, RetentionDays: d.m.Log.RetentionDays, Key: "key",
 	}, fmt.Sprintf("every container's output lands here, encrypted, kept %d days, so you can tail it now and search it later", d.m.Log.RetentionDays), "key")
 }
@@ -138,7 +138,7 @@ func (d *design) registry() {
 	if d.m.Registry == nil {
 		return
 	}
-	d.add(Registry, "repository", "AWS::ECR::Repository", RepositoryProps{
+	d.add(Registry, "repository", TypeRepository, RepositoryProps{
 		ScanOnPush: true, ImmutableTags: true, Key: "key", Keep: d.m.Registry.Keep,
 	}, "the images mvi builds need a private home that VMs can pull from; tags never change, so a release always means the same bits", "key")
 }
@@ -150,7 +150,7 @@ func (d *design) kv() {
 	if d.m.KV == nil && !d.releases() {
 		return
 	}
-	d.add(KV, "table", "AWS::DynamoDB::Table", TableProps{
+	d.add(KV, "table", TypeTable, TableProps{
 		HashKey: "pk", RangeKey: "sk", OnDemand: true, PITR: true, Key: "key",
 	}, "build and release records live here, so any release can be found and rolled back to", "key")
 }
@@ -159,7 +159,7 @@ func (d *design) blob() {
 	if d.m.Blob == nil && !d.releases() {
 		return
 	}
-	d.add(Blob, "bucket", "AWS::S3::Bucket", BucketProps{
+	d.add(Blob, "bucket", TypeBucket, BucketProps{
 		Versioning: true, BlockPublic: true, TLSOnly: true, Key: "key",
 	}, "build logs and artifacts are too big for the KV table, so they go to a private, encrypted bucket", "key")
 }
@@ -168,10 +168,10 @@ func (d *design) fs() {
 	if d.m.FS == nil {
 		return
 	}
-	d.add(SharedFS, "fs", "AWS::EFS::FileSystem", FileSystemProps{Key: "key"},
+	d.add(SharedFS, "fs", TypeFileSystem, FileSystemProps{Key: "key"},
 		"files every container sees alike, surviving any one VM", "key")
 	for _, z := range []string{"a", "b"} {
-		d.add(SharedFS, "fs-mount/"+z, "AWS::EFS::MountTarget", MountTargetProps{
+		d.add(SharedFS, MountTargetID(z), TypeMountTarget, MountTargetProps{
 			FileSystem: "fs", Subnet: "subnet/public-" + z, SecurityGroup: "sg/fs",
 		}, "a mount point in zone "+z+", so VMs there reach the files without crossing zones",
 			"fs", "subnet/public-"+z, "sg/fs")
@@ -183,13 +183,13 @@ func (d *design) database() {
 	if db == nil {
 		return
 	}
-	d.add(Database, "db-subnets", "AWS::RDS::DBSubnetGroup", DBSubnetGroupProps{
+	d.add(Database, "db-subnets", TypeDBSubnetGroup, DBSubnetGroupProps{
 		Subnets: []string{"subnet/private-a", "subnet/private-b"},
 	}, "tells the database service it may only live in the private subnets", "subnet/private-a", "subnet/private-b")
-	d.add(Database, "db-password", "AWS::SSM::Parameter", ParameterProps{
+	d.add(Database, "db-password", TypeParameter, ParameterProps{
 		Name: "/mvi/" + d.m.Name + "/db-password", Secure: true, Generated: true, Key: "key",
 	}, "a generated password, encrypted with the app's key; containers get it as a secret and nobody has to see it", "key")
-	d.add(Database, "database", "AWS::RDS::DBInstance", DBInstanceProps{
+	d.add(Database, "database", TypeDBInstance, DBInstanceProps{
 		Engine: db.Engine, Class: db.Size, StorageGiB: db.Storage, SubnetGroup: "db-subnets",
 		SecurityGroup: "sg/db", Key: "key", Password: "db-password", BackupDays: 7, Port: dbPort(db.Engine),
 	}, "one place all containers share data, private, encrypted and backed up daily",
@@ -198,15 +198,15 @@ func (d *design) database() {
 
 func (d *design) vms() {
 	m := d.m
-	d.add(VM, "role/instance", "AWS::IAM::Role", RoleProps{
+	d.add(VM, "role/instance", TypeRole, RoleProps{
 		Principal:       "ec2.amazonaws.com",
 		ManagedPolicies: []string{"service-role/AmazonEC2ContainerServiceforEC2Role"},
 	}, "lets a VM join the container cluster, and nothing more")
-	d.add(VM, "instance-profile", "AWS::IAM::InstanceProfile", InstanceProfileProps{Role: "role/instance"},
+	d.add(VM, "instance-profile", TypeInstanceProfile, InstanceProfileProps{Role: "role/instance"},
 		"hands the instance role to the VMs", "role/instance")
-	d.add(Container, "cluster", "AWS::ECS::Cluster", ClusterProps{ContainerInsights: true},
+	d.add(Container, "cluster", TypeCluster, ClusterProps{ContainerInsights: true},
 		"the container service's view of the app: which VMs it may use and what runs where")
-	d.add(VM, "launch-template", "AWS::EC2::LaunchTemplate", LaunchTemplateProps{
+	d.add(VM, "launch-template", TypeLaunchTemplate, LaunchTemplateProps{
 		InstanceType: m.VM.Type, AMIParameter: AMIParameter, IMDSv2: true, VolumeGiB: 30, VolumeType: "gp3",
 		Key: "key", InstanceProfile: "instance-profile", SecurityGroup: "sg/app", Cluster: "cluster",
 	}, "the recipe for every VM: a current container-ready image, an encrypted disk, and metadata that needs a session token",
@@ -215,14 +215,14 @@ func (d *design) vms() {
 	if m.VM.Count > 1 {
 		reason = fmt.Sprintf("%d VMs in 2 zones: when one fails, the others keep serving and a replacement is started", m.VM.Count)
 	}
-	d.add(VM, "asg", "AWS::AutoScaling::AutoScalingGroup", AutoScalingGroupProps{
+	d.add(VM, "asg", TypeAutoScalingGroup, AutoScalingGroupProps{
 		LaunchTemplate: "launch-template", Subnets: []string{"subnet/public-a", "subnet/public-b"},
 		Min: m.VM.Count, Max: m.VM.Count * 2, Desired: m.VM.Count,
 	}, reason, "launch-template", "subnet/public-a", "subnet/public-b", "route-table/public")
-	d.add(Container, "capacity-provider", "AWS::ECS::CapacityProvider", CapacityProviderProps{
+	d.add(Container, "capacity-provider", TypeCapacityProvider, CapacityProviderProps{
 		AutoScalingGroup: "asg", ManagedScaling: true,
 	}, "lets the container service grow the VM group when containers need room", "asg")
-	d.add(Container, "cluster-capacity", "AWS::ECS::ClusterCapacityProviderAssociations", ClusterCapacityProps{
+	d.add(Container, "cluster-capacity", TypeClusterCapacity, ClusterCapacityProps{
 		Cluster: "cluster", CapacityProvider: "capacity-provider",
 	}, "puts the VM group at the cluster's disposal", "cluster", "capacity-provider")
 }
@@ -252,7 +252,7 @@ func (d *design) containers() {
 		}
 		execStmts = append(execStmts, Statement{Actions: []string{"ssm:GetParameters"}, Resources: res})
 	}
-	d.add(Container, "role/execution", "AWS::IAM::Role", RoleProps{Principal: "ecs-tasks.amazonaws.com", Statements: execStmts},
+	d.add(Container, "role/execution", TypeRole, RoleProps{Principal: "ecs-tasks.amazonaws.com", Statements: execStmts},
 		"lets the container service pull images, write logs and read this app's secrets, for this app only", execDeps...)
 
 	var taskStmts []Statement
@@ -273,7 +273,7 @@ func (d *design) containers() {
 		taskStmts = append(taskStmts, Statement{Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []string{"{key}"}})
 		taskDeps = append(taskDeps, "key")
 	}
-	d.add(Container, "role/task", "AWS::IAM::Role", RoleProps{Principal: "ecs-tasks.amazonaws.com", Statements: taskStmts},
+	d.add(Container, "role/task", TypeRole, RoleProps{Principal: "ecs-tasks.amazonaws.com", Statements: taskStmts},
 		"what the app's own code may touch: its table, bucket and files, nothing else", taskDeps...)
 
 	primary := true
@@ -297,34 +297,34 @@ func (d *design) containers() {
 			td.Database, td.DBPassword = "database", "db-password"
 			tdDeps = append(tdDeps, "database", "db-password")
 		}
-		d.add(Container, "task-definition/"+name, "AWS::ECS::TaskDefinition", td,
+		d.add(Container, TaskDefinitionID(name), TypeTaskDefinition, td,
 			fmt.Sprintf("how to start one %s container: its image, command, size, settings and where its output goes", name), tdDeps...)
 
 		svc := ServiceProps{
-			Process: name, Cluster: "cluster", TaskDefinition: "task-definition/" + name, Release: Hash(td), CapacityProvider: "capacity-provider",
+			Process: name, Cluster: "cluster", TaskDefinition: TaskDefinitionID(name), Release: Hash(td), CapacityProvider: "capacity-provider",
 			Count: p.Count, MinHealthyPercent: 100, MaxPercent: 200, CircuitBreaker: true, Rollback: true,
 		}
-		svcDeps := []string{"cluster", "capacity-provider", "cluster-capacity", "task-definition/" + name}
+		svcDeps := []string{"cluster", "capacity-provider", "cluster-capacity", TaskDefinitionID(name)}
 		reason := fmt.Sprintf("keeps %d %s container(s) running, replacing any that stop, and rolls out new releases without downtime", p.Count, name)
 		if p.Port != 0 {
 			d.loadBalancer(name, p, primary)
 			primary = false
-			svc.TargetGroup, svc.Port = "target-group/"+name, p.Port
-			svcDeps = append(svcDeps, "target-group/"+name, "listener/"+name)
+			svc.TargetGroup, svc.Port = TargetGroupID(name), p.Port
+			svcDeps = append(svcDeps, TargetGroupID(name), ListenerID(name))
 			reason = fmt.Sprintf("keeps %d %s containers on different VMs and tells the load balancer where they are: when one fails, %s still answers", p.Count, name, name)
 		}
-		d.add(Container, "service/"+name, "AWS::ECS::Service", svc, reason, svcDeps...)
+		d.add(Container, ServiceID(name), TypeService, svc, reason, svcDeps...)
 	}
 }
 
 func (d *design) loadBalancer(name string, p *manifest.Process, primary bool) {
 	if !d.has("lb") {
-		d.add(LoadBalancer, "lb", "AWS::ElasticLoadBalancingV2::LoadBalancer", LoadBalancerProps{
+		d.add(LoadBalancer, "lb", TypeLoadBalancer, LoadBalancerProps{
 			Scheme: "internet-facing", Subnets: []string{"subnet/public-a", "subnet/public-b"}, SecurityGroup: "sg/lb",
 		}, "one stable address on the internet that forwards each request to a healthy container",
 			"subnet/public-a", "subnet/public-b", "sg/lb", "route-table/public")
 	}
-	d.add(LoadBalancer, "target-group/"+name, "AWS::ElasticLoadBalancingV2::TargetGroup", TargetGroupProps{
+	d.add(LoadBalancer, TargetGroupID(name), TypeTargetGroup, TargetGroupProps{
 		VPC: "vpc", Process: name, Port: p.Port, Protocol: "HTTP", HealthPath: p.Health,
 		HealthInterval: 10, HealthyThreshold: 2, UnhealthyThreshold: 2, DeregistrationDelay: 30,
 	}, fmt.Sprintf("the %s containers the load balancer may send to, checked on %s every 10 s so sick ones get no traffic", name, p.Health), "vpc")
@@ -334,9 +334,9 @@ func (d *design) loadBalancer(name string, p *manifest.Process, primary bool) {
 		listen = p.Port
 		reason = fmt.Sprintf("accepts HTTP on port %d and forwards it to %s", listen, name)
 	}
-	d.add(LoadBalancer, "listener/"+name, "AWS::ElasticLoadBalancingV2::Listener", ListenerProps{
-		LoadBalancer: "lb", TargetGroup: "target-group/" + name, Port: listen, Protocol: "HTTP",
-	}, reason, "lb", "target-group/"+name)
+	d.add(LoadBalancer, ListenerID(name), TypeListener, ListenerProps{
+		LoadBalancer: "lb", TargetGroup: TargetGroupID(name), Port: listen, Protocol: "HTTP",
+	}, reason, "lb", TargetGroupID(name))
 	if listen != 80 {
 		lb := d.find("sg/lb")
 		sg := lb.Props.(SecurityGroupProps)
@@ -354,18 +354,18 @@ func (d *design) metrics() {
 			if m.Processes[name].Port == 0 {
 				continue
 			}
-			tg := "target-group/" + name
-			d.add(Metric, "alarm/5xx-"+name, "AWS::CloudWatch::Alarm", AlarmProps{
+			tg := TargetGroupID(name)
+			d.add(Metric, Alarm5xxID(name), TypeAlarm, AlarmProps{
 				Namespace: "AWS/ApplicationELB", Metric: "HTTPCode_Target_5XX_Count", Statistic: "Sum",
 				Threshold: float64(m.Metric.Errors5xx), Comparison: "GreaterThanThreshold", Period: 60, Evaluation: 5, Subject: tg,
 			}, fmt.Sprintf("turns red when %s answers more than %d errors a minute for 5 minutes in a row", name, m.Metric.Errors5xx), tg, "lb")
-			d.add(Metric, "alarm/unhealthy-"+name, "AWS::CloudWatch::Alarm", AlarmProps{
+			d.add(Metric, AlarmUnhealthyID(name), TypeAlarm, AlarmProps{
 				Namespace: "AWS/ApplicationELB", Metric: "UnHealthyHostCount", Statistic: "Maximum",
 				Threshold: float64(m.Metric.UnhealthyHosts), Comparison: "GreaterThanOrEqualToThreshold", Period: 60, Evaluation: 5, Subject: tg,
 			}, fmt.Sprintf("turns red when %d or more %s containers fail their health check for 5 minutes", m.Metric.UnhealthyHosts, name), tg, "lb")
 		}
 	}
-	d.add(Metric, "alarm/cpu", "AWS::CloudWatch::Alarm", AlarmProps{
+	d.add(Metric, "alarm/cpu", TypeAlarm, AlarmProps{
 		Namespace: "AWS/EC2", Metric: "CPUUtilization", Statistic: "Average",
 		Threshold: float64(m.Metric.CPU), Comparison: "GreaterThanThreshold", Period: 300, Evaluation: 3, Subject: "asg",
 	}, fmt.Sprintf("turns red when the VMs run above %d%% CPU for 15 minutes: time for more or bigger VMs", m.Metric.CPU), "asg")
@@ -373,7 +373,7 @@ func (d *design) metrics() {
 	if d.has("lb") {
 		dash.LoadBalancer = "lb"
 	}
-	d.add(Metric, "dashboard", "AWS::CloudWatch::Dashboard", dash,
+	d.add(Metric, "dashboard", TypeDashboard, dash,
 		"one page of graphs: requests, errors, latency, healthy containers and CPU", deps...)
 }
 

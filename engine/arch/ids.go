@@ -1,0 +1,117 @@
+package arch
+
+import "strings"
+
+// The AWS types the design emits, in CloudFormation's spelling: the one home
+// of each type's name. The engine's registry (engine/aws) says everything
+// else about a type.
+const (
+	TypeKey              = "AWS::KMS::Key"
+	TypeAlias            = "AWS::KMS::Alias"
+	TypeVPC              = "AWS::EC2::VPC"
+	TypeInternetGateway  = "AWS::EC2::InternetGateway"
+	TypeSubnet           = "AWS::EC2::Subnet"
+	TypeRouteTable       = "AWS::EC2::RouteTable"
+	TypeSecurityGroup    = "AWS::EC2::SecurityGroup"
+	TypeLaunchTemplate   = "AWS::EC2::LaunchTemplate"
+	TypeLogGroup         = "AWS::Logs::LogGroup"
+	TypeRepository       = "AWS::ECR::Repository"
+	TypeTable            = "AWS::DynamoDB::Table"
+	TypeBucket           = "AWS::S3::Bucket"
+	TypeFileSystem       = "AWS::EFS::FileSystem"
+	TypeMountTarget      = "AWS::EFS::MountTarget"
+	TypeDBSubnetGroup    = "AWS::RDS::DBSubnetGroup"
+	TypeDBInstance       = "AWS::RDS::DBInstance"
+	TypeParameter        = "AWS::SSM::Parameter"
+	TypeRole             = "AWS::IAM::Role"
+	TypeInstanceProfile  = "AWS::IAM::InstanceProfile"
+	TypeAutoScalingGroup = "AWS::AutoScaling::AutoScalingGroup"
+	TypeCluster          = "AWS::ECS::Cluster"
+	TypeCapacityProvider = "AWS::ECS::CapacityProvider"
+	TypeClusterCapacity  = "AWS::ECS::ClusterCapacityProviderAssociations"
+	TypeTaskDefinition   = "AWS::ECS::TaskDefinition"
+	TypeService          = "AWS::ECS::Service"
+	TypeLoadBalancer     = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+	TypeTargetGroup      = "AWS::ElasticLoadBalancingV2::TargetGroup"
+	TypeListener         = "AWS::ElasticLoadBalancingV2::Listener"
+	TypeAlarm            = "AWS::CloudWatch::Alarm"
+	TypeDashboard        = "AWS::CloudWatch::Dashboard"
+)
+
+// The logical ids of resources an app has at most one of. They become the
+// mvi:id tag, so changing one renames a live resource: never do it lightly.
+const (
+	IDKey              = "key"
+	IDKeyAlias         = "key-alias"
+	IDVPC              = "vpc"
+	IDInternetGateway  = "igw"
+	IDPublicRoutes     = "route-table/public"
+	IDLBGroup          = "sg/lb"
+	IDAppGroup         = "sg/app"
+	IDDBGroup          = "sg/db"
+	IDFSGroup          = "sg/fs"
+	IDLogGroup         = "log-group"
+	IDRepository       = "repository"
+	IDTable            = "table"
+	IDBucket           = "bucket"
+	IDFileSystem       = "fs"
+	IDDBSubnets        = "db-subnets"
+	IDDBPassword       = "db-password"
+	IDDatabase         = "database"
+	IDInstanceRole     = "role/instance"
+	IDExecutionRole    = "role/execution"
+	IDTaskRole         = "role/task"
+	IDInstanceProfile  = "instance-profile"
+	IDCluster          = "cluster"
+	IDLaunchTemplate   = "launch-template"
+	IDAutoScalingGroup = "asg"
+	IDCapacityProvider = "capacity-provider"
+	IDClusterCapacity  = "cluster-capacity"
+	IDLoadBalancer     = "lb"
+	IDCPUAlarm         = "alarm/cpu"
+	IDDashboard        = "dashboard"
+)
+
+// Prefixes of the ids made per process or per zone.
+const (
+	serviceIDPrefix        = "service/"
+	taskDefinitionIDPrefix = "task-definition/"
+	targetGroupIDPrefix    = "target-group/"
+	listenerIDPrefix       = "listener/"
+	subnetIDPrefix         = "subnet/"
+	mountIDPrefix          = "fs-mount/"
+	alarm5xxIDPrefix       = "alarm/5xx-"
+	alarmUnhealthyIDPrefix = "alarm/unhealthy-"
+)
+
+// ServiceID is the ECS service that keeps a process's containers running.
+func ServiceID(process string) string { return serviceIDPrefix + process }
+
+// TaskDefinitionID is how one container of a process is started.
+func TaskDefinitionID(process string) string { return taskDefinitionIDPrefix + process }
+
+// TargetGroupID is the set of a process's containers the load balancer sends to.
+func TargetGroupID(process string) string { return targetGroupIDPrefix + process }
+
+// ListenerID is the load balancer port that forwards to a process.
+func ListenerID(process string) string { return listenerIDPrefix + process }
+
+// SubnetID names a subnet by its tier and zone letter: "public-a".
+func SubnetID(tierZone string) string { return subnetIDPrefix + tierZone }
+
+// MountTargetID is the file system's door in one zone ("a", "b").
+func MountTargetID(zone string) string { return mountIDPrefix + zone }
+
+// Alarm5xxID turns red on a process's server errors.
+func Alarm5xxID(process string) string { return alarm5xxIDPrefix + process }
+
+// AlarmUnhealthyID turns red on a process's failing health checks.
+func AlarmUnhealthyID(process string) string { return alarmUnhealthyIDPrefix + process }
+
+// ProcessOfService reads the process back from a service's id.
+func ProcessOfService(id string) (string, bool) { return strings.CutPrefix(id, serviceIDPrefix) }
+
+// ProcessOfTaskDefinition reads the process back from a task definition's id.
+func ProcessOfTaskDefinition(id string) (string, bool) {
+	return strings.CutPrefix(id, taskDefinitionIDPrefix)
+}
