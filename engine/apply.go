@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/minimalinfra/mvi/engine/aws"
+	"github.com/minimalinfra/mvi/engine/resource"
 )
 
 // Apply carries out a plan: creates and updates in dependency order, then
@@ -18,7 +18,7 @@ func Apply(ctx context.Context, cfg Config, p Plan, events chan<- Event) error {
 	}
 	defer unlock()
 
-	lives := map[string]aws.Live{}
+	lives := map[string]resource.Live{}
 	for _, s := range p.Steps {
 		if s.Live != nil && s.Action != Delete {
 			lives[s.ID] = *s.Live

@@ -8,17 +8,17 @@ package engine
 
 import (
 	"context"
-	"sort"
 	"time"
 
-	"github.com/minimalinfra/mvi/engine/aws"
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/minimalinfra/mvi/engine/cloud"
 )
 
 // Config is everything an engine call needs.
 type Config struct {
 	Clients  *cloud.Clients
-	Handlers map[string]aws.Handler // by AWS type; aws.Handlers() in production
+	Handlers resource.Registry // by AWS type; engine/aws.Handlers() in production
 	App      string
 	Region   string
 	Account  string
@@ -70,18 +70,8 @@ func (c Config) retry() Retry {
 	return r
 }
 
-func (c Config) env(deps map[string]aws.Live) aws.Env {
-	return aws.Env{Clients: c.Clients, App: c.App, Region: c.Region, Account: c.Account, Deps: deps}
-}
-
-// types lists the handled types in a stable order.
-func (c Config) types() []string {
-	out := make([]string, 0, len(c.Handlers))
-	for t := range c.Handlers {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
+func (c Config) env(deps map[string]resource.Live) resource.Env {
+	return resource.Env{Clients: c.Clients, App: c.App, Region: c.Region, Account: c.Account, Deps: deps}
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

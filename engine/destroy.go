@@ -14,21 +14,21 @@ func Destroy(ctx context.Context, cfg Config, events chan<- Event) error {
 		return err
 	}
 	defer unlock()
-	live, err := listAll(ctx, cfg, cfg.types())
+	live, err := listAll(ctx, cfg, cfg.Handlers.Types())
 	if err != nil {
 		return fmt.Errorf("destroy %s: %w", cfg.App, err)
 	}
 	steps := make([]Step, 0, len(live))
 	for _, l := range live {
 		l := l
-		steps = append(steps, Step{ID: l.ID, Type: l.Type, Service: serviceOf(l.Type), Action: Delete, Live: &l, Reason: "mvi down"})
+		steps = append(steps, Step{ID: l.ID, Type: l.Type, Service: cfg.Handlers.Describe(l.Type).Service, Action: Delete, Live: &l, Reason: "mvi down"})
 	}
 	x := newExecutor(cfg, events, nil)
 	x.addDeletes(steps, nil)
 	if err := x.run(ctx); err != nil {
 		return fmt.Errorf("destroy %s: %w", cfg.App, err)
 	}
-	left, err := listAll(ctx, cfg, cfg.types())
+	left, err := listAll(ctx, cfg, cfg.Handlers.Types())
 	if err != nil {
 		return fmt.Errorf("destroy %s: checking nothing is left: %w", cfg.App, err)
 	}

@@ -8,9 +8,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/smithy-go"
 	"github.com/minimalinfra/mvi/engine/arch"
-	"github.com/minimalinfra/mvi/engine/aws"
 )
 
 func fakeConfig(c *fakeCloud, a arch.Architecture) Config {
@@ -114,7 +115,7 @@ func TestDuplicatesFromACrashAreDeleted(t *testing.T) {
 	if _, err := planApply(t, context.Background(), cfg, a, nil); err != nil {
 		t.Fatal(err)
 	}
-	c.res["p-9999"] = aws.Live{ID: "vpc", Type: "AWS::EC2::VPC", PhysicalID: "p-9999", Hash: "pending"}
+	c.res["p-9999"] = resource.Live{ID: "vpc", Type: "AWS::EC2::VPC", PhysicalID: "p-9999", Hash: "pending"}
 	p, err := planApply(t, context.Background(), cfg, a, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/minimalinfra/mvi/engine/aws"
+	"github.com/minimalinfra/mvi/engine/resource"
 )
 
 // node is one unit of work in the graph.
@@ -35,12 +35,12 @@ type executor struct {
 	done   atomic.Int64
 
 	mu    sync.Mutex
-	lives map[string]aws.Live
+	lives map[string]resource.Live
 	errs  []error
 	stop  atomic.Bool // a failure: start nothing new
 }
 
-func newExecutor(cfg Config, events chan<- Event, lives map[string]aws.Live) *executor {
+func newExecutor(cfg Config, events chan<- Event, lives map[string]resource.Live) *executor {
 	return &executor{cfg: cfg, retry: cfg.retry(), events: events, slots: make(chan struct{}, cfg.parallel()), lives: lives}
 }
 
@@ -146,9 +146,9 @@ func (x *executor) do(ctx context.Context, n *node) error {
 
 // build creates, updates or replaces a resource, then waits until it is
 // ready, so dependents never start on something half made.
-func (x *executor) build(ctx context.Context, s Step, h aws.Handler, check bool, start time.Time) error {
+func (x *executor) build(ctx context.Context, s Step, h resource.Handler, check bool, start time.Time) error {
 	env := x.cfg.env(x.depsOf(s))
-	var live aws.Live
+	var live resource.Live
 	switch s.Action {
 	case NoOp:
 		live = *s.Live
@@ -158,7 +158,7 @@ func (x *executor) build(ctx context.Context, s Step, h aws.Handler, check bool,
 		}
 	case Update:
 		err := x.retried(ctx, s, start, func() (err error) { live, err = h.Update(ctx, env, *s.Resource, *s.Live); return err })
-		if errors.Is(err, aws.ErrReplace) {
+		if errors.Is(err, resource.ErrReplace) {
 			x.emit(ctx, s, PhaseWait, "this change can't be made in place: replacing", start, nil)
 			return x.replace(ctx, s, h, env, start)
 		}
@@ -174,11 +174,11 @@ func (x *executor) build(ctx context.Context, s Step, h aws.Handler, check bool,
 
 // replace deletes the old resource and builds a new one: a short outage of
 // that piece, which the plan announced.
-func (x *executor) replace(ctx context.Context, s Step, h aws.Handler, env aws.Env, start time.Time) error {
+func (x *executor) replace(ctx context.Context, s Step, h resource.Handler, env resource.Env, start time.Time) error {
 	if err := x.remove(ctx, s, h, *s.Live, start); err != nil {
 		return err
 	}
-	var live aws.Live
+	var live resource.Live
 	if err := x.create(ctx, s, h, env, start, &live); err != nil {
 		return err
 	}
@@ -190,7 +190,7 @@ func (x *executor) replace(ctx context.Context, s Step, h aws.Handler, env aws.E
 // succeeded (a throttled follow-up call, a lost response), so each retry
 // first looks for what the last attempt left, by its tags, and finishes
 // that with Update instead of making a second one.
-func (x *executor) create(ctx context.Context, s Step, h aws.Handler, env aws.Env, start time.Time, live *aws.Live) error {
+func (x *executor) create(ctx context.Context, s Step, h resource.Handler, env resource.Env, start time.Time, live *resource.Live) error {
 	tried := false
 	return x.retried(ctx, s, start, func() error {
 		if tried {
@@ -217,13 +217,13 @@ func (x *executor) create(ctx context.Context, s Step, h aws.Handler, env aws.En
 	})
 }
 
-func (x *executor) remove(ctx context.Context, s Step, h aws.Handler, live aws.Live, start time.Time) error {
+func (x *executor) remove(ctx context.Context, s Step, h resource.Handler, live resource.Live, start time.Time) error {
 	return x.retried(ctx, s, start, func() error { return h.Delete(ctx, x.cfg.env(nil), live) })
 }
 
 // await polls Ready with backoff, saying what it waits for when that
 // changes, until ready or the timeout.
-func (x *executor) await(ctx context.Context, s Step, h aws.Handler, env aws.Env, live aws.Live, start time.Time) error {
+func (x *executor) await(ctx context.Context, s Step, h resource.Handler, env resource.Env, live resource.Live, start time.Time) error {
 	if x.cfg.NoWait[s.Type] {
 		return nil
 	}
@@ -254,10 +254,10 @@ func (x *executor) await(ctx context.Context, s Step, h aws.Handler, env aws.Env
 	}
 }
 
-func (x *executor) depsOf(s Step) map[string]aws.Live {
+func (x *executor) depsOf(s Step) map[string]resource.Live {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	out := make(map[string]aws.Live, len(s.DependsOn))
+	out := make(map[string]resource.Live, len(s.DependsOn))
 	for _, d := range s.DependsOn {
 		if l, ok := x.lives[d]; ok {
 			out[d] = l
@@ -266,7 +266,7 @@ func (x *executor) depsOf(s Step) map[string]aws.Live {
 	return out
 }
 
-func (x *executor) setLive(l aws.Live) {
+func (x *executor) setLive(l resource.Live) {
 	x.mu.Lock()
 	x.lives[l.ID] = l
 	x.mu.Unlock()
@@ -311,44 +311,14 @@ func hint(s Step, err error) string {
 	return "nothing was rolled back and everything made so far is tagged: fix the cause and run `mvi up` again to resume"
 }
 
-// deleteRank orders deletes when the design can't: dependents first, the
-// network last, the key that encrypts everything after all of it.
-var deleteRank = map[string]int{
-	"AWS::CloudWatch::Alarm": 0, "AWS::CloudWatch::Dashboard": 0,
-	"AWS::ECS::Service":                         1,
-	"AWS::ECS::TaskDefinition":                  2,
-	"AWS::ElasticLoadBalancingV2::Listener":     2,
-	"AWS::ElasticLoadBalancingV2::TargetGroup":  3,
-	"AWS::ElasticLoadBalancingV2::LoadBalancer": 3, "AWS::ECS::ClusterCapacityProviderAssociations": 3,
-	"AWS::ECS::CapacityProvider":         4,
-	"AWS::AutoScaling::AutoScalingGroup": 5,
-	"AWS::EC2::LaunchTemplate":           6, "AWS::ECS::Cluster": 6, "AWS::IAM::InstanceProfile": 6,
-	"AWS::IAM::Role": 7, "AWS::EFS::MountTarget": 7, "AWS::RDS::DBInstance": 7,
-	"AWS::EFS::FileSystem": 8, "AWS::RDS::DBSubnetGroup": 8, "AWS::SSM::Parameter": 8,
-	"AWS::EC2::SecurityGroup": 9,
-	"AWS::EC2::RouteTable":    10,
-	"AWS::EC2::Subnet":        11, "AWS::EC2::InternetGateway": 11,
-	"AWS::EC2::VPC":       12,
-	"AWS::Logs::LogGroup": 13, "AWS::ECR::Repository": 13, "AWS::DynamoDB::Table": 13, "AWS::S3::Bucket": 13,
-	"AWS::KMS::Alias": 13,
-	"AWS::KMS::Key":   14,
-}
-
-func rankOf(typ string) int {
-	if r, ok := deleteRank[typ]; ok {
-		return r
-	}
-	return 0 // unknown types go first: nothing of ours depends on them
-}
-
 // addDeletes adds delete nodes after the given nodes, each rank waiting
 // for the ranks before it.
 func (x *executor) addDeletes(steps []Step, after []int) {
-	sort.SliceStable(steps, func(i, j int) bool { return rankOf(steps[i].Type) < rankOf(steps[j].Type) })
+	sort.SliceStable(steps, func(i, j int) bool { return x.rank(steps[i].Type) < x.rank(steps[j].Type) })
 	var prev, cur []int
 	rank := -1
 	for _, s := range steps {
-		if r := rankOf(s.Type); r != rank {
+		if r := x.rank(s.Type); r != rank {
 			if len(cur) > 0 {
 				prev = cur
 			}
@@ -359,3 +329,7 @@ func (x *executor) addDeletes(steps []Step, after []int) {
 		cur = append(cur, i)
 	}
 }
+
+// rank orders deletes the design can't: the type's descriptor says where
+// it goes (dependents first, the network last, the key after all of it).
+func (x *executor) rank(typ string) int { return x.cfg.Handlers.Describe(typ).DeleteRank }

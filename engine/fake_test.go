@@ -7,9 +7,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/minimalinfra/mvi/engine/aws"
+
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/smithy-go"
 	"github.com/minimalinfra/mvi/engine/arch"
-	"github.com/minimalinfra/mvi/engine/aws"
 	"github.com/minimalinfra/mvi/engine/manifest"
 )
 
@@ -17,7 +20,7 @@ import (
 // id, with hooks to fail calls, delay readiness and record order.
 type fakeCloud struct {
 	mu        sync.Mutex
-	res       map[string]aws.Live // physical id → live
+	res       map[string]resource.Live // physical id → live
 	seq       int
 	polls     map[string]int // physical id → Ready calls so far
 	readyAt   int            // Ready calls before a resource is ready
@@ -32,12 +35,12 @@ type fakeCloud struct {
 }
 
 func newFake() *fakeCloud {
-	return &fakeCloud{res: map[string]aws.Live{}, polls: map[string]int{}, readyTime: map[string]time.Time{},
+	return &fakeCloud{res: map[string]resource.Live{}, polls: map[string]int{}, readyTime: map[string]time.Time{},
 		startTime: map[string]time.Time{}, latency: map[string]time.Duration{}}
 }
 
-func (c *fakeCloud) handlers(a arch.Architecture) map[string]aws.Handler {
-	out := map[string]aws.Handler{}
+func (c *fakeCloud) handlers(a arch.Architecture) resource.Registry {
+	out := resource.Registry{}
 	for _, r := range a.Resources {
 		out[r.Type] = fakeHandler{c: c, typ: r.Type}
 	}
@@ -86,16 +89,17 @@ type fakeHandler struct {
 	typ string
 }
 
-func (h fakeHandler) Type() string { return h.typ }
+// Describe borrows the real type's facts, so deletes order as on AWS.
+func (h fakeHandler) Describe() resource.Descriptor { return aws.Handlers().Describe(h.typ) }
 
-func (h fakeHandler) List(ctx context.Context, env aws.Env) ([]aws.Live, error) {
+func (h fakeHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	if err := h.c.enter("list", h.typ, h.typ); err != nil {
 		return nil, err
 	}
 	defer h.c.leave()
 	h.c.mu.Lock()
 	defer h.c.mu.Unlock()
-	var out []aws.Live
+	var out []resource.Live
 	for _, l := range h.c.res {
 		if l.Type == h.typ {
 			out = append(out, l)
@@ -105,32 +109,32 @@ func (h fakeHandler) List(ctx context.Context, env aws.Env) ([]aws.Live, error) 
 	return out, nil
 }
 
-func (h fakeHandler) Create(ctx context.Context, env aws.Env, r arch.Resource) (aws.Live, error) {
+func (h fakeHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	if err := h.c.enter("create", h.typ, r.ID); err != nil {
-		return aws.Live{}, err
+		return resource.Live{}, err
 	}
 	defer h.c.leave()
 	for _, d := range r.DependsOn {
 		if _, ok := env.Deps[d]; !ok {
-			return aws.Live{}, fmt.Errorf("create %s: dependency %s not handed over", r.ID, d)
+			return resource.Live{}, fmt.Errorf("create %s: dependency %s not handed over", r.ID, d)
 		}
 	}
 	h.c.mu.Lock()
 	defer h.c.mu.Unlock()
 	for _, d := range r.DependsOn {
 		if _, ok := h.c.readyTime[d]; !ok {
-			return aws.Live{}, fmt.Errorf("create %s before %s was ready", r.ID, d)
+			return resource.Live{}, fmt.Errorf("create %s before %s was ready", r.ID, d)
 		}
 	}
 	h.c.seq++
-	l := aws.Live{ID: r.ID, Type: h.typ, PhysicalID: fmt.Sprintf("p-%04d", h.c.seq), Hash: arch.Hash(r.Props)}
+	l := resource.Live{ID: r.ID, Type: h.typ, PhysicalID: fmt.Sprintf("p-%04d", h.c.seq), Hash: arch.Hash(r.Props)}
 	h.c.res[l.PhysicalID] = l
 	return l, nil
 }
 
-func (h fakeHandler) Update(ctx context.Context, env aws.Env, r arch.Resource, live aws.Live) (aws.Live, error) {
+func (h fakeHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	if err := h.c.enter("update", h.typ, r.ID); err != nil {
-		return aws.Live{}, err
+		return resource.Live{}, err
 	}
 	defer h.c.leave()
 	h.c.mu.Lock()
@@ -140,7 +144,7 @@ func (h fakeHandler) Update(ctx context.Context, env aws.Env, r arch.Resource, l
 	return live, nil
 }
 
-func (h fakeHandler) Delete(ctx context.Context, env aws.Env, live aws.Live) error {
+func (h fakeHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	if err := h.c.enter("delete", h.typ, live.ID); err != nil {
 		return err
 	}
@@ -153,7 +157,7 @@ func (h fakeHandler) Delete(ctx context.Context, env aws.Env, live aws.Live) err
 	return nil
 }
 
-func (h fakeHandler) Ready(ctx context.Context, env aws.Env, live aws.Live) (bool, string, error) {
+func (h fakeHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	if err := h.c.enter("ready", h.typ, live.ID); err != nil {
 		return false, "", err
 	}

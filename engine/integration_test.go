@@ -33,7 +33,7 @@ func openSandbox(t testing.TB, o sandbox.Options) (*sandbox.Sandbox, Config) {
 
 func liveIDs(t *testing.T, cfg Config) map[string]int {
 	t.Helper()
-	live, err := listAll(context.Background(), cfg, cfg.types())
+	live, err := listAll(context.Background(), cfg, cfg.Handlers.Types())
 	if err != nil {
 		t.Fatal(err)
 	}

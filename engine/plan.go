@@ -6,8 +6,9 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/minimalinfra/mvi/engine/arch"
-	"github.com/minimalinfra/mvi/engine/aws"
 )
 
 // Step is the plan for one resource.
@@ -19,7 +20,7 @@ type Step struct {
 	Reason     string         `json:"reason"`
 	DependsOn  []string       `json:"depends_on,omitempty"`
 	Resource   *arch.Resource `json:"-"` // the design; nil for deletes
-	Live       *aws.Live      `json:"live,omitempty"`
+	Live       *resource.Live `json:"live,omitempty"`
 	MonthlyUSD float64        `json:"monthly_usd"`
 }
 
@@ -54,16 +55,9 @@ func (p Plan) Count(a Action) int {
 	return n
 }
 
-// Replacer is an optional handler interface: it says a change to r can't be
-// made in place. Handlers that don't implement it are updated, and an
-// update that turns out impossible (aws.ErrReplace) is replaced then.
-type Replacer interface {
-	Replaces(r arch.Resource, live aws.Live) bool
-}
-
 // MakePlan compares the design with what the cloud holds for the app.
 func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error) {
-	live, err := listAll(ctx, cfg, cfg.types())
+	live, err := listAll(ctx, cfg, cfg.Handlers.Types())
 	if err != nil {
 		return Plan{}, err
 	}
@@ -74,7 +68,7 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 		}
 	}
 	p := Plan{App: a.App, Region: a.Region, PricesDated: prices.Dated}
-	byKey := map[string][]aws.Live{}
+	byKey := map[string][]resource.Live{}
 	for _, l := range live {
 		byKey[l.Type+" "+l.ID] = append(byKey[l.Type+" "+l.ID], l)
 	}
@@ -100,8 +94,8 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 		switch {
 		case keep.Hash == arch.Hash(r.Props):
 			s.Action, s.Reason = NoOp, "up to date"
-		case replaces(cfg.Handlers[r.Type], *r, keep):
-			s.Action, s.Reason = Replace, "its settings changed in a way AWS can't change in place"
+		case replaces(cfg.Handlers[r.Type], *r, keep) != "":
+			s.Action, s.Reason = Replace, replaces(cfg.Handlers[r.Type], *r, keep)
 		case keep.Hash == "" || keep.Hash == "pending":
 			s.Action, s.Reason = Update, "a previous run stopped before finishing it"
 		default:
@@ -114,7 +108,7 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 				Reason: "a duplicate of " + r.ID + " left by an interrupted run (" + d.PhysicalID + ")"})
 		}
 	}
-	var orphans []aws.Live
+	var orphans []resource.Live
 	for key, ls := range byKey {
 		if !used[key] {
 			orphans = append(orphans, ls...)
@@ -128,7 +122,7 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 	})
 	for _, o := range orphans {
 		o := o
-		p.Steps = append(p.Steps, Step{ID: o.ID, Type: o.Type, Service: serviceOf(o.Type), Action: Delete, Live: &o,
+		p.Steps = append(p.Steps, Step{ID: o.ID, Type: o.Type, Service: cfg.Handlers.Describe(o.Type).Service, Action: Delete, Live: &o,
 			Reason: "no longer in mvi.toml"})
 	}
 	return p, nil
@@ -136,7 +130,7 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 
 // pick keeps the live copy that matches the design (else the first by
 // physical id, for determinism); the rest are duplicates.
-func pick(ls []aws.Live, hash string) (aws.Live, []aws.Live) {
+func pick(ls []resource.Live, hash string) (resource.Live, []resource.Live) {
 	sort.Slice(ls, func(i, j int) bool {
 		if (ls[i].Hash == hash) != (ls[j].Hash == hash) {
 			return ls[i].Hash == hash
@@ -146,16 +140,21 @@ func pick(ls []aws.Live, hash string) (aws.Live, []aws.Live) {
 	return ls[0], ls[1:]
 }
 
-func replaces(h aws.Handler, r arch.Resource, l aws.Live) bool {
-	rp, ok := h.(Replacer)
-	return ok && rp.Replaces(r, l)
+// replaces says why r can't be changed in place ("" when it can): the
+// handler names the setting, so the plan and the confirm can.
+func replaces(h resource.Handler, r arch.Resource, l resource.Live) string {
+	rp, ok := h.(resource.Replacer)
+	if !ok || l.Hash == "" || l.Hash == "pending" {
+		return ""
+	}
+	return rp.Replaces(r, l)
 }
 
 // listAll lists every type, a few at a time, retrying what's transient.
-func listAll(ctx context.Context, cfg Config, types []string) ([]aws.Live, error) {
+func listAll(ctx context.Context, cfg Config, types []string) ([]resource.Live, error) {
 	var (
 		mu   sync.Mutex
-		out  []aws.Live
+		out  []resource.Live
 		errs []error
 		wg   sync.WaitGroup
 		sem  = make(chan struct{}, cfg.parallel())
@@ -172,7 +171,7 @@ func listAll(ctx context.Context, cfg Config, types []string) ([]aws.Live, error
 				return
 			}
 			defer func() { <-sem }()
-			var ls []aws.Live
+			var ls []resource.Live
 			err := retrying(ctx, r, func() (err error) {
 				ls, err = h.List(ctx, cfg.env(nil))
 				return err
@@ -206,30 +205,4 @@ func listAll(ctx context.Context, cfg Config, types []string) ([]aws.Live, error
 		return out[i].PhysicalID < out[j].PhysicalID
 	})
 	return out, nil
-}
-
-// serviceOf names the service an AWS type belongs to, for resources that
-// are no longer designed.
-func serviceOf(typ string) arch.Service {
-	if s, ok := typeService[typ]; ok {
-		return s
-	}
-	return ""
-}
-
-var typeService = map[string]arch.Service{
-	"AWS::KMS::Key": arch.Crypto, "AWS::KMS::Alias": arch.Crypto,
-	"AWS::EC2::VPC": arch.VPC, "AWS::EC2::InternetGateway": arch.VPC, "AWS::EC2::Subnet": arch.VPC,
-	"AWS::EC2::RouteTable": arch.VPC, "AWS::EC2::SecurityGroup": arch.VPC,
-	"AWS::Logs::LogGroup": arch.Log, "AWS::ECR::Repository": arch.Registry,
-	"AWS::DynamoDB::Table": arch.KV, "AWS::S3::Bucket": arch.Blob,
-	"AWS::EFS::FileSystem": arch.SharedFS, "AWS::EFS::MountTarget": arch.SharedFS,
-	"AWS::RDS::DBSubnetGroup": arch.Database, "AWS::SSM::Parameter": arch.Database, "AWS::RDS::DBInstance": arch.Database,
-	"AWS::IAM::Role": arch.Container, "AWS::IAM::InstanceProfile": arch.VM,
-	"AWS::ECS::Cluster": arch.Container, "AWS::EC2::LaunchTemplate": arch.VM, "AWS::AutoScaling::AutoScalingGroup": arch.VM,
-	"AWS::ECS::CapacityProvider": arch.Container, "AWS::ECS::ClusterCapacityProviderAssociations": arch.Container,
-	"AWS::ECS::TaskDefinition": arch.Container, "AWS::ECS::Service": arch.Container,
-	"AWS::ElasticLoadBalancingV2::LoadBalancer": arch.LoadBalancer, "AWS::ElasticLoadBalancingV2::TargetGroup": arch.LoadBalancer,
-	"AWS::ElasticLoadBalancingV2::Listener": arch.LoadBalancer,
-	"AWS::CloudWatch::Alarm":                arch.Metric, "AWS::CloudWatch::Dashboard": arch.Metric,
 }

@@ -9,8 +9,8 @@ import (
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/minimalinfra/mvi/engine/arch"
-	"github.com/minimalinfra/mvi/engine/aws"
 	"github.com/minimalinfra/mvi/engine/manifest"
+	"github.com/minimalinfra/mvi/engine/resource"
 	"github.com/minimalinfra/mvi/engine/sandbox"
 )
 
@@ -38,7 +38,7 @@ func TestRolledBackReleaseFailsTheApplyAndPlansAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := planApply(t, ctx, cfg, helloDesign(t, "nginx:lastest"), nil)
-	var rb *aws.RolledBackError
+	var rb *resource.RolledBackError
 	if !errors.As(err, &rb) {
 		t.Fatalf("apply of an unpullable image: %v, want a RolledBackError", err)
 	}

@@ -8,6 +8,7 @@ import (
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/minimalinfra/mvi/engine"
 )
 
 // BreakAction names the damage a break step does.
@@ -104,7 +105,7 @@ func (b Break) delete(ctx context.Context, s *Session, out Output) error {
 	if err != nil {
 		return fmt.Errorf("break: %w", err)
 	}
-	if err := s.Engine.Handlers[r.Type].Delete(ctx, s.env(), l); err != nil {
+	if err := engine.Remove(ctx, s.Engine, l); err != nil {
 		return fmt.Errorf("break: delete %s (%s): %w", r.ID, l.PhysicalID, err)
 	}
 	note(out, fmt.Sprintf("deleted %s (%s) behind mvi's back; the next plan will find it missing", r.ID, l.PhysicalID))

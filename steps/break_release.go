@@ -9,7 +9,7 @@ import (
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
-	engineaws "github.com/minimalinfra/mvi/engine/aws"
+	"github.com/minimalinfra/mvi/engine/resource"
 )
 
 // badRelease ships Change as a new release the way `mvi up` would (design,
@@ -64,7 +64,7 @@ func (b Break) badRelease(ctx context.Context, s *Session, out Output) error {
 		s.Traffic = &traffic
 		note(out, "while it rolled: "+traffic.Summary())
 	}
-	var rolled *engineaws.RolledBackError
+	var rolled *resource.RolledBackError
 	if errors.As(err, &rolled) {
 		// The lesson itself: the engine saw the breaker roll the release
 		// back. judge reads the details from the cloud.

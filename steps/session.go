@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
-	engineaws "github.com/minimalinfra/mvi/engine/aws"
+	"github.com/minimalinfra/mvi/engine/resource"
 )
 
 // ErrDeclined is returned by a step whose Confirm was answered no. Nothing
@@ -134,27 +135,8 @@ func (s *Session) connect(ctx context.Context) error {
 	return nil
 }
 
-// env is what a handler call needs, for the steps that look at one resource.
-func (s *Session) env() engineaws.Env {
-	c := s.Engine
-	return engineaws.Env{Clients: c.Clients, App: c.App, Region: c.Region, Account: c.Account}
-}
-
-// live finds the app's live resource with a logical id, through the same
-// handler the engine uses, so it works on every cloud.
-func (s *Session) live(ctx context.Context, typ, id string) (engineaws.Live, error) {
-	h, ok := s.Engine.Handlers[typ]
-	if !ok {
-		return engineaws.Live{}, fmt.Errorf("no handler for %s", typ)
-	}
-	ls, err := h.List(ctx, s.env())
-	if err != nil {
-		return engineaws.Live{}, fmt.Errorf("list %s: %w", typ, err)
-	}
-	for _, l := range ls {
-		if l.ID == id {
-			return l, nil
-		}
-	}
-	return engineaws.Live{}, fmt.Errorf("%s (%s) of %s is not there", id, typ, s.Engine.App)
+// live finds the app's live resource with a logical id, through the
+// engine, so it works on every cloud.
+func (s *Session) live(ctx context.Context, typ, id string) (resource.Live, error) {
+	return engine.Find(ctx, s.Engine, typ, id)
 }

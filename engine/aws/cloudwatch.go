@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/minimalinfra/mvi/engine/resource"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -27,9 +30,19 @@ func cwTags(m map[string]string) []cwtypes.Tag {
 
 type alarmHandler struct{}
 
-func (alarmHandler) Type() string { return "AWS::CloudWatch::Alarm" }
+func (alarmHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeAlarm, Service: arch.Metric, DeleteRank: 0,
+		ARNKinds: []string{"cloudwatch:alarm"},
+		Console: func(s resource.Site) string {
+			return console(s, "cloudwatch/home?region="+s.Region+"#alarmsV2:alarm/"+url.PathEscape(s.Name()))
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws cloudwatch describe-alarms --alarm-names " + s.Name() + " " + regionFlag(s)
+		},
+	}
+}
 
-func alarmLive(typ string, a cwtypes.MetricAlarm, tags map[string]string) Live {
+func alarmLive(typ string, a cwtypes.MetricAlarm, tags map[string]string) resource.Live {
 	l := newLive(typ, str(a.AlarmName), tags)
 	l.ARN = str(a.AlarmArn)
 	l.State = string(a.StateValue)
@@ -41,8 +54,8 @@ func alarmLive(typ string, a cwtypes.MetricAlarm, tags map[string]string) Live {
 	return l
 }
 
-func (h alarmHandler) List(ctx context.Context, env Env) ([]Live, error) {
-	var out []Live
+func (h alarmHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	var out []resource.Live
 	p := cloudwatch.NewDescribeAlarmsPaginator(env.Clients.CloudWatch, &cloudwatch.DescribeAlarmsInput{
 		AlarmNamePrefix: aws.String(appPrefix(env.App)), AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm},
 	})
@@ -64,7 +77,7 @@ func (h alarmHandler) List(ctx context.Context, env Env) ([]Live, error) {
 				tags[str(tg.Key)] = str(tg.Value)
 			}
 			if ours(env.App, tags) {
-				out = append(out, alarmLive(h.Type(), a, tags))
+				out = append(out, alarmLive(h.Describe().Type, a, tags))
 			}
 		}
 	}
@@ -73,7 +86,7 @@ func (h alarmHandler) List(ctx context.Context, env Env) ([]Live, error) {
 
 // dimensions turns the alarm's subject into CloudWatch dimensions: a
 // target group is measured together with its load balancer.
-func (h alarmHandler) dimensions(env Env, r arch.Resource, p arch.AlarmProps) ([]cwtypes.Dimension, error) {
+func (h alarmHandler) dimensions(env resource.Env, r arch.Resource, p arch.AlarmProps) ([]cwtypes.Dimension, error) {
 	s, err := dep(env, r.ID, p.Subject)
 	if err != nil {
 		return nil, err
@@ -108,17 +121,17 @@ func (h alarmHandler) dimensions(env Env, r arch.Resource, p arch.AlarmProps) ([
 	return nil, fmt.Errorf("%s: no metric dimensions known for a %s", r.ID, s.Type)
 }
 
-func (h alarmHandler) put(ctx context.Context, env Env, r arch.Resource, op string) (Live, error) {
+func (h alarmHandler) put(ctx context.Context, env resource.Env, r arch.Resource, op string) (resource.Live, error) {
 	p, err := propsOf[arch.AlarmProps](op, r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	dims, err := h.dimensions(env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := physName(env.App, r.ID, 255)
-	tags := Tags(env.App, r)
+	tags := resource.Tags(env.App, r)
 	// PutMetricAlarm creates or replaces the alarm in one call.
 	if _, err := env.Clients.CloudWatch.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
 		AlarmName:          aws.String(name),
@@ -134,34 +147,34 @@ func (h alarmHandler) put(ctx context.Context, env Env, r arch.Resource, op stri
 		TreatMissingData:   aws.String("notBreaching"),
 		Tags:               cwTags(tags),
 	}); err != nil {
-		return Live{}, wrap(op, r.ID, err)
+		return resource.Live{}, wrap(op, r.ID, err)
 	}
 	res, err := env.Clients.CloudWatch.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{name}})
 	if err != nil {
-		return Live{}, wrap("describe", r.ID, err)
+		return resource.Live{}, wrap("describe", r.ID, err)
 	}
 	if len(res.MetricAlarms) == 0 {
-		return Live{}, wrap(op, r.ID, &notFound{what: "alarm " + name})
+		return resource.Live{}, wrap(op, r.ID, &notFound{what: "alarm " + name})
 	}
 	a := res.MetricAlarms[0]
 	// Tags given to PutMetricAlarm count only when it creates the alarm.
 	if op != "create" {
 		if _, err := env.Clients.CloudWatch.TagResource(ctx, &cloudwatch.TagResourceInput{ResourceARN: a.AlarmArn, Tags: cwTags(tags)}); err != nil {
-			return Live{}, wrap("tag", r.ID, err)
+			return resource.Live{}, wrap("tag", r.ID, err)
 		}
 	}
-	return alarmLive(h.Type(), a, tags), nil
+	return alarmLive(h.Describe().Type, a, tags), nil
 }
 
-func (h alarmHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h alarmHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	return h.put(ctx, env, r, "create")
 }
 
-func (h alarmHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h alarmHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	return h.put(ctx, env, r, "update")
 }
 
-func (h alarmHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h alarmHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.CloudWatch.DeleteAlarms(ctx, &cloudwatch.DeleteAlarmsInput{AlarmNames: []string{live.PhysicalID}})
 	if isCode(err, "ResourceNotFound", "ResourceNotFoundException") {
 		return nil
@@ -169,7 +182,7 @@ func (h alarmHandler) Delete(ctx context.Context, env Env, live Live) error {
 	return wrap("delete", live.ID, err)
 }
 
-func (h alarmHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h alarmHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	return true, "", nil
 }
 
@@ -180,13 +193,22 @@ func (h alarmHandler) Ready(ctx context.Context, env Env, live Live) (bool, stri
 // hash it was made from.
 type dashboardHandler struct{}
 
-func (dashboardHandler) Type() string { return "AWS::CloudWatch::Dashboard" }
+func (dashboardHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeDashboard, Service: arch.Metric, DeleteRank: 0,
+		Console: func(s resource.Site) string {
+			return console(s, "cloudwatch/home?region="+s.Region+"#dashboards/dashboard/"+s.Name())
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws cloudwatch get-dashboard --dashboard-name " + s.Name() + " " + regionFlag(s)
+		},
+	}
+}
 
 var dashboardMark = regexp.MustCompile(`mvi:app=(\S+) mvi:id=(\S+) mvi:hash=([0-9a-z]+)`)
 
-func (h dashboardHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h dashboardHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	name := dashboardName(env.App)
-	var out []Live
+	var out []resource.Live
 	in := &cloudwatch.ListDashboardsInput{DashboardNamePrefix: aws.String(name)}
 	for {
 		res, err := env.Clients.CloudWatch.ListDashboards(ctx, in)
@@ -208,7 +230,7 @@ func (h dashboardHandler) List(ctx context.Context, env Env) ([]Live, error) {
 			if m == nil || m[1] != env.App {
 				continue
 			}
-			out = append(out, Live{ID: m[2], Type: h.Type(), PhysicalID: name, ARN: str(d.DashboardArn), Hash: m[3], State: "available",
+			out = append(out, resource.Live{ID: m[2], Type: h.Describe().Type, PhysicalID: name, ARN: str(d.DashboardArn), Hash: m[3], State: "available",
 				Attrs: map[string]string{"name": name, "arn": str(d.DashboardArn)}})
 		}
 		if str(res.NextToken) == "" {
@@ -229,7 +251,7 @@ type widget struct {
 
 // dashboardBody draws requests, errors, latency and healthy containers
 // (with a load balancer) and the cluster's CPU and memory.
-func dashboardBody(env Env, r arch.Resource, cluster, lb string) (string, error) {
+func dashboardBody(env resource.Env, r arch.Resource, cluster, lb string) (string, error) {
 	mark := fmt.Sprintf("mvi:app=%s mvi:id=%s mvi:hash=%s", env.App, r.ID, arch.Hash(r.Props))
 	ws := []widget{{Type: "text", X: 0, Y: 0, Width: 24, Height: 2, Properties: map[string]any{
 		"markdown": "## " + env.App + "\nMade by mvi; changes here are replaced on the next `mvi up`. `" + mark + "`",
@@ -266,32 +288,32 @@ func toAny(s []string) []any {
 	return out
 }
 
-func (h dashboardHandler) put(ctx context.Context, env Env, r arch.Resource, op string) (Live, error) {
+func (h dashboardHandler) put(ctx context.Context, env resource.Env, r arch.Resource, op string) (resource.Live, error) {
 	p, err := propsOf[arch.DashboardProps](op, r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	cluster, err := depAttr(env, r.ID, p.Cluster, "name")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	lb := ""
 	if p.LoadBalancer != "" {
 		if lb, err = depAttr(env, r.ID, p.LoadBalancer, "full_name"); err != nil {
-			return Live{}, err
+			return resource.Live{}, err
 		}
 	}
 	body, err := dashboardBody(env, r, cluster, lb)
 	if err != nil {
-		return Live{}, wrap(op, r.ID, err)
+		return resource.Live{}, wrap(op, r.ID, err)
 	}
 	name := dashboardName(env.App)
 	res, err := env.Clients.CloudWatch.PutDashboard(ctx, &cloudwatch.PutDashboardInput{DashboardName: aws.String(name), DashboardBody: aws.String(body)})
 	if err != nil {
-		return Live{}, wrap(op, r.ID, err)
+		return resource.Live{}, wrap(op, r.ID, err)
 	}
 	arn := "arn:" + partition(env.Region) + ":cloudwatch::" + env.Account + ":dashboard/" + name
-	l := Live{ID: r.ID, Type: h.Type(), PhysicalID: name, ARN: arn, Hash: arch.Hash(r.Props), State: "available",
+	l := resource.Live{ID: r.ID, Type: h.Describe().Type, PhysicalID: name, ARN: arn, Hash: arch.Hash(r.Props), State: "available",
 		Attrs: map[string]string{"name": name, "arn": arn}}
 	// The dashboard is saved even when CloudWatch warns about a widget; the
 	// warnings travel with it for status to show.
@@ -305,15 +327,15 @@ func (h dashboardHandler) put(ctx context.Context, env Env, r arch.Resource, op 
 	return l, nil
 }
 
-func (h dashboardHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h dashboardHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	return h.put(ctx, env, r, "create")
 }
 
-func (h dashboardHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h dashboardHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	return h.put(ctx, env, r, "update")
 }
 
-func (h dashboardHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h dashboardHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.CloudWatch.DeleteDashboards(ctx, &cloudwatch.DeleteDashboardsInput{DashboardNames: []string{live.PhysicalID}})
 	if isCode(err, "ResourceNotFound", "ResourceNotFoundException", "DashboardNotFoundError") {
 		return nil
@@ -321,6 +343,6 @@ func (h dashboardHandler) Delete(ctx context.Context, env Env, live Live) error 
 	return wrap("delete", live.ID, err)
 }
 
-func (h dashboardHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h dashboardHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	return true, "", nil
 }

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/smithy-go"
 
 	"github.com/minimalinfra/mvi/engine/arch"
@@ -81,22 +83,22 @@ func sortedKeys(m map[string]string) []string {
 
 // createTags are the tags a resource is created with; pending marks a
 // multi-step create (see hashPending).
-func createTags(env Env, r arch.Resource, pending bool) map[string]string {
-	t := Tags(env.App, r)
+func createTags(env resource.Env, r arch.Resource, pending bool) map[string]string {
+	t := resource.Tags(env.App, r)
 	if pending {
-		t[TagHash] = hashPending
+		t[resource.TagHash] = hashPending
 	}
 	return t
 }
 
 // ours reports whether tags say the resource belongs to app and names it.
 func ours(app string, tags map[string]string) bool {
-	return tags[TagApp] == app && tags[TagID] != ""
+	return tags[resource.TagApp] == app && tags[resource.TagID] != ""
 }
 
 // newLive fills the common fields from tags.
-func newLive(typ, physical string, tags map[string]string) Live {
-	return Live{ID: tags[TagID], Type: typ, PhysicalID: physical, Hash: tags[TagHash], Attrs: map[string]string{}}
+func newLive(typ, physical string, tags map[string]string) resource.Live {
+	return resource.Live{ID: tags[resource.TagID], Type: typ, PhysicalID: physical, Hash: tags[resource.TagHash], Attrs: map[string]string{}}
 }
 
 // record tags store "id@hash" for resources that take no tags of their own
@@ -114,7 +116,7 @@ func parseRecord(v string) (id, hash string, ok bool) {
 
 // clientToken is an idempotency token for one design of one resource:
 // a retried create sends the same one, a changed design another.
-func clientToken(env Env, r arch.Resource, extra ...string) string {
+func clientToken(env resource.Env, r arch.Resource, extra ...string) string {
 	return "mvi-" + shortHash(strings.Join(append([]string{env.App, r.ID, arch.Hash(r.Props)}, extra...), "/")) +
 		shortHash(strings.Join(append([]string{arch.Hash(r.Props), r.ID, env.App}, extra...), "|"))
 }
@@ -204,19 +206,19 @@ func partition(region string) string {
 // ---- references ----
 
 // dep returns the live dependency id, or an error naming what is missing.
-func dep(env Env, self, id string) (Live, error) {
+func dep(env resource.Env, self, id string) (resource.Live, error) {
 	if id == "" {
-		return Live{}, fmt.Errorf("%s: a reference is empty", self)
+		return resource.Live{}, fmt.Errorf("%s: a reference is empty", self)
 	}
 	d, ok := env.Deps[id]
 	if !ok {
-		return Live{}, fmt.Errorf("%s: needs %s, which is not among its live dependencies", self, id)
+		return resource.Live{}, fmt.Errorf("%s: needs %s, which is not among its live dependencies", self, id)
 	}
 	return d, nil
 }
 
 // depAttr returns one attribute of a live dependency.
-func depAttr(env Env, self, id, attr string) (string, error) {
+func depAttr(env resource.Env, self, id, attr string) (string, error) {
 	d, err := dep(env, self, id)
 	if err != nil {
 		return "", err
@@ -232,7 +234,7 @@ func depAttr(env Env, self, id, attr string) (string, error) {
 // a resource it does not list in DependsOn, the attribute viaAttr of a
 // listed dependency of type via that carries it (e.g. the cluster name on
 // the cluster capacity association).
-func depAttrVia(env Env, self, id, attr, via, viaAttr string) (string, error) {
+func depAttrVia(env resource.Env, self, id, attr, via, viaAttr string) (string, error) {
 	if d, ok := env.Deps[id]; ok && d.Attrs[attr] != "" {
 		return d.Attrs[attr], nil
 	}
@@ -246,7 +248,7 @@ func depAttrVia(env Env, self, id, attr, via, viaAttr string) (string, error) {
 	return "", fmt.Errorf("%s: needs %s (or a %s dependency), which is not among its live dependencies", self, id, via)
 }
 
-func sortedDeps(env Env) []string {
+func sortedDeps(env resource.Env) []string {
 	ids := make([]string, 0, len(env.Deps))
 	for k := range env.Deps {
 		ids = append(ids, k)
@@ -263,7 +265,7 @@ var placeholder = regexp.MustCompile(`\{([^{}]+)\}`)
 // "{account}" and "{partition}" come from env, any other "{id}" is the ARN of
 // the live dependency id (its policy_arn attribute when set, e.g. a log
 // group's "…:*" form), so "{bucket}/*" becomes the bucket's objects.
-func resolveARN(env Env, self, s string) (string, error) {
+func resolveARN(env resource.Env, self, s string) (string, error) {
 	var err error
 	out := placeholder.ReplaceAllStringFunc(s, func(m string) string {
 		key := m[1 : len(m)-1]
@@ -310,7 +312,7 @@ type policyStatement struct {
 
 // inlinePolicy renders statements as an IAM policy document with every
 // placeholder resolved; "" when there are no statements.
-func inlinePolicy(env Env, self string, stmts []arch.Statement) (string, error) {
+func inlinePolicy(env resource.Env, self string, stmts []arch.Statement) (string, error) {
 	if len(stmts) == 0 {
 		return "", nil
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -22,7 +24,17 @@ import (
 
 type repositoryHandler struct{}
 
-func (repositoryHandler) Type() string { return "AWS::ECR::Repository" }
+func (repositoryHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeRepository, Service: arch.Registry, DeleteRank: 13,
+		ARNKinds: []string{"ecr:repository"},
+		Console: func(s resource.Site) string {
+			return console(s, "ecr/repositories/private/"+s.Attrs["account"]+"/"+s.Name()+"?region="+s.Region)
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws ecr describe-images --repository-name " + s.Name() + " " + regionFlag(s)
+		},
+	}
+}
 
 func ecrTags(m map[string]string) []ecrtypes.Tag {
 	out := make([]ecrtypes.Tag, 0, len(m))
@@ -32,7 +44,7 @@ func ecrTags(m map[string]string) []ecrtypes.Tag {
 	return out
 }
 
-func repoLive(typ string, r ecrtypes.Repository, tags map[string]string) Live {
+func repoLive(typ string, r ecrtypes.Repository, tags map[string]string) resource.Live {
 	l := newLive(typ, str(r.RepositoryName), tags)
 	l.ARN = str(r.RepositoryArn)
 	l.State = "available"
@@ -47,9 +59,9 @@ func repoLive(typ string, r ecrtypes.Repository, tags map[string]string) Live {
 	return l
 }
 
-func (h repositoryHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h repositoryHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	prefix := appPrefix(env.App)
-	var out []Live
+	var out []resource.Live
 	p := ecr.NewDescribeRepositoriesPaginator(env.Clients.ECR, &ecr.DescribeRepositoriesInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -72,7 +84,7 @@ func (h repositoryHandler) List(ctx context.Context, env Env) ([]Live, error) {
 				tags[str(tg.Key)] = str(tg.Value)
 			}
 			if ours(env.App, tags) {
-				out = append(out, repoLive(h.Type(), r, tags))
+				out = append(out, repoLive(h.Describe().Type, r, tags))
 			}
 		}
 	}
@@ -90,14 +102,14 @@ func lifecyclePolicy(keep int) string {
 	return string(b)
 }
 
-func (h repositoryHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h repositoryHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.RepositoryProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	key, err := depAttr(env, r.ID, p.Key, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := physName(env.App, r.ID, 256)
 	mut := ecrtypes.ImageTagMutabilityMutable
@@ -111,59 +123,59 @@ func (h repositoryHandler) Create(ctx context.Context, env Env, r arch.Resource)
 		EncryptionConfiguration:    &ecrtypes.EncryptionConfiguration{EncryptionType: ecrtypes.EncryptionTypeKms, KmsKey: aws.String(key)},
 		Tags:                       ecrTags(createTags(env, r, true)),
 	})
-	var live Live
+	var live resource.Live
 	switch {
 	case isCode(err, "RepositoryAlreadyExistsException"):
 		d, derr := env.Clients.ECR.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: []string{name}})
 		if derr != nil || len(d.Repositories) == 0 {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
-		live = repoLive(h.Type(), d.Repositories[0], map[string]string{TagID: r.ID})
+		live = repoLive(h.Describe().Type, d.Repositories[0], map[string]string{resource.TagID: r.ID})
 	case err != nil:
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	default:
-		live = repoLive(h.Type(), *res.Repository, map[string]string{TagID: r.ID})
+		live = repoLive(h.Describe().Type, *res.Repository, map[string]string{resource.TagID: r.ID})
 	}
 	return h.Update(ctx, env, r, live)
 }
 
-func (h repositoryHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h repositoryHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.RepositoryProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	key, err := depAttr(env, r.ID, p.Key, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	// Encryption and tag mutability are fixed at creation.
 	if k := live.Attrs["kms_key"]; k != "" && k != key {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	if m := live.Attrs["tag_mutability"]; m != "" && (m == string(ecrtypes.ImageTagMutabilityImmutable)) != p.ImmutableTags {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	name := aws.String(live.PhysicalID)
 	if _, err := env.Clients.ECR.PutImageScanningConfiguration(ctx, &ecr.PutImageScanningConfigurationInput{
 		RepositoryName: name, ImageScanningConfiguration: &ecrtypes.ImageScanningConfiguration{ScanOnPush: p.ScanOnPush}}); err != nil {
-		return Live{}, wrap("set scanning of", r.ID, err)
+		return resource.Live{}, wrap("set scanning of", r.ID, err)
 	}
 	if p.Keep > 0 {
 		if _, err := env.Clients.ECR.PutLifecyclePolicy(ctx, &ecr.PutLifecyclePolicyInput{
 			RepositoryName: name, LifecyclePolicyText: aws.String(lifecyclePolicy(p.Keep))}); err != nil {
-			return Live{}, wrap("set lifecycle of", r.ID, err)
+			return resource.Live{}, wrap("set lifecycle of", r.ID, err)
 		}
 	}
-	tags := Tags(env.App, r)
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.ECR.TagResource(ctx, &ecr.TagResourceInput{ResourceArn: aws.String(live.ARN), Tags: ecrTags(tags)}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
-	live.Hash = tags[TagHash]
+	live.Hash = tags[resource.TagHash]
 	return live, nil
 }
 
 // Delete removes the repository with its images (mvi down means all of it).
-func (h repositoryHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h repositoryHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.ECR.DeleteRepository(ctx, &ecr.DeleteRepositoryInput{RepositoryName: aws.String(live.PhysicalID), Force: true})
 	if isCode(err, "RepositoryNotFoundException") {
 		return nil
@@ -171,7 +183,7 @@ func (h repositoryHandler) Delete(ctx context.Context, env Env, live Live) error
 	return wrap("delete", live.ID, err)
 }
 
-func (h repositoryHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h repositoryHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	return true, "", nil
 }
 
@@ -179,7 +191,17 @@ func (h repositoryHandler) Ready(ctx context.Context, env Env, live Live) (bool,
 
 type tableHandler struct{}
 
-func (tableHandler) Type() string { return "AWS::DynamoDB::Table" }
+func (tableHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeTable, Service: arch.KV, DeleteRank: 13,
+		ARNKinds: []string{"dynamodb:table"},
+		Console: func(s resource.Site) string {
+			return console(s, "dynamodbv2/home?region="+s.Region+"#table?name="+s.Name())
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws dynamodb describe-table --table-name " + s.Name() + " " + regionFlag(s)
+		},
+	}
+}
 
 func ddbTags(m map[string]string) []ddbtypes.Tag {
 	out := make([]ddbtypes.Tag, 0, len(m))
@@ -189,7 +211,7 @@ func ddbTags(m map[string]string) []ddbtypes.Tag {
 	return out
 }
 
-func tableLive(typ string, t ddbtypes.TableDescription, tags map[string]string) Live {
+func tableLive(typ string, t ddbtypes.TableDescription, tags map[string]string) resource.Live {
 	l := newLive(typ, str(t.TableName), tags)
 	l.ARN = str(t.TableArn)
 	l.State = string(t.TableStatus)
@@ -213,12 +235,12 @@ func keySchemaOf(p arch.TableProps) string {
 
 // List asks the Tagging API (DynamoDB has no tag filter), then DescribeTable
 // for state: the Tagging API lags behind deletes.
-func (h tableHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h tableHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	found, err := taggedARNs(ctx, env, "dynamodb:table")
 	if err != nil {
 		return nil, wrap("list", "DynamoDB tables", err)
 	}
-	var out []Live
+	var out []resource.Live
 	for _, f := range found {
 		tags := rgtTagMap(f.Tags)
 		if !ours(env.App, tags) {
@@ -231,24 +253,24 @@ func (h tableHandler) List(ctx context.Context, env Env) ([]Live, error) {
 			continue
 		}
 		if err != nil {
-			return nil, wrap("list", tags[TagID], err)
+			return nil, wrap("list", tags[resource.TagID], err)
 		}
 		if d.Table.TableStatus == ddbtypes.TableStatusDeleting {
 			continue
 		}
-		out = append(out, tableLive(h.Type(), *d.Table, tags))
+		out = append(out, tableLive(h.Describe().Type, *d.Table, tags))
 	}
 	return out, nil
 }
 
-func (h tableHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h tableHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.TableProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	key, err := depAttr(env, r.ID, p.Key, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := physName(env.App, r.ID, 255)
 	in := &dynamodb.CreateTableInput{
@@ -270,20 +292,20 @@ func (h tableHandler) Create(ctx context.Context, env Env, r arch.Resource) (Liv
 		in.ProvisionedThroughput = &ddbtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(1), WriteCapacityUnits: aws.Int64(1)}
 	}
 	res, err := env.Clients.DynamoDB.CreateTable(ctx, in)
-	var live Live
+	var live resource.Live
 	switch {
 	case isCode(err, "ResourceInUseException"):
 		// Exists: a retried create. Converge it if it is ours.
 		d, derr := env.Clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
 		if derr != nil {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
-		live = tableLive(h.Type(), *d.Table, map[string]string{TagID: r.ID})
+		live = tableLive(h.Describe().Type, *d.Table, map[string]string{resource.TagID: r.ID})
 		return h.Update(ctx, env, r, live)
 	case err != nil:
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	live = tableLive(h.Type(), *res.TableDescription, map[string]string{TagID: r.ID})
+	live = tableLive(h.Describe().Type, *res.TableDescription, map[string]string{resource.TagID: r.ID})
 	if !p.PITR {
 		live.Hash = arch.Hash(r.Props)
 		return live, nil
@@ -291,12 +313,12 @@ func (h tableHandler) Create(ctx context.Context, env Env, r arch.Resource) (Liv
 	// Point-in-time recovery can only be turned on once the table is ACTIVE
 	// (seconds for an empty table).
 	if err := h.waitActive(ctx, env, r.ID, name, 2*time.Minute); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return h.Update(ctx, env, r, live)
 }
 
-func (h tableHandler) waitActive(ctx context.Context, env Env, id, name string, max time.Duration) error {
+func (h tableHandler) waitActive(ctx context.Context, env resource.Env, id, name string, max time.Duration) error {
 	deadline := time.Now().Add(max)
 	for {
 		d, err := env.Clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
@@ -317,21 +339,21 @@ func (h tableHandler) waitActive(ctx context.Context, env Env, id, name string, 
 	}
 }
 
-func (h tableHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h tableHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.TableProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if ks := live.Attrs["key_schema"]; ks != "" && ks != keySchemaOf(p) {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	key, err := depAttr(env, r.ID, p.Key, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	d, err := env.Clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(live.PhysicalID)})
 	if err != nil {
-		return Live{}, wrap("describe", r.ID, err)
+		return resource.Live{}, wrap("describe", r.ID, err)
 	}
 	t := d.Table
 	var upd dynamodb.UpdateTableInput
@@ -353,24 +375,24 @@ func (h tableHandler) Update(ctx context.Context, env Env, r arch.Resource, live
 	if changed {
 		upd.TableName = aws.String(live.PhysicalID)
 		if _, err := env.Clients.DynamoDB.UpdateTable(ctx, &upd); err != nil {
-			return Live{}, wrap("update", r.ID, err)
+			return resource.Live{}, wrap("update", r.ID, err)
 		}
 	}
 	if _, err := env.Clients.DynamoDB.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{
 		TableName:                        aws.String(live.PhysicalID),
 		PointInTimeRecoverySpecification: &ddbtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(p.PITR)},
 	}); err != nil {
-		return Live{}, wrap("set point-in-time recovery of", r.ID, err)
+		return resource.Live{}, wrap("set point-in-time recovery of", r.ID, err)
 	}
-	tags := Tags(env.App, r)
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.DynamoDB.TagResource(ctx, &dynamodb.TagResourceInput{ResourceArn: t.TableArn, Tags: ddbTags(tags)}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
-	live = tableLive(h.Type(), *t, tags)
+	live = tableLive(h.Describe().Type, *t, tags)
 	return live, nil
 }
 
-func (h tableHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h tableHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.DynamoDB.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(live.PhysicalID)})
 	if isCode(err, "ResourceNotFoundException") {
 		return nil
@@ -378,7 +400,7 @@ func (h tableHandler) Delete(ctx context.Context, env Env, live Live) error {
 	return wrap("delete", live.ID, err)
 }
 
-func (h tableHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h tableHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	d, err := env.Clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(live.PhysicalID)})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -396,11 +418,21 @@ func (h tableHandler) Ready(ctx context.Context, env Env, live Live) (bool, stri
 // versioned, TLS only.
 type bucketHandler struct{}
 
-func (bucketHandler) Type() string { return "AWS::S3::Bucket" }
+func (bucketHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeBucket, Service: arch.Blob, DeleteRank: 13,
+		ARNKinds: []string{"s3:"},
+		Console: func(s resource.Site) string {
+			return "https://s3.console.aws.amazon.com/s3/buckets/" + s.Name() + "?region=" + s.Region
+		},
+		Lookup: func(s resource.Site) string { return "aws s3 ls s3://" + s.Name() + " " + regionFlag(s) },
+	}
+}
 
-func bucketARN(env Env, name string) string { return "arn:" + partition(env.Region) + ":s3:::" + name }
+func bucketARN(env resource.Env, name string) string {
+	return "arn:" + partition(env.Region) + ":s3:::" + name
+}
 
-func bucketLive(env Env, typ, name string, tags map[string]string) Live {
+func bucketLive(env resource.Env, typ, name string, tags map[string]string) resource.Live {
 	l := newLive(typ, name, tags)
 	l.ARN = bucketARN(env, name)
 	l.State = "available"
@@ -419,7 +451,7 @@ func s3Tags(m map[string]string) []s3types.Tag {
 
 // List: bucket names are global and S3 has no tag filter, so mvi looks for
 // its deterministic name and reads the bucket's tags.
-func (h bucketHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h bucketHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	name := bucketName(env.App, env.Account, env.Region)
 	_, err := env.Clients.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)})
 	if isCode(err, "NotFound", "NoSuchBucket", "Forbidden", "AccessDenied", "301", "PermanentRedirect") {
@@ -443,12 +475,12 @@ func (h bucketHandler) List(ctx context.Context, env Env) ([]Live, error) {
 	if !ours(env.App, tags) {
 		return nil, nil
 	}
-	return []Live{bucketLive(env, h.Type(), name, tags)}, nil
+	return []resource.Live{bucketLive(env, h.Describe().Type, name, tags)}, nil
 }
 
-func (h bucketHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h bucketHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	if _, err := propsOf[arch.BucketProps]("create", r); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := bucketName(env.App, env.Account, env.Region)
 	in := &s3.CreateBucketInput{Bucket: aws.String(name), ObjectOwnership: s3types.ObjectOwnershipBucketOwnerEnforced}
@@ -457,15 +489,15 @@ func (h bucketHandler) Create(ctx context.Context, env Env, r arch.Resource) (Li
 	}
 	_, err := env.Clients.S3.CreateBucket(ctx, in)
 	if err != nil && !isCode(err, "BucketAlreadyOwnedByYou") {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	// Tag at once (S3 takes no tags at creation here), then secure it;
 	// Update writes the final hash last.
 	if _, err := env.Clients.S3.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{
 		Bucket: aws.String(name), Tagging: &s3types.Tagging{TagSet: s3Tags(createTags(env, r, true))}}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
-	return h.Update(ctx, env, r, bucketLive(env, h.Type(), name, map[string]string{TagID: r.ID}))
+	return h.Update(ctx, env, r, bucketLive(env, h.Describe().Type, name, map[string]string{resource.TagID: r.ID}))
 }
 
 // bucketPolicy denies every request not made over TLS.
@@ -479,14 +511,14 @@ func bucketPolicy(arn string) string {
 }
 
 // Update re-applies every setting (each call is idempotent), then the tags.
-func (h bucketHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h bucketHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.BucketProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	key, err := depAttr(env, r.ID, p.Key, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	b := aws.String(live.PhysicalID)
 	if _, err := env.Clients.S3.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b,
@@ -494,14 +526,14 @@ func (h bucketHandler) Update(ctx context.Context, env Env, r arch.Resource, liv
 			BlockPublicAcls: aws.Bool(p.BlockPublic), IgnorePublicAcls: aws.Bool(p.BlockPublic),
 			BlockPublicPolicy: aws.Bool(p.BlockPublic), RestrictPublicBuckets: aws.Bool(p.BlockPublic),
 		}}); err != nil {
-		return Live{}, wrap("block public access of", r.ID, err)
+		return resource.Live{}, wrap("block public access of", r.ID, err)
 	}
 	if _, err := env.Clients.S3.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: b,
 		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
 			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(key)},
 			BucketKeyEnabled:                   aws.Bool(true),
 		}}}}); err != nil {
-		return Live{}, wrap("encrypt", r.ID, err)
+		return resource.Live{}, wrap("encrypt", r.ID, err)
 	}
 	status := s3types.BucketVersioningStatusSuspended
 	if p.Versioning {
@@ -509,22 +541,22 @@ func (h bucketHandler) Update(ctx context.Context, env Env, r arch.Resource, liv
 	}
 	if _, err := env.Clients.S3.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b,
 		VersioningConfiguration: &s3types.VersioningConfiguration{Status: status}}); err != nil {
-		return Live{}, wrap("set versioning of", r.ID, err)
+		return resource.Live{}, wrap("set versioning of", r.ID, err)
 	}
 	if p.TLSOnly {
 		if _, err := env.Clients.S3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(bucketPolicy(bucketARN(env, live.PhysicalID)))}); err != nil {
-			return Live{}, wrap("set policy of", r.ID, err)
+			return resource.Live{}, wrap("set policy of", r.ID, err)
 		}
 	}
-	tags := Tags(env.App, r)
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.S3.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: b, Tagging: &s3types.Tagging{TagSet: s3Tags(tags)}}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
-	return bucketLive(env, h.Type(), live.PhysicalID, tags), nil
+	return bucketLive(env, h.Describe().Type, live.PhysicalID, tags), nil
 }
 
 // Delete empties the bucket, every version and delete marker, then deletes it.
-func (h bucketHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h bucketHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	b := aws.String(live.PhysicalID)
 	in := &s3.ListObjectVersionsInput{Bucket: b}
 	for {
@@ -566,7 +598,7 @@ func (h bucketHandler) Delete(ctx context.Context, env Env, live Live) error {
 	return wrap("delete", live.ID, err)
 }
 
-func (h bucketHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h bucketHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	_, err := env.Clients.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(live.PhysicalID)})
 	if isCode(err, "NotFound", "NoSuchBucket") {
 		return false, "waiting for bucket (not found)", nil

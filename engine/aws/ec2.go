@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -45,33 +47,43 @@ func tagSpec(rt ec2types.ResourceType, tags map[string]string, name string) []ec
 
 // appFilter selects an app's EC2 resources by tag.
 func appFilter(app string) []ec2types.Filter {
-	return []ec2types.Filter{{Name: aws.String("tag:" + TagApp), Values: []string{app}}}
+	return []ec2types.Filter{{Name: aws.String("tag:" + resource.TagApp), Values: []string{app}}}
 }
 
 // idFilter selects one logical resource of an app by its tags: Create looks
 // before it makes (EC2's VPC, gateway and subnet calls take no idempotency
 // token, so a create retried after a lost answer must find the first).
 func idFilter(app, id string) []ec2types.Filter {
-	return append(appFilter(app), ec2types.Filter{Name: aws.String("tag:" + TagID), Values: []string{id}})
+	return append(appFilter(app), ec2types.Filter{Name: aws.String("tag:" + resource.TagID), Values: []string{id}})
 }
 
 // setHash writes the current mvi tags on an EC2 resource.
-func setHash(ctx context.Context, env Env, r arch.Resource, resourceID string) (string, error) {
-	tags := Tags(env.App, r)
+func setHash(ctx context.Context, env resource.Env, r arch.Resource, resourceID string) (string, error) {
+	tags := resource.Tags(env.App, r)
 	_, err := env.Clients.EC2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{resourceID}, Tags: ec2Tags(tags)})
 	if err != nil {
 		return "", wrap("tag", r.ID, err)
 	}
-	return tags[TagHash], nil
+	return tags[resource.TagHash], nil
 }
 
 // ---- VPC ----
 
 type vpcHandler struct{}
 
-func (vpcHandler) Type() string { return "AWS::EC2::VPC" }
+func (vpcHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeVPC, Service: arch.VPC, DeleteRank: 12,
+		ARNKinds: []string{"ec2:vpc"},
+		Console: func(s resource.Site) string {
+			return console(s, "vpcconsole/home?region="+s.Region+"#VpcDetails:VpcId="+s.PhysicalID)
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws ec2 describe-vpcs --vpc-ids " + s.PhysicalID + " " + regionFlag(s)
+		},
+	}
+}
 
-func vpcLive(typ string, v ec2types.Vpc) Live {
+func vpcLive(typ string, v ec2types.Vpc) resource.Live {
 	l := newLive(typ, str(v.VpcId), ec2TagMap(v.Tags))
 	l.State = string(v.State)
 	l.Attrs["vpc_id"] = l.PhysicalID
@@ -79,8 +91,8 @@ func vpcLive(typ string, v ec2types.Vpc) Live {
 	return l
 }
 
-func (h vpcHandler) List(ctx context.Context, env Env) ([]Live, error) {
-	var out []Live
+func (h vpcHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	var out []resource.Live
 	p := ec2.NewDescribeVpcsPaginator(env.Clients.EC2, &ec2.DescribeVpcsInput{Filters: appFilter(env.App)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -88,7 +100,7 @@ func (h vpcHandler) List(ctx context.Context, env Env) ([]Live, error) {
 			return nil, wrap("list", "VPCs", err)
 		}
 		for _, v := range page.Vpcs {
-			if l := vpcLive(h.Type(), v); ours(env.App, ec2TagMap(v.Tags)) {
+			if l := vpcLive(h.Describe().Type, v); ours(env.App, ec2TagMap(v.Tags)) {
 				out = append(out, l)
 			}
 		}
@@ -96,35 +108,35 @@ func (h vpcHandler) List(ctx context.Context, env Env) ([]Live, error) {
 	return out, nil
 }
 
-func (h vpcHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h vpcHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.VPCProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	found, err := env.Clients.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: idFilter(env.App, r.ID)})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	if len(found.Vpcs) > 0 {
-		return h.Update(ctx, env, r, vpcLive(h.Type(), found.Vpcs[0]))
+		return h.Update(ctx, env, r, vpcLive(h.Describe().Type, found.Vpcs[0]))
 	}
 	res, err := env.Clients.EC2.CreateVpc(ctx, &ec2.CreateVpcInput{
 		CidrBlock:         aws.String(p.CIDR),
 		TagSpecifications: tagSpec(ec2types.ResourceTypeVpc, createTags(env, r, true), arch.PhysicalName(env.App, r.ID)),
 	})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	return h.Update(ctx, env, r, vpcLive(h.Type(), *res.Vpc))
+	return h.Update(ctx, env, r, vpcLive(h.Describe().Type, *res.Vpc))
 }
 
-func (h vpcHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h vpcHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.VPCProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if live.Attrs["cidr"] != "" && live.Attrs["cidr"] != p.CIDR {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	// DNS host names let VMs resolve the file system's and database's names.
 	for _, in := range []*ec2.ModifyVpcAttributeInput{
@@ -132,16 +144,16 @@ func (h vpcHandler) Update(ctx context.Context, env Env, r arch.Resource, live L
 		{VpcId: aws.String(live.PhysicalID), EnableDnsHostnames: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}},
 	} {
 		if _, err := env.Clients.EC2.ModifyVpcAttribute(ctx, in); err != nil {
-			return Live{}, wrap("update", r.ID, err)
+			return resource.Live{}, wrap("update", r.ID, err)
 		}
 	}
 	if live.Hash, err = setHash(ctx, env, r, live.PhysicalID); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return live, nil
 }
 
-func (h vpcHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h vpcHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.EC2.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(live.PhysicalID)})
 	if isCode(err, "InvalidVpcID.NotFound") {
 		return nil
@@ -149,7 +161,7 @@ func (h vpcHandler) Delete(ctx context.Context, env Env, live Live) error {
 	return wrap("delete", live.ID, err)
 }
 
-func (h vpcHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h vpcHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	res, err := env.Clients.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{live.PhysicalID}})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -168,9 +180,19 @@ func (h vpcHandler) Ready(ctx context.Context, env Env, live Live) (bool, string
 
 type igwHandler struct{}
 
-func (igwHandler) Type() string { return "AWS::EC2::InternetGateway" }
+func (igwHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeInternetGateway, Service: arch.VPC, DeleteRank: 11,
+		ARNKinds: []string{"ec2:internet-gateway"},
+		Console: func(s resource.Site) string {
+			return console(s, "vpcconsole/home?region="+s.Region+"#InternetGateway:internetGatewayId="+s.PhysicalID)
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws ec2 describe-internet-gateways --internet-gateway-ids " + s.PhysicalID + " " + regionFlag(s)
+		},
+	}
+}
 
-func igwLive(typ string, g ec2types.InternetGateway) Live {
+func igwLive(typ string, g ec2types.InternetGateway) resource.Live {
 	l := newLive(typ, str(g.InternetGatewayId), ec2TagMap(g.Tags))
 	l.Attrs["internet_gateway_id"] = l.PhysicalID
 	for _, a := range g.Attachments {
@@ -183,8 +205,8 @@ func igwLive(typ string, g ec2types.InternetGateway) Live {
 	return l
 }
 
-func (h igwHandler) List(ctx context.Context, env Env) ([]Live, error) {
-	var out []Live
+func (h igwHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	var out []resource.Live
 	p := ec2.NewDescribeInternetGatewaysPaginator(env.Clients.EC2, &ec2.DescribeInternetGatewaysInput{Filters: appFilter(env.App)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -193,65 +215,65 @@ func (h igwHandler) List(ctx context.Context, env Env) ([]Live, error) {
 		}
 		for _, g := range page.InternetGateways {
 			if ours(env.App, ec2TagMap(g.Tags)) {
-				out = append(out, igwLive(h.Type(), g))
+				out = append(out, igwLive(h.Describe().Type, g))
 			}
 		}
 	}
 	return out, nil
 }
 
-func (h igwHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h igwHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	if _, err := propsOf[arch.InternetGatewayProps]("create", r); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	found, err := env.Clients.EC2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: idFilter(env.App, r.ID)})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	if len(found.InternetGateways) > 0 {
-		return h.Update(ctx, env, r, igwLive(h.Type(), found.InternetGateways[0]))
+		return h.Update(ctx, env, r, igwLive(h.Describe().Type, found.InternetGateways[0]))
 	}
 	res, err := env.Clients.EC2.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{
 		TagSpecifications: tagSpec(ec2types.ResourceTypeInternetGateway, createTags(env, r, true), arch.PhysicalName(env.App, r.ID)),
 	})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	return h.Update(ctx, env, r, igwLive(h.Type(), *res.InternetGateway))
+	return h.Update(ctx, env, r, igwLive(h.Describe().Type, *res.InternetGateway))
 }
 
-func (h igwHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h igwHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.InternetGatewayProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	vpc, err := depAttr(env, r.ID, p.VPC, "vpc_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if cur := live.Attrs["vpc_id"]; cur != vpc {
 		if cur != "" {
 			_, err := env.Clients.EC2.DetachInternetGateway(ctx, &ec2.DetachInternetGatewayInput{
 				InternetGatewayId: aws.String(live.PhysicalID), VpcId: aws.String(cur)})
 			if err != nil && !isCode(err, "Gateway.NotAttached") {
-				return Live{}, wrap("detach", r.ID, err)
+				return resource.Live{}, wrap("detach", r.ID, err)
 			}
 		}
 		_, err := env.Clients.EC2.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{
 			InternetGatewayId: aws.String(live.PhysicalID), VpcId: aws.String(vpc)})
 		if err != nil && !isCode(err, "Resource.AlreadyAssociated") {
-			return Live{}, wrap("attach", r.ID, err)
+			return resource.Live{}, wrap("attach", r.ID, err)
 		}
 		live.Attrs["vpc_id"] = vpc
 		live.State = "attached"
 	}
 	if live.Hash, err = setHash(ctx, env, r, live.PhysicalID); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return live, nil
 }
 
-func (h igwHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h igwHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	res, err := env.Clients.EC2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{InternetGatewayIds: []string{live.PhysicalID}})
 	if isCode(err, "InvalidInternetGatewayID.NotFound") {
 		return nil
@@ -275,7 +297,7 @@ func (h igwHandler) Delete(ctx context.Context, env Env, live Live) error {
 	return wrap("delete", live.ID, err)
 }
 
-func (h igwHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h igwHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	res, err := env.Clients.EC2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{InternetGatewayIds: []string{live.PhysicalID}})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -296,9 +318,19 @@ func (h igwHandler) Ready(ctx context.Context, env Env, live Live) (bool, string
 
 type subnetHandler struct{}
 
-func (subnetHandler) Type() string { return "AWS::EC2::Subnet" }
+func (subnetHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeSubnet, Service: arch.VPC, DeleteRank: 11,
+		ARNKinds: []string{"ec2:subnet"},
+		Console: func(s resource.Site) string {
+			return console(s, "vpcconsole/home?region="+s.Region+"#SubnetDetails:subnetId="+s.PhysicalID)
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws ec2 describe-subnets --subnet-ids " + s.PhysicalID + " " + regionFlag(s)
+		},
+	}
+}
 
-func subnetLive(typ string, s ec2types.Subnet) Live {
+func subnetLive(typ string, s ec2types.Subnet) resource.Live {
 	l := newLive(typ, str(s.SubnetId), ec2TagMap(s.Tags))
 	l.State = string(s.State)
 	l.ARN = str(s.SubnetArn)
@@ -310,8 +342,8 @@ func subnetLive(typ string, s ec2types.Subnet) Live {
 	return l
 }
 
-func (h subnetHandler) List(ctx context.Context, env Env) ([]Live, error) {
-	var out []Live
+func (h subnetHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	var out []resource.Live
 	p := ec2.NewDescribeSubnetsPaginator(env.Clients.EC2, &ec2.DescribeSubnetsInput{Filters: appFilter(env.App)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -320,7 +352,7 @@ func (h subnetHandler) List(ctx context.Context, env Env) ([]Live, error) {
 		}
 		for _, s := range page.Subnets {
 			if ours(env.App, ec2TagMap(s.Tags)) {
-				out = append(out, subnetLive(h.Type(), s))
+				out = append(out, subnetLive(h.Describe().Type, s))
 			}
 		}
 	}
@@ -328,7 +360,7 @@ func (h subnetHandler) List(ctx context.Context, env Env) ([]Live, error) {
 }
 
 // zoneName turns a zone index into the region's zone name, in name order.
-func zoneName(ctx context.Context, env Env, id string, index int) (string, error) {
+func zoneName(ctx context.Context, env resource.Env, id string, index int) (string, error) {
 	res, err := env.Clients.EC2.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{
 		Filters: []ec2types.Filter{
 			{Name: aws.String("state"), Values: []string{"available"}},
@@ -349,34 +381,34 @@ func zoneName(ctx context.Context, env Env, id string, index int) (string, error
 	return names[index], nil
 }
 
-func (h subnetHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h subnetHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.SubnetProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	vpc, err := depAttr(env, r.ID, p.VPC, "vpc_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	zone, err := zoneName(ctx, env, r.ID, p.Zone)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	found, err := env.Clients.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: idFilter(env.App, r.ID)})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	if len(found.Subnets) > 0 {
-		return h.update(ctx, env, r, subnetLive(h.Type(), found.Subnets[0]), zone)
+		return h.update(ctx, env, r, subnetLive(h.Describe().Type, found.Subnets[0]), zone)
 	}
 	res, err := env.Clients.EC2.CreateSubnet(ctx, &ec2.CreateSubnetInput{
 		VpcId: aws.String(vpc), CidrBlock: aws.String(p.CIDR), AvailabilityZone: aws.String(zone),
 		TagSpecifications: tagSpec(ec2types.ResourceTypeSubnet, createTags(env, r, p.Public), arch.PhysicalName(env.App, r.ID)),
 	})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	live := subnetLive(h.Type(), *res.Subnet)
+	live := subnetLive(h.Describe().Type, *res.Subnet)
 	if !p.Public {
 		live.Hash = arch.Hash(r.Props)
 		return live, nil
@@ -384,29 +416,29 @@ func (h subnetHandler) Create(ctx context.Context, env Env, r arch.Resource) (Li
 	return h.update(ctx, env, r, live, zone)
 }
 
-func (h subnetHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h subnetHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.SubnetProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	zone, err := zoneName(ctx, env, r.ID, p.Zone)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return h.update(ctx, env, r, live, zone)
 }
 
-func (h subnetHandler) update(ctx context.Context, env Env, r arch.Resource, live Live, zone string) (Live, error) {
+func (h subnetHandler) update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live, zone string) (resource.Live, error) {
 	p, err := propsOf[arch.SubnetProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	vpc, err := depAttr(env, r.ID, p.VPC, "vpc_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if live.Attrs["cidr"] != p.CIDR || live.Attrs["zone"] != zone || live.Attrs["vpc_id"] != vpc {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	// Public subnets give VMs a public address: with no NAT (its cost is the
 	// book's lesson) that is how they reach the registry and ECS.
@@ -414,16 +446,16 @@ func (h subnetHandler) update(ctx context.Context, env Env, r arch.Resource, liv
 		SubnetId: aws.String(live.PhysicalID), MapPublicIpOnLaunch: &ec2types.AttributeBooleanValue{Value: aws.Bool(p.Public)},
 	})
 	if err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
 	live.Attrs["public"] = fmt.Sprint(p.Public)
 	if live.Hash, err = setHash(ctx, env, r, live.PhysicalID); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return live, nil
 }
 
-func (h subnetHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h subnetHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.EC2.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(live.PhysicalID)})
 	if isCode(err, "InvalidSubnetID.NotFound") {
 		return nil
@@ -431,7 +463,7 @@ func (h subnetHandler) Delete(ctx context.Context, env Env, live Live) error {
 	return wrap("delete", live.ID, err)
 }
 
-func (h subnetHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h subnetHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	res, err := env.Clients.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{live.PhysicalID}})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -450,11 +482,21 @@ func (h subnetHandler) Ready(ctx context.Context, env Env, live Live) (bool, str
 
 type routeTableHandler struct{}
 
-func (routeTableHandler) Type() string { return "AWS::EC2::RouteTable" }
+func (routeTableHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeRouteTable, Service: arch.VPC, DeleteRank: 10,
+		ARNKinds: []string{"ec2:route-table"},
+		Console: func(s resource.Site) string {
+			return console(s, "vpcconsole/home?region="+s.Region+"#RouteTableDetails:RouteTableId="+s.PhysicalID)
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws ec2 describe-route-tables --route-table-ids " + s.PhysicalID + " " + regionFlag(s)
+		},
+	}
+}
 
 const anywhere = "0.0.0.0/0"
 
-func routeTableLive(typ string, t ec2types.RouteTable) Live {
+func routeTableLive(typ string, t ec2types.RouteTable) resource.Live {
 	l := newLive(typ, str(t.RouteTableId), ec2TagMap(t.Tags))
 	l.State = "available"
 	l.Attrs["route_table_id"] = l.PhysicalID
@@ -462,8 +504,8 @@ func routeTableLive(typ string, t ec2types.RouteTable) Live {
 	return l
 }
 
-func (h routeTableHandler) List(ctx context.Context, env Env) ([]Live, error) {
-	var out []Live
+func (h routeTableHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	var out []resource.Live
 	p := ec2.NewDescribeRouteTablesPaginator(env.Clients.EC2, &ec2.DescribeRouteTablesInput{Filters: appFilter(env.App)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -472,28 +514,28 @@ func (h routeTableHandler) List(ctx context.Context, env Env) ([]Live, error) {
 		}
 		for _, t := range page.RouteTables {
 			if ours(env.App, ec2TagMap(t.Tags)) {
-				out = append(out, routeTableLive(h.Type(), t))
+				out = append(out, routeTableLive(h.Describe().Type, t))
 			}
 		}
 	}
 	return out, nil
 }
 
-func (h routeTableHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h routeTableHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.RouteTableProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	vpc, err := depAttr(env, r.ID, p.VPC, "vpc_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	found, err := env.Clients.EC2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: idFilter(env.App, r.ID)})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	if len(found.RouteTables) > 0 {
-		return h.Update(ctx, env, r, routeTableLive(h.Type(), found.RouteTables[0]))
+		return h.Update(ctx, env, r, routeTableLive(h.Describe().Type, found.RouteTables[0]))
 	}
 	res, err := env.Clients.EC2.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{
 		VpcId:             aws.String(vpc),
@@ -501,30 +543,30 @@ func (h routeTableHandler) Create(ctx context.Context, env Env, r arch.Resource)
 		TagSpecifications: tagSpec(ec2types.ResourceTypeRouteTable, createTags(env, r, true), arch.PhysicalName(env.App, r.ID)),
 	})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	return h.Update(ctx, env, r, routeTableLive(h.Type(), *res.RouteTable))
+	return h.Update(ctx, env, r, routeTableLive(h.Describe().Type, *res.RouteTable))
 }
 
 // Update converges the default route and the subnet associations.
-func (h routeTableHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h routeTableHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.RouteTableProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	vpc, err := depAttr(env, r.ID, p.VPC, "vpc_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if live.Attrs["vpc_id"] != "" && live.Attrs["vpc_id"] != vpc {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	res, err := env.Clients.EC2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{live.PhysicalID}})
 	if err != nil {
-		return Live{}, wrap("describe", r.ID, err)
+		return resource.Live{}, wrap("describe", r.ID, err)
 	}
 	if len(res.RouteTables) == 0 {
-		return Live{}, fmt.Errorf("update %s: route table %s is gone", r.ID, live.PhysicalID)
+		return resource.Live{}, fmt.Errorf("update %s: route table %s is gone", r.ID, live.PhysicalID)
 	}
 	t := res.RouteTables[0]
 
@@ -532,7 +574,7 @@ func (h routeTableHandler) Update(ctx context.Context, env Env, r arch.Resource,
 	wantGW := ""
 	if p.InternetGateway != "" {
 		if wantGW, err = depAttr(env, r.ID, p.InternetGateway, "internet_gateway_id"); err != nil {
-			return Live{}, err
+			return resource.Live{}, err
 		}
 	}
 	haveGW, haveDefault := "", false
@@ -544,7 +586,7 @@ func (h routeTableHandler) Update(ctx context.Context, env Env, r arch.Resource,
 	if haveDefault && haveGW != wantGW {
 		_, err := env.Clients.EC2.DeleteRoute(ctx, &ec2.DeleteRouteInput{RouteTableId: aws.String(live.PhysicalID), DestinationCidrBlock: aws.String(anywhere)})
 		if err != nil && !isCode(err, "InvalidRoute.NotFound") {
-			return Live{}, wrap("delete route of", r.ID, err)
+			return resource.Live{}, wrap("delete route of", r.ID, err)
 		}
 		haveDefault = false
 	}
@@ -552,7 +594,7 @@ func (h routeTableHandler) Update(ctx context.Context, env Env, r arch.Resource,
 		_, err := env.Clients.EC2.CreateRoute(ctx, &ec2.CreateRouteInput{
 			RouteTableId: aws.String(live.PhysicalID), DestinationCidrBlock: aws.String(anywhere), GatewayId: aws.String(wantGW)})
 		if err != nil && !isCode(err, "RouteAlreadyExists") {
-			return Live{}, wrap("create route of", r.ID, err)
+			return resource.Live{}, wrap("create route of", r.ID, err)
 		}
 	}
 
@@ -561,7 +603,7 @@ func (h routeTableHandler) Update(ctx context.Context, env Env, r arch.Resource,
 	for _, s := range p.Subnets {
 		id, err := depAttr(env, r.ID, s, "subnet_id")
 		if err != nil {
-			return Live{}, err
+			return resource.Live{}, err
 		}
 		want[id] = true
 	}
@@ -575,17 +617,17 @@ func (h routeTableHandler) Update(ctx context.Context, env Env, r arch.Resource,
 		}
 		_, err := env.Clients.EC2.DisassociateRouteTable(ctx, &ec2.DisassociateRouteTableInput{AssociationId: a.RouteTableAssociationId})
 		if err != nil && !isCode(err, "InvalidAssociationID.NotFound") {
-			return Live{}, wrap("disassociate", r.ID, err)
+			return resource.Live{}, wrap("disassociate", r.ID, err)
 		}
 	}
 	for _, id := range sortedKeys(boolKeys(want)) {
 		_, err := env.Clients.EC2.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: aws.String(live.PhysicalID), SubnetId: aws.String(id)})
 		if err != nil {
-			return Live{}, wrap("associate "+id+" with", r.ID, err)
+			return resource.Live{}, wrap("associate "+id+" with", r.ID, err)
 		}
 	}
 	if live.Hash, err = setHash(ctx, env, r, live.PhysicalID); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return live, nil
 }
@@ -598,7 +640,7 @@ func boolKeys(m map[string]bool) map[string]string {
 	return out
 }
 
-func (h routeTableHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h routeTableHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	res, err := env.Clients.EC2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{live.PhysicalID}})
 	if isCode(err, "InvalidRouteTableID.NotFound") {
 		return nil
@@ -624,7 +666,7 @@ func (h routeTableHandler) Delete(ctx context.Context, env Env, live Live) error
 	return wrap("delete", live.ID, err)
 }
 
-func (h routeTableHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h routeTableHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	res, err := env.Clients.EC2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{live.PhysicalID}})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -643,9 +685,19 @@ func (h routeTableHandler) Ready(ctx context.Context, env Env, live Live) (bool,
 
 type securityGroupHandler struct{}
 
-func (securityGroupHandler) Type() string { return "AWS::EC2::SecurityGroup" }
+func (securityGroupHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeSecurityGroup, Service: arch.VPC, DeleteRank: 9,
+		ARNKinds: []string{"ec2:security-group"},
+		Console: func(s resource.Site) string {
+			return console(s, "ec2/home?region="+s.Region+"#SecurityGroup:groupId="+s.PhysicalID)
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws ec2 describe-security-groups --group-ids " + s.PhysicalID + " " + regionFlag(s)
+		},
+	}
+}
 
-func sgLive(typ string, g ec2types.SecurityGroup) Live {
+func sgLive(typ string, g ec2types.SecurityGroup) resource.Live {
 	l := newLive(typ, str(g.GroupId), ec2TagMap(g.Tags))
 	l.State = "available"
 	l.ARN = str(g.SecurityGroupArn)
@@ -656,8 +708,8 @@ func sgLive(typ string, g ec2types.SecurityGroup) Live {
 	return l
 }
 
-func (h securityGroupHandler) List(ctx context.Context, env Env) ([]Live, error) {
-	var out []Live
+func (h securityGroupHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	var out []resource.Live
 	p := ec2.NewDescribeSecurityGroupsPaginator(env.Clients.EC2, &ec2.DescribeSecurityGroupsInput{Filters: appFilter(env.App)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -666,21 +718,21 @@ func (h securityGroupHandler) List(ctx context.Context, env Env) ([]Live, error)
 		}
 		for _, g := range page.SecurityGroups {
 			if ours(env.App, ec2TagMap(g.Tags)) {
-				out = append(out, sgLive(h.Type(), g))
+				out = append(out, sgLive(h.Describe().Type, g))
 			}
 		}
 	}
 	return out, nil
 }
 
-func (h securityGroupHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h securityGroupHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.SecurityGroupProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	vpc, err := depAttr(env, r.ID, p.VPC, "vpc_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := physName(env.App, r.ID, 255)
 	res, err := env.Clients.EC2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
@@ -692,18 +744,18 @@ func (h securityGroupHandler) Create(ctx context.Context, env Env, r arch.Resour
 		found, derr := env.Clients.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{
 			{Name: aws.String("vpc-id"), Values: []string{vpc}}, {Name: aws.String("group-name"), Values: []string{name}}}})
 		if derr != nil || len(found.SecurityGroups) == 0 {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
 		g := found.SecurityGroups[0]
-		if t := ec2TagMap(g.Tags); t[TagApp] != env.App || t[TagID] != r.ID {
-			return Live{}, wrap("create", r.ID, err)
+		if t := ec2TagMap(g.Tags); t[resource.TagApp] != env.App || t[resource.TagID] != r.ID {
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
-		return h.Update(ctx, env, r, sgLive(h.Type(), g))
+		return h.Update(ctx, env, r, sgLive(h.Describe().Type, g))
 	}
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	live := Live{ID: r.ID, Type: h.Type(), PhysicalID: str(res.GroupId), ARN: str(res.SecurityGroupArn), State: "available",
+	live := resource.Live{ID: r.ID, Type: h.Describe().Type, PhysicalID: str(res.GroupId), ARN: str(res.SecurityGroupArn), State: "available",
 		Attrs: map[string]string{"group_id": str(res.GroupId), "group_name": name, "vpc_id": vpc, "description": sgText(p.Description)}}
 	return h.Update(ctx, env, r, live)
 }
@@ -717,7 +769,7 @@ type ruleKey struct {
 }
 
 // wantRules resolves the designed rules to group ids.
-func wantRules(env Env, id string, rules []arch.Rule) (map[ruleKey]string, error) {
+func wantRules(env resource.Env, id string, rules []arch.Rule) (map[ruleKey]string, error) {
 	out := map[ruleKey]string{}
 	for _, rl := range rules {
 		k := ruleKey{proto: rl.Protocol, from: int32(rl.FromPort), to: int32(rl.ToPort), cidr: rl.CIDR}
@@ -796,28 +848,28 @@ func sortedRules(m map[ruleKey]bool) []ruleKey {
 
 // Update makes the ingress rules exactly the designed ones; egress keeps
 // AWS's default allow-all (VMs pull images and talk to AWS APIs).
-func (h securityGroupHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h securityGroupHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.SecurityGroupProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	vpc, err := depAttr(env, r.ID, p.VPC, "vpc_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if live.Attrs["vpc_id"] != vpc || (live.Attrs["description"] != "" && live.Attrs["description"] != sgText(p.Description)) {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	want, err := wantRules(env, r.ID, p.Ingress)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	res, err := env.Clients.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{live.PhysicalID}})
 	if err != nil {
-		return Live{}, wrap("describe", r.ID, err)
+		return resource.Live{}, wrap("describe", r.ID, err)
 	}
 	if len(res.SecurityGroups) == 0 {
-		return Live{}, fmt.Errorf("update %s: security group %s is gone", r.ID, live.PhysicalID)
+		return resource.Live{}, fmt.Errorf("update %s: security group %s is gone", r.ID, live.PhysicalID)
 	}
 	have := haveRules(res.SecurityGroups[0].IpPermissions)
 	var add, revoke []ec2types.IpPermission
@@ -843,20 +895,20 @@ func (h securityGroupHandler) Update(ctx context.Context, env Env, r arch.Resour
 		}
 		_, err := env.Clients.EC2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(live.PhysicalID), IpPermissions: revoke})
 		if err != nil && !isCode(err, "InvalidPermission.NotFound") {
-			return Live{}, wrap("revoke ingress of", r.ID, err)
+			return resource.Live{}, wrap("revoke ingress of", r.ID, err)
 		}
 	}
 	for _, perm := range add {
 		_, err := env.Clients.EC2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
 			GroupId: aws.String(live.PhysicalID), IpPermissions: []ec2types.IpPermission{perm},
-			TagSpecifications: tagSpec(ec2types.ResourceTypeSecurityGroupRule, map[string]string{TagApp: env.App}, ""),
+			TagSpecifications: tagSpec(ec2types.ResourceTypeSecurityGroupRule, map[string]string{resource.TagApp: env.App}, ""),
 		})
 		if err != nil && !isCode(err, "InvalidPermission.Duplicate") {
-			return Live{}, wrap("authorize ingress of", r.ID, err)
+			return resource.Live{}, wrap("authorize ingress of", r.ID, err)
 		}
 	}
 	if live.Hash, err = setHash(ctx, env, r, live.PhysicalID); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return live, nil
 }
@@ -869,7 +921,7 @@ func keysOf(m map[ruleKey]string) map[ruleKey]bool {
 	return out
 }
 
-func (h securityGroupHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h securityGroupHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.EC2.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(live.PhysicalID)})
 	if isCode(err, "InvalidGroup.NotFound") {
 		return nil
@@ -877,7 +929,7 @@ func (h securityGroupHandler) Delete(ctx context.Context, env Env, live Live) er
 	return wrap("delete", live.ID, err)
 }
 
-func (h securityGroupHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h securityGroupHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	res, err := env.Clients.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{live.PhysicalID}})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
@@ -37,23 +39,31 @@ func ecsTagMap(tags []ecstypes.Tag) map[string]string {
 func arnName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 
 // ecsTag refreshes the mvi tags on an ECS resource.
-func ecsTag(ctx context.Context, env Env, r arch.Resource, arn string) (string, error) {
-	tags := Tags(env.App, r)
+func ecsTag(ctx context.Context, env resource.Env, r arch.Resource, arn string) (string, error) {
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.ECS.TagResource(ctx, &ecs.TagResourceInput{ResourceArn: aws.String(arn), Tags: ecsTags(tags)}); err != nil {
 		return "", wrap("tag", r.ID, err)
 	}
-	return tags[TagHash], nil
+	return tags[resource.TagHash], nil
 }
 
 // ---- Cluster ----
 
 type clusterHandler struct{}
 
-func (clusterHandler) Type() string { return "AWS::ECS::Cluster" }
+func (clusterHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeCluster, Service: arch.Container, DeleteRank: 6,
+		ARNKinds: []string{"ecs:cluster"},
+		Console:  func(s resource.Site) string { return console(s, "ecs/v2/clusters/"+s.Name()+"?region="+s.Region) },
+		Lookup: func(s resource.Site) string {
+			return "aws ecs describe-clusters --clusters " + s.Name() + " " + regionFlag(s)
+		},
+	}
+}
 
 // appClusters lists the app's ACTIVE clusters with their tags: ECS has no
 // tag filter, so the names (mvi-<app>-…) narrow the list first.
-func appClusters(ctx context.Context, env Env) ([]ecstypes.Cluster, error) {
+func appClusters(ctx context.Context, env resource.Env) ([]ecstypes.Cluster, error) {
 	prefix := appPrefix(env.App)
 	var names []string
 	p := ecs.NewListClustersPaginator(env.Clients.ECS, &ecs.ListClustersInput{})
@@ -78,7 +88,7 @@ func appClusters(ctx context.Context, env Env) ([]ecstypes.Cluster, error) {
 			return nil, err
 		}
 		for _, c := range res.Clusters {
-			if str(c.Status) == "ACTIVE" && ecsTagMap(c.Tags)[TagApp] == env.App {
+			if str(c.Status) == "ACTIVE" && ecsTagMap(c.Tags)[resource.TagApp] == env.App {
 				out = append(out, c)
 			}
 		}
@@ -87,7 +97,7 @@ func appClusters(ctx context.Context, env Env) ([]ecstypes.Cluster, error) {
 	return out, nil
 }
 
-func clusterLive(typ string, c ecstypes.Cluster) Live {
+func clusterLive(typ string, c ecstypes.Cluster) resource.Live {
 	l := newLive(typ, str(c.ClusterName), ecsTagMap(c.Tags))
 	l.ARN = str(c.ClusterArn)
 	l.State = str(c.Status)
@@ -96,15 +106,15 @@ func clusterLive(typ string, c ecstypes.Cluster) Live {
 	return l
 }
 
-func (h clusterHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h clusterHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	cs, err := appClusters(ctx, env)
 	if err != nil {
 		return nil, wrap("list", "ECS clusters", err)
 	}
-	var out []Live
+	var out []resource.Live
 	for _, c := range cs {
 		if ours(env.App, ecsTagMap(c.Tags)) {
-			out = append(out, clusterLive(h.Type(), c))
+			out = append(out, clusterLive(h.Describe().Type, c))
 		}
 	}
 	return out, nil
@@ -119,39 +129,39 @@ func insights(on bool) []ecstypes.ClusterSetting {
 }
 
 // Create: CreateCluster is idempotent on the name.
-func (h clusterHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h clusterHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.ClusterProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	res, err := env.Clients.ECS.CreateCluster(ctx, &ecs.CreateClusterInput{
 		ClusterName: aws.String(physName(env.App, r.ID, 255)),
 		Settings:    insights(p.ContainerInsights),
-		Tags:        ecsTags(Tags(env.App, r)),
+		Tags:        ecsTags(resource.Tags(env.App, r)),
 	})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	l := clusterLive(h.Type(), *res.Cluster)
+	l := clusterLive(h.Describe().Type, *res.Cluster)
 	l.ID, l.Hash = r.ID, arch.Hash(r.Props)
 	return l, nil
 }
 
-func (h clusterHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h clusterHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.ClusterProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if _, err := env.Clients.ECS.UpdateCluster(ctx, &ecs.UpdateClusterInput{Cluster: aws.String(live.PhysicalID), Settings: insights(p.ContainerInsights)}); err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
 	if live.Hash, err = ecsTag(ctx, env, r, live.ARN); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return live, nil
 }
 
-func (h clusterHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h clusterHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.ECS.DeleteCluster(ctx, &ecs.DeleteClusterInput{Cluster: aws.String(live.PhysicalID)})
 	if isCode(err, "ClusterNotFoundException") {
 		return nil
@@ -159,7 +169,7 @@ func (h clusterHandler) Delete(ctx context.Context, env Env, live Live) error {
 	return wrap("delete", live.ID, err)
 }
 
-func (h clusterHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h clusterHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	res, err := env.Clients.ECS.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{live.PhysicalID}})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -178,9 +188,17 @@ func (h clusterHandler) Ready(ctx context.Context, env Env, live Live) (bool, st
 
 type capacityProviderHandler struct{}
 
-func (capacityProviderHandler) Type() string { return "AWS::ECS::CapacityProvider" }
+func (capacityProviderHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeCapacityProvider, Service: arch.Container, DeleteRank: 4,
+		ARNKinds: []string{"ecs:capacity-provider"},
+		Console:  func(s resource.Site) string { return console(s, "ecs/v2/clusters?region="+s.Region) },
+		Lookup: func(s resource.Site) string {
+			return "aws ecs describe-capacity-providers --capacity-providers " + s.Name() + " " + regionFlag(s)
+		},
+	}
+}
 
-func cpLive(typ string, c ecstypes.CapacityProvider) Live {
+func cpLive(typ string, c ecstypes.CapacityProvider) resource.Live {
 	l := newLive(typ, str(c.Name), ecsTagMap(c.Tags))
 	l.ARN = str(c.CapacityProviderArn)
 	l.State = string(c.Status)
@@ -197,10 +215,10 @@ func cpLive(typ string, c ecstypes.CapacityProvider) Live {
 // "mvi:capacity-provider", written before the provider is created, so a
 // crash never leaves one mvi can't find); ECS then describes those names
 // with their tags.
-func (h capacityProviderHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h capacityProviderHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	var names []string
 	p := autoscaling.NewDescribeAutoScalingGroupsPaginator(env.Clients.AutoScaling, &autoscaling.DescribeAutoScalingGroupsInput{
-		Filters: []astypes.Filter{{Name: aws.String("tag:" + TagApp), Values: []string{env.App}}},
+		Filters: []astypes.Filter{{Name: aws.String("tag:" + resource.TagApp), Values: []string{env.App}}},
 	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -219,10 +237,10 @@ func (h capacityProviderHandler) List(ctx context.Context, env Env) ([]Live, err
 	if err != nil {
 		return nil, wrap("list", "capacity providers", err)
 	}
-	var out []Live
+	var out []resource.Live
 	for _, c := range cps {
 		if ours(env.App, ecsTagMap(c.Tags)) {
-			out = append(out, cpLive(h.Type(), c))
+			out = append(out, cpLive(h.Describe().Type, c))
 		}
 	}
 	return out, nil
@@ -232,7 +250,7 @@ func (h capacityProviderHandler) List(ctx context.Context, env Env) ([]Live, err
 const cpRecordKey = "mvi:capacity-provider"
 
 // describeCPs describes ACTIVE capacity providers by name, with tags.
-func describeCPs(ctx context.Context, env Env, names []string) ([]ecstypes.CapacityProvider, error) {
+func describeCPs(ctx context.Context, env resource.Env, names []string) ([]ecstypes.CapacityProvider, error) {
 	var out []ecstypes.CapacityProvider
 	for len(names) > 0 {
 		n := min(len(names), 10)
@@ -261,25 +279,25 @@ func managedScaling(on bool) *ecstypes.ManagedScaling {
 	}
 }
 
-func (h capacityProviderHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h capacityProviderHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.CapacityProviderProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	asg, err := depAttr(env, r.ID, p.AutoScalingGroup, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	asgName, err := depAttr(env, r.ID, p.AutoScalingGroup, "name")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := physName(env.App, r.ID, 255)
 	if _, err := env.Clients.AutoScaling.CreateOrUpdateTags(ctx, &autoscaling.CreateOrUpdateTagsInput{Tags: []astypes.Tag{{
 		Key: aws.String(cpRecordKey), Value: aws.String(name), ResourceId: aws.String(asgName),
 		ResourceType: aws.String("auto-scaling-group"), PropagateAtLaunch: aws.Bool(false),
 	}}}); err != nil {
-		return Live{}, wrap("record", r.ID, err)
+		return resource.Live{}, wrap("record", r.ID, err)
 	}
 	res, err := env.Clients.ECS.CreateCapacityProvider(ctx, &ecs.CreateCapacityProviderInput{
 		Name: aws.String(name),
@@ -290,36 +308,36 @@ func (h capacityProviderHandler) Create(ctx context.Context, env Env, r arch.Res
 			// for ECS to lift protection.
 			ManagedTerminationProtection: ecstypes.ManagedTerminationProtectionDisabled,
 		},
-		Tags: ecsTags(Tags(env.App, r)),
+		Tags: ecsTags(resource.Tags(env.App, r)),
 	})
 	if err != nil && isCode(err, "ClientException") && strings.Contains(strings.ToLower(errMessage(err)), "already exists") {
 		d, derr := env.Clients.ECS.DescribeCapacityProviders(ctx, &ecs.DescribeCapacityProvidersInput{CapacityProviders: []string{name}, Include: []ecstypes.CapacityProviderField{ecstypes.CapacityProviderFieldTags}})
 		if derr != nil || len(d.CapacityProviders) == 0 {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
-		l := cpLive(h.Type(), d.CapacityProviders[0])
+		l := cpLive(h.Describe().Type, d.CapacityProviders[0])
 		l.ID = r.ID
 		return h.Update(ctx, env, r, l)
 	}
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	l := cpLive(h.Type(), *res.CapacityProvider)
+	l := cpLive(h.Describe().Type, *res.CapacityProvider)
 	l.ID, l.Hash = r.ID, arch.Hash(r.Props)
 	return l, nil
 }
 
-func (h capacityProviderHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h capacityProviderHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.CapacityProviderProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	asg, err := depAttr(env, r.ID, p.AutoScalingGroup, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if a := live.Attrs["auto_scaling_group_arn"]; a != "" && a != asg {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	if _, err := env.Clients.ECS.UpdateCapacityProvider(ctx, &ecs.UpdateCapacityProviderInput{
 		Name: aws.String(live.PhysicalID),
@@ -328,17 +346,17 @@ func (h capacityProviderHandler) Update(ctx context.Context, env Env, r arch.Res
 			ManagedTerminationProtection: ecstypes.ManagedTerminationProtectionDisabled,
 		},
 	}); err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
 	if live.Hash, err = ecsTag(ctx, env, r, live.ARN); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return live, nil
 }
 
 // Delete looks first: ECS answers a missing provider with a generic
 // ClientException.
-func (h capacityProviderHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h capacityProviderHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	cps, err := describeCPs(ctx, env, []string{live.PhysicalID})
 	if err != nil {
 		return wrap("delete", live.ID, err)
@@ -350,7 +368,7 @@ func (h capacityProviderHandler) Delete(ctx context.Context, env Env, live Live)
 	return wrap("delete", live.ID, err)
 }
 
-func (h capacityProviderHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h capacityProviderHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	res, err := env.Clients.ECS.DescribeCapacityProviders(ctx, &ecs.DescribeCapacityProvidersInput{CapacityProviders: []string{live.PhysicalID}})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -376,22 +394,26 @@ func (h capacityProviderHandler) Ready(ctx context.Context, env Env, live Live) 
 // "<logical id>@<hash>".
 type clusterCapacityHandler struct{}
 
-func (clusterCapacityHandler) Type() string { return "AWS::ECS::ClusterCapacityProviderAssociations" }
+func (clusterCapacityHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeClusterCapacity, Service: arch.Container, DeleteRank: 3,
+		ARNKinds: []string{"ecs:cluster"},
+	}
+}
 
 const capacityRecordKey = "mvi:capacity"
 
-func (h clusterCapacityHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h clusterCapacityHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	cs, err := appClusters(ctx, env)
 	if err != nil {
 		return nil, wrap("list", "ECS clusters", err)
 	}
-	var out []Live
+	var out []resource.Live
 	for _, c := range cs {
 		id, hash, ok := parseRecord(ecsTagMap(c.Tags)[capacityRecordKey])
 		if !ok || len(c.CapacityProviders) == 0 {
 			continue
 		}
-		out = append(out, Live{ID: id, Type: h.Type(), PhysicalID: str(c.ClusterName), ARN: str(c.ClusterArn), Hash: hash,
+		out = append(out, resource.Live{ID: id, Type: h.Describe().Type, PhysicalID: str(c.ClusterName), ARN: str(c.ClusterArn), Hash: hash,
 			State: str(c.AttachmentsStatus), Attrs: map[string]string{
 				"cluster": str(c.ClusterName), "cluster_arn": str(c.ClusterArn),
 				"capacity_provider": strings.Join(c.CapacityProviders, ","),
@@ -400,27 +422,27 @@ func (h clusterCapacityHandler) List(ctx context.Context, env Env) ([]Live, erro
 	return out, nil
 }
 
-func (h clusterCapacityHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
-	return h.Update(ctx, env, r, Live{ID: r.ID, Type: h.Type(), Attrs: map[string]string{}})
+func (h clusterCapacityHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
+	return h.Update(ctx, env, r, resource.Live{ID: r.ID, Type: h.Describe().Type, Attrs: map[string]string{}})
 }
 
 // Update is idempotent: PutClusterCapacityProviders replaces the set.
-func (h clusterCapacityHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h clusterCapacityHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.ClusterCapacityProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	cluster, err := dep(env, r.ID, p.Cluster)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	cp, err := depAttr(env, r.ID, p.CapacityProvider, "name")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := cluster.Attrs["name"]
 	if live.PhysicalID != "" && live.PhysicalID != name {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	res, err := env.Clients.ECS.PutClusterCapacityProviders(ctx, &ecs.PutClusterCapacityProvidersInput{
 		Cluster:                         aws.String(name),
@@ -428,21 +450,21 @@ func (h clusterCapacityHandler) Update(ctx context.Context, env Env, r arch.Reso
 		DefaultCapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{{CapacityProvider: aws.String(cp), Weight: 1}},
 	})
 	if err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
 	hash := arch.Hash(r.Props)
 	if _, err := env.Clients.ECS.TagResource(ctx, &ecs.TagResourceInput{ResourceArn: aws.String(cluster.ARN), Tags: []ecstypes.Tag{
 		{Key: aws.String(capacityRecordKey), Value: aws.String(recordValue(r.ID, hash))},
 	}}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
-	return Live{ID: r.ID, Type: h.Type(), PhysicalID: name, ARN: cluster.ARN, Hash: hash,
+	return resource.Live{ID: r.ID, Type: h.Describe().Type, PhysicalID: name, ARN: cluster.ARN, Hash: hash,
 		State: str(res.Cluster.AttachmentsStatus), Attrs: map[string]string{
 			"cluster": name, "cluster_arn": cluster.ARN, "capacity_provider": cp,
 		}}, nil
 }
 
-func (h clusterCapacityHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h clusterCapacityHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.ECS.PutClusterCapacityProviders(ctx, &ecs.PutClusterCapacityProvidersInput{
 		Cluster: aws.String(live.PhysicalID), CapacityProviders: []string{}, DefaultCapacityProviderStrategy: []ecstypes.CapacityProviderStrategyItem{},
 	})
@@ -452,7 +474,7 @@ func (h clusterCapacityHandler) Delete(ctx context.Context, env Env, live Live) 
 	return wrap("delete", live.ID, err)
 }
 
-func (h clusterCapacityHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h clusterCapacityHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	res, err := env.Clients.ECS.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{live.PhysicalID}})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -478,9 +500,17 @@ func (h clusterCapacityHandler) Ready(ctx context.Context, env Env, live Live) (
 
 type taskDefinitionHandler struct{}
 
-func (taskDefinitionHandler) Type() string { return "AWS::ECS::TaskDefinition" }
+func (taskDefinitionHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeTaskDefinition, Service: arch.Container, DeleteRank: 2,
+		ARNKinds: []string{"ecs:task-definition"},
+		Console:  func(s resource.Site) string { return console(s, "ecs/v2/task-definitions?region="+s.Region) },
+		Lookup: func(s resource.Site) string {
+			return "aws ecs describe-task-definition --task-definition " + resource.LastPart(s.PhysicalID) + " " + regionFlag(s)
+		},
+	}
+}
 
-func tdLive(typ string, td ecstypes.TaskDefinition, tags []ecstypes.Tag) Live {
+func tdLive(typ string, td ecstypes.TaskDefinition, tags []ecstypes.Tag) resource.Live {
 	l := newLive(typ, str(td.TaskDefinitionArn), ecsTagMap(tags))
 	l.ARN = l.PhysicalID
 	l.State = string(td.Status)
@@ -501,7 +531,7 @@ func familyOf(arn string) (string, int) {
 	return s[:i], n
 }
 
-func (h taskDefinitionHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h taskDefinitionHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	prefix := appPrefix(env.App)
 	latest := map[string]string{}
 	rev := map[string]int{}
@@ -518,7 +548,7 @@ func (h taskDefinitionHandler) List(ctx context.Context, env Env) ([]Live, error
 			}
 		}
 	}
-	var out []Live
+	var out []resource.Live
 	for _, fam := range sortedKeys(latest) {
 		d, err := env.Clients.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
 			TaskDefinition: aws.String(latest[fam]), Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
@@ -526,7 +556,7 @@ func (h taskDefinitionHandler) List(ctx context.Context, env Env) ([]Live, error
 			return nil, wrap("list", fam, err)
 		}
 		if ours(env.App, ecsTagMap(d.Tags)) {
-			out = append(out, tdLive(h.Type(), *d.TaskDefinition, d.Tags))
+			out = append(out, tdLive(h.Describe().Type, *d.TaskDefinition, d.Tags))
 		}
 	}
 	return out, nil
@@ -535,7 +565,7 @@ func (h taskDefinitionHandler) List(ctx context.Context, env Env) ([]Live, error
 // input renders the task definition: bridge networking with a dynamic host
 // port, awslogs, secrets from SSM, database settings as plain env, the
 // shared file system over TLS with IAM authorization.
-func (h taskDefinitionHandler) input(env Env, r arch.Resource, p arch.TaskDefinitionProps) (*ecs.RegisterTaskDefinitionInput, error) {
+func (h taskDefinitionHandler) input(env resource.Env, r arch.Resource, p arch.TaskDefinitionProps) (*ecs.RegisterTaskDefinitionInput, error) {
 	exec, err := depAttr(env, r.ID, p.ExecutionRole, "arn")
 	if err != nil {
 		return nil, err
@@ -608,7 +638,7 @@ func (h taskDefinitionHandler) input(env Env, r arch.Resource, p arch.TaskDefini
 		ExecutionRoleArn:        aws.String(exec),
 		TaskRoleArn:             aws.String(task),
 		ContainerDefinitions:    []ecstypes.ContainerDefinition{c},
-		Tags:                    ecsTags(Tags(env.App, r)),
+		Tags:                    ecsTags(resource.Tags(env.App, r)),
 	}
 	if p.FileSystem != "" {
 		// The design lists the mount targets, not the file system, among the
@@ -627,36 +657,36 @@ func (h taskDefinitionHandler) input(env Env, r arch.Resource, p arch.TaskDefini
 	return in, nil
 }
 
-func (h taskDefinitionHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h taskDefinitionHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	return h.register(ctx, env, r, "create")
 }
 
-func (h taskDefinitionHandler) register(ctx context.Context, env Env, r arch.Resource, op string) (Live, error) {
+func (h taskDefinitionHandler) register(ctx context.Context, env resource.Env, r arch.Resource, op string) (resource.Live, error) {
 	p, err := propsOf[arch.TaskDefinitionProps](op, r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	in, err := h.input(env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	res, err := env.Clients.ECS.RegisterTaskDefinition(ctx, in)
 	if err != nil {
-		return Live{}, wrap(op, r.ID, err)
+		return resource.Live{}, wrap(op, r.ID, err)
 	}
-	l := tdLive(h.Type(), *res.TaskDefinition, res.Tags)
+	l := tdLive(h.Describe().Type, *res.TaskDefinition, res.Tags)
 	l.ID, l.Hash = r.ID, arch.Hash(r.Props)
 	return l, nil
 }
 
 // Update registers a new revision (task definitions are immutable); earlier
 // revisions stay until delete, so a circuit-breaker rollback can use them.
-func (h taskDefinitionHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h taskDefinitionHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	return h.register(ctx, env, r, "update")
 }
 
 // Delete deregisters every revision of the family, then deletes them.
-func (h taskDefinitionHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h taskDefinitionHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	fam := live.Attrs["family"]
 	if fam == "" {
 		fam, _ = familyOf(live.PhysicalID)
@@ -690,7 +720,7 @@ func (h taskDefinitionHandler) Delete(ctx context.Context, env Env, live Live) e
 	return nil
 }
 
-func (h taskDefinitionHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h taskDefinitionHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	d, err := env.Clients.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(live.PhysicalID)})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -705,9 +735,21 @@ func (h taskDefinitionHandler) Ready(ctx context.Context, env Env, live Live) (b
 
 type serviceHandler struct{}
 
-func (serviceHandler) Type() string { return "AWS::ECS::Service" }
+func (serviceHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeService, Service: arch.Container, DeleteRank: 1,
+		ARNKinds: []string{"ecs:service"},
+		Console: func(s resource.Site) string {
+			cl := s.Attrs["cluster"]
+			return console(s, "ecs/v2/clusters/"+resource.LastPart(cl)+"/services/"+s.Name()+"?region="+s.Region)
+		},
+		Lookup: func(s resource.Site) string {
+			cl := s.Attrs["cluster"]
+			return "aws ecs describe-services --cluster " + resource.LastPart(cl) + " --services " + s.Name() + " " + regionFlag(s)
+		},
+	}
+}
 
-func svcLive(typ string, s ecstypes.Service) Live {
+func svcLive(typ string, s ecstypes.Service) resource.Live {
 	l := newLive(typ, str(s.ServiceArn), ecsTagMap(s.Tags))
 	l.ARN = l.PhysicalID
 	l.State = str(s.Status)
@@ -721,12 +763,12 @@ func svcLive(typ string, s ecstypes.Service) Live {
 	return l
 }
 
-func (h serviceHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h serviceHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	cs, err := appClusters(ctx, env)
 	if err != nil {
 		return nil, wrap("list", "ECS clusters", err)
 	}
-	var out []Live
+	var out []resource.Live
 	for _, c := range cs {
 		var arns []string
 		p := ecs.NewListServicesPaginator(env.Clients.ECS, &ecs.ListServicesInput{Cluster: c.ClusterArn})
@@ -746,7 +788,7 @@ func (h serviceHandler) List(ctx context.Context, env Env) ([]Live, error) {
 			}
 			for _, s := range res.Services {
 				if str(s.Status) == "ACTIVE" && ours(env.App, ecsTagMap(s.Tags)) {
-					out = append(out, svcLive(h.Type(), s))
+					out = append(out, svcLive(h.Describe().Type, s))
 				}
 			}
 			arns = arns[n:]
@@ -762,7 +804,7 @@ type svcRefs struct {
 	cluster, cp, td, tg string
 }
 
-func (h serviceHandler) refs(env Env, r arch.Resource, p arch.ServiceProps) (svcRefs, error) {
+func (h serviceHandler) refs(env resource.Env, r arch.Resource, p arch.ServiceProps) (svcRefs, error) {
 	var s svcRefs
 	var err error
 	if s.cluster, err = depAttrVia(env, r.ID, p.Cluster, "name", "AWS::ECS::ClusterCapacityProviderAssociations", "cluster"); err != nil {
@@ -801,14 +843,14 @@ func spreadAcrossZones() []ecstypes.PlacementStrategy {
 	}
 }
 
-func (h serviceHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h serviceHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.ServiceProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	s, err := h.refs(env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := physName(env.App, r.ID, 255)
 	// Look first: a service of that name may be left by a create whose
@@ -816,16 +858,16 @@ func (h serviceHandler) Create(ctx context.Context, env Env, r arch.Resource) (L
 	d, err := env.Clients.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(s.cluster), Services: []string{name},
 		Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	for _, sv := range d.Services {
 		if str(sv.Status) != "ACTIVE" {
 			continue
 		}
-		if t := ecsTagMap(sv.Tags); t[TagApp] != env.App || t[TagID] != r.ID {
-			return Live{}, fmt.Errorf("create %s: cluster %s already runs a service %s that is not this one", r.ID, s.cluster, name)
+		if t := ecsTagMap(sv.Tags); t[resource.TagApp] != env.App || t[resource.TagID] != r.ID {
+			return resource.Live{}, fmt.Errorf("create %s: cluster %s already runs a service %s that is not this one", r.ID, s.cluster, name)
 		}
-		l := svcLive(h.Type(), sv)
+		l := svcLive(h.Describe().Type, sv)
 		l.ID = r.ID
 		return h.Update(ctx, env, r, l)
 	}
@@ -842,7 +884,7 @@ func (h serviceHandler) Create(ctx context.Context, env Env, r arch.Resource) (L
 		PropagateTags:            ecstypes.PropagateTagsService,
 		// A retried create with the same design makes no second service.
 		ClientToken: aws.String(clientToken(env, r)),
-		Tags:        ecsTags(Tags(env.App, r)),
+		Tags:        ecsTags(resource.Tags(env.App, r)),
 	}
 	if s.tg != "" {
 		in.LoadBalancers = []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(s.tg), ContainerName: aws.String(p.Process), ContainerPort: aws.Int32(int32(p.Port))}}
@@ -850,33 +892,33 @@ func (h serviceHandler) Create(ctx context.Context, env Env, r arch.Resource) (L
 	}
 	res, err := env.Clients.ECS.CreateService(ctx, in)
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	l := svcLive(h.Type(), *res.Service)
+	l := svcLive(h.Describe().Type, *res.Service)
 	l.ID, l.Hash = r.ID, arch.Hash(r.Props)
 	return l, nil
 }
 
 // Update changes count, task definition, deployment settings and placement
 // in place; a new capacity provider strategy forces a new deployment.
-func (h serviceHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h serviceHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.ServiceProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	s, err := h.refs(env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if c := live.Attrs["cluster"]; c != "" && c != s.cluster {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	d, err := env.Clients.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(s.cluster), Services: []string{live.PhysicalID}})
 	if err != nil {
-		return Live{}, wrap("describe", r.ID, err)
+		return resource.Live{}, wrap("describe", r.ID, err)
 	}
 	if len(d.Services) == 0 {
-		return Live{}, wrap("update", r.ID, &notFound{what: "service " + live.PhysicalID})
+		return resource.Live{}, wrap("update", r.ID, &notFound{what: "service " + live.PhysicalID})
 	}
 	cur := d.Services[0]
 	in := &ecs.UpdateServiceInput{
@@ -898,19 +940,19 @@ func (h serviceHandler) Update(ctx context.Context, env Env, r arch.Resource, li
 	}
 	res, err := env.Clients.ECS.UpdateService(ctx, in)
 	if err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
-	l := svcLive(h.Type(), *res.Service)
+	l := svcLive(h.Describe().Type, *res.Service)
 	l.ID = r.ID
 	if l.Hash, err = ecsTag(ctx, env, r, l.ARN); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return l, nil
 }
 
 // Delete scales the service to 0, then deletes it with Force; ECS drains
 // the tasks on its own.
-func (h serviceHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h serviceHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	cluster := aws.String(live.Attrs["cluster"])
 	gone := func(err error) bool {
 		return isCode(err, "ServiceNotFoundException", "ServiceNotActiveException", "ClusterNotFoundException")
@@ -930,7 +972,7 @@ func (h serviceHandler) Delete(ctx context.Context, env Env, live Live) error {
 }
 
 // Ready: every desired container runs and the one deployment finished.
-func (h serviceHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h serviceHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	d, err := env.Clients.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(live.Attrs["cluster"]), Services: []string{live.PhysicalID}})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -964,28 +1006,11 @@ func (h serviceHandler) Ready(ctx context.Context, env Env, live Live) (bool, st
 	return true, "", nil
 }
 
-// RolledBackError is a release that never became healthy: the deployment
-// circuit breaker stopped it and ECS went back to the release before.
-type RolledBackError struct {
-	ID      string // the service's logical id
-	Wanted  string // the task definition the apply asked for
-	Running string // the one ECS went back to
-	Reason  string // ECS's newest word on it
-}
-
-func (e *RolledBackError) Error() string {
-	msg := fmt.Sprintf("%s: the new release %s never became healthy, so ECS rolled back to %s, which runs now", e.ID, arnName(e.Wanted), arnName(e.Running))
-	if e.Reason != "" {
-		msg += " (" + e.Reason + ")"
-	}
-	return msg + "\n    fix: check that the image and tag in mvi.toml exist and its command starts, then run mvi up again (aws ecs describe-tasks --desired-status STOPPED says why each task stopped)"
-}
-
 // rolledBack marks the service's hash pending, so the next plan sees that
 // what runs is not what was asked for and deploys again, instead of
 // trusting a tag written for a release that isn't running.
-func (h serviceHandler) rolledBack(ctx context.Context, env Env, live Live, s ecstypes.Service, want, runs string) error {
-	e := &RolledBackError{ID: live.ID, Wanted: want, Running: runs}
+func (h serviceHandler) rolledBack(ctx context.Context, env resource.Env, live resource.Live, s ecstypes.Service, want, runs string) error {
+	e := &resource.RolledBackError{ID: live.ID, Wanted: want, Running: runs}
 	// The newest event about the failure, not "has reached a steady state".
 	for _, ev := range s.Events {
 		if m := str(ev.Message); strings.Contains(strings.ToLower(m), "fail") || strings.Contains(strings.ToLower(m), "roll") {
@@ -994,7 +1019,7 @@ func (h serviceHandler) rolledBack(ctx context.Context, env Env, live Live, s ec
 		}
 	}
 	if _, err := env.Clients.ECS.TagResource(ctx, &ecs.TagResourceInput{ResourceArn: aws.String(live.ARN),
-		Tags: []ecstypes.Tag{{Key: aws.String(TagHash), Value: aws.String(hashPending)}}}); err != nil {
+		Tags: []ecstypes.Tag{{Key: aws.String(resource.TagHash), Value: aws.String(hashPending)}}}); err != nil {
 		return errors.Join(e, wrap("tag", live.ID, err))
 	}
 	return e

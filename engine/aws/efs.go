@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
 	efstypes "github.com/aws/aws-sdk-go-v2/service/efs/types"
@@ -16,7 +18,17 @@ import (
 
 type fileSystemHandler struct{}
 
-func (fileSystemHandler) Type() string { return "AWS::EFS::FileSystem" }
+func (fileSystemHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeFileSystem, Service: arch.SharedFS, DeleteRank: 8,
+		ARNKinds: []string{"elasticfilesystem:file-system"},
+		Console: func(s resource.Site) string {
+			return console(s, "efs/home?region="+s.Region+"#/file-systems/"+s.PhysicalID)
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws efs describe-file-systems --file-system-id " + s.PhysicalID + " " + regionFlag(s)
+		},
+	}
+}
 
 func efsTags(m map[string]string) []efstypes.Tag {
 	out := make([]efstypes.Tag, 0, len(m))
@@ -34,7 +46,7 @@ func efsTagMap(tags []efstypes.Tag) map[string]string {
 	return m
 }
 
-func fsLive(typ string, f efstypes.FileSystemDescription) Live {
+func fsLive(typ string, f efstypes.FileSystemDescription) resource.Live {
 	l := newLive(typ, str(f.FileSystemId), efsTagMap(f.Tags))
 	l.ARN = str(f.FileSystemArn)
 	l.State = string(f.LifeCycleState)
@@ -47,7 +59,7 @@ func fsLive(typ string, f efstypes.FileSystemDescription) Live {
 
 // appFileSystems pages every file system (they carry their tags) and keeps
 // the app's, skipping deleted ones.
-func appFileSystems(ctx context.Context, env Env) ([]efstypes.FileSystemDescription, error) {
+func appFileSystems(ctx context.Context, env resource.Env) ([]efstypes.FileSystemDescription, error) {
 	var out []efstypes.FileSystemDescription
 	p := efs.NewDescribeFileSystemsPaginator(env.Clients.EFS, &efs.DescribeFileSystemsInput{})
 	for p.HasMorePages() {
@@ -59,7 +71,7 @@ func appFileSystems(ctx context.Context, env Env) ([]efstypes.FileSystemDescript
 			if f.LifeCycleState == efstypes.LifeCycleStateDeleted || f.LifeCycleState == efstypes.LifeCycleStateDeleting {
 				continue
 			}
-			if efsTagMap(f.Tags)[TagApp] == env.App {
+			if efsTagMap(f.Tags)[resource.TagApp] == env.App {
 				out = append(out, f)
 			}
 		}
@@ -67,15 +79,15 @@ func appFileSystems(ctx context.Context, env Env) ([]efstypes.FileSystemDescript
 	return out, nil
 }
 
-func (h fileSystemHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h fileSystemHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	fss, err := appFileSystems(ctx, env)
 	if err != nil {
 		return nil, wrap("list", "EFS file systems", err)
 	}
-	var out []Live
+	var out []resource.Live
 	for _, f := range fss {
 		if ours(env.App, efsTagMap(f.Tags)) {
-			out = append(out, fsLive(h.Type(), f))
+			out = append(out, fsLive(h.Describe().Type, f))
 		}
 	}
 	return out, nil
@@ -85,14 +97,14 @@ func (h fileSystemHandler) List(ctx context.Context, env Env) ([]Live, error) {
 // the file system the first call made.
 func creationToken(app, id string) string { return fit("mvi-"+app+"-"+clean(id), 64) }
 
-func (h fileSystemHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h fileSystemHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.FileSystemProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	key, err := depAttr(env, r.ID, p.Key, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	res, err := env.Clients.EFS.CreateFileSystem(ctx, &efs.CreateFileSystemInput{
 		CreationToken:   aws.String(creationToken(env.App, r.ID)),
@@ -100,19 +112,19 @@ func (h fileSystemHandler) Create(ctx context.Context, env Env, r arch.Resource)
 		KmsKeyId:        aws.String(key),
 		PerformanceMode: efstypes.PerformanceModeGeneralPurpose,
 		ThroughputMode:  efstypes.ThroughputModeBursting,
-		Tags:            efsTags(withName(Tags(env.App, r), arch.PhysicalName(env.App, r.ID))),
+		Tags:            efsTags(withName(resource.Tags(env.App, r), arch.PhysicalName(env.App, r.ID))),
 	})
 	if isCode(err, "FileSystemAlreadyExists") {
 		d, derr := env.Clients.EFS.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{CreationToken: aws.String(creationToken(env.App, r.ID))})
 		if derr != nil || len(d.FileSystems) == 0 {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
-		return h.Update(ctx, env, r, fsLive(h.Type(), d.FileSystems[0]))
+		return h.Update(ctx, env, r, fsLive(h.Describe().Type, d.FileSystems[0]))
 	}
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	return Live{ID: r.ID, Type: h.Type(), PhysicalID: str(res.FileSystemId), ARN: str(res.FileSystemArn),
+	return resource.Live{ID: r.ID, Type: h.Describe().Type, PhysicalID: str(res.FileSystemId), ARN: str(res.FileSystemArn),
 		State: string(res.LifeCycleState), Hash: arch.Hash(r.Props), Attrs: map[string]string{
 			"file_system_id": str(res.FileSystemId), "arn": str(res.FileSystemArn),
 			"encrypted": fmt.Sprint(boolv(res.Encrypted)), "kms_key": str(res.KmsKeyId),
@@ -120,23 +132,23 @@ func (h fileSystemHandler) Create(ctx context.Context, env Env, r arch.Resource)
 }
 
 // Update: encryption and its key are fixed at creation.
-func (h fileSystemHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h fileSystemHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.FileSystemProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	key, err := depAttr(env, r.ID, p.Key, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if live.Attrs["encrypted"] == "false" || (live.Attrs["kms_key"] != "" && !sameKey(live.Attrs["kms_key"], key)) {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
-	tags := Tags(env.App, r)
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.EFS.TagResource(ctx, &efs.TagResourceInput{ResourceId: aws.String(live.PhysicalID), Tags: efsTags(tags)}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
-	live.Hash = tags[TagHash]
+	live.Hash = tags[resource.TagHash]
 	return live, nil
 }
 
@@ -145,7 +157,7 @@ func sameKey(reported, arn string) bool {
 	return reported == arn || strings.HasSuffix(arn, "/"+reported)
 }
 
-func (h fileSystemHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h fileSystemHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.EFS.DeleteFileSystem(ctx, &efs.DeleteFileSystemInput{FileSystemId: aws.String(live.PhysicalID)})
 	if isCode(err, "FileSystemNotFound") {
 		return nil
@@ -153,7 +165,7 @@ func (h fileSystemHandler) Delete(ctx context.Context, env Env, live Live) error
 	return wrap("delete", live.ID, err)
 }
 
-func (h fileSystemHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h fileSystemHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	d, err := env.Clients.EFS.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{FileSystemId: aws.String(live.PhysicalID)})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -175,12 +187,20 @@ func (h fileSystemHandler) Ready(ctx context.Context, env Env, live Live) (bool,
 // allows one mount target per zone, so the subnet names it).
 type mountTargetHandler struct{}
 
-func (mountTargetHandler) Type() string { return "AWS::EFS::MountTarget" }
+func (mountTargetHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeMountTarget, Service: arch.SharedFS, DeleteRank: 7,
+		ARNKinds: []string{"elasticfilesystem:file-system"},
+		Console:  func(s resource.Site) string { return console(s, "efs/home?region="+s.Region+"#/file-systems") },
+		Lookup: func(s resource.Site) string {
+			return "aws efs describe-mount-targets --mount-target-id " + s.PhysicalID + " " + regionFlag(s)
+		},
+	}
+}
 
 func mountRecordKey(subnet string) string { return "mvi:mount:" + subnet }
 
-func mtLive(typ string, m efstypes.MountTargetDescription) Live {
-	l := Live{Type: typ, PhysicalID: str(m.MountTargetId), State: string(m.LifeCycleState), Attrs: map[string]string{
+func mtLive(typ string, m efstypes.MountTargetDescription) resource.Live {
+	l := resource.Live{Type: typ, PhysicalID: str(m.MountTargetId), State: string(m.LifeCycleState), Attrs: map[string]string{
 		"mount_target_id": str(m.MountTargetId),
 		"file_system_id":  str(m.FileSystemId),
 		"subnet_id":       str(m.SubnetId),
@@ -190,12 +210,12 @@ func mtLive(typ string, m efstypes.MountTargetDescription) Live {
 	return l
 }
 
-func (h mountTargetHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h mountTargetHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	fss, err := appFileSystems(ctx, env)
 	if err != nil {
 		return nil, wrap("list", "EFS file systems", err)
 	}
-	var out []Live
+	var out []resource.Live
 	for _, f := range fss {
 		tags := efsTagMap(f.Tags)
 		p := efs.NewDescribeMountTargetsPaginator(env.Clients.EFS, &efs.DescribeMountTargetsInput{FileSystemId: f.FileSystemId})
@@ -215,7 +235,7 @@ func (h mountTargetHandler) List(ctx context.Context, env Env) ([]Live, error) {
 				if !ok {
 					continue
 				}
-				l := mtLive(h.Type(), m)
+				l := mtLive(h.Describe().Type, m)
 				l.ID, l.Hash = id, hash
 				out = append(out, l)
 			}
@@ -224,7 +244,7 @@ func (h mountTargetHandler) List(ctx context.Context, env Env) ([]Live, error) {
 	return out, nil
 }
 
-func (h mountTargetHandler) refs(env Env, r arch.Resource, p arch.MountTargetProps) (fs, subnet, sg string, err error) {
+func (h mountTargetHandler) refs(env resource.Env, r arch.Resource, p arch.MountTargetProps) (fs, subnet, sg string, err error) {
 	if fs, err = depAttr(env, r.ID, p.FileSystem, "file_system_id"); err != nil {
 		return
 	}
@@ -235,38 +255,38 @@ func (h mountTargetHandler) refs(env Env, r arch.Resource, p arch.MountTargetPro
 	return
 }
 
-func (h mountTargetHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h mountTargetHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.MountTargetProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	fs, subnet, sg, err := h.refs(env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	res, err := env.Clients.EFS.CreateMountTarget(ctx, &efs.CreateMountTargetInput{
 		FileSystemId: aws.String(fs), SubnetId: aws.String(subnet), SecurityGroups: []string{sg},
 	})
-	var live Live
+	var live resource.Live
 	switch {
 	case isCode(err, "MountTargetConflict"):
 		// A retried create: find the one in this subnet and converge it.
 		d, derr := env.Clients.EFS.DescribeMountTargets(ctx, &efs.DescribeMountTargetsInput{FileSystemId: aws.String(fs)})
 		if derr != nil {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
 		for _, m := range d.MountTargets {
 			if str(m.SubnetId) == subnet {
-				live = mtLive(h.Type(), m)
+				live = mtLive(h.Describe().Type, m)
 			}
 		}
 		if live.PhysicalID == "" {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
 	case err != nil:
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	default:
-		live = mtLive(h.Type(), efstypes.MountTargetDescription{
+		live = mtLive(h.Describe().Type, efstypes.MountTargetDescription{
 			MountTargetId: res.MountTargetId, FileSystemId: res.FileSystemId, SubnetId: res.SubnetId,
 			IpAddress: res.IpAddress, AvailabilityZoneName: res.AvailabilityZoneName, LifeCycleState: res.LifeCycleState,
 		})
@@ -275,33 +295,33 @@ func (h mountTargetHandler) Create(ctx context.Context, env Env, r arch.Resource
 	return h.Update(ctx, env, r, live)
 }
 
-func (h mountTargetHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h mountTargetHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.MountTargetProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	fs, subnet, sg, err := h.refs(env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if live.Attrs["file_system_id"] != fs || live.Attrs["subnet_id"] != subnet {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	if _, err := env.Clients.EFS.ModifyMountTargetSecurityGroups(ctx, &efs.ModifyMountTargetSecurityGroupsInput{
 		MountTargetId: aws.String(live.PhysicalID), SecurityGroups: []string{sg}}); err != nil && !isCode(err, "IncorrectMountTargetState") {
-		return Live{}, wrap("set security group of", r.ID, err)
+		return resource.Live{}, wrap("set security group of", r.ID, err)
 	}
 	hash := arch.Hash(r.Props)
 	if _, err := env.Clients.EFS.TagResource(ctx, &efs.TagResourceInput{ResourceId: aws.String(fs), Tags: []efstypes.Tag{
 		{Key: aws.String(mountRecordKey(subnet)), Value: aws.String(recordValue(r.ID, hash))},
 	}}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
 	live.ID, live.Hash = r.ID, hash
 	return live, nil
 }
 
-func (h mountTargetHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h mountTargetHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.EFS.DeleteMountTarget(ctx, &efs.DeleteMountTargetInput{MountTargetId: aws.String(live.PhysicalID)})
 	if isCode(err, "MountTargetNotFound") {
 		return nil
@@ -309,7 +329,7 @@ func (h mountTargetHandler) Delete(ctx context.Context, env Env, live Live) erro
 	return wrap("delete", live.ID, err)
 }
 
-func (h mountTargetHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h mountTargetHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	d, err := env.Clients.EFS.DescribeMountTargets(ctx, &efs.DescribeMountTargetsInput{MountTargetId: aws.String(live.PhysicalID)})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)

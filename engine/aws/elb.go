@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
@@ -21,7 +23,7 @@ func elbTags(m map[string]string) []elbtypes.Tag {
 }
 
 // elbTagsOf reads the tags of up to any number of ELB resources, 20 per call.
-func elbTagsOf(ctx context.Context, env Env, arns []string) (map[string]map[string]string, error) {
+func elbTagsOf(ctx context.Context, env resource.Env, arns []string) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
 	for len(arns) > 0 {
 		n := min(len(arns), 20)
@@ -41,12 +43,12 @@ func elbTagsOf(ctx context.Context, env Env, arns []string) (map[string]map[stri
 	return out, nil
 }
 
-func elbAddTags(ctx context.Context, env Env, r arch.Resource, arn string) (string, error) {
-	tags := Tags(env.App, r)
+func elbAddTags(ctx context.Context, env resource.Env, r arch.Resource, arn string) (string, error) {
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.ELB.AddTags(ctx, &elb.AddTagsInput{ResourceArns: []string{arn}, Tags: elbTags(tags)}); err != nil {
 		return "", wrap("tag", r.ID, err)
 	}
-	return tags[TagHash], nil
+	return tags[resource.TagHash], nil
 }
 
 // elbSuffix is what CloudWatch calls a load balancer or target group in
@@ -66,9 +68,19 @@ func elbSuffix(arn, marker string, keepMarker bool) string {
 
 type loadBalancerHandler struct{}
 
-func (loadBalancerHandler) Type() string { return "AWS::ElasticLoadBalancingV2::LoadBalancer" }
+func (loadBalancerHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeLoadBalancer, Service: arch.LoadBalancer, DeleteRank: 3,
+		ARNKinds: []string{"elasticloadbalancing:loadbalancer"},
+		Console: func(s resource.Site) string {
+			return console(s, "ec2/home?region="+s.Region+"#LoadBalancer:loadBalancerArn="+s.ARNOr())
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws elbv2 describe-load-balancers --load-balancer-arns " + s.ARNOr() + " " + regionFlag(s)
+		},
+	}
+}
 
-func lbLive(typ string, lb elbtypes.LoadBalancer, tags map[string]string) Live {
+func lbLive(typ string, lb elbtypes.LoadBalancer, tags map[string]string) resource.Live {
 	l := newLive(typ, str(lb.LoadBalancerArn), tags)
 	l.ARN = l.PhysicalID
 	if lb.State != nil {
@@ -86,7 +98,7 @@ func lbLive(typ string, lb elbtypes.LoadBalancer, tags map[string]string) Live {
 
 // appLoadBalancers lists the app's load balancers: names start with "mvi-",
 // tags decide.
-func appLoadBalancers(ctx context.Context, env Env) ([]elbtypes.LoadBalancer, map[string]map[string]string, error) {
+func appLoadBalancers(ctx context.Context, env resource.Env) ([]elbtypes.LoadBalancer, map[string]map[string]string, error) {
 	var lbs []elbtypes.LoadBalancer
 	var arns []string
 	p := elb.NewDescribeLoadBalancersPaginator(env.Clients.ELB, &elb.DescribeLoadBalancersInput{})
@@ -108,28 +120,28 @@ func appLoadBalancers(ctx context.Context, env Env) ([]elbtypes.LoadBalancer, ma
 	}
 	var out []elbtypes.LoadBalancer
 	for _, lb := range lbs {
-		if tags[str(lb.LoadBalancerArn)][TagApp] == env.App {
+		if tags[str(lb.LoadBalancerArn)][resource.TagApp] == env.App {
 			out = append(out, lb)
 		}
 	}
 	return out, tags, nil
 }
 
-func (h loadBalancerHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h loadBalancerHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	lbs, tags, err := appLoadBalancers(ctx, env)
 	if err != nil {
 		return nil, wrap("list", "load balancers", err)
 	}
-	var out []Live
+	var out []resource.Live
 	for _, lb := range lbs {
 		if t := tags[str(lb.LoadBalancerArn)]; ours(env.App, t) {
-			out = append(out, lbLive(h.Type(), lb, t))
+			out = append(out, lbLive(h.Describe().Type, lb, t))
 		}
 	}
 	return out, nil
 }
 
-func (h loadBalancerHandler) refs(env Env, r arch.Resource, p arch.LoadBalancerProps) ([]string, string, error) {
+func (h loadBalancerHandler) refs(env resource.Env, r arch.Resource, p arch.LoadBalancerProps) ([]string, string, error) {
 	var subnets []string
 	for _, s := range p.Subnets {
 		id, err := depAttr(env, r.ID, s, "subnet_id")
@@ -145,31 +157,31 @@ func (h loadBalancerHandler) refs(env Env, r arch.Resource, p arch.LoadBalancerP
 // Create looks the name up first: AWS answers a second create with the
 // same name and settings with the first load balancer, but not every
 // emulator does, and a retried create must never make two.
-func (h loadBalancerHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h loadBalancerHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.LoadBalancerProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	subnets, sg, err := h.refs(env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := elbName(env.App, r.ID)
 	d, err := env.Clients.ELB.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{Names: []string{name}})
 	if err != nil && !isCode(err, "LoadBalancerNotFound") {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	if err == nil && len(d.LoadBalancers) > 0 {
 		lb := d.LoadBalancers[0]
 		tags, err := elbTagsOf(ctx, env, []string{str(lb.LoadBalancerArn)})
 		if err != nil {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
 		t := tags[str(lb.LoadBalancerArn)]
-		if t[TagApp] != env.App || t[TagID] != r.ID {
-			return Live{}, fmt.Errorf("create %s: a load balancer named %s exists and is not this app's", r.ID, name)
+		if t[resource.TagApp] != env.App || t[resource.TagID] != r.ID {
+			return resource.Live{}, fmt.Errorf("create %s: a load balancer named %s exists and is not this app's", r.ID, name)
 		}
-		return h.Update(ctx, env, r, lbLive(h.Type(), lb, t))
+		return h.Update(ctx, env, r, lbLive(h.Describe().Type, lb, t))
 	}
 	res, err := env.Clients.ELB.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{
 		Name:           aws.String(name),
@@ -178,43 +190,43 @@ func (h loadBalancerHandler) Create(ctx context.Context, env Env, r arch.Resourc
 		Scheme:         elbtypes.LoadBalancerSchemeEnum(p.Scheme),
 		Type:           elbtypes.LoadBalancerTypeEnumApplication,
 		IpAddressType:  elbtypes.IpAddressTypeIpv4,
-		Tags:           elbTags(Tags(env.App, r)),
+		Tags:           elbTags(resource.Tags(env.App, r)),
 	})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	if len(res.LoadBalancers) == 0 {
-		return Live{}, fmt.Errorf("create %s: no load balancer returned", r.ID)
+		return resource.Live{}, fmt.Errorf("create %s: no load balancer returned", r.ID)
 	}
-	return lbLive(h.Type(), res.LoadBalancers[0], Tags(env.App, r)), nil
+	return lbLive(h.Describe().Type, res.LoadBalancers[0], resource.Tags(env.App, r)), nil
 }
 
-func (h loadBalancerHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h loadBalancerHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.LoadBalancerProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if s := live.Attrs["scheme"]; s != "" && s != p.Scheme {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	subnets, sg, err := h.refs(env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	arn := aws.String(live.PhysicalID)
 	if _, err := env.Clients.ELB.SetSubnets(ctx, &elb.SetSubnetsInput{LoadBalancerArn: arn, Subnets: subnets}); err != nil {
-		return Live{}, wrap("set subnets of", r.ID, err)
+		return resource.Live{}, wrap("set subnets of", r.ID, err)
 	}
 	if _, err := env.Clients.ELB.SetSecurityGroups(ctx, &elb.SetSecurityGroupsInput{LoadBalancerArn: arn, SecurityGroups: []string{sg}}); err != nil {
-		return Live{}, wrap("set security groups of", r.ID, err)
+		return resource.Live{}, wrap("set security groups of", r.ID, err)
 	}
 	if live.Hash, err = elbAddTags(ctx, env, r, live.PhysicalID); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return live, nil
 }
 
-func (h loadBalancerHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h loadBalancerHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.ELB.DeleteLoadBalancer(ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: aws.String(live.PhysicalID)})
 	if isCode(err, "LoadBalancerNotFound") {
 		return nil
@@ -222,7 +234,7 @@ func (h loadBalancerHandler) Delete(ctx context.Context, env Env, live Live) err
 	return wrap("delete", live.ID, err)
 }
 
-func (h loadBalancerHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h loadBalancerHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	res, err := env.Clients.ELB.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{LoadBalancerArns: []string{live.PhysicalID}})
 	if isCode(err, "LoadBalancerNotFound") {
 		return false, "waiting for load balancer (not found)", nil
@@ -247,9 +259,19 @@ func (h loadBalancerHandler) Ready(ctx context.Context, env Env, live Live) (boo
 
 type targetGroupHandler struct{}
 
-func (targetGroupHandler) Type() string { return "AWS::ElasticLoadBalancingV2::TargetGroup" }
+func (targetGroupHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeTargetGroup, Service: arch.LoadBalancer, DeleteRank: 3,
+		ARNKinds: []string{"elasticloadbalancing:targetgroup"},
+		Console: func(s resource.Site) string {
+			return console(s, "ec2/home?region="+s.Region+"#TargetGroup:targetGroupArn="+s.ARNOr())
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws elbv2 describe-target-health --target-group-arn " + s.ARNOr() + " " + regionFlag(s)
+		},
+	}
+}
 
-func tgLive(typ string, g elbtypes.TargetGroup, tags map[string]string) Live {
+func tgLive(typ string, g elbtypes.TargetGroup, tags map[string]string) resource.Live {
 	l := newLive(typ, str(g.TargetGroupArn), tags)
 	l.ARN = l.PhysicalID
 	l.State = "available"
@@ -265,7 +287,7 @@ func tgLive(typ string, g elbtypes.TargetGroup, tags map[string]string) Live {
 	return l
 }
 
-func (h targetGroupHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h targetGroupHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	var groups []elbtypes.TargetGroup
 	var arns []string
 	p := elb.NewDescribeTargetGroupsPaginator(env.Clients.ELB, &elb.DescribeTargetGroupsInput{})
@@ -285,10 +307,10 @@ func (h targetGroupHandler) List(ctx context.Context, env Env) ([]Live, error) {
 	if err != nil {
 		return nil, wrap("list", "target groups", err)
 	}
-	var out []Live
+	var out []resource.Live
 	for _, g := range groups {
 		if t := tags[str(g.TargetGroupArn)]; ours(env.App, t) {
-			out = append(out, tgLive(h.Type(), g, t))
+			out = append(out, tgLive(h.Describe().Type, g, t))
 		}
 	}
 	return out, nil
@@ -303,14 +325,14 @@ func healthTimeout(interval int) int32 {
 	return int32(t)
 }
 
-func (h targetGroupHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h targetGroupHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.TargetGroupProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	vpc, err := depAttr(env, r.ID, p.VPC, "vpc_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := elbName(env.App, r.ID)
 	// CreateTargetGroup is idempotent on the name and settings; with other
@@ -334,38 +356,38 @@ func (h targetGroupHandler) Create(ctx context.Context, env Env, r arch.Resource
 	if isCode(err, "DuplicateTargetGroupName") {
 		d, derr := env.Clients.ELB.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{Names: []string{name}})
 		if derr != nil || len(d.TargetGroups) == 0 {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
 		g := d.TargetGroups[0]
 		tags, terr := elbTagsOf(ctx, env, []string{str(g.TargetGroupArn)})
 		if terr != nil {
-			return Live{}, wrap("create", r.ID, terr)
+			return resource.Live{}, wrap("create", r.ID, terr)
 		}
-		if t := tags[str(g.TargetGroupArn)]; t[TagApp] != env.App || t[TagID] != r.ID {
-			return Live{}, wrap("create", r.ID, err)
+		if t := tags[str(g.TargetGroupArn)]; t[resource.TagApp] != env.App || t[resource.TagID] != r.ID {
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
-		return h.Update(ctx, env, r, tgLive(h.Type(), g, tags[str(g.TargetGroupArn)]))
+		return h.Update(ctx, env, r, tgLive(h.Describe().Type, g, tags[str(g.TargetGroupArn)]))
 	}
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	if len(res.TargetGroups) == 0 {
-		return Live{}, fmt.Errorf("create %s: no target group returned", r.ID)
+		return resource.Live{}, fmt.Errorf("create %s: no target group returned", r.ID)
 	}
-	return h.Update(ctx, env, r, tgLive(h.Type(), res.TargetGroups[0], map[string]string{TagID: r.ID}))
+	return h.Update(ctx, env, r, tgLive(h.Describe().Type, res.TargetGroups[0], map[string]string{resource.TagID: r.ID}))
 }
 
-func (h targetGroupHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h targetGroupHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.TargetGroupProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	vpc, err := depAttr(env, r.ID, p.VPC, "vpc_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if live.Attrs["vpc_id"] != vpc || live.Attrs["port"] != itoa(p.Port) || live.Attrs["protocol"] != p.Protocol {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	arn := aws.String(live.PhysicalID)
 	if _, err := env.Clients.ELB.ModifyTargetGroup(ctx, &elb.ModifyTargetGroupInput{
@@ -378,7 +400,7 @@ func (h targetGroupHandler) Update(ctx context.Context, env Env, r arch.Resource
 		UnhealthyThresholdCount:    aws.Int32(int32(p.UnhealthyThreshold)),
 		Matcher:                    &elbtypes.Matcher{HttpCode: aws.String("200-399")},
 	}); err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
 	if _, err := env.Clients.ELB.ModifyTargetGroupAttributes(ctx, &elb.ModifyTargetGroupAttributesInput{
 		TargetGroupArn: arn,
@@ -386,15 +408,15 @@ func (h targetGroupHandler) Update(ctx context.Context, env Env, r arch.Resource
 			{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String(itoa(p.DeregistrationDelay))},
 		},
 	}); err != nil {
-		return Live{}, wrap("set attributes of", r.ID, err)
+		return resource.Live{}, wrap("set attributes of", r.ID, err)
 	}
 	if live.Hash, err = elbAddTags(ctx, env, r, live.PhysicalID); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return live, nil
 }
 
-func (h targetGroupHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h targetGroupHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.ELB.DeleteTargetGroup(ctx, &elb.DeleteTargetGroupInput{TargetGroupArn: aws.String(live.PhysicalID)})
 	if isCode(err, "TargetGroupNotFound") {
 		return nil
@@ -402,7 +424,7 @@ func (h targetGroupHandler) Delete(ctx context.Context, env Env, live Live) erro
 	return wrap("delete", live.ID, err)
 }
 
-func (h targetGroupHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h targetGroupHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	_, err := env.Clients.ELB.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{TargetGroupArns: []string{live.PhysicalID}})
 	if isCode(err, "TargetGroupNotFound") {
 		return false, "waiting for target group (not found)", nil
@@ -417,9 +439,17 @@ func (h targetGroupHandler) Ready(ctx context.Context, env Env, live Live) (bool
 
 type listenerHandler struct{}
 
-func (listenerHandler) Type() string { return "AWS::ElasticLoadBalancingV2::Listener" }
+func (listenerHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeListener, Service: arch.LoadBalancer, DeleteRank: 2,
+		ARNKinds: []string{"elasticloadbalancing:listener"},
+		Console:  func(s resource.Site) string { return console(s, "ec2/home?region="+s.Region+"#LoadBalancers:") },
+		Lookup: func(s resource.Site) string {
+			return "aws elbv2 describe-listeners --listener-arns " + s.ARNOr() + " " + regionFlag(s)
+		},
+	}
+}
 
-func listenerLive(typ string, ls elbtypes.Listener, tags map[string]string) Live {
+func listenerLive(typ string, ls elbtypes.Listener, tags map[string]string) resource.Live {
 	l := newLive(typ, str(ls.ListenerArn), tags)
 	l.ARN = l.PhysicalID
 	l.State = "available"
@@ -438,7 +468,7 @@ func listenerLive(typ string, ls elbtypes.Listener, tags map[string]string) Live
 	return l
 }
 
-func (h listenerHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h listenerHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	lbs, _, err := appLoadBalancers(ctx, env)
 	if err != nil {
 		return nil, wrap("list", "load balancers", err)
@@ -465,10 +495,10 @@ func (h listenerHandler) List(ctx context.Context, env Env) ([]Live, error) {
 	if err != nil {
 		return nil, wrap("list", "listeners", err)
 	}
-	var out []Live
+	var out []resource.Live
 	for _, l := range ls {
 		if t := tags[str(l.ListenerArn)]; ours(env.App, t) {
-			out = append(out, listenerLive(h.Type(), l, t))
+			out = append(out, listenerLive(h.Describe().Type, l, t))
 		}
 	}
 	return out, nil
@@ -478,89 +508,89 @@ func forward(tg string) []elbtypes.Action {
 	return []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(tg)}}
 }
 
-func (h listenerHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h listenerHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.ListenerProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	lb, err := depAttr(env, r.ID, p.LoadBalancer, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	tg, err := depAttr(env, r.ID, p.TargetGroup, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	// One listener per port: a retried create finds the first and converges it.
 	ls, err := env.Clients.ELB.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(lb)})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	for _, l := range ls.Listeners {
 		if i32(l.Port) == int32(p.Port) {
 			tags, err := elbTagsOf(ctx, env, []string{str(l.ListenerArn)})
 			if err != nil {
-				return Live{}, wrap("create", r.ID, err)
+				return resource.Live{}, wrap("create", r.ID, err)
 			}
-			if t := tags[str(l.ListenerArn)]; t[TagApp] != env.App || t[TagID] != r.ID {
-				return Live{}, fmt.Errorf("create %s: port %d of the load balancer already has a listener that is not this one", r.ID, p.Port)
+			if t := tags[str(l.ListenerArn)]; t[resource.TagApp] != env.App || t[resource.TagID] != r.ID {
+				return resource.Live{}, fmt.Errorf("create %s: port %d of the load balancer already has a listener that is not this one", r.ID, p.Port)
 			}
-			return h.Update(ctx, env, r, listenerLive(h.Type(), l, tags[str(l.ListenerArn)]))
+			return h.Update(ctx, env, r, listenerLive(h.Describe().Type, l, tags[str(l.ListenerArn)]))
 		}
 	}
 	res, err := env.Clients.ELB.CreateListener(ctx, &elb.CreateListenerInput{
 		LoadBalancerArn: aws.String(lb), Port: aws.Int32(int32(p.Port)), Protocol: elbtypes.ProtocolEnum(p.Protocol),
-		DefaultActions: forward(tg), Tags: elbTags(Tags(env.App, r)),
+		DefaultActions: forward(tg), Tags: elbTags(resource.Tags(env.App, r)),
 	})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	if len(res.Listeners) == 0 {
-		return Live{}, fmt.Errorf("create %s: no listener returned", r.ID)
+		return resource.Live{}, fmt.Errorf("create %s: no listener returned", r.ID)
 	}
-	l := listenerLive(h.Type(), res.Listeners[0], Tags(env.App, r))
+	l := listenerLive(h.Describe().Type, res.Listeners[0], resource.Tags(env.App, r))
 	if l.Attrs["target_group_arn"] == "" {
 		l.Attrs["target_group_arn"] = tg
 	}
 	return l, nil
 }
 
-func (h listenerHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h listenerHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.ListenerProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	lb, err := depAttr(env, r.ID, p.LoadBalancer, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	tg, err := depAttr(env, r.ID, p.TargetGroup, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if a := live.Attrs["load_balancer_arn"]; a != "" && a != lb {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	res, err := env.Clients.ELB.ModifyListener(ctx, &elb.ModifyListenerInput{
 		ListenerArn: aws.String(live.PhysicalID), Port: aws.Int32(int32(p.Port)), Protocol: elbtypes.ProtocolEnum(p.Protocol),
 		DefaultActions: forward(tg),
 	})
 	if err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
 	hash, err := elbAddTags(ctx, env, r, live.PhysicalID)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if len(res.Listeners) > 0 {
-		live = listenerLive(h.Type(), res.Listeners[0], Tags(env.App, r))
+		live = listenerLive(h.Describe().Type, res.Listeners[0], resource.Tags(env.App, r))
 	}
 	live.ID, live.Hash = r.ID, hash
 	live.Attrs["target_group_arn"] = tg
 	return live, nil
 }
 
-func (h listenerHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h listenerHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.ELB.DeleteListener(ctx, &elb.DeleteListenerInput{ListenerArn: aws.String(live.PhysicalID)})
 	if isCode(err, "ListenerNotFound") {
 		return nil
@@ -568,7 +598,7 @@ func (h listenerHandler) Delete(ctx context.Context, env Env, live Live) error {
 	return wrap("delete", live.ID, err)
 }
 
-func (h listenerHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h listenerHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	_, err := env.Clients.ELB.DescribeListeners(ctx, &elb.DescribeListenersInput{ListenerArns: []string{live.PhysicalID}})
 	if isCode(err, "ListenerNotFound") {
 		return false, "waiting for listener (not found)", nil

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
@@ -41,9 +43,16 @@ func iamTagMap(tags []iamtypes.Tag) map[string]string {
 
 type roleHandler struct{}
 
-func (roleHandler) Type() string { return "AWS::IAM::Role" }
+func (roleHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeRole, Service: arch.Container, DeleteRank: 7,
+		Console: func(s resource.Site) string {
+			return "https://console.aws.amazon.com/iam/home#/roles/details/" + s.Name()
+		},
+		Lookup: func(s resource.Site) string { return "aws iam get-role --role-name " + s.Name() },
+	}
+}
 
-func roleLive(typ string, r iamtypes.Role) Live {
+func roleLive(typ string, r iamtypes.Role) resource.Live {
 	l := newLive(typ, str(r.RoleName), iamTagMap(r.Tags))
 	l.ARN = str(r.Arn)
 	l.State = "available"
@@ -53,8 +62,8 @@ func roleLive(typ string, r iamtypes.Role) Live {
 	return l
 }
 
-func (h roleHandler) List(ctx context.Context, env Env) ([]Live, error) {
-	var out []Live
+func (h roleHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	var out []resource.Live
 	p := iam.NewListRolesPaginator(env.Clients.IAM, &iam.ListRolesInput{PathPrefix: aws.String(iamPath(env.App))})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -73,7 +82,7 @@ func (h roleHandler) List(ctx context.Context, env Env) ([]Live, error) {
 				return nil, wrap("list", str(r.RoleName), err)
 			}
 			if ours(env.App, iamTagMap(g.Role.Tags)) {
-				out = append(out, roleLive(h.Type(), *g.Role))
+				out = append(out, roleLive(h.Describe().Type, *g.Role))
 			}
 		}
 	}
@@ -82,7 +91,7 @@ func (h roleHandler) List(ctx context.Context, env Env) ([]Live, error) {
 
 // trustPolicy lets the principal service assume the role; ECS tasks only
 // on this account's behalf (the confused-deputy guard AWS recommends).
-func trustPolicy(env Env, principal string) string {
+func trustPolicy(env resource.Env, principal string) string {
 	st := policyStatement{Effect: "Allow", Principal: map[string]string{"Service": principal}, Action: "sts:AssumeRole"}
 	if principal == "ecs-tasks.amazonaws.com" && env.Account != "" {
 		st.Condition = map[string]any{"StringEquals": map[string]string{"aws:SourceAccount": env.Account}}
@@ -101,18 +110,18 @@ func iamText(s string) string {
 	}, s)
 }
 
-func managedARN(env Env, name string) string {
+func managedARN(env resource.Env, name string) string {
 	return "arn:" + partition(env.Region) + ":iam::aws:policy/" + name
 }
 
-func (h roleHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h roleHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.RoleProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	// Resolve the policy first: a missing dependency fails before anything exists.
 	if _, err := inlinePolicy(env, r.ID, p.Statements); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := physName(env.App, r.ID, 64)
 	res, err := env.Clients.IAM.CreateRole(ctx, &iam.CreateRoleInput{
@@ -122,21 +131,21 @@ func (h roleHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live
 		Description:              aws.String(iamText(truncate(r.Reason, 1000))),
 		Tags:                     iamTags(createTags(env, r, true)),
 	})
-	var live Live
+	var live resource.Live
 	switch {
 	case isCode(err, "EntityAlreadyExists"):
 		g, gerr := env.Clients.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 		if gerr != nil {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
-		if t := iamTagMap(g.Role.Tags); t[TagApp] != env.App || t[TagID] != r.ID {
-			return Live{}, wrap("create", r.ID, err)
+		if t := iamTagMap(g.Role.Tags); t[resource.TagApp] != env.App || t[resource.TagID] != r.ID {
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
-		live = roleLive(h.Type(), *g.Role)
+		live = roleLive(h.Describe().Type, *g.Role)
 	case err != nil:
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	default:
-		live = roleLive(h.Type(), *res.Role)
+		live = roleLive(h.Describe().Type, *res.Role)
 	}
 	return h.Update(ctx, env, r, live)
 }
@@ -150,19 +159,19 @@ func truncate(s string, n int) string {
 
 // Update converges the trust policy, the managed policies attached and the
 // one inline policy.
-func (h roleHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h roleHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.RoleProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	policy, err := inlinePolicy(env, r.ID, p.Statements)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := aws.String(live.PhysicalID)
 	if _, err := env.Clients.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
 		RoleName: name, PolicyDocument: aws.String(trustPolicy(env, p.Principal))}); err != nil {
-		return Live{}, wrap("update trust policy of", r.ID, err)
+		return resource.Live{}, wrap("update trust policy of", r.ID, err)
 	}
 
 	want := map[string]bool{}
@@ -171,7 +180,7 @@ func (h roleHandler) Update(ctx context.Context, env Env, r arch.Resource, live 
 	}
 	attached, err := attachedPolicies(ctx, env, live.PhysicalID)
 	if err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
 	for _, arn := range attached {
 		if want[arn] {
@@ -179,43 +188,43 @@ func (h roleHandler) Update(ctx context.Context, env Env, r arch.Resource, live 
 			continue
 		}
 		if _, err := env.Clients.IAM.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: name, PolicyArn: aws.String(arn)}); err != nil && !isCode(err, "NoSuchEntity") {
-			return Live{}, wrap("detach "+arn+" from", r.ID, err)
+			return resource.Live{}, wrap("detach "+arn+" from", r.ID, err)
 		}
 	}
 	for _, arn := range sortedKeys(boolKeys(want)) {
 		if _, err := env.Clients.IAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: name, PolicyArn: aws.String(arn)}); err != nil {
-			return Live{}, wrap("attach "+arn+" to", r.ID, err)
+			return resource.Live{}, wrap("attach "+arn+" to", r.ID, err)
 		}
 	}
 
 	if policy != "" {
 		if _, err := env.Clients.IAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{
 			RoleName: name, PolicyName: aws.String(inlinePolicyName), PolicyDocument: aws.String(policy)}); err != nil {
-			return Live{}, wrap("put policy of", r.ID, err)
+			return resource.Live{}, wrap("put policy of", r.ID, err)
 		}
 	}
 	inline, err := inlinePolicies(ctx, env, live.PhysicalID)
 	if err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
 	for _, n := range inline {
 		if n == inlinePolicyName && policy != "" {
 			continue
 		}
 		if _, err := env.Clients.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: name, PolicyName: aws.String(n)}); err != nil && !isCode(err, "NoSuchEntity") {
-			return Live{}, wrap("delete policy "+n+" of", r.ID, err)
+			return resource.Live{}, wrap("delete policy "+n+" of", r.ID, err)
 		}
 	}
 
-	tags := Tags(env.App, r)
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.IAM.TagRole(ctx, &iam.TagRoleInput{RoleName: name, Tags: iamTags(tags)}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
-	live.Hash = tags[TagHash]
+	live.Hash = tags[resource.TagHash]
 	return live, nil
 }
 
-func attachedPolicies(ctx context.Context, env Env, role string) ([]string, error) {
+func attachedPolicies(ctx context.Context, env resource.Env, role string) ([]string, error) {
 	var out []string
 	p := iam.NewListAttachedRolePoliciesPaginator(env.Clients.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(role)})
 	for p.HasMorePages() {
@@ -230,7 +239,7 @@ func attachedPolicies(ctx context.Context, env Env, role string) ([]string, erro
 	return out, nil
 }
 
-func inlinePolicies(ctx context.Context, env Env, role string) ([]string, error) {
+func inlinePolicies(ctx context.Context, env resource.Env, role string) ([]string, error) {
 	var out []string
 	p := iam.NewListRolePoliciesPaginator(env.Clients.IAM, &iam.ListRolePoliciesInput{RoleName: aws.String(role)})
 	for p.HasMorePages() {
@@ -245,7 +254,7 @@ func inlinePolicies(ctx context.Context, env Env, role string) ([]string, error)
 
 // Delete detaches and deletes the role's policies, then the role. The
 // instance profile (deleted before it, in reverse order) lets go of it.
-func (h roleHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h roleHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	name := aws.String(live.PhysicalID)
 	attached, err := attachedPolicies(ctx, env, live.PhysicalID)
 	if isCode(err, "NoSuchEntity") {
@@ -278,7 +287,7 @@ func (h roleHandler) Delete(ctx context.Context, env Env, live Live) error {
 // Ready: IAM is eventually consistent and has no state to wait on; the
 // engine retries the first use of a fresh role (EC2 and ECS answer
 // InvalidParameterValue for a few seconds).
-func (h roleHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h roleHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	_, err := env.Clients.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(live.PhysicalID)})
 	if isCode(err, "NoSuchEntity") {
 		return false, "waiting for role (not found)", nil
@@ -293,9 +302,16 @@ func (h roleHandler) Ready(ctx context.Context, env Env, live Live) (bool, strin
 
 type instanceProfileHandler struct{}
 
-func (instanceProfileHandler) Type() string { return "AWS::IAM::InstanceProfile" }
+func (instanceProfileHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeInstanceProfile, Service: arch.VM, DeleteRank: 6,
+		Console: func(s resource.Site) string { return "https://console.aws.amazon.com/iam/home#/roles" },
+		Lookup: func(s resource.Site) string {
+			return "aws iam get-instance-profile --instance-profile-name " + s.Name()
+		},
+	}
+}
 
-func profileLive(typ string, p iamtypes.InstanceProfile) Live {
+func profileLive(typ string, p iamtypes.InstanceProfile) resource.Live {
 	l := newLive(typ, str(p.InstanceProfileName), iamTagMap(p.Tags))
 	l.ARN = str(p.Arn)
 	l.State = "available"
@@ -309,8 +325,8 @@ func profileLive(typ string, p iamtypes.InstanceProfile) Live {
 	return l
 }
 
-func (h instanceProfileHandler) List(ctx context.Context, env Env) ([]Live, error) {
-	var out []Live
+func (h instanceProfileHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	var out []resource.Live
 	p := iam.NewListInstanceProfilesPaginator(env.Clients.IAM, &iam.ListInstanceProfilesInput{PathPrefix: aws.String(iamPath(env.App))})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -329,16 +345,16 @@ func (h instanceProfileHandler) List(ctx context.Context, env Env) ([]Live, erro
 				return nil, wrap("list", str(ip.InstanceProfileName), err)
 			}
 			if ours(env.App, iamTagMap(g.InstanceProfile.Tags)) {
-				out = append(out, profileLive(h.Type(), *g.InstanceProfile))
+				out = append(out, profileLive(h.Describe().Type, *g.InstanceProfile))
 			}
 		}
 	}
 	return out, nil
 }
 
-func (h instanceProfileHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h instanceProfileHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	if _, err := propsOf[arch.InstanceProfileProps]("create", r); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := physName(env.App, r.ID, 128)
 	res, err := env.Clients.IAM.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{
@@ -346,39 +362,39 @@ func (h instanceProfileHandler) Create(ctx context.Context, env Env, r arch.Reso
 		Path:                aws.String(iamPath(env.App)),
 		Tags:                iamTags(createTags(env, r, true)),
 	})
-	var live Live
+	var live resource.Live
 	switch {
 	case isCode(err, "EntityAlreadyExists"):
 		g, gerr := env.Clients.IAM.GetInstanceProfile(ctx, &iam.GetInstanceProfileInput{InstanceProfileName: aws.String(name)})
 		if gerr != nil {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
-		if t := iamTagMap(g.InstanceProfile.Tags); t[TagApp] != env.App || t[TagID] != r.ID {
-			return Live{}, wrap("create", r.ID, err)
+		if t := iamTagMap(g.InstanceProfile.Tags); t[resource.TagApp] != env.App || t[resource.TagID] != r.ID {
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
-		live = profileLive(h.Type(), *g.InstanceProfile)
+		live = profileLive(h.Describe().Type, *g.InstanceProfile)
 	case err != nil:
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	default:
-		live = profileLive(h.Type(), *res.InstanceProfile)
+		live = profileLive(h.Describe().Type, *res.InstanceProfile)
 	}
 	return h.Update(ctx, env, r, live)
 }
 
 // Update makes the designed role the profile's only role.
-func (h instanceProfileHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h instanceProfileHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.InstanceProfileProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	role, err := depAttr(env, r.ID, p.Role, "name")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := aws.String(live.PhysicalID)
 	g, err := env.Clients.IAM.GetInstanceProfile(ctx, &iam.GetInstanceProfileInput{InstanceProfileName: name})
 	if err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
 	has := false
 	for _, rl := range g.InstanceProfile.Roles {
@@ -388,25 +404,25 @@ func (h instanceProfileHandler) Update(ctx context.Context, env Env, r arch.Reso
 		}
 		if _, err := env.Clients.IAM.RemoveRoleFromInstanceProfile(ctx, &iam.RemoveRoleFromInstanceProfileInput{
 			InstanceProfileName: name, RoleName: rl.RoleName}); err != nil && !isCode(err, "NoSuchEntity") {
-			return Live{}, wrap("remove role from", r.ID, err)
+			return resource.Live{}, wrap("remove role from", r.ID, err)
 		}
 	}
 	if !has {
 		if _, err := env.Clients.IAM.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{
 			InstanceProfileName: name, RoleName: aws.String(role)}); err != nil {
-			return Live{}, wrap("add role to", r.ID, err)
+			return resource.Live{}, wrap("add role to", r.ID, err)
 		}
 	}
 	live.Attrs["roles"] = role
-	tags := Tags(env.App, r)
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.IAM.TagInstanceProfile(ctx, &iam.TagInstanceProfileInput{InstanceProfileName: name, Tags: iamTags(tags)}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
-	live.Hash = tags[TagHash]
+	live.Hash = tags[resource.TagHash]
 	return live, nil
 }
 
-func (h instanceProfileHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h instanceProfileHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	name := aws.String(live.PhysicalID)
 	g, err := env.Clients.IAM.GetInstanceProfile(ctx, &iam.GetInstanceProfileInput{InstanceProfileName: name})
 	if isCode(err, "NoSuchEntity") {
@@ -428,7 +444,7 @@ func (h instanceProfileHandler) Delete(ctx context.Context, env Env, live Live) 
 	return wrap("delete", live.ID, err)
 }
 
-func (h instanceProfileHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h instanceProfileHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	g, err := env.Clients.IAM.GetInstanceProfile(ctx, &iam.GetInstanceProfileInput{InstanceProfileName: aws.String(live.PhysicalID)})
 	if isCode(err, "NoSuchEntity") {
 		return false, "waiting for instance profile (not found)", nil

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
@@ -20,7 +22,17 @@ import (
 // EC2 on behalf of the account (EBS volumes Auto Scaling launches) use it.
 type kmsKey struct{}
 
-func (kmsKey) Type() string { return "AWS::KMS::Key" }
+func (kmsKey) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeKey, Service: arch.Crypto, DeleteRank: 14,
+		ARNKinds: []string{"kms:key"},
+		Console: func(s resource.Site) string {
+			return console(s, "kms/home?region="+s.Region+"#/kms/keys/"+resource.LastPart(s.PhysicalID))
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws kms describe-key --key-id " + resource.LastPart(s.PhysicalID) + " " + regionFlag(s)
+		},
+	}
+}
 
 func kmsTags(m map[string]string) []kmstypes.Tag {
 	out := make([]kmstypes.Tag, 0, len(m))
@@ -32,10 +44,10 @@ func kmsTags(m map[string]string) []kmstypes.Tag {
 
 // taggedARNs pages the Tagging API for resources of the given types that
 // carry mvi:app=app.
-func taggedARNs(ctx context.Context, env Env, types ...string) ([]rgttypes.ResourceTagMapping, error) {
+func taggedARNs(ctx context.Context, env resource.Env, types ...string) ([]rgttypes.ResourceTagMapping, error) {
 	var out []rgttypes.ResourceTagMapping
 	in := &resourcegroupstaggingapi.GetResourcesInput{
-		TagFilters:          []rgttypes.TagFilter{{Key: aws.String(TagApp), Values: []string{env.App}}},
+		TagFilters:          []rgttypes.TagFilter{{Key: aws.String(resource.TagApp), Values: []string{env.App}}},
 		ResourceTypeFilters: types,
 	}
 	for {
@@ -59,12 +71,12 @@ func rgtTagMap(tags []rgttypes.Tag) map[string]string {
 	return m
 }
 
-func (h kmsKey) List(ctx context.Context, env Env) ([]Live, error) {
+func (h kmsKey) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	found, err := taggedARNs(ctx, env, "kms:key")
 	if err != nil {
 		return nil, wrap("list", "KMS keys", err)
 	}
-	var out []Live
+	var out []resource.Live
 	for _, f := range found {
 		tags := rgtTagMap(f.Tags)
 		if !ours(env.App, tags) {
@@ -76,13 +88,13 @@ func (h kmsKey) List(ctx context.Context, env Env) ([]Live, error) {
 			continue
 		}
 		if err != nil {
-			return nil, wrap("list", tags[TagID], err)
+			return nil, wrap("list", tags[resource.TagID], err)
 		}
 		st := d.KeyMetadata.KeyState
 		if st == kmstypes.KeyStatePendingDeletion || st == kmstypes.KeyStatePendingReplicaDeletion {
 			continue
 		}
-		l := newLive(h.Type(), str(d.KeyMetadata.KeyId), tags)
+		l := newLive(h.Describe().Type, str(d.KeyMetadata.KeyId), tags)
 		l.ARN = str(d.KeyMetadata.Arn)
 		l.State = string(st)
 		l.Attrs["key_id"] = l.PhysicalID
@@ -96,7 +108,7 @@ func (h kmsKey) List(ctx context.Context, env Env) ([]Live, error) {
 // AWS's default policy), CloudWatch Logs for this app's log groups only, and
 // any principal of the account through EC2 (Auto Scaling's service-linked
 // role encrypts the VMs' volumes this way, as AWS's own aws/ebs key allows).
-func keyPolicy(env Env) (string, error) {
+func keyPolicy(env resource.Env) (string, error) {
 	p := partition(env.Region)
 	doc := policyDoc{Version: "2012-10-17", Statement: []policyStatement{
 		{
@@ -128,15 +140,15 @@ func keyPolicy(env Env) (string, error) {
 	return string(b), err
 }
 
-func (h kmsKey) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h kmsKey) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	if _, err := propsOf[arch.KeyProps]("create", r); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	// CreateKey takes no idempotency token: look for a key of this id first,
 	// so a create retried after a lost answer converges the first key.
 	prev, err := h.List(ctx, env)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	for _, l := range prev {
 		if l.ID == r.ID {
@@ -145,7 +157,7 @@ func (h kmsKey) Create(ctx context.Context, env Env, r arch.Resource) (Live, err
 	}
 	policy, err := keyPolicy(env)
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	res, err := env.Clients.KMS.CreateKey(ctx, &kms.CreateKeyInput{
 		Description: aws.String("mvi " + env.App + ": encrypts the app's disks, database, files, logs, objects and secrets"),
@@ -155,34 +167,34 @@ func (h kmsKey) Create(ctx context.Context, env Env, r arch.Resource) (Live, err
 		Tags:        kmsTags(createTags(env, r, true)),
 	})
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	live := Live{ID: r.ID, Type: h.Type(), PhysicalID: str(res.KeyMetadata.KeyId), ARN: str(res.KeyMetadata.Arn),
+	live := resource.Live{ID: r.ID, Type: h.Describe().Type, PhysicalID: str(res.KeyMetadata.KeyId), ARN: str(res.KeyMetadata.Arn),
 		State: string(res.KeyMetadata.KeyState), Attrs: map[string]string{}}
 	live.Attrs["key_id"] = live.PhysicalID
 	live.Attrs["arn"] = live.ARN
 	return h.Update(ctx, env, r, live)
 }
 
-func (h kmsKey) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h kmsKey) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.KeyProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if p.Rotation {
 		if _, err := env.Clients.KMS.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: aws.String(live.PhysicalID)}); err != nil {
-			return Live{}, wrap("update", r.ID, err)
+			return resource.Live{}, wrap("update", r.ID, err)
 		}
 	}
-	tags := Tags(env.App, r)
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.KMS.TagResource(ctx, &kms.TagResourceInput{KeyId: aws.String(live.PhysicalID), Tags: kmsTags(tags)}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
-	live.Hash = tags[TagHash]
+	live.Hash = tags[resource.TagHash]
 	return live, nil
 }
 
-func (h kmsKey) Delete(ctx context.Context, env Env, live Live) error {
+func (h kmsKey) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.KMS.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{
 		KeyId: aws.String(live.PhysicalID), PendingWindowInDays: aws.Int32(7),
 	})
@@ -196,7 +208,7 @@ func (h kmsKey) Delete(ctx context.Context, env Env, live Live) error {
 	return wrap("delete", live.ID, err)
 }
 
-func (h kmsKey) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h kmsKey) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	d, err := env.Clients.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(live.PhysicalID)})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -211,16 +223,24 @@ func (h kmsKey) Ready(ctx context.Context, env Env, live Live) (bool, string, er
 // the record: tag "mvi:alias:<alias name>" = "<logical id>@<hash>".
 type kmsAlias struct{}
 
-func (kmsAlias) Type() string { return "AWS::KMS::Alias" }
+func (kmsAlias) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeAlias, Service: arch.Crypto, DeleteRank: 13,
+		ARNKinds: []string{"kms:key"},
+		Console:  func(s resource.Site) string { return console(s, "kms/home?region="+s.Region+"#/kms/keys") },
+		Lookup: func(s resource.Site) string {
+			return "aws kms list-aliases " + regionFlag(s) + " --query \"Aliases[?AliasName=='alias/mvi/" + s.App + "']\""
+		},
+	}
+}
 
 func aliasRecordKey(name string) string { return "mvi:alias:" + name }
 
 func aliasName(app string) string { return "alias/mvi/" + app }
 
-func (h kmsAlias) List(ctx context.Context, env Env) ([]Live, error) {
+func (h kmsAlias) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	want := aliasName(env.App)
 	in := &kms.ListAliasesInput{}
-	var out []Live
+	var out []resource.Live
 	for {
 		res, err := env.Clients.KMS.ListAliases(ctx, in)
 		if err != nil {
@@ -242,10 +262,10 @@ func (h kmsAlias) List(ctx context.Context, env Env) ([]Live, error) {
 				return nil, wrap("list", name, err)
 			}
 			id, hash, ok := parseRecord(tags[aliasRecordKey(name)])
-			if !ok || tags[TagApp] != env.App {
+			if !ok || tags[resource.TagApp] != env.App {
 				continue
 			}
-			out = append(out, Live{ID: id, Type: h.Type(), PhysicalID: name, ARN: str(a.AliasArn), Hash: hash,
+			out = append(out, resource.Live{ID: id, Type: h.Describe().Type, PhysicalID: name, ARN: str(a.AliasArn), Hash: hash,
 				Attrs: map[string]string{"name": name, "target_key_id": str(a.TargetKeyId), "arn": str(a.AliasArn)}})
 		}
 		if !res.Truncated {
@@ -255,7 +275,7 @@ func (h kmsAlias) List(ctx context.Context, env Env) ([]Live, error) {
 	}
 }
 
-func keyTags(ctx context.Context, env Env, keyID string) (map[string]string, error) {
+func keyTags(ctx context.Context, env resource.Env, keyID string) (map[string]string, error) {
 	m := map[string]string{}
 	in := &kms.ListResourceTagsInput{KeyId: aws.String(keyID)}
 	for {
@@ -273,45 +293,45 @@ func keyTags(ctx context.Context, env Env, keyID string) (map[string]string, err
 	}
 }
 
-func (h kmsAlias) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h kmsAlias) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.AliasProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	key, err := depAttr(env, r.ID, p.Key, "key_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	_, err = env.Clients.KMS.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(p.Name), TargetKeyId: aws.String(key)})
 	if err != nil && !isCode(err, "AlreadyExistsException") {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	// On AlreadyExists (a retried create) Update points the alias at the key.
-	return h.Update(ctx, env, r, Live{ID: r.ID, Type: h.Type(), PhysicalID: p.Name, Attrs: map[string]string{"name": p.Name}})
+	return h.Update(ctx, env, r, resource.Live{ID: r.ID, Type: h.Describe().Type, PhysicalID: p.Name, Attrs: map[string]string{"name": p.Name}})
 }
 
-func (h kmsAlias) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h kmsAlias) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.AliasProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if p.Name != live.PhysicalID {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	key, err := depAttr(env, r.ID, p.Key, "key_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if live.Attrs["target_key_id"] != key {
 		if _, err := env.Clients.KMS.UpdateAlias(ctx, &kms.UpdateAliasInput{AliasName: aws.String(p.Name), TargetKeyId: aws.String(key)}); err != nil {
-			return Live{}, wrap("update", r.ID, err)
+			return resource.Live{}, wrap("update", r.ID, err)
 		}
 	}
 	hash := arch.Hash(r.Props)
 	if _, err := env.Clients.KMS.TagResource(ctx, &kms.TagResourceInput{KeyId: aws.String(key), Tags: []kmstypes.Tag{
 		{TagKey: aws.String(aliasRecordKey(p.Name)), TagValue: aws.String(recordValue(r.ID, hash))},
 	}}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
 	live.Hash = hash
 	live.Attrs["target_key_id"] = key
@@ -321,7 +341,7 @@ func (h kmsAlias) Update(ctx context.Context, env Env, r arch.Resource, live Liv
 	return live, nil
 }
 
-func (h kmsAlias) Delete(ctx context.Context, env Env, live Live) error {
+func (h kmsAlias) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.KMS.DeleteAlias(ctx, &kms.DeleteAliasInput{AliasName: aws.String(live.PhysicalID)})
 	if isCode(err, "NotFoundException") {
 		return nil
@@ -329,6 +349,6 @@ func (h kmsAlias) Delete(ctx context.Context, env Env, live Live) error {
 	return wrap("delete", live.ID, err)
 }
 
-func (h kmsAlias) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h kmsAlias) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	return true, "", nil
 }

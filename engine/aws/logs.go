@@ -2,7 +2,10 @@ package aws
 
 import (
 	"context"
+	"net/url"
 	"strings"
+
+	"github.com/minimalinfra/mvi/engine/resource"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -15,7 +18,15 @@ import (
 // key, kept RetentionDays.
 type logGroupHandler struct{}
 
-func (logGroupHandler) Type() string { return "AWS::Logs::LogGroup" }
+func (logGroupHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeLogGroup, Service: arch.Log, DeleteRank: 13,
+		ARNKinds: []string{"logs:log-group"},
+		Console: func(s resource.Site) string {
+			return console(s, "cloudwatch/home?region="+s.Region+"#logsV2:log-groups/log-group/"+url.QueryEscape(url.QueryEscape(s.Name())))
+		},
+		Lookup: func(s resource.Site) string { return "aws logs tail " + s.Name() + " --follow " + regionFlag(s) },
+	}
+}
 
 // groupARN drops the ":*" DescribeLogGroups appends to a group's ARN.
 func groupARN(g logtypes.LogGroup) string {
@@ -25,7 +36,7 @@ func groupARN(g logtypes.LogGroup) string {
 	return strings.TrimSuffix(str(g.Arn), ":*")
 }
 
-func logLive(typ string, g logtypes.LogGroup, tags map[string]string) Live {
+func logLive(typ string, g logtypes.LogGroup, tags map[string]string) resource.Live {
 	l := newLive(typ, str(g.LogGroupName), tags)
 	l.ARN = groupARN(g)
 	l.State = "available"
@@ -38,9 +49,9 @@ func logLive(typ string, g logtypes.LogGroup, tags map[string]string) Live {
 	return l
 }
 
-func (h logGroupHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h logGroupHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	base := "/mvi/" + env.App
-	var out []Live
+	var out []resource.Live
 	p := cloudwatchlogs.NewDescribeLogGroupsPaginator(env.Clients.Logs, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(base)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -60,47 +71,47 @@ func (h logGroupHandler) List(ctx context.Context, env Env) ([]Live, error) {
 				return nil, wrap("list", name, err)
 			}
 			if ours(env.App, t.Tags) {
-				out = append(out, logLive(h.Type(), g, t.Tags))
+				out = append(out, logLive(h.Describe().Type, g, t.Tags))
 			}
 		}
 	}
 	return out, nil
 }
 
-func (h logGroupHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h logGroupHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.LogGroupProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	key, err := depAttr(env, r.ID, p.Key, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	_, err = env.Clients.Logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{
 		LogGroupName: aws.String(p.Name), KmsKeyId: aws.String(key), Tags: createTags(env, r, true),
 	})
 	if err != nil && !isCode(err, "ResourceAlreadyExistsException") {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	live := Live{ID: r.ID, Type: h.Type(), PhysicalID: p.Name, State: "available", Attrs: map[string]string{"name": p.Name}}
+	live := resource.Live{ID: r.ID, Type: h.Describe().Type, PhysicalID: p.Name, State: "available", Attrs: map[string]string{"name": p.Name}}
 	return h.Update(ctx, env, r, live)
 }
 
-func (h logGroupHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h logGroupHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.LogGroupProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if p.Name != live.PhysicalID {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	key, err := depAttr(env, r.ID, p.Key, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	res, err := env.Clients.Logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(p.Name)})
 	if err != nil {
-		return Live{}, wrap("describe", r.ID, err)
+		return resource.Live{}, wrap("describe", r.ID, err)
 	}
 	var g *logtypes.LogGroup
 	for i := range res.LogGroups {
@@ -109,30 +120,30 @@ func (h logGroupHandler) Update(ctx context.Context, env Env, r arch.Resource, l
 		}
 	}
 	if g == nil {
-		return Live{}, wrap("update", r.ID, &notFound{what: "log group " + p.Name})
+		return resource.Live{}, wrap("update", r.ID, &notFound{what: "log group " + p.Name})
 	}
 	// A retried create may find the group, but is it ours?
 	if str(g.KmsKeyId) != key {
 		if _, err := env.Clients.Logs.AssociateKmsKey(ctx, &cloudwatchlogs.AssociateKmsKeyInput{LogGroupName: aws.String(p.Name), KmsKeyId: aws.String(key)}); err != nil {
-			return Live{}, wrap("encrypt", r.ID, err)
+			return resource.Live{}, wrap("encrypt", r.ID, err)
 		}
 	}
 	if int(i32(g.RetentionInDays)) != p.RetentionDays {
 		if _, err := env.Clients.Logs.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{
 			LogGroupName: aws.String(p.Name), RetentionInDays: aws.Int32(int32(p.RetentionDays))}); err != nil {
-			return Live{}, wrap("set retention of", r.ID, err)
+			return resource.Live{}, wrap("set retention of", r.ID, err)
 		}
 	}
-	tags := Tags(env.App, r)
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.Logs.TagResource(ctx, &cloudwatchlogs.TagResourceInput{ResourceArn: aws.String(groupARN(*g)), Tags: tags}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
 	g.KmsKeyId = aws.String(key)
 	g.RetentionInDays = aws.Int32(int32(p.RetentionDays))
-	return logLive(h.Type(), *g, tags), nil
+	return logLive(h.Describe().Type, *g, tags), nil
 }
 
-func (h logGroupHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h logGroupHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.Logs.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String(live.PhysicalID)})
 	if isCode(err, "ResourceNotFoundException") {
 		return nil
@@ -140,6 +151,6 @@ func (h logGroupHandler) Delete(ctx context.Context, env Env, live Live) error {
 	return wrap("delete", live.ID, err)
 }
 
-func (h logGroupHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h logGroupHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	return true, "", nil
 }

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -185,19 +187,19 @@ func fullExample(t *testing.T) arch.Architecture {
 
 // envFor gives a handler exactly the live dependencies the design lists, as
 // the engine guarantees, so a handler reaching for more fails here.
-func envFor(base Env, r arch.Resource, live map[string]Live) Env {
+func envFor(base resource.Env, r arch.Resource, live map[string]resource.Live) resource.Env {
 	e := base
-	e.Deps = map[string]Live{}
+	e.Deps = map[string]resource.Live{}
 	for _, d := range r.DependsOn {
 		e.Deps[d] = live[d]
 	}
 	return e
 }
 
-func listAll(t *testing.T, ctx context.Context, env Env, types []string) map[string]Live {
+func listAll(t *testing.T, ctx context.Context, env resource.Env, types []string) map[string]resource.Live {
 	t.Helper()
 	hs := Handlers()
-	out := map[string]Live{}
+	out := map[string]resource.Live{}
 	for _, typ := range types {
 		ls, err := hs[typ].List(ctx, env)
 		if err != nil {
@@ -249,10 +251,10 @@ func TestMotoLifecycle(t *testing.T) {
 	sent := &recordingECS{ECS: clients.ECS, createService: map[string]*ecs.CreateServiceInput{}}
 	recorded := *clients
 	recorded.ECS = sent
-	base := Env{Clients: &recorded, App: a.App, Region: a.Region, Account: account}
+	base := resource.Env{Clients: &recorded, App: a.App, Region: a.Region, Account: account}
 
 	// ---- create, in dependency order ----
-	live := map[string]Live{}
+	live := map[string]resource.Live{}
 	for _, r := range a.Resources {
 		h := hs[r.Type]
 		l, err := h.Create(ctx, envFor(base, r, live), r)
@@ -409,8 +411,8 @@ func TestMotoLifecycle(t *testing.T) {
 			// moto answers DescribeLaunchTemplates with the tags a template
 			// was created with; its tag filter sees the current ones.
 			res, err := clients.EC2.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{Filters: []ec2types.Filter{
-				{Name: aws.String("tag:" + TagHash), Values: []string{arch.Hash(r.Props)}},
-				{Name: aws.String("tag:" + TagID), Values: []string{id}},
+				{Name: aws.String("tag:" + resource.TagHash), Values: []string{arch.Hash(r.Props)}},
+				{Name: aws.String("tag:" + resource.TagID), Values: []string{id}},
 			}})
 			if err != nil || len(res.LaunchTemplates) != 1 {
 				t.Errorf("launch template hash tag not refreshed: %v", err)
@@ -434,7 +436,7 @@ func TestMotoLifecycle(t *testing.T) {
 	} {
 		r, _ := a.Get(c.id)
 		r.Props = c.change(r.Props)
-		if _, err := hs[r.Type].Update(ctx, envFor(base, r, live), r, after[c.id]); !errors.Is(err, ErrReplace) {
+		if _, err := hs[r.Type].Update(ctx, envFor(base, r, live), r, after[c.id]); !errors.Is(err, resource.ErrReplace) {
 			t.Errorf("update %s with a replacing change: %v, want ErrReplace", c.id, err)
 		}
 	}
@@ -458,7 +460,7 @@ func TestMotoLifecycle(t *testing.T) {
 	t.Logf("moto lifecycle took %s", time.Since(start).Round(time.Millisecond))
 }
 
-func keys(m map[string]Live) []string {
+func keys(m map[string]resource.Live) []string {
 	var out []string
 	for k := range m {
 		out = append(out, k)
@@ -467,7 +469,7 @@ func keys(m map[string]Live) []string {
 	return out
 }
 
-func waitReady(t *testing.T, ctx context.Context, h Handler, env Env, l Live) {
+func waitReady(t *testing.T, ctx context.Context, h resource.Handler, env resource.Env, l resource.Live) {
 	t.Helper()
 	var waiting string
 	for i := 0; i < 50; i++ {
@@ -486,7 +488,7 @@ func waitReady(t *testing.T, ctx context.Context, h Handler, env Env, l Live) {
 
 // checkSecureDefaults reads back, through the same SDK clients, the secure
 // settings moto keeps.
-func checkSecureDefaults(t *testing.T, ctx context.Context, env Env, a arch.Architecture, live map[string]Live, sent *recordingECS) {
+func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a arch.Architecture, live map[string]resource.Live, sent *recordingECS) {
 	t.Helper()
 	c := env.Clients
 	keyARN := live["key"].ARN
@@ -651,7 +653,7 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env Env, a arch.Arch
 		t.Fatal(err)
 	}
 	for _, g := range sgs.SecurityGroups {
-		id := ec2TagMap(g.Tags)[TagID]
+		id := ec2TagMap(g.Tags)[resource.TagID]
 		open := false
 		for _, p := range g.IpPermissions {
 			for _, r := range p.IpRanges {
@@ -805,7 +807,7 @@ func tgAttr(as []elbtypes.TargetGroupAttribute, k string) string {
 }
 
 // checkUpdates reads back the in-place changes TestMotoLifecycle made.
-func checkUpdates(t *testing.T, ctx context.Context, env Env, live map[string]Live) {
+func checkUpdates(t *testing.T, ctx context.Context, env resource.Env, live map[string]resource.Live) {
 	t.Helper()
 	c := env.Clients
 	g, err := c.AutoScaling.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{live["asg"].PhysicalID}})
@@ -866,7 +868,7 @@ type recordingECS struct {
 func (r *recordingECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, opts ...func(*ecs.Options)) (*ecs.CreateServiceOutput, error) {
 	r.mu.Lock()
 	for _, tg := range in.Tags {
-		if aws.ToString(tg.Key) == TagID {
+		if aws.ToString(tg.Key) == resource.TagID {
 			r.createService[aws.ToString(tg.Value)] = in
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
@@ -36,9 +38,17 @@ func rdsTagMap(tags []rdstypes.Tag) map[string]string {
 
 type dbSubnetGroupHandler struct{}
 
-func (dbSubnetGroupHandler) Type() string { return "AWS::RDS::DBSubnetGroup" }
+func (dbSubnetGroupHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeDBSubnetGroup, Service: arch.Database, DeleteRank: 8,
+		ARNKinds: []string{"rds:subgrp"},
+		Console:  func(s resource.Site) string { return console(s, "rds/home?region="+s.Region+"#db-subnet-groups-list:") },
+		Lookup: func(s resource.Site) string {
+			return "aws rds describe-db-subnet-groups --db-subnet-group-name " + s.Name() + " " + regionFlag(s)
+		},
+	}
+}
 
-func sgroupLive(typ string, g rdstypes.DBSubnetGroup, tags map[string]string) Live {
+func sgroupLive(typ string, g rdstypes.DBSubnetGroup, tags map[string]string) resource.Live {
 	l := newLive(typ, str(g.DBSubnetGroupName), tags)
 	l.ARN = str(g.DBSubnetGroupArn)
 	l.State = str(g.SubnetGroupStatus)
@@ -48,9 +58,9 @@ func sgroupLive(typ string, g rdstypes.DBSubnetGroup, tags map[string]string) Li
 	return l
 }
 
-func (h dbSubnetGroupHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h dbSubnetGroupHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	prefix := appPrefix(env.App)
-	var out []Live
+	var out []resource.Live
 	p := rds.NewDescribeDBSubnetGroupsPaginator(env.Clients.RDS, &rds.DescribeDBSubnetGroupsInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -69,14 +79,14 @@ func (h dbSubnetGroupHandler) List(ctx context.Context, env Env) ([]Live, error)
 				return nil, wrap("list", str(g.DBSubnetGroupName), err)
 			}
 			if tags := rdsTagMap(t.TagList); ours(env.App, tags) {
-				out = append(out, sgroupLive(h.Type(), g, tags))
+				out = append(out, sgroupLive(h.Describe().Type, g, tags))
 			}
 		}
 	}
 	return out, nil
 }
 
-func (h dbSubnetGroupHandler) subnets(env Env, r arch.Resource, p arch.DBSubnetGroupProps) ([]string, error) {
+func (h dbSubnetGroupHandler) subnets(env resource.Env, r arch.Resource, p arch.DBSubnetGroupProps) ([]string, error) {
 	var out []string
 	for _, s := range p.Subnets {
 		id, err := depAttr(env, r.ID, s, "subnet_id")
@@ -88,53 +98,53 @@ func (h dbSubnetGroupHandler) subnets(env Env, r arch.Resource, p arch.DBSubnetG
 	return out, nil
 }
 
-func (h dbSubnetGroupHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h dbSubnetGroupHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.DBSubnetGroupProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	subnets, err := h.subnets(env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := physName(env.App, r.ID, 255)
 	res, err := env.Clients.RDS.CreateDBSubnetGroup(ctx, &rds.CreateDBSubnetGroupInput{
 		DBSubnetGroupName: aws.String(name), DBSubnetGroupDescription: aws.String("mvi " + env.App + ": the database's private subnets"),
-		SubnetIds: subnets, Tags: rdsTags(Tags(env.App, r)),
+		SubnetIds: subnets, Tags: rdsTags(resource.Tags(env.App, r)),
 	})
 	if isCode(err, "DBSubnetGroupAlreadyExists") {
-		return h.Update(ctx, env, r, Live{ID: r.ID, Type: h.Type(), PhysicalID: name, Attrs: map[string]string{"name": name}})
+		return h.Update(ctx, env, r, resource.Live{ID: r.ID, Type: h.Describe().Type, PhysicalID: name, Attrs: map[string]string{"name": name}})
 	}
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	return sgroupLive(h.Type(), *res.DBSubnetGroup, Tags(env.App, r)), nil
+	return sgroupLive(h.Describe().Type, *res.DBSubnetGroup, resource.Tags(env.App, r)), nil
 }
 
-func (h dbSubnetGroupHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h dbSubnetGroupHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.DBSubnetGroupProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	subnets, err := h.subnets(env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	res, err := env.Clients.RDS.ModifyDBSubnetGroup(ctx, &rds.ModifyDBSubnetGroupInput{
 		DBSubnetGroupName: aws.String(live.PhysicalID), SubnetIds: subnets,
 		DBSubnetGroupDescription: aws.String("mvi " + env.App + ": the database's private subnets"),
 	})
 	if err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
-	tags := Tags(env.App, r)
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.RDS.AddTagsToResource(ctx, &rds.AddTagsToResourceInput{ResourceName: res.DBSubnetGroup.DBSubnetGroupArn, Tags: rdsTags(tags)}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
-	return sgroupLive(h.Type(), *res.DBSubnetGroup, tags), nil
+	return sgroupLive(h.Describe().Type, *res.DBSubnetGroup, tags), nil
 }
 
-func (h dbSubnetGroupHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h dbSubnetGroupHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.RDS.DeleteDBSubnetGroup(ctx, &rds.DeleteDBSubnetGroupInput{DBSubnetGroupName: aws.String(live.PhysicalID)})
 	if isCode(err, "DBSubnetGroupNotFoundFault") {
 		return nil
@@ -142,7 +152,7 @@ func (h dbSubnetGroupHandler) Delete(ctx context.Context, env Env, live Live) er
 	return wrap("delete", live.ID, err)
 }
 
-func (h dbSubnetGroupHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h dbSubnetGroupHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	res, err := env.Clients.RDS.DescribeDBSubnetGroups(ctx, &rds.DescribeDBSubnetGroupsInput{DBSubnetGroupName: aws.String(live.PhysicalID)})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -162,7 +172,15 @@ func (h dbSubnetGroupHandler) Ready(ctx context.Context, env Env, live Live) (bo
 // password): SecureString with the app key, never overwritten, never shown.
 type parameterHandler struct{}
 
-func (parameterHandler) Type() string { return "AWS::SSM::Parameter" }
+func (parameterHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeParameter, Service: arch.Database, DeleteRank: 8,
+		ARNKinds: []string{"ssm:parameter"},
+		Console: func(s resource.Site) string {
+			return console(s, "systems-manager/parameters/"+strings.TrimPrefix(s.Name(), "/")+"/description?region="+s.Region)
+		},
+		Lookup: func(s resource.Site) string { return "aws ssm get-parameter --name " + s.Name() + " " + regionFlag(s) },
+	}
+}
 
 func ssmTags(m map[string]string) []ssmtypes.Tag {
 	out := make([]ssmtypes.Tag, 0, len(m))
@@ -172,11 +190,11 @@ func ssmTags(m map[string]string) []ssmtypes.Tag {
 	return out
 }
 
-func parameterARN(env Env, name string) string {
+func parameterARN(env resource.Env, name string) string {
 	return "arn:" + partition(env.Region) + ":ssm:" + env.Region + ":" + env.Account + ":parameter/" + strings.TrimPrefix(name, "/")
 }
 
-func paramLive(env Env, typ, name, ptype, key string, tags map[string]string) Live {
+func paramLive(env resource.Env, typ, name, ptype, key string, tags map[string]string) resource.Live {
 	l := newLive(typ, name, tags)
 	l.ARN = parameterARN(env, name)
 	l.State = "available"
@@ -187,8 +205,8 @@ func paramLive(env Env, typ, name, ptype, key string, tags map[string]string) Li
 	return l
 }
 
-func (h parameterHandler) List(ctx context.Context, env Env) ([]Live, error) {
-	var out []Live
+func (h parameterHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	var out []resource.Live
 	p := ssm.NewDescribeParametersPaginator(env.Clients.SSM, &ssm.DescribeParametersInput{
 		ParameterFilters: []ssmtypes.ParameterStringFilter{{Key: aws.String("Name"), Option: aws.String("BeginsWith"), Values: []string{"/mvi/" + env.App + "/"}}},
 	})
@@ -215,7 +233,7 @@ func (h parameterHandler) List(ctx context.Context, env Env) ([]Live, error) {
 				tags[str(tg.Key)] = str(tg.Value)
 			}
 			if ours(env.App, tags) {
-				l := paramLive(env, h.Type(), name, string(m.Type), str(m.KeyId), tags)
+				l := paramLive(env, h.Describe().Type, name, string(m.Type), str(m.KeyId), tags)
 				if a := str(m.ARN); a != "" {
 					l.ARN, l.Attrs["arn"] = a, a
 				}
@@ -226,63 +244,63 @@ func (h parameterHandler) List(ctx context.Context, env Env) ([]Live, error) {
 	return out, nil
 }
 
-func (h parameterHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h parameterHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.ParameterProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if !p.Generated {
-		return Live{}, fmt.Errorf("create %s: parameter %s has no value mvi can make; set it with `mvi secrets set`", r.ID, p.Name)
+		return resource.Live{}, fmt.Errorf("create %s: parameter %s has no value mvi can make; set it with `mvi secrets set`", r.ID, p.Name)
 	}
 	value, err := newPassword()
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	in := &ssm.PutParameterInput{
 		Name: aws.String(p.Name), Value: aws.String(value), Type: ssmtypes.ParameterTypeString,
 		Description: aws.String("mvi " + env.App + ": generated by mvi, never shown"),
 		Overwrite:   aws.Bool(false), Tier: ssmtypes.ParameterTierStandard,
-		Tags: ssmTags(Tags(env.App, r)),
+		Tags: ssmTags(resource.Tags(env.App, r)),
 	}
 	key := ""
 	if p.Secure {
 		if key, err = depAttr(env, r.ID, p.Key, "arn"); err != nil {
-			return Live{}, err
+			return resource.Live{}, err
 		}
 		in.Type, in.KeyId = ssmtypes.ParameterTypeSecureString, aws.String(key)
 	}
 	_, err = env.Clients.SSM.PutParameter(ctx, in)
 	if isCode(err, "ParameterAlreadyExists") {
 		// Never overwrite: the value may already be the database's password.
-		return h.Update(ctx, env, r, paramLive(env, h.Type(), p.Name, string(in.Type), key, map[string]string{TagID: r.ID}))
+		return h.Update(ctx, env, r, paramLive(env, h.Describe().Type, p.Name, string(in.Type), key, map[string]string{resource.TagID: r.ID}))
 	}
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	return paramLive(env, h.Type(), p.Name, string(in.Type), key, Tags(env.App, r)), nil
+	return paramLive(env, h.Describe().Type, p.Name, string(in.Type), key, resource.Tags(env.App, r)), nil
 }
 
-func (h parameterHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h parameterHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.ParameterProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	if p.Name != live.PhysicalID {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	if t := live.Attrs["type"]; t != "" && (t == string(ssmtypes.ParameterTypeSecureString)) != p.Secure {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
-	tags := Tags(env.App, r)
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.SSM.AddTagsToResource(ctx, &ssm.AddTagsToResourceInput{
 		ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(p.Name), Tags: ssmTags(tags)}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
-	live.Hash = tags[TagHash]
+	live.Hash = tags[resource.TagHash]
 	return live, nil
 }
 
-func (h parameterHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h parameterHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.SSM.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(live.PhysicalID)})
 	if isCode(err, "ParameterNotFound") {
 		return nil
@@ -290,7 +308,7 @@ func (h parameterHandler) Delete(ctx context.Context, env Env, live Live) error 
 	return wrap("delete", live.ID, err)
 }
 
-func (h parameterHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h parameterHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	return true, "", nil
 }
 
@@ -298,7 +316,15 @@ func (h parameterHandler) Ready(ctx context.Context, env Env, live Live) (bool, 
 
 type dbInstanceHandler struct{}
 
-func (dbInstanceHandler) Type() string { return "AWS::RDS::DBInstance" }
+func (dbInstanceHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeDBInstance, Service: arch.Database, DeleteRank: 7,
+		ARNKinds: []string{"rds:db"},
+		Console:  func(s resource.Site) string { return console(s, "rds/home?region="+s.Region+"#database:id="+s.Name()) },
+		Lookup: func(s resource.Site) string {
+			return "aws rds describe-db-instances --db-instance-identifier " + s.Name() + " " + regionFlag(s)
+		},
+	}
+}
 
 // The database and user every app gets; the password is the generated
 // SecureString parameter.
@@ -307,7 +333,7 @@ const (
 	dbUser = "mvi"
 )
 
-func dbLive(typ string, d rdstypes.DBInstance) Live {
+func dbLive(typ string, d rdstypes.DBInstance) resource.Live {
 	l := newLive(typ, str(d.DBInstanceIdentifier), rdsTagMap(d.TagList))
 	l.ARN = str(d.DBInstanceArn)
 	l.State = str(d.DBInstanceStatus)
@@ -342,9 +368,9 @@ func dbLive(typ string, d rdstypes.DBInstance) Live {
 	return l
 }
 
-func (h dbInstanceHandler) List(ctx context.Context, env Env) ([]Live, error) {
+func (h dbInstanceHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	prefix := rdsName(env.App, "")
-	var out []Live
+	var out []resource.Live
 	p := rds.NewDescribeDBInstancesPaginator(env.Clients.RDS, &rds.DescribeDBInstancesInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -356,7 +382,7 @@ func (h dbInstanceHandler) List(ctx context.Context, env Env) ([]Live, error) {
 				continue
 			}
 			if ours(env.App, rdsTagMap(d.TagList)) {
-				out = append(out, dbLive(h.Type(), d))
+				out = append(out, dbLive(h.Describe().Type, d))
 			}
 		}
 	}
@@ -364,7 +390,7 @@ func (h dbInstanceHandler) List(ctx context.Context, env Env) ([]Live, error) {
 }
 
 // password reads the generated password; it goes to RDS and nowhere else.
-func (h dbInstanceHandler) password(ctx context.Context, env Env, r arch.Resource, p arch.DBInstanceProps) (string, error) {
+func (h dbInstanceHandler) password(ctx context.Context, env resource.Env, r arch.Resource, p arch.DBInstanceProps) (string, error) {
 	name, err := depAttr(env, r.ID, p.Password, "name")
 	if err != nil {
 		return "", err
@@ -381,26 +407,26 @@ func (h dbInstanceHandler) password(ctx context.Context, env Env, r arch.Resourc
 	return v, nil
 }
 
-func (h dbInstanceHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h dbInstanceHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.DBInstanceProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	key, err := depAttr(env, r.ID, p.Key, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	group, err := depAttr(env, r.ID, p.SubnetGroup, "name")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	sg, err := depAttr(env, r.ID, p.SecurityGroup, "group_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	pw, err := h.password(ctx, env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	id := rdsName(env.App, r.ID)
 	in := &rds.CreateDBInstanceInput{
@@ -425,24 +451,24 @@ func (h dbInstanceHandler) Create(ctx context.Context, env Env, r arch.Resource)
 		AutoMinorVersionUpgrade: aws.Bool(true),
 		MultiAZ:                 aws.Bool(false),
 		Port:                    aws.Int32(int32(p.Port)),
-		Tags:                    rdsTags(Tags(env.App, r)),
+		Tags:                    rdsTags(resource.Tags(env.App, r)),
 	}
 	res, err := env.Clients.RDS.CreateDBInstance(ctx, in)
 	if isCode(err, "DBInstanceAlreadyExists") {
 		d, derr := h.describe(ctx, env, r.ID, id)
 		if derr != nil {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
 		if d.Attrs["engine"] != p.Engine {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
 		d.ID = r.ID
 		return h.Update(ctx, env, r, d)
 	}
 	if err != nil {
-		return Live{}, wrap("create", r.ID, scrub(err, pw))
+		return resource.Live{}, wrap("create", r.ID, scrub(err, pw))
 	}
-	live := dbLive(h.Type(), *res.DBInstance)
+	live := dbLive(h.Describe().Type, *res.DBInstance)
 	live.ID, live.Hash = r.ID, arch.Hash(r.Props)
 	return live, nil
 }
@@ -464,44 +490,44 @@ type scrubbed struct {
 func (s *scrubbed) Error() string { return strings.ReplaceAll(s.err.Error(), s.secret, "********") }
 func (s *scrubbed) Unwrap() error { return s.err }
 
-func (h dbInstanceHandler) describe(ctx context.Context, env Env, id, ident string) (Live, error) {
+func (h dbInstanceHandler) describe(ctx context.Context, env resource.Env, id, ident string) (resource.Live, error) {
 	res, err := env.Clients.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(ident)})
 	if err != nil {
-		return Live{}, wrap("describe", id, err)
+		return resource.Live{}, wrap("describe", id, err)
 	}
 	if len(res.DBInstances) == 0 {
-		return Live{}, wrap("describe", id, &notFound{what: "DB instance " + ident})
+		return resource.Live{}, wrap("describe", id, &notFound{what: "DB instance " + ident})
 	}
-	return dbLive(h.Type(), res.DBInstances[0]), nil
+	return dbLive(h.Describe().Type, res.DBInstances[0]), nil
 }
 
 // Update changes size, storage, backups and security group in place
 // (applied at once); engine, encryption and subnet group need a new
 // database.
-func (h dbInstanceHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h dbInstanceHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.DBInstanceProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	key, err := depAttr(env, r.ID, p.Key, "arn")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	group, err := depAttr(env, r.ID, p.SubnetGroup, "name")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	sg, err := depAttr(env, r.ID, p.SecurityGroup, "group_id")
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	a := live.Attrs
 	if a["engine"] != p.Engine || a["encrypted"] == "false" || (a["kms_key"] != "" && !sameKey(a["kms_key"], key)) ||
 		(a["subnet_group"] != "" && a["subnet_group"] != group) {
-		return Live{}, ErrReplace
+		return resource.Live{}, resource.ErrReplace
 	}
 	if n, _ := strconv.Atoi(a["storage_gib"]); n > p.StorageGiB {
-		return Live{}, fmt.Errorf("update %s: storage can grow but never shrink (%d GiB live, %d GiB designed)", r.ID, n, p.StorageGiB)
+		return resource.Live{}, fmt.Errorf("update %s: storage can grow but never shrink (%d GiB live, %d GiB designed)", r.ID, n, p.StorageGiB)
 	}
 	in := &rds.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String(live.PhysicalID), ApplyImmediately: aws.Bool(true)}
 	changed := false
@@ -522,24 +548,24 @@ func (h dbInstanceHandler) Update(ctx context.Context, env Env, r arch.Resource,
 	}
 	if changed {
 		if _, err := env.Clients.RDS.ModifyDBInstance(ctx, in); err != nil {
-			return Live{}, wrap("update", r.ID, err)
+			return resource.Live{}, wrap("update", r.ID, err)
 		}
 	}
-	tags := Tags(env.App, r)
+	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.RDS.AddTagsToResource(ctx, &rds.AddTagsToResourceInput{ResourceName: aws.String(live.ARN), Tags: rdsTags(tags)}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
 	out, err := h.describe(ctx, env, r.ID, live.PhysicalID)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
-	out.ID, out.Hash = r.ID, tags[TagHash]
+	out.ID, out.Hash = r.ID, tags[resource.TagHash]
 	return out, nil
 }
 
 // Delete skips the final snapshot and drops automated backups: mvi down
 // removes everything it made (deletion protection is off for that reason).
-func (h dbInstanceHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h dbInstanceHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.RDS.DeleteDBInstance(ctx, &rds.DeleteDBInstanceInput{
 		DBInstanceIdentifier: aws.String(live.PhysicalID), SkipFinalSnapshot: aws.Bool(true), DeleteAutomatedBackups: aws.Bool(true),
 	})
@@ -552,7 +578,7 @@ func (h dbInstanceHandler) Delete(ctx context.Context, env Env, live Live) error
 	return wrap("delete", live.ID, err)
 }
 
-func (h dbInstanceHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h dbInstanceHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	d, err := h.describe(ctx, env, live.ID, live.PhysicalID)
 	var nf *notFound
 	if errors.As(err, &nf) || isCode(err, "DBInstanceNotFound", "DBInstanceNotFoundFault") {

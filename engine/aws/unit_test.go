@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/smithy-go"
 
 	"github.com/minimalinfra/mvi/engine/arch"
@@ -17,8 +19,8 @@ import (
 func TestHandlersCoverEveryDesignedType(t *testing.T) {
 	hs := Handlers()
 	for typ, h := range hs {
-		if h.Type() != typ {
-			t.Errorf("Handlers()[%q].Type() = %q", typ, h.Type())
+		if h.Describe().Type != typ {
+			t.Errorf("Handlers()[%q].Type() = %q", typ, h.Describe().Type)
 		}
 	}
 	manifests := []*manifest.Manifest{
@@ -100,7 +102,7 @@ func TestNamesFitServiceLimits(t *testing.T) {
 }
 
 func TestPolicyPlaceholdersResolveToARNs(t *testing.T) {
-	env := Env{App: "shop", Region: "eu-west-1", Account: "123456789012", Deps: map[string]Live{
+	env := resource.Env{App: "shop", Region: "eu-west-1", Account: "123456789012", Deps: map[string]resource.Live{
 		"key":       {ARN: "arn:aws:kms:eu-west-1:123456789012:key/k1"},
 		"bucket":    {ARN: "arn:aws:s3:::mvi-shop"},
 		"log-group": {ARN: "arn:aws:logs:eu-west-1:123456789012:log-group:/mvi/shop", Attrs: map[string]string{"policy_arn": "arn:aws:logs:eu-west-1:123456789012:log-group:/mvi/shop:*"}},
@@ -182,14 +184,14 @@ func TestPasswordIsLongRandomAndRDSSafe(t *testing.T) {
 
 func TestTagsAndRecords(t *testing.T) {
 	r := arch.Resource{ID: "subnet/public-a", Props: arch.SubnetProps{CIDR: "10.0.0.0/20"}}
-	tags := Tags("shop", r)
-	if tags[TagApp] != "shop" || tags[TagID] != "subnet/public-a" || tags[TagHash] != arch.Hash(r.Props) || len(tags) != 3 {
+	tags := resource.Tags("shop", r)
+	if tags[resource.TagApp] != "shop" || tags[resource.TagID] != "subnet/public-a" || tags[resource.TagHash] != arch.Hash(r.Props) || len(tags) != 3 {
 		t.Errorf("Tags = %v", tags)
 	}
-	if ct := createTags(Env{App: "shop"}, r, true); ct[TagHash] != hashPending || ct[TagID] != r.ID {
+	if ct := createTags(resource.Env{App: "shop"}, r, true); ct[resource.TagHash] != hashPending || ct[resource.TagID] != r.ID {
 		t.Errorf("createTags pending = %v", ct)
 	}
-	if !ours("shop", tags) || ours("shop2", tags) || ours("shop", map[string]string{TagApp: "shop"}) {
+	if !ours("shop", tags) || ours("shop2", tags) || ours("shop", map[string]string{resource.TagApp: "shop"}) {
 		t.Error("ours")
 	}
 	id, hash, ok := parseRecord(recordValue("fs-mount/a", "0123abcd"))
@@ -237,7 +239,7 @@ func TestTextSanitizers(t *testing.T) {
 }
 
 func TestRenderedDocuments(t *testing.T) {
-	env := Env{App: "shop", Region: "eu-west-1", Account: "123456789012"}
+	env := resource.Env{App: "shop", Region: "eu-west-1", Account: "123456789012"}
 	kp, err := keyPolicy(env)
 	if err != nil || !strings.Contains(kp, `"arn:aws:iam::123456789012:root"`) || !strings.Contains(kp, "logs.eu-west-1.amazonaws.com") ||
 		!strings.Contains(kp, "ec2.eu-west-1.amazonaws.com") {
@@ -289,7 +291,7 @@ func TestARNHelpers(t *testing.T) {
 	if !sameKey("k1", "arn:aws:kms:us-east-1:1:key/k1") || !sameKey("arn:aws:kms:us-east-1:1:key/k1", "arn:aws:kms:us-east-1:1:key/k1") || sameKey("k2", "arn:aws:kms:us-east-1:1:key/k1") {
 		t.Error("sameKey")
 	}
-	if parameterARN(Env{Region: "us-east-1", Account: "1"}, "/mvi/shop/db-password") != "arn:aws:ssm:us-east-1:1:parameter/mvi/shop/db-password" {
+	if parameterARN(resource.Env{Region: "us-east-1", Account: "1"}, "/mvi/shop/db-password") != "arn:aws:ssm:us-east-1:1:parameter/mvi/shop/db-password" {
 		t.Error("parameterARN")
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine/resource"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
@@ -21,13 +23,23 @@ import (
 
 type launchTemplateHandler struct{}
 
-func (launchTemplateHandler) Type() string { return "AWS::EC2::LaunchTemplate" }
+func (launchTemplateHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeLaunchTemplate, Service: arch.VM, DeleteRank: 6,
+		ARNKinds: []string{"ec2:launch-template"},
+		Console: func(s resource.Site) string {
+			return console(s, "ec2/home?region="+s.Region+"#LaunchTemplateDetails:launchTemplateId="+s.PhysicalID)
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws ec2 describe-launch-templates --launch-template-ids " + s.PhysicalID + " " + regionFlag(s)
+		},
+	}
+}
 
 // rootDevice is the root volume of Amazon Linux (2 and 2023) images,
 // ECS-optimized ones included.
 const rootDevice = "/dev/xvda"
 
-func ltLive(typ string, t ec2types.LaunchTemplate) Live {
+func ltLive(typ string, t ec2types.LaunchTemplate) resource.Live {
 	l := newLive(typ, str(t.LaunchTemplateId), ec2TagMap(t.Tags))
 	l.State = "available"
 	l.Attrs["launch_template_id"] = l.PhysicalID
@@ -41,8 +53,8 @@ func ltLive(typ string, t ec2types.LaunchTemplate) Live {
 	return l
 }
 
-func (h launchTemplateHandler) List(ctx context.Context, env Env) ([]Live, error) {
-	var out []Live
+func (h launchTemplateHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	var out []resource.Live
 	p := ec2.NewDescribeLaunchTemplatesPaginator(env.Clients.EC2, &ec2.DescribeLaunchTemplatesInput{Filters: appFilter(env.App)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -51,7 +63,7 @@ func (h launchTemplateHandler) List(ctx context.Context, env Env) ([]Live, error
 		}
 		for _, t := range page.LaunchTemplates {
 			if ours(env.App, ec2TagMap(t.Tags)) {
-				out = append(out, ltLive(h.Type(), t))
+				out = append(out, ltLive(h.Describe().Type, t))
 			}
 		}
 	}
@@ -72,7 +84,7 @@ func userData(cluster string) string {
 // templateData is the VM recipe: the current ECS-optimized image from the
 // public SSM parameter, IMDSv2 only (hop limit 2 so bridge-mode containers'
 // agent calls still work), an encrypted gp3 root volume with the app key.
-func (h launchTemplateHandler) templateData(ctx context.Context, env Env, r arch.Resource, p arch.LaunchTemplateProps) (*ec2types.RequestLaunchTemplateData, error) {
+func (h launchTemplateHandler) templateData(ctx context.Context, env resource.Env, r arch.Resource, p arch.LaunchTemplateProps) (*ec2types.RequestLaunchTemplateData, error) {
 	ami, err := env.Clients.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(p.AMIParameter)})
 	if err != nil {
 		return nil, wrap("resolve the image of", r.ID, err)
@@ -101,7 +113,7 @@ func (h launchTemplateHandler) templateData(ctx context.Context, env Env, r arch
 	if p.IMDSv2 {
 		tokens = ec2types.LaunchTemplateHttpTokensStateRequired
 	}
-	vmTags := map[string]string{TagApp: env.App}
+	vmTags := map[string]string{resource.TagApp: env.App}
 	return &ec2types.RequestLaunchTemplateData{
 		ImageId:            aws.String(image),
 		InstanceType:       ec2types.InstanceType(p.InstanceType),
@@ -143,14 +155,14 @@ func withName(m map[string]string, name string) map[string]string {
 	return out
 }
 
-func (h launchTemplateHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h launchTemplateHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.LaunchTemplateProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	data, err := h.templateData(ctx, env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := physName(env.App, r.ID, 128)
 	res, err := env.Clients.EC2.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{
@@ -164,38 +176,38 @@ func (h launchTemplateHandler) Create(ctx context.Context, env Env, r arch.Resou
 	if isCode(err, "InvalidLaunchTemplateName.AlreadyExistsException") {
 		found, derr := env.Clients.EC2.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{name}})
 		if derr != nil || len(found.LaunchTemplates) == 0 {
-			return Live{}, wrap("create", r.ID, err)
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
 		lt := found.LaunchTemplates[0]
-		if t := ec2TagMap(lt.Tags); t[TagApp] != env.App || t[TagID] != r.ID {
-			return Live{}, wrap("create", r.ID, err)
+		if t := ec2TagMap(lt.Tags); t[resource.TagApp] != env.App || t[resource.TagID] != r.ID {
+			return resource.Live{}, wrap("create", r.ID, err)
 		}
-		return h.Update(ctx, env, r, ltLive(h.Type(), lt))
+		return h.Update(ctx, env, r, ltLive(h.Describe().Type, lt))
 	}
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
-	return ltLive(h.Type(), *res.LaunchTemplate), nil
+	return ltLive(h.Describe().Type, *res.LaunchTemplate), nil
 }
 
 // Update adds a template version and makes it the default: the Auto Scaling
 // group launches "$Default", so new VMs get it (running VMs keep theirs
 // until replaced).
-func (h launchTemplateHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h launchTemplateHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.LaunchTemplateProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	data, err := h.templateData(ctx, env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	// The default version notes the design and image it was made from:
 	// when both are unchanged there is nothing to add.
 	cur, err := env.Clients.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{
 		LaunchTemplateId: aws.String(live.PhysicalID), Versions: []string{"$Default"}})
 	if err != nil {
-		return Live{}, wrap("describe", r.ID, err)
+		return resource.Live{}, wrap("describe", r.ID, err)
 	}
 	if len(cur.LaunchTemplateVersions) != 1 || str(cur.LaunchTemplateVersions[0].VersionDescription) != versionNote(r, data) {
 		v, err := env.Clients.EC2.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{
@@ -204,24 +216,24 @@ func (h launchTemplateHandler) Update(ctx context.Context, env Env, r arch.Resou
 			VersionDescription: aws.String(versionNote(r, data)),
 		})
 		if err != nil {
-			return Live{}, wrap("update", r.ID, err)
+			return resource.Live{}, wrap("update", r.ID, err)
 		}
 		n := strconv.FormatInt(*v.LaunchTemplateVersion.VersionNumber, 10)
 		if _, err := env.Clients.EC2.ModifyLaunchTemplate(ctx, &ec2.ModifyLaunchTemplateInput{
 			LaunchTemplateId: aws.String(live.PhysicalID), DefaultVersion: aws.String(n),
 		}); err != nil {
-			return Live{}, wrap("update", r.ID, err)
+			return resource.Live{}, wrap("update", r.ID, err)
 		}
 		live.Attrs["default_version"] = n
 		live.Attrs["latest_version"] = n
 	}
 	if live.Hash, err = setHash(ctx, env, r, live.PhysicalID); err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	return live, nil
 }
 
-func (h launchTemplateHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h launchTemplateHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.EC2.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String(live.PhysicalID)})
 	if isCode(err, "InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateName.NotFoundException", "InvalidLaunchTemplateId.Malformed") {
 		return nil
@@ -229,7 +241,7 @@ func (h launchTemplateHandler) Delete(ctx context.Context, env Env, live Live) e
 	return wrap("delete", live.ID, err)
 }
 
-func (h launchTemplateHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h launchTemplateHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	res, err := env.Clients.EC2.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateIds: []string{live.PhysicalID}})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)
@@ -244,7 +256,17 @@ func (h launchTemplateHandler) Ready(ctx context.Context, env Env, live Live) (b
 
 type asgHandler struct{}
 
-func (asgHandler) Type() string { return "AWS::AutoScaling::AutoScalingGroup" }
+func (asgHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeAutoScalingGroup, Service: arch.VM, DeleteRank: 5,
+		ARNKinds: []string{"ec2:instance", "autoscaling:autoScalingGroup"},
+		Console: func(s resource.Site) string {
+			return console(s, "ec2/home?region="+s.Region+"#AutoScalingGroupDetails:id="+s.Name())
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names " + s.Name() + " " + regionFlag(s)
+		},
+	}
+}
 
 func asgTags(name string, m map[string]string) []astypes.Tag {
 	out := make([]astypes.Tag, 0, len(m))
@@ -253,7 +275,7 @@ func asgTags(name string, m map[string]string) []astypes.Tag {
 			Key: aws.String(k), Value: aws.String(m[k]),
 			ResourceId: aws.String(name), ResourceType: aws.String("auto-scaling-group"),
 			// Only mvi:app goes on the VMs: they are the group's, not designed resources.
-			PropagateAtLaunch: aws.Bool(k == TagApp),
+			PropagateAtLaunch: aws.Bool(k == resource.TagApp),
 		})
 	}
 	return out
@@ -267,7 +289,7 @@ func asgTagMap(g astypes.AutoScalingGroup) map[string]string {
 	return m
 }
 
-func asgLive(typ string, g astypes.AutoScalingGroup) Live {
+func asgLive(typ string, g astypes.AutoScalingGroup) resource.Live {
 	l := newLive(typ, str(g.AutoScalingGroupName), asgTagMap(g))
 	l.ARN = str(g.AutoScalingGroupARN)
 	l.State = "active"
@@ -290,10 +312,10 @@ func asgLive(typ string, g astypes.AutoScalingGroup) Live {
 	return l
 }
 
-func (h asgHandler) List(ctx context.Context, env Env) ([]Live, error) {
-	var out []Live
+func (h asgHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	var out []resource.Live
 	p := autoscaling.NewDescribeAutoScalingGroupsPaginator(env.Clients.AutoScaling, &autoscaling.DescribeAutoScalingGroupsInput{
-		Filters: []astypes.Filter{{Name: aws.String("tag:" + TagApp), Values: []string{env.App}}},
+		Filters: []astypes.Filter{{Name: aws.String("tag:" + resource.TagApp), Values: []string{env.App}}},
 	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -301,7 +323,7 @@ func (h asgHandler) List(ctx context.Context, env Env) ([]Live, error) {
 			return nil, wrap("list", "Auto Scaling groups", err)
 		}
 		for _, g := range page.AutoScalingGroups {
-			l := asgLive(h.Type(), g)
+			l := asgLive(h.Describe().Type, g)
 			if strings.EqualFold(l.State, "Delete in progress") || l.ID == "" {
 				continue
 			}
@@ -311,7 +333,7 @@ func (h asgHandler) List(ctx context.Context, env Env) ([]Live, error) {
 	return out, nil
 }
 
-func (h asgHandler) spec(env Env, r arch.Resource, p arch.AutoScalingGroupProps) (*astypes.LaunchTemplateSpecification, string, error) {
+func (h asgHandler) spec(env resource.Env, r arch.Resource, p arch.AutoScalingGroupProps) (*astypes.LaunchTemplateSpecification, string, error) {
 	lt, err := depAttr(env, r.ID, p.LaunchTemplate, "launch_template_id")
 	if err != nil {
 		return nil, "", err
@@ -328,25 +350,25 @@ func (h asgHandler) spec(env Env, r arch.Resource, p arch.AutoScalingGroupProps)
 		strings.Join(subnets, ","), nil
 }
 
-func (h asgHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live, error) {
+func (h asgHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.AutoScalingGroupProps]("create", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	lt, subnets, err := h.spec(env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	name := physName(env.App, r.ID, 255)
 	// Look first: a group of that name may be left by a create whose answer
 	// was lost.
 	if prev, err := h.describe(ctx, env, r.ID, name); err == nil {
 		if prev.ID != r.ID {
-			return Live{}, fmt.Errorf("create %s: an Auto Scaling group named %s exists and is not this one", r.ID, name)
+			return resource.Live{}, fmt.Errorf("create %s: an Auto Scaling group named %s exists and is not this one", r.ID, name)
 		}
 		return h.Update(ctx, env, r, prev)
 	} else if !isCode(err, "NotFound") {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	_, err = env.Clients.AutoScaling.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{
 		AutoScalingGroupName:             aws.String(name),
@@ -363,37 +385,37 @@ func (h asgHandler) Create(ctx context.Context, env Env, r arch.Resource) (Live,
 	})
 	if isCode(err, "AlreadyExists") {
 		// A retried create: converge what is there.
-		return h.Update(ctx, env, r, Live{ID: r.ID, Type: h.Type(), PhysicalID: name, Attrs: map[string]string{"name": name}})
+		return h.Update(ctx, env, r, resource.Live{ID: r.ID, Type: h.Describe().Type, PhysicalID: name, Attrs: map[string]string{"name": name}})
 	}
 	if err != nil {
-		return Live{}, wrap("create", r.ID, err)
+		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	return h.describe(ctx, env, r.ID, name)
 }
 
-func (h asgHandler) describe(ctx context.Context, env Env, id, name string) (Live, error) {
+func (h asgHandler) describe(ctx context.Context, env resource.Env, id, name string) (resource.Live, error) {
 	res, err := env.Clients.AutoScaling.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{name}})
 	if err != nil {
-		return Live{}, wrap("describe", id, err)
+		return resource.Live{}, wrap("describe", id, err)
 	}
 	if len(res.AutoScalingGroups) == 0 {
-		return Live{}, wrap("describe", id, &notFound{what: "Auto Scaling group " + name})
+		return resource.Live{}, wrap("describe", id, &notFound{what: "Auto Scaling group " + name})
 	}
-	l := asgLive(h.Type(), res.AutoScalingGroups[0])
-	if tags := asgTagMap(res.AutoScalingGroups[0]); tags[TagApp] != env.App {
+	l := asgLive(h.Describe().Type, res.AutoScalingGroups[0])
+	if tags := asgTagMap(res.AutoScalingGroups[0]); tags[resource.TagApp] != env.App {
 		l.ID = ""
 	}
 	return l, nil
 }
 
-func (h asgHandler) Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error) {
+func (h asgHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.AutoScalingGroupProps]("update", r)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	lt, subnets, err := h.spec(env, r, p)
 	if err != nil {
-		return Live{}, err
+		return resource.Live{}, err
 	}
 	_, err = env.Clients.AutoScaling.UpdateAutoScalingGroup(ctx, &autoscaling.UpdateAutoScalingGroupInput{
 		AutoScalingGroupName: aws.String(live.PhysicalID),
@@ -404,18 +426,18 @@ func (h asgHandler) Update(ctx context.Context, env Env, r arch.Resource, live L
 		DesiredCapacity:      aws.Int32(int32(p.Desired)),
 	})
 	if err != nil {
-		return Live{}, wrap("update", r.ID, err)
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
 	if _, err := env.Clients.AutoScaling.CreateOrUpdateTags(ctx, &autoscaling.CreateOrUpdateTagsInput{
-		Tags: asgTags(live.PhysicalID, Tags(env.App, r)),
+		Tags: asgTags(live.PhysicalID, resource.Tags(env.App, r)),
 	}); err != nil {
-		return Live{}, wrap("tag", r.ID, err)
+		return resource.Live{}, wrap("tag", r.ID, err)
 	}
 	return h.describe(ctx, env, r.ID, live.PhysicalID)
 }
 
 // Delete force-deletes the group: its VMs are terminated with it.
-func (h asgHandler) Delete(ctx context.Context, env Env, live Live) error {
+func (h asgHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	_, err := env.Clients.AutoScaling.DeleteAutoScalingGroup(ctx, &autoscaling.DeleteAutoScalingGroupInput{
 		AutoScalingGroupName: aws.String(live.PhysicalID), ForceDelete: aws.Bool(true),
 	})
@@ -425,7 +447,7 @@ func (h asgHandler) Delete(ctx context.Context, env Env, live Live) error {
 	return wrap("delete", live.ID, err)
 }
 
-func (h asgHandler) Ready(ctx context.Context, env Env, live Live) (bool, string, error) {
+func (h asgHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	res, err := env.Clients.AutoScaling.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{live.PhysicalID}})
 	if err != nil {
 		return false, "", wrap("describe", live.ID, err)

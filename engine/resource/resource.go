@@ -1,0 +1,81 @@
+// Package resource is the contract between the engine and the code that
+// manages one AWS type: what a live resource looks like, what a handler
+// does, and the facts the engine needs about its type. The engine speaks
+// only this; engine/aws fills it in.
+package resource
+
+import (
+	"context"
+	"errors"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/cloud"
+)
+
+// Tag keys every mvi resource carries from creation on.
+const (
+	TagApp  = "mvi:app"
+	TagID   = "mvi:id"
+	TagHash = "mvi:hash" // digest of the desired props last applied
+)
+
+// Live is what exists in the cloud for one logical resource.
+type Live struct {
+	ID         string `json:"id"`          // logical id, from the mvi:id tag
+	Type       string `json:"type"`        // AWS type, CloudFormation spelling
+	PhysicalID string `json:"physical_id"` // vpc-0abc…, a name, or an ARN
+	ARN        string `json:"arn,omitempty"`
+	State      string `json:"state,omitempty"` // AWS's own word: available, running, ACTIVE …
+	Hash       string `json:"hash,omitempty"`  // the mvi:hash tag, "" when unknown
+	// Attrs are outputs other resources need (dns_name, endpoint, group_id …).
+	Attrs map[string]string `json:"attrs,omitempty"`
+}
+
+// Env is what a handler call may use: the clients, who and where we are, and
+// the live resources this one depends on, by logical id.
+type Env struct {
+	Clients *cloud.Clients
+	App     string
+	Region  string
+	Account string
+	Deps    map[string]Live
+}
+
+// Tags are the tags every resource is created with.
+func Tags(app string, r arch.Resource) map[string]string {
+	return map[string]string{TagApp: app, TagID: r.ID, TagHash: arch.Hash(r.Props)}
+}
+
+// ErrReplace is returned by Update when a change can't be made in place
+// after all (the plan's Replaces didn't foresee it).
+var ErrReplace = errors.New("change needs a replacement")
+
+// Handler manages one AWS resource type.
+type Handler interface {
+	// Describe is the type's facts: its name, service, delete order, how
+	// the Tagging API shows it and how a person looks at it.
+	Describe() Descriptor
+	// List returns every resource of this type that belongs to env.App
+	// (mvi:app tag, or mvi's deterministic name or path where the service has
+	// no tag filter), in as few calls as the API allows: the engine plans,
+	// reports status and destroys from it.
+	List(ctx context.Context, env Env) ([]Live, error)
+	// Create makes r with the mvi tags set at creation where the API allows.
+	Create(ctx context.Context, env Env, r arch.Resource) (Live, error)
+	// Update changes live to match r in place, or returns ErrReplace.
+	Update(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error)
+	// Delete removes live; deleting what is already gone is not an error.
+	Delete(ctx context.Context, env Env, live Live) error
+	// Ready reports whether live is usable, and if not what is awaited.
+	// It is the only place a handler waits: the engine polls it.
+	Ready(ctx context.Context, env Env, live Live) (ready bool, waiting string, err error)
+}
+
+// Replacer is implemented by handlers of types with settings AWS can't
+// change in place. The plan asks it before anything changes, so a
+// replacement is announced with its reason, never discovered mid-apply.
+type Replacer interface {
+	// Replaces names the first setting of r that differs from what live
+	// was made with and forces a new resource ("" when none).
+	Replaces(r arch.Resource, live Live) string
+}
