@@ -57,6 +57,7 @@ func Apply(ctx context.Context, cfg Config, p Plan, events chan<- Event) error {
 			}
 		}
 	}
+	x.addTeardowns(p.Steps, index)
 	var deletes []Step
 	for _, s := range p.Steps {
 		if s.Action == Delete {

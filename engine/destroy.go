@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/minimalinfra/mvi/engine/resource"
 )
 
 // Destroy deletes everything tagged with the app, whatever mvi.toml says
@@ -37,8 +39,22 @@ func Destroy(ctx context.Context, cfg Config, events chan<- Event) error {
 		for _, l := range left {
 			names = append(names, l.ID+" ("+l.Type+" "+l.PhysicalID+")")
 		}
-		return fmt.Errorf("destroy %s: %d resource(s) still exist: %s\n    fix: run `mvi down` again; if they stay, delete them in the AWS console (they carry the tag mvi:app=%s)",
-			cfg.App, len(left), strings.Join(names, ", "), cfg.App)
+		return &LeftError{App: cfg.App, Left: names}
 	}
 	return nil
+}
+
+// LeftError is a destroy that finished with resources still there.
+type LeftError struct {
+	App  string
+	Left []string // "id (type physical-id)"
+}
+
+func (e *LeftError) Error() string {
+	return resource.FixLine(fmt.Sprintf("destroy %s: %d resource(s) still exist: %s", e.App, len(e.Left), strings.Join(e.Left, ", ")), e.Fix())
+}
+
+// Fix says how to finish the job.
+func (e *LeftError) Fix() string {
+	return "run `mvi down` again; if they stay, delete them in the AWS console (they carry the tag " + resource.TagApp + "=" + e.App + ")"
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,10 +15,13 @@ import (
 // node is one unit of work in the graph.
 type node struct {
 	step  Step
-	check bool  // a no-op that only makes sure the resource is ready
-	deps  []int // nodes that must finish first
-	done  chan struct{}
-	ok    bool
+	check bool // a no-op that only makes sure the resource is ready
+	// teardown deletes what a Replace step replaces; the step's own node
+	// then only builds the new one.
+	teardown bool
+	deps     []int // nodes that must finish first
+	done     chan struct{}
+	ok       bool
 }
 
 // executor walks the graph: a node starts the moment its dependencies
@@ -120,6 +122,18 @@ func (x *executor) do(ctx context.Context, n *node) error {
 	s := n.step
 	h := x.cfg.Handlers[s.Type]
 	start := time.Now()
+	if n.teardown {
+		x.emit(ctx, s, PhaseWait, "deleting the old one first", start, nil)
+		if err := x.remove(ctx, s, h, *s.Live, start); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			err = explain(s, err)
+			x.emit(ctx, s, PhaseFailed, "", start, err)
+			return err
+		}
+		return nil
+	}
 	if !n.check {
 		x.emit(ctx, s, PhaseStart, "", start, nil)
 	}
@@ -166,14 +180,37 @@ func (x *executor) build(ctx context.Context, s Step, h resource.Handler, check 
 			return err
 		}
 	case Replace:
-		return x.replace(ctx, s, h, env, start)
+		// Its teardown node deleted the old one already.
+		if err := x.create(ctx, s, h, env, start, &live); err != nil {
+			return err
+		}
 	}
 	x.setLive(live)
-	return x.await(ctx, s, h, env, live, start)
+	if err := x.await(ctx, s, h, env, live, start); err != nil {
+		return err
+	}
+	if s.Action == Create || s.Action == Replace {
+		return x.finish(ctx, s, h, env, live, start)
+	}
+	return nil
 }
 
-// replace deletes the old resource and builds a new one: a short outage of
-// that piece, which the plan announced.
+// finish runs a create's last step, which needs the resource ready.
+func (x *executor) finish(ctx context.Context, s Step, h resource.Handler, env resource.Env, live resource.Live, start time.Time) error {
+	f, ok := resource.As[resource.Finisher](h)
+	if !ok {
+		return nil
+	}
+	err := x.retried(ctx, s, start, func() (err error) { live, err = f.Finish(ctx, env, *s.Resource, live); return err })
+	if err != nil {
+		return err
+	}
+	x.setLive(live)
+	return nil
+}
+
+// replace deletes the old resource and builds a new one, when an update
+// found out mid-apply that it can't be made in place.
 func (x *executor) replace(ctx context.Context, s Step, h resource.Handler, env resource.Env, start time.Time) error {
 	if err := x.remove(ctx, s, h, *s.Live, start); err != nil {
 		return err
@@ -183,7 +220,10 @@ func (x *executor) replace(ctx context.Context, s Step, h resource.Handler, env 
 		return err
 	}
 	x.setLive(live)
-	return x.await(ctx, s, h, env, live, start)
+	if err := x.await(ctx, s, h, env, live, start); err != nil {
+		return err
+	}
+	return x.finish(ctx, s, h, env, live, start)
 }
 
 // create makes the resource. A create can fail after its first call
@@ -285,32 +325,6 @@ func (x *executor) emit(ctx context.Context, s Step, ph Phase, detail string, st
 	}
 }
 
-// explain names the resource, the AWS error code and what to do.
-func explain(s Step, err error) error {
-	msg := fmt.Sprintf("%s %s (%s)", s.Action, s.ID, s.Type)
-	if code := codeOf(err); code != "" {
-		msg += " [" + code + "]"
-	}
-	if strings.Contains(err.Error(), "\n    fix: ") {
-		// The handler knows better than the generic hint.
-		return fmt.Errorf("%s: %w", msg, err)
-	}
-	return fmt.Errorf("%s: %w\n    fix: %s", msg, err, hint(s, err))
-}
-
-func hint(s Step, err error) string {
-	code := codeOf(err)
-	switch {
-	case strings.Contains(code, "AccessDenied") || strings.Contains(code, "UnauthorizedOperation") || strings.Contains(code, "Unauthorized"):
-		return "the credentials may not do this; check the IAM policy of the profile in use, then run `mvi up` again"
-	case strings.Contains(code, "LimitExceeded") || strings.Contains(code, "Quota"):
-		return "an AWS quota is reached; raise it in the Service Quotas console or remove unused resources, then run `mvi up` again"
-	case s.Action == Delete:
-		return "something still uses it; `mvi down` again retries, and `mvi status` shows what is left"
-	}
-	return "nothing was rolled back and everything made so far is tagged: fix the cause and run `mvi up` again to resume"
-}
-
 // addDeletes adds delete nodes after the given nodes, each rank waiting
 // for the ranks before it.
 func (x *executor) addDeletes(steps []Step, after []int) {
@@ -333,3 +347,32 @@ func (x *executor) addDeletes(steps []Step, after []int) {
 // rank orders deletes the design can't: the type's descriptor says where
 // it goes (dependents first, the network last, the key after all of it).
 func (x *executor) rank(typ string) int { return x.cfg.Handlers.Describe(typ).DeleteRank }
+
+// addTeardowns gives every Replace step a node that deletes the old
+// resource before the step's node builds the new one. Teardowns run
+// dependents first: a replaced listener goes before the target group it
+// forwards to, as AWS insists.
+func (x *executor) addTeardowns(steps []Step, built map[string]int) {
+	down := map[string]int{}
+	for _, s := range steps {
+		if s.Action == Replace && s.Live != nil {
+			i := len(x.nodes)
+			x.nodes = append(x.nodes, &node{step: s, teardown: true, done: make(chan struct{})})
+			down[s.ID] = i
+			if b, ok := built[s.ID]; ok {
+				x.nodes[b].deps = append(x.nodes[b].deps, i)
+			}
+		}
+	}
+	for _, s := range steps {
+		i, ok := down[s.ID]
+		if !ok {
+			continue
+		}
+		for _, d := range s.DependsOn {
+			if j, ok := down[d]; ok {
+				x.nodes[j].deps = append(x.nodes[j].deps, i)
+			}
+		}
+	}
+}

@@ -108,6 +108,7 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 				Reason: "a duplicate of " + r.ID + " left by an interrupted run (" + d.PhysicalID + ")"})
 		}
 	}
+	cascade(&p)
 	var orphans []resource.Live
 	for key, ls := range byKey {
 		if !used[key] {
@@ -143,7 +144,7 @@ func pick(ls []resource.Live, hash string) (resource.Live, []resource.Live) {
 // replaces says why r can't be changed in place ("" when it can): the
 // handler names the setting, so the plan and the confirm can.
 func replaces(h resource.Handler, r arch.Resource, l resource.Live) string {
-	rp, ok := h.(resource.Replacer)
+	rp, ok := resource.As[resource.Replacer](h)
 	if !ok || l.Hash == "" || l.Hash == "pending" {
 		return ""
 	}
@@ -205,4 +206,35 @@ func listAll(ctx context.Context, cfg Config, types []string) ([]resource.Live, 
 		return out[i].PhysicalID < out[j].PhysicalID
 	})
 	return out, nil
+}
+
+// cascade replaces what refers to a replaced resource too: AWS refuses to
+// delete a target group a listener forwards to, or a subnet with a mount
+// target in it, so the whole chain is remade, dependents deleted first.
+// Each says which replacement drags it along.
+func cascade(p *Plan) {
+	users := map[string][]int{}
+	for i, s := range p.Steps {
+		for _, d := range s.DependsOn {
+			users[d] = append(users[d], i)
+		}
+	}
+	var queue []string
+	for _, s := range p.Steps {
+		if s.Action == Replace {
+			queue = append(queue, s.ID)
+		}
+	}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, i := range users[id] {
+			s := &p.Steps[i]
+			if s.Live == nil || s.Action == Replace || s.Action == Create || s.Action == Delete {
+				continue
+			}
+			s.Action, s.Reason = Replace, "remade with "+id+", which it refers to"
+			queue = append(queue, s.ID)
+		}
+	}
 }

@@ -45,6 +45,8 @@ func classify(err error) (retryKind, string) {
 	switch {
 	case strings.Contains(code, "Throttl"), code == "RequestLimitExceeded", code == "TooManyRequestsException",
 		code == "SlowDown", code == "PriorRequestNotComplete", code == "ProvisionedThroughputExceededException",
+		// DynamoDB's "backups are being enabled, retry later" on a fresh table.
+		code == "ContinuousBackupsUnavailableException",
 		code == "LimitExceededException" && strings.Contains(msg, "rate"):
 		return transient, code
 	case ae.ErrorFault() == smithy.FaultServer, code == "InternalError", code == "InternalFailure",

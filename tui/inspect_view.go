@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/resource"
 )
 
 // stateGlyph marks a resource's cloud state without colour.
@@ -112,7 +113,7 @@ func shortName(r engine.ResourceStatus) string {
 	if n := r.Attrs["name"]; n != "" && !strings.HasPrefix(n, "arn:") {
 		return n
 	}
-	return lastPart(r.PhysicalID)
+	return resource.LastPart(r.PhysicalID)
 }
 
 // detailView is one resource: its ids, gauges and attributes, and how to
@@ -127,7 +128,7 @@ func (in *inspector) detailView() string {
 	if in.snap != nil && in.snap.Region != "" {
 		region = in.snap.Region
 	}
-	console, cli := seeItYourself(in.app, region, r)
+	console, cli := engine.SeeItYourself(in.cfg(), in.app, region, r)
 	type kv struct{ k, v string }
 	rows := []kv{{"type", r.Type}, {"id", r.PhysicalID}, {"ARN", r.ARN},
 		{"state", stateGlyph(st, r.State) + " " + r.State}, {"gauges", gaugeText(r.Gauges)}}

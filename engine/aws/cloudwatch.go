@@ -95,10 +95,10 @@ func (h alarmHandler) dimensions(env resource.Env, r arch.Resource, p arch.Alarm
 		return cwtypes.Dimension{Name: aws.String(n), Value: aws.String(v)}
 	}
 	switch s.Type {
-	case "AWS::ElasticLoadBalancingV2::TargetGroup":
+	case arch.TypeTargetGroup:
 		lb := ""
 		for _, k := range sortedDeps(env) {
-			if d := env.Deps[k]; d.Type == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
+			if d := env.Deps[k]; d.Type == arch.TypeLoadBalancer {
 				lb = d.Attrs["full_name"]
 				break
 			}
@@ -107,15 +107,15 @@ func (h alarmHandler) dimensions(env resource.Env, r arch.Resource, p arch.Alarm
 			return nil, fmt.Errorf("%s: a target group alarm needs its load balancer among the dependencies", r.ID)
 		}
 		return []cwtypes.Dimension{dim("TargetGroup", s.Attrs["full_name"]), dim("LoadBalancer", lb)}, nil
-	case "AWS::ElasticLoadBalancingV2::LoadBalancer":
+	case arch.TypeLoadBalancer:
 		return []cwtypes.Dimension{dim("LoadBalancer", s.Attrs["full_name"])}, nil
-	case "AWS::AutoScaling::AutoScalingGroup":
+	case arch.TypeAutoScalingGroup:
 		return []cwtypes.Dimension{dim("AutoScalingGroupName", s.Attrs["name"])}, nil
-	case "AWS::ECS::Cluster":
+	case arch.TypeCluster:
 		return []cwtypes.Dimension{dim("ClusterName", s.Attrs["name"])}, nil
-	case "AWS::ECS::Service":
+	case arch.TypeService:
 		return []cwtypes.Dimension{dim("ClusterName", s.Attrs["cluster"]), dim("ServiceName", s.Attrs["name"])}, nil
-	case "AWS::RDS::DBInstance":
+	case arch.TypeDBInstance:
 		return []cwtypes.Dimension{dim("DBInstanceIdentifier", s.Attrs["identifier"])}, nil
 	}
 	return nil, fmt.Errorf("%s: no metric dimensions known for a %s", r.ID, s.Type)

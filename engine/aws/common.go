@@ -393,3 +393,13 @@ func (e *notFound) Error() string                 { return e.what + " not found"
 func (e *notFound) ErrorCode() string             { return "NotFound" }
 func (e *notFound) ErrorMessage() string          { return e.Error() }
 func (e *notFound) ErrorFault() smithy.ErrorFault { return smithy.FaultClient }
+
+// forces names a setting that differs from what a live resource was made
+// with and that AWS fixes at creation: the plan's reason to replace it.
+// An unknown old value (an older mvi didn't record it) forces nothing.
+func forces(what, old, want, why string) string {
+	if old == "" || old == want {
+		return ""
+	}
+	return fmt.Sprintf("its %s changes %s → %s, and %s", what, old, want, why)
+}

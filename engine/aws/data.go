@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/minimalinfra/mvi/engine/resource"
 
@@ -306,37 +305,22 @@ func (h tableHandler) Create(ctx context.Context, env resource.Env, r arch.Resou
 		return resource.Live{}, wrap("create", r.ID, err)
 	}
 	live = tableLive(h.Describe().Type, *res.TableDescription, map[string]string{resource.TagID: r.ID})
-	if !p.PITR {
-		live.Hash = arch.Hash(r.Props)
-		return live, nil
+	live.Hash = arch.Hash(r.Props)
+	if p.PITR {
+		live.Hash = hashPending // Finish turns it on, once the table is ACTIVE
 	}
-	// Point-in-time recovery can only be turned on once the table is ACTIVE
-	// (seconds for an empty table).
-	if err := h.waitActive(ctx, env, r.ID, name, 2*time.Minute); err != nil {
-		return resource.Live{}, err
-	}
-	return h.Update(ctx, env, r, live)
+	return live, nil
 }
 
-func (h tableHandler) waitActive(ctx context.Context, env resource.Env, id, name string, max time.Duration) error {
-	deadline := time.Now().Add(max)
-	for {
-		d, err := env.Clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
-		if err != nil {
-			return wrap("describe", id, err)
-		}
-		if d.Table.TableStatus == ddbtypes.TableStatusActive {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("create %s: table %s still %s after %s; apply again to finish", id, name, d.Table.TableStatus, max)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(2 * time.Second):
-		}
+// Finish turns on point-in-time recovery, which DynamoDB allows only once
+// the table is ACTIVE (seconds for an empty table), and writes the final
+// hash: until then a crash leaves the table marked pending, so the next
+// plan finishes it.
+func (h tableHandler) Finish(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
+	if live.Hash == arch.Hash(r.Props) {
+		return live, nil
 	}
+	return h.Update(ctx, env, r, live)
 }
 
 func (h tableHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
@@ -607,4 +591,26 @@ func (h bucketHandler) Ready(ctx context.Context, env resource.Env, live resourc
 		return false, "", wrap("describe", live.ID, err)
 	}
 	return true, "", nil
+}
+
+// Replaces: a repository's tag mutability is fixed when mvi makes it.
+func (repositoryHandler) Replaces(r arch.Resource, live resource.Live) string {
+	p, ok := r.Props.(arch.RepositoryProps)
+	if !ok {
+		return ""
+	}
+	want := string(ecrtypes.ImageTagMutabilityMutable)
+	if p.ImmutableTags {
+		want = string(ecrtypes.ImageTagMutabilityImmutable)
+	}
+	return forces("tag mutability", live.Attrs["tag_mutability"], want, "mvi makes a repository's tags mutable or not only when it creates it")
+}
+
+// Replaces: a table's key schema is fixed when it is made.
+func (tableHandler) Replaces(r arch.Resource, live resource.Live) string {
+	p, ok := r.Props.(arch.TableProps)
+	if !ok {
+		return ""
+	}
+	return forces("key schema", live.Attrs["key_schema"], keySchemaOf(p), "DynamoDB can't change a table's keys: a new table starts empty")
 }

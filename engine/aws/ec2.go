@@ -939,3 +939,30 @@ func (h securityGroupHandler) Ready(ctx context.Context, env resource.Env, live 
 	}
 	return true, "", nil
 }
+
+// Replaces: a VPC's address range is fixed when it is made.
+func (vpcHandler) Replaces(r arch.Resource, live resource.Live) string {
+	p, ok := r.Props.(arch.VPCProps)
+	if !ok {
+		return ""
+	}
+	return forces("address range", live.Attrs["cidr"], p.CIDR, "AWS can't change a VPC's range in place: everything in it is remade")
+}
+
+// Replaces: a subnet's address range is fixed when it is made.
+func (subnetHandler) Replaces(r arch.Resource, live resource.Live) string {
+	p, ok := r.Props.(arch.SubnetProps)
+	if !ok {
+		return ""
+	}
+	return forces("address range", live.Attrs["cidr"], p.CIDR, "AWS can't change a subnet's range in place")
+}
+
+// Replaces: a security group's description is fixed when it is made.
+func (securityGroupHandler) Replaces(r arch.Resource, live resource.Live) string {
+	p, ok := r.Props.(arch.SecurityGroupProps)
+	if !ok {
+		return ""
+	}
+	return forces("description", live.Attrs["description"], sgText(p.Description), "AWS can't change a security group's description in place")
+}

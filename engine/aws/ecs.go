@@ -643,7 +643,7 @@ func (h taskDefinitionHandler) input(env resource.Env, r arch.Resource, p arch.T
 	if p.FileSystem != "" {
 		// The design lists the mount targets, not the file system, among the
 		// dependencies: either carries the file system id.
-		fs, err := depAttrVia(env, r.ID, p.FileSystem, "file_system_id", "AWS::EFS::MountTarget", "file_system_id")
+		fs, err := depAttrVia(env, r.ID, p.FileSystem, "file_system_id", arch.TypeMountTarget, "file_system_id")
 		if err != nil {
 			return nil, err
 		}
@@ -807,17 +807,17 @@ type svcRefs struct {
 func (h serviceHandler) refs(env resource.Env, r arch.Resource, p arch.ServiceProps) (svcRefs, error) {
 	var s svcRefs
 	var err error
-	if s.cluster, err = depAttrVia(env, r.ID, p.Cluster, "name", "AWS::ECS::ClusterCapacityProviderAssociations", "cluster"); err != nil {
+	if s.cluster, err = depAttrVia(env, r.ID, p.Cluster, "name", arch.TypeClusterCapacity, "cluster"); err != nil {
 		return s, err
 	}
-	if s.cp, err = depAttrVia(env, r.ID, p.CapacityProvider, "name", "AWS::ECS::ClusterCapacityProviderAssociations", "capacity_provider"); err != nil {
+	if s.cp, err = depAttrVia(env, r.ID, p.CapacityProvider, "name", arch.TypeClusterCapacity, "capacity_provider"); err != nil {
 		return s, err
 	}
 	if s.td, err = depAttr(env, r.ID, p.TaskDefinition, "arn"); err != nil {
 		return s, err
 	}
 	if p.TargetGroup != "" {
-		if s.tg, err = depAttrVia(env, r.ID, p.TargetGroup, "arn", "AWS::ElasticLoadBalancingV2::Listener", "target_group_arn"); err != nil {
+		if s.tg, err = depAttrVia(env, r.ID, p.TargetGroup, "arn", arch.TypeListener, "target_group_arn"); err != nil {
 			return s, err
 		}
 	}

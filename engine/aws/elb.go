@@ -608,3 +608,16 @@ func (h listenerHandler) Ready(ctx context.Context, env resource.Env, live resou
 	}
 	return true, "", nil
 }
+
+// Replaces: a target group's port and protocol are fixed when it is made.
+func (targetGroupHandler) Replaces(r arch.Resource, live resource.Live) string {
+	p, ok := r.Props.(arch.TargetGroupProps)
+	if !ok {
+		return ""
+	}
+	const why = "AWS can't change a target group's port or protocol in place (its containers get no traffic while it is remade)"
+	if s := forces("port", live.Attrs["port"], itoa(p.Port), why); s != "" {
+		return s
+	}
+	return forces("protocol", live.Attrs["protocol"], p.Protocol, why)
+}

@@ -36,21 +36,14 @@ func Handlers() resource.Registry {
 }
 
 // stamp makes sure what Create and Update return names the resource they
-// were asked about, whatever the cloud's answer carried. A handler that
-// foresees replacements keeps saying so through the wrapper.
-func stamp(h resource.Handler) resource.Handler {
-	if r, ok := h.(resource.Replacer); ok {
-		return stampedReplacer{stamped{h}, r}
-	}
-	return stamped{h}
-}
+// were asked about, whatever the cloud's answer carried.
+func stamp(h resource.Handler) resource.Handler { return stamped{h} }
 
 type stamped struct{ resource.Handler }
 
-type stampedReplacer struct {
-	stamped
-	resource.Replacer
-}
+// Unwrap lets the engine find what else the handler can do (Replacer,
+// Finisher).
+func (s stamped) Unwrap() resource.Handler { return s.Handler }
 
 func (s stamped) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	l, err := s.Handler.Create(ctx, env, r)

@@ -1,6 +1,7 @@
 package resource
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -19,9 +20,38 @@ func (e *RolledBackError) Error() string {
 	if e.Reason != "" {
 		msg += " (" + e.Reason + ")"
 	}
-	return msg + "\n    fix: check that the image and tag in mvi.toml exist and its command starts, then run mvi up again (aws ecs describe-tasks --desired-status STOPPED says why each task stopped)"
+	return msg
 }
 
 // lastName is what follows an ARN's last "/": a task definition's
 // family:revision, the release a person knows.
 func lastName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
+
+// Fix is what the person can do about a rolled-back release.
+func (e *RolledBackError) Fix() string {
+	return "check that the image and tag in mvi.toml exist and its command starts, then run mvi up again (aws ecs describe-tasks --desired-status STOPPED says why each task stopped)"
+}
+
+// Fixer is an error that knows what the person can do about it.
+type Fixer interface {
+	error
+	Fix() string
+}
+
+// FixOf is the fix the error chain carries, "" when none does.
+func FixOf(err error) string {
+	var f Fixer
+	if errors.As(err, &f) {
+		return f.Fix()
+	}
+	return ""
+}
+
+// FixLine is how every screen shows an error with what to do: the fix on
+// its own indented line under what happened.
+func FixLine(msg, fix string) string {
+	if fix == "" {
+		return msg
+	}
+	return msg + "\n    fix: " + fix
+}

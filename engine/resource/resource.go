@@ -79,3 +79,28 @@ type Replacer interface {
 	// was made with and forces a new resource ("" when none).
 	Replaces(r arch.Resource, live Live) string
 }
+
+// Finisher is implemented by handlers whose create has a last step that
+// needs the resource ready first (point-in-time recovery on an ACTIVE
+// table). The engine calls it after Ready, so no handler waits inside
+// Create.
+type Finisher interface {
+	Finish(ctx context.Context, env Env, r arch.Resource, live Live) (Live, error)
+}
+
+// As finds an optional interface on a handler, looking through wrappers
+// that say what they wrap.
+func As[T any](h Handler) (T, bool) {
+	for h != nil {
+		if t, ok := h.(T); ok {
+			return t, true
+		}
+		u, ok := h.(interface{ Unwrap() Handler })
+		if !ok {
+			break
+		}
+		h = u.Unwrap()
+	}
+	var zero T
+	return zero, false
+}
