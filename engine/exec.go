@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -197,15 +198,38 @@ func (x *executor) build(ctx context.Context, s Step, h resource.Handler, check 
 
 // finish runs a create's last step, which needs the resource ready.
 func (x *executor) finish(ctx context.Context, s Step, h resource.Handler, env resource.Env, live resource.Live, start time.Time) error {
-	f, ok := resource.As[resource.Finisher](h)
-	if !ok {
+	if f, ok := resource.As[resource.Finisher](h); ok {
+		err := x.retried(ctx, s, start, func() (err error) { live, err = f.Finish(ctx, env, *s.Resource, live); return err })
+		if err != nil {
+			return err
+		}
+		x.setLive(live)
+	}
+	return x.reread(ctx, s, h, env, live, start)
+}
+
+// reread reads a new resource's outputs again once it is ready: what
+// Create returned was a resource still being made (a database has no
+// endpoint until it is available), and dependents must see what it is now.
+func (x *executor) reread(ctx context.Context, s Step, h resource.Handler, env resource.Env, live resource.Live, start time.Time) error {
+	if !h.Describe().LateOutputs {
 		return nil
 	}
-	err := x.retried(ctx, s, start, func() (err error) { live, err = f.Finish(ctx, env, *s.Resource, live); return err })
-	if err != nil {
+	var ls []resource.Live
+	if err := x.retried(ctx, s, start, func() (err error) { ls, err = h.List(ctx, env); return err }); err != nil {
 		return err
 	}
-	x.setLive(live)
+	for _, l := range ls {
+		if l.ID == live.ID && l.PhysicalID == live.PhysicalID {
+			// What the cloud says now wins; what only Create knew stays.
+			attrs := make(map[string]string, len(live.Attrs)+len(l.Attrs))
+			maps.Copy(attrs, live.Attrs)
+			maps.Copy(attrs, l.Attrs)
+			l.Attrs, l.Type = attrs, live.Type
+			x.setLive(l)
+			return nil
+		}
+	}
 	return nil
 }
 

@@ -317,7 +317,7 @@ func (h parameterHandler) Ready(ctx context.Context, env resource.Env, live reso
 type dbInstanceHandler struct{}
 
 func (dbInstanceHandler) Describe() resource.Descriptor {
-	return resource.Descriptor{Type: arch.TypeDBInstance, Service: arch.Database, DeleteRank: 7,
+	return resource.Descriptor{Type: arch.TypeDBInstance, Service: arch.Database, DeleteRank: 7, LateOutputs: true,
 		ARNKinds: []string{"rds:db"},
 		Console:  func(s resource.Site) string { return console(s, "rds/home?region="+s.Region+"#database:id="+s.Name()) },
 		Lookup: func(s resource.Site) string {

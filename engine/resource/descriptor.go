@@ -20,6 +20,9 @@ type Descriptor struct {
 	// API returns that reveal this type (a key's ARN reveals its alias too).
 	// Empty: the Tagging API never shows it, so status always lists it.
 	ARNKinds []string
+	// LateOutputs says Create returns before the outputs dependents need
+	// exist (a database's endpoint): the engine reads it again once Ready.
+	LateOutputs bool
 	// Console is the resource's page in the AWS console.
 	Console func(s Site) string
 	// Lookup is the aws CLI command that shows the resource.
