@@ -35,11 +35,7 @@ func (kmsKey) Describe() resource.Descriptor {
 }
 
 func kmsTags(m map[string]string) []kmstypes.Tag {
-	out := make([]kmstypes.Tag, 0, len(m))
-	for _, k := range sortedKeys(m) {
-		out = append(out, kmstypes.Tag{TagKey: aws.String(k), TagValue: aws.String(m[k])})
-	}
-	return out
+	return toSDK(m, func(k, v *string) kmstypes.Tag { return kmstypes.Tag{TagKey: k, TagValue: v} })
 }
 
 // taggedARNs pages the Tagging API for resources of the given types that
@@ -64,11 +60,7 @@ func taggedARNs(ctx context.Context, env resource.Env, types ...string) ([]rgtty
 }
 
 func rgtTagMap(tags []rgttypes.Tag) map[string]string {
-	m := map[string]string{}
-	for _, t := range tags {
-		m[str(t.Key)] = str(t.Value)
-	}
-	return m
+	return fromSDK(tags, func(t rgttypes.Tag) (*string, *string) { return t.Key, t.Value })
 }
 
 func (h kmsKey) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {

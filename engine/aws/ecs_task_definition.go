@@ -1,0 +1,249 @@
+package aws
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/minimalinfra/mvi/engine/resource"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+)
+
+type taskDefinitionHandler struct{}
+
+func (taskDefinitionHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeTaskDefinition, Service: arch.Container, DeleteRank: 2,
+		ARNKinds: []string{"ecs:task-definition"},
+		Console:  func(s resource.Site) string { return console(s, "ecs/v2/task-definitions?region="+s.Region) },
+		Lookup: func(s resource.Site) string {
+			return "aws ecs describe-task-definition --task-definition " + resource.LastPart(s.PhysicalID) + " " + regionFlag(s)
+		},
+	}
+}
+
+func tdLive(typ string, td ecstypes.TaskDefinition, tags []ecstypes.Tag) resource.Live {
+	l := newLive(typ, str(td.TaskDefinitionArn), ecsTagMap(tags))
+	l.ARN = l.PhysicalID
+	l.State = string(td.Status)
+	l.Attrs["arn"] = l.ARN
+	l.Attrs["family"] = str(td.Family)
+	l.Attrs["revision"] = itoa(int(td.Revision))
+	return l
+}
+
+// familyOf splits a task definition ARN into family and revision.
+func familyOf(arn string) (string, int) {
+	s := arnName(arn)
+	i := strings.LastIndex(s, ":")
+	if i < 0 {
+		return s, 0
+	}
+	n, _ := strconv.Atoi(s[i+1:])
+	return s[:i], n
+}
+
+func (h taskDefinitionHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	prefix := appPrefix(env.App)
+	latest := map[string]string{}
+	rev := map[string]int{}
+	p := ecs.NewListTaskDefinitionsPaginator(env.Clients.ECS, &ecs.ListTaskDefinitionsInput{Status: ecstypes.TaskDefinitionStatusActive})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("list", "task definitions", err)
+		}
+		for _, arn := range page.TaskDefinitionArns {
+			fam, n := familyOf(arn)
+			if strings.HasPrefix(fam, prefix) && n > rev[fam] {
+				latest[fam], rev[fam] = arn, n
+			}
+		}
+	}
+	var out []resource.Live
+	for _, fam := range sortedKeys(latest) {
+		d, err := env.Clients.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
+			TaskDefinition: aws.String(latest[fam]), Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
+		if err != nil {
+			return nil, wrap("list", fam, err)
+		}
+		if ours(env.App, ecsTagMap(d.Tags)) {
+			out = append(out, tdLive(h.Describe().Type, *d.TaskDefinition, d.Tags))
+		}
+	}
+	return out, nil
+}
+
+// input renders the task definition: bridge networking with a dynamic host
+// port, awslogs, secrets from SSM, database settings as plain env, the
+// shared file system over TLS with IAM authorization.
+func (h taskDefinitionHandler) input(env resource.Env, r arch.Resource, p arch.TaskDefinitionProps) (*ecs.RegisterTaskDefinitionInput, error) {
+	exec, err := depAttr(env, r.ID, p.ExecutionRole, "arn")
+	if err != nil {
+		return nil, err
+	}
+	task, err := depAttr(env, r.ID, p.TaskRole, "arn")
+	if err != nil {
+		return nil, err
+	}
+	group, err := depAttr(env, r.ID, p.LogGroup, "name")
+	if err != nil {
+		return nil, err
+	}
+	image := p.Image
+	if image == "" {
+		uri, err := depAttr(env, r.ID, p.Repository, "uri")
+		if err != nil {
+			return nil, err
+		}
+		image = uri + ":" + p.Process
+	}
+	env2 := map[string]string{}
+	for k, v := range p.Env {
+		env2[k] = v
+	}
+	var secrets []ecstypes.Secret
+	if p.Database != "" {
+		db, err := dep(env, r.ID, p.Database)
+		if err != nil {
+			return nil, err
+		}
+		env2["DATABASE_HOST"] = db.Attrs["endpoint"]
+		env2["DATABASE_PORT"] = db.Attrs["port"]
+		env2["DATABASE_NAME"] = db.Attrs["db_name"]
+		env2["DATABASE_USER"] = db.Attrs["username"]
+		pw, err := depAttr(env, r.ID, p.DBPassword, "arn")
+		if err != nil {
+			return nil, err
+		}
+		secrets = append(secrets, ecstypes.Secret{Name: aws.String("DATABASE_PASSWORD"), ValueFrom: aws.String(pw)})
+	}
+	names := append([]string(nil), p.Secrets...)
+	sort.Strings(names)
+	for _, s := range names {
+		secrets = append(secrets, ecstypes.Secret{Name: aws.String(s), ValueFrom: aws.String(parameterARN(env, "/mvi/"+env.App+"/secrets/"+s))})
+	}
+	var kv []ecstypes.KeyValuePair
+	for _, k := range sortedKeys(env2) {
+		kv = append(kv, ecstypes.KeyValuePair{Name: aws.String(k), Value: aws.String(env2[k])})
+	}
+	c := ecstypes.ContainerDefinition{
+		Name:        aws.String(p.Process),
+		Image:       aws.String(image),
+		Essential:   aws.Bool(true),
+		Command:     p.Command,
+		Cpu:         int32(p.CPU),
+		Memory:      aws.Int32(int32(p.Memory)),
+		Environment: kv,
+		Secrets:     secrets,
+		LogConfiguration: &ecstypes.LogConfiguration{LogDriver: ecstypes.LogDriverAwslogs, Options: map[string]string{
+			"awslogs-group": group, "awslogs-region": env.Region, "awslogs-stream-prefix": p.Process,
+		}},
+	}
+	if p.Port != 0 {
+		c.PortMappings = []ecstypes.PortMapping{{ContainerPort: aws.Int32(int32(p.Port)), HostPort: aws.Int32(0), Protocol: ecstypes.TransportProtocolTcp}}
+	}
+	in := &ecs.RegisterTaskDefinitionInput{
+		Family:                  aws.String(physName(env.App, r.ID, 255)),
+		NetworkMode:             ecstypes.NetworkModeBridge,
+		RequiresCompatibilities: []ecstypes.Compatibility{ecstypes.CompatibilityEc2},
+		ExecutionRoleArn:        aws.String(exec),
+		TaskRoleArn:             aws.String(task),
+		ContainerDefinitions:    []ecstypes.ContainerDefinition{c},
+		Tags:                    ecsTags(resource.Tags(env.App, r)),
+	}
+	if p.FileSystem != "" {
+		// The design lists the mount targets, not the file system, among the
+		// dependencies: either carries the file system id.
+		fs, err := depAttrVia(env, r.ID, p.FileSystem, "file_system_id", arch.TypeMountTarget, "file_system_id")
+		if err != nil {
+			return nil, err
+		}
+		in.Volumes = []ecstypes.Volume{{Name: aws.String("shared"), EfsVolumeConfiguration: &ecstypes.EFSVolumeConfiguration{
+			FileSystemId: aws.String(fs), RootDirectory: aws.String("/"),
+			TransitEncryption:   ecstypes.EFSTransitEncryptionEnabled,
+			AuthorizationConfig: &ecstypes.EFSAuthorizationConfig{Iam: ecstypes.EFSAuthorizationConfigIAMEnabled},
+		}}}
+		in.ContainerDefinitions[0].MountPoints = []ecstypes.MountPoint{{SourceVolume: aws.String("shared"), ContainerPath: aws.String(p.MountPath)}}
+	}
+	return in, nil
+}
+
+func (h taskDefinitionHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
+	return h.register(ctx, env, r, "create")
+}
+
+func (h taskDefinitionHandler) register(ctx context.Context, env resource.Env, r arch.Resource, op string) (resource.Live, error) {
+	p, err := propsOf[arch.TaskDefinitionProps](op, r)
+	if err != nil {
+		return resource.Live{}, err
+	}
+	in, err := h.input(env, r, p)
+	if err != nil {
+		return resource.Live{}, err
+	}
+	res, err := env.Clients.ECS.RegisterTaskDefinition(ctx, in)
+	if err != nil {
+		return resource.Live{}, wrap(op, r.ID, err)
+	}
+	l := tdLive(h.Describe().Type, *res.TaskDefinition, res.Tags)
+	l.ID, l.Hash = r.ID, arch.Hash(r.Props)
+	return l, nil
+}
+
+// Update registers a new revision (task definitions are immutable); earlier
+// revisions stay until delete, so a circuit-breaker rollback can use them.
+func (h taskDefinitionHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
+	return h.register(ctx, env, r, "update")
+}
+
+// Delete deregisters every revision of the family, then deletes them.
+func (h taskDefinitionHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
+	fam := live.Attrs["family"]
+	if fam == "" {
+		fam, _ = familyOf(live.PhysicalID)
+	}
+	var arns []string
+	p := ecs.NewListTaskDefinitionsPaginator(env.Clients.ECS, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String(fam), Status: ecstypes.TaskDefinitionStatusActive})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return wrap("delete", live.ID, err)
+		}
+		for _, arn := range page.TaskDefinitionArns {
+			if f, _ := familyOf(arn); f == fam {
+				arns = append(arns, arn)
+			}
+		}
+	}
+	for _, arn := range arns {
+		_, err := env.Clients.ECS.DeregisterTaskDefinition(ctx, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: aws.String(arn)})
+		if err != nil && !isCode(err, "ClientException", "InvalidParameterException") {
+			return wrap("deregister", live.ID, err)
+		}
+	}
+	for len(arns) > 0 {
+		n := min(len(arns), 10)
+		if _, err := env.Clients.ECS.DeleteTaskDefinitions(ctx, &ecs.DeleteTaskDefinitionsInput{TaskDefinitions: arns[:n]}); err != nil {
+			return wrap("delete", live.ID, err)
+		}
+		arns = arns[n:]
+	}
+	return nil
+}
+
+func (h taskDefinitionHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
+	d, err := env.Clients.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(live.PhysicalID)})
+	if err != nil {
+		return false, "", wrap("describe", live.ID, err)
+	}
+	if d.TaskDefinition.Status != ecstypes.TaskDefinitionStatusActive {
+		return false, "waiting for task definition (" + string(d.TaskDefinition.Status) + ")", nil
+	}
+	return true, "", nil
+}

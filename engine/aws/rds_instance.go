@@ -1,0 +1,297 @@
+package aws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/minimalinfra/mvi/engine/resource"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+)
+
+type dbInstanceHandler struct{}
+
+func (dbInstanceHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeDBInstance, Service: arch.Database, DeleteRank: 7, LateOutputs: true,
+		ARNKinds: []string{"rds:db"},
+		Console:  func(s resource.Site) string { return console(s, "rds/home?region="+s.Region+"#database:id="+s.Name()) },
+		Lookup: func(s resource.Site) string {
+			return "aws rds describe-db-instances --db-instance-identifier " + s.Name() + " " + regionFlag(s)
+		},
+	}
+}
+
+// The database and user every app gets; the password is the generated
+// SecureString parameter.
+const (
+	dbName = "app"
+	dbUser = "mvi"
+)
+
+func dbLive(typ string, d rdstypes.DBInstance) resource.Live {
+	l := newLive(typ, str(d.DBInstanceIdentifier), rdsTagMap(d.TagList))
+	l.ARN = str(d.DBInstanceArn)
+	l.State = str(d.DBInstanceStatus)
+	l.Attrs["identifier"] = l.PhysicalID
+	l.Attrs["arn"] = l.ARN
+	l.Attrs["engine"] = str(d.Engine)
+	l.Attrs["class"] = str(d.DBInstanceClass)
+	l.Attrs["storage_gib"] = itoa(int(i32(d.AllocatedStorage)))
+	l.Attrs["backup_days"] = itoa(int(i32(d.BackupRetentionPeriod)))
+	l.Attrs["db_name"] = str(d.DBName)
+	l.Attrs["username"] = str(d.MasterUsername)
+	l.Attrs["encrypted"] = fmt.Sprint(boolv(d.StorageEncrypted))
+	l.Attrs["kms_key"] = str(d.KmsKeyId)
+	l.Attrs["public"] = fmt.Sprint(boolv(d.PubliclyAccessible))
+	if d.DBSubnetGroup != nil {
+		l.Attrs["subnet_group"] = str(d.DBSubnetGroup.DBSubnetGroupName)
+	}
+	var sgs []string
+	for _, g := range d.VpcSecurityGroups {
+		sgs = append(sgs, str(g.VpcSecurityGroupId))
+	}
+	l.Attrs["security_groups"] = strings.Join(sgs, ",")
+	if d.Endpoint != nil {
+		l.Attrs["endpoint"] = str(d.Endpoint.Address)
+		if d.Endpoint.Port != nil {
+			l.Attrs["port"] = itoa(int(*d.Endpoint.Port))
+		}
+	}
+	if l.Attrs["port"] == "" && d.DbInstancePort != nil && *d.DbInstancePort != 0 {
+		l.Attrs["port"] = itoa(int(*d.DbInstancePort))
+	}
+	return l
+}
+
+func (h dbInstanceHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	prefix := rdsName(env.App, "")
+	var out []resource.Live
+	p := rds.NewDescribeDBInstancesPaginator(env.Clients.RDS, &rds.DescribeDBInstancesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("list", "DB instances", err)
+		}
+		for _, d := range page.DBInstances {
+			if !strings.HasPrefix(str(d.DBInstanceIdentifier), prefix) || str(d.DBInstanceStatus) == "deleting" {
+				continue
+			}
+			if ours(env.App, rdsTagMap(d.TagList)) {
+				out = append(out, dbLive(h.Describe().Type, d))
+			}
+		}
+	}
+	return out, nil
+}
+
+// password reads the generated password; it goes to RDS and nowhere else.
+func (h dbInstanceHandler) password(ctx context.Context, env resource.Env, r arch.Resource, p arch.DBInstanceProps) (string, error) {
+	name, err := depAttr(env, r.ID, p.Password, "name")
+	if err != nil {
+		return "", err
+	}
+	res, err := env.Clients.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
+	if err != nil {
+		// The SDK error names the parameter, never its value.
+		return "", wrap("read the password of", r.ID, err)
+	}
+	v := str(res.Parameter.Value)
+	if v == "" {
+		return "", fmt.Errorf("create %s: the password parameter %s is empty", r.ID, name)
+	}
+	return v, nil
+}
+
+func (h dbInstanceHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
+	p, err := propsOf[arch.DBInstanceProps]("create", r)
+	if err != nil {
+		return resource.Live{}, err
+	}
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return resource.Live{}, err
+	}
+	group, err := depAttr(env, r.ID, p.SubnetGroup, "name")
+	if err != nil {
+		return resource.Live{}, err
+	}
+	sg, err := depAttr(env, r.ID, p.SecurityGroup, "group_id")
+	if err != nil {
+		return resource.Live{}, err
+	}
+	pw, err := h.password(ctx, env, r, p)
+	if err != nil {
+		return resource.Live{}, err
+	}
+	id := rdsName(env.App, r.ID)
+	in := &rds.CreateDBInstanceInput{
+		DBInstanceIdentifier:  aws.String(id),
+		Engine:                aws.String(p.Engine),
+		DBInstanceClass:       aws.String(p.Class),
+		AllocatedStorage:      aws.Int32(int32(p.StorageGiB)),
+		StorageType:           aws.String("gp3"),
+		DBName:                aws.String(dbName),
+		MasterUsername:        aws.String(dbUser),
+		MasterUserPassword:    aws.String(pw),
+		DBSubnetGroupName:     aws.String(group),
+		VpcSecurityGroupIds:   []string{sg},
+		StorageEncrypted:      aws.Bool(true),
+		KmsKeyId:              aws.String(key),
+		PubliclyAccessible:    aws.Bool(p.Public),
+		BackupRetentionPeriod: aws.Int32(int32(p.BackupDays)),
+		// mvi down must be able to delete the database; the book explains
+		// when to turn protection on by hand.
+		DeletionProtection:      aws.Bool(false),
+		CopyTagsToSnapshot:      aws.Bool(true),
+		AutoMinorVersionUpgrade: aws.Bool(true),
+		MultiAZ:                 aws.Bool(false),
+		Port:                    aws.Int32(int32(p.Port)),
+		Tags:                    rdsTags(resource.Tags(env.App, r)),
+	}
+	res, err := env.Clients.RDS.CreateDBInstance(ctx, in)
+	if isCode(err, "DBInstanceAlreadyExists") {
+		d, derr := h.describe(ctx, env, r.ID, id)
+		if derr != nil {
+			return resource.Live{}, wrap("create", r.ID, err)
+		}
+		if d.Attrs["engine"] != p.Engine {
+			return resource.Live{}, wrap("create", r.ID, err)
+		}
+		d.ID = r.ID
+		return h.Update(ctx, env, r, d)
+	}
+	if err != nil {
+		return resource.Live{}, wrap("create", r.ID, scrub(err, pw))
+	}
+	live := dbLive(h.Describe().Type, *res.DBInstance)
+	live.ID, live.Hash = r.ID, arch.Hash(r.Props)
+	return live, nil
+}
+
+// scrub is belt and braces: should an error ever echo the password, it is
+// replaced (the AWS error code stays readable).
+func scrub(err error, secret string) error {
+	if err == nil || secret == "" || !strings.Contains(err.Error(), secret) {
+		return err
+	}
+	return &scrubbed{err: err, secret: secret}
+}
+
+type scrubbed struct {
+	err    error
+	secret string
+}
+
+func (s *scrubbed) Error() string { return strings.ReplaceAll(s.err.Error(), s.secret, "********") }
+func (s *scrubbed) Unwrap() error { return s.err }
+
+func (h dbInstanceHandler) describe(ctx context.Context, env resource.Env, id, ident string) (resource.Live, error) {
+	res, err := env.Clients.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(ident)})
+	if err != nil {
+		return resource.Live{}, wrap("describe", id, err)
+	}
+	if len(res.DBInstances) == 0 {
+		return resource.Live{}, wrap("describe", id, &notFound{what: "DB instance " + ident})
+	}
+	return dbLive(h.Describe().Type, res.DBInstances[0]), nil
+}
+
+// Update changes size, storage, backups and security group in place
+// (applied at once); engine, encryption and subnet group need a new
+// database.
+func (h dbInstanceHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
+	p, err := propsOf[arch.DBInstanceProps]("update", r)
+	if err != nil {
+		return resource.Live{}, err
+	}
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return resource.Live{}, err
+	}
+	group, err := depAttr(env, r.ID, p.SubnetGroup, "name")
+	if err != nil {
+		return resource.Live{}, err
+	}
+	sg, err := depAttr(env, r.ID, p.SecurityGroup, "group_id")
+	if err != nil {
+		return resource.Live{}, err
+	}
+	a := live.Attrs
+	if a["engine"] != p.Engine || a["encrypted"] == "false" || (a["kms_key"] != "" && !sameKey(a["kms_key"], key)) ||
+		(a["subnet_group"] != "" && a["subnet_group"] != group) {
+		return resource.Live{}, resource.ErrReplace
+	}
+	if n, _ := strconv.Atoi(a["storage_gib"]); n > p.StorageGiB {
+		return resource.Live{}, fmt.Errorf("update %s: storage can grow but never shrink (%d GiB live, %d GiB designed)", r.ID, n, p.StorageGiB)
+	}
+	in := &rds.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String(live.PhysicalID), ApplyImmediately: aws.Bool(true)}
+	changed := false
+	if a["class"] != p.Class {
+		in.DBInstanceClass, changed = aws.String(p.Class), true
+	}
+	if a["storage_gib"] != itoa(p.StorageGiB) {
+		in.AllocatedStorage, changed = aws.Int32(int32(p.StorageGiB)), true
+	}
+	if a["backup_days"] != itoa(p.BackupDays) {
+		in.BackupRetentionPeriod, changed = aws.Int32(int32(p.BackupDays)), true
+	}
+	if a["security_groups"] != sg {
+		in.VpcSecurityGroupIds, changed = []string{sg}, true
+	}
+	if a["public"] != fmt.Sprint(p.Public) {
+		in.PubliclyAccessible, changed = aws.Bool(p.Public), true
+	}
+	if changed {
+		if _, err := env.Clients.RDS.ModifyDBInstance(ctx, in); err != nil {
+			return resource.Live{}, wrap("update", r.ID, err)
+		}
+	}
+	tags := resource.Tags(env.App, r)
+	if _, err := env.Clients.RDS.AddTagsToResource(ctx, &rds.AddTagsToResourceInput{ResourceName: aws.String(live.ARN), Tags: rdsTags(tags)}); err != nil {
+		return resource.Live{}, wrap("tag", r.ID, err)
+	}
+	out, err := h.describe(ctx, env, r.ID, live.PhysicalID)
+	if err != nil {
+		return resource.Live{}, err
+	}
+	out.ID, out.Hash = r.ID, tags[resource.TagHash]
+	return out, nil
+}
+
+// Delete skips the final snapshot and drops automated backups: mvi down
+// removes everything it made (deletion protection is off for that reason).
+func (h dbInstanceHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
+	_, err := env.Clients.RDS.DeleteDBInstance(ctx, &rds.DeleteDBInstanceInput{
+		DBInstanceIdentifier: aws.String(live.PhysicalID), SkipFinalSnapshot: aws.Bool(true), DeleteAutomatedBackups: aws.Bool(true),
+	})
+	if isCode(err, "DBInstanceNotFound", "DBInstanceNotFoundFault") {
+		return nil
+	}
+	if isCode(err, "InvalidDBInstanceState") && strings.Contains(strings.ToLower(errMessage(err)), "already being deleted") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h dbInstanceHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
+	d, err := h.describe(ctx, env, live.ID, live.PhysicalID)
+	var nf *notFound
+	if errors.As(err, &nf) || isCode(err, "DBInstanceNotFound", "DBInstanceNotFoundFault") {
+		return false, "waiting for database (not found)", nil
+	}
+	if err != nil {
+		return false, "", err
+	}
+	if d.State != "available" {
+		return false, "waiting for database (" + d.State + ")", nil
+	}
+	return true, "", nil
+}
