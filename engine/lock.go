@@ -340,12 +340,16 @@ func (l SSMLocker) takeOver(ctx context.Context, app string, was lockParam, me H
 	mine := newHolder(l.now(), claimTTL)
 	if err := l.create(ctx, claim, app, mine); isExists(err) {
 		c, gerr := l.get(ctx, claim)
-		if gerr == nil {
-			if _, dead := stale(c.h, l.now()); dead {
-				// That taker died mid-way: clear its claim for the next run,
-				// but don't race other takers for this one.
-				_, _ = l.Clients.SSM.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(claim)})
+		if isNotFound(gerr) {
+			// The other taker is done already: name the new holder.
+			if cur, err := l.get(ctx, name); err == nil {
+				return lockedErr(app, cur.h, l.now())
 			}
+		}
+		if _, dead := stale(c.h, l.now()); gerr == nil && dead {
+			// That taker died mid-way: clear its claim for the next run,
+			// but don't race other takers for this one.
+			_, _ = l.Clients.SSM.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(claim)})
 		}
 		return fmt.Errorf("%w: %s is taking over the lock of %s from %s; run again in a minute",
 			ErrLocked, c.h, app, was.h)
@@ -488,6 +492,13 @@ func (l SSMLocker) create(ctx context.Context, name, app string, h Holder) error
 		// and destroys must not see it.
 		Tags: []ssmtypes.Tag{{Key: aws.String("mvi:lock"), Value: aws.String(app)}},
 	})
+	if isExists(err) {
+		// The SDK retries a call whose answer was lost: the retry of our own
+		// create finds our record, which is a success.
+		if cur, gerr := l.get(ctx, name); gerr == nil && cur.h.Token == h.Token {
+			return nil
+		}
+	}
 	return err
 }
 

@@ -52,6 +52,9 @@ func classify(err error) (retryKind, string) {
 	case ae.ErrorFault() == smithy.FaultServer, code == "InternalError", code == "InternalFailure",
 		code == "ServiceUnavailable", code == "ServiceUnavailableException", code == "InternalServerError":
 		return transient, code
+	case code == "InvalidParameterException" && strings.Contains(msg, "draining"):
+		// ECS: a service of the same name is still draining after its delete.
+		return blocked, code
 	case code == "DependencyViolation", strings.Contains(code, "InUse"), strings.Contains(code, "Contains"),
 		code == "DeleteConflict", code == "InvalidDBSubnetGroupStateFault", code == "InvalidDBInstanceState",
 		code == "IncorrectState", code == "IncorrectStateException", strings.Contains(code, "InvalidState"):

@@ -2,9 +2,13 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/arch"
 )
 
 // Apply runs the plan (making one first if no plan step did), after
@@ -38,21 +42,21 @@ func (a Apply) Run(ctx context.Context, s *Session, out Output) error {
 		}
 	}
 	if pl.Changes() == 0 {
-		note(out, pl.App+" is up to date; nothing to apply")
+		note(out, "Nothing to change: everything in mvi.toml is up to date.")
 		return nil
 	}
-	q := fmt.Sprintf("Apply %d change(s) to %s%s, about $%.2f a month once applied?", pl.Changes(), pl.App, s.on(), pl.MonthlyUSD)
-	if err := confirm(ctx, s, q); err != nil {
+	if err := confirm(ctx, s, applyQuestion(pl, s.on())); err != nil {
 		return err
 	}
 	stop := func() Traffic { return Traffic{} }
 	if a.Watch != "" {
 		var err error
-		if stop, err = watch(ctx, s, "web", a.Watch); err != nil {
+		if stop, err = watch(ctx, s, DefaultProcess, a.Watch); err != nil {
 			return fmt.Errorf("apply: %w", err)
 		}
 	}
-	err := withEvents(out, func(ev chan<- engine.Event) error { return engine.Apply(ctx, s.Engine, *pl, ev) })
+	start := time.Now()
+	err := applyPlan(ctx, s, *pl, out)
 	s.Plan = nil // spent: the next apply plans again from what now exists
 	if t := stop(); t.URL != "" {
 		s.Traffic = &t
@@ -61,9 +65,62 @@ func (a Apply) Run(ctx context.Context, s *Session, out Output) error {
 	if err != nil {
 		return err
 	}
-	note(out, pl.App+" is up")
+	note(out, fmt.Sprintf("%s is up: %d created, %d updated, %d replaced, %d deleted in %s.", pl.App,
+		pl.Count(engine.Create), pl.Count(engine.Update), pl.Count(engine.Replace), pl.Count(engine.Delete),
+		time.Since(start).Round(time.Millisecond)))
 	return nil
 }
+
+// ContainersNoWait is what an apply a person starts from the command line
+// doesn't wait for (engine.Config.NoWait): the services' containers, which
+// `mvi status` shows settling. A tutorial waits, since its next step
+// checks them.
+func ContainersNoWait() map[string]bool { return map[string]bool{arch.TypeService: true} }
+
+// applyQuestion is the confirm before an apply: what will be remade and
+// why first, since replacing a piece can mean a short outage of it, then
+// the question with where and what it costs.
+func applyQuestion(pl *engine.Plan, on string) string {
+	var b strings.Builder
+	for _, l := range ReplaceLines(pl) {
+		b.WriteString(l + "\n")
+	}
+	fmt.Fprintf(&b, "Apply %d change(s) to %s%s, about $%.2f a month once applied?", pl.Changes(), pl.App, on, pl.MonthlyUSD)
+	return b.String()
+}
+
+// ReplaceLines names each resource the plan replaces and the setting that
+// forces it, in the plan's order: "replace target-group/web: its port
+// changes 80 → 8080, and …".
+func ReplaceLines(pl *engine.Plan) []string {
+	var out []string
+	for _, st := range pl.Steps {
+		if st.Action == engine.Replace {
+			out = append(out, "replace "+st.ID+": "+st.Reason)
+		}
+	}
+	return out
+}
+
+// applyPlan runs pl with its events going to out. A cancelled apply says
+// what it left, so the person knows running it again is safe.
+func applyPlan(ctx context.Context, s *Session, pl engine.Plan, out Output) error {
+	err := withEvents(out, func(ev chan<- engine.Event) error { return engine.Apply(ctx, s.Engine, pl, ev) })
+	if errors.Is(err, context.Canceled) {
+		return interruptedError{err}
+	}
+	return err
+}
+
+// interruptedError is an apply stopped part way. Nothing is undone, and
+// everything it made carries the mvi tags, so the next plan finds it.
+type interruptedError struct{ err error }
+
+func (e interruptedError) Error() string {
+	return "interrupted: nothing was rolled back and everything made so far is tagged; run `mvi up` again to resume"
+}
+
+func (e interruptedError) Unwrap() error { return e.err }
 
 // Destroy deletes everything tagged with the app, after Session.Confirm
 // agrees, and proves nothing is left.

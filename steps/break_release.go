@@ -49,7 +49,7 @@ func (b Break) badRelease(ctx context.Context, s *Session, out Output) error {
 		return fmt.Errorf("break: plan the bad release: %w", err)
 	}
 	stop := func() Traffic { return Traffic{} }
-	if _, ok := s.Arch.Get("listener/" + p); ok {
+	if _, ok := s.Arch.Get(arch.ListenerID(p)); ok {
 		if stop, err = watch(ctx, s, p, b.watchPath()); err != nil {
 			return fmt.Errorf("break: %w", err)
 		}
@@ -57,7 +57,7 @@ func (b Break) badRelease(ctx context.Context, s *Session, out Output) error {
 	note(out, fmt.Sprintf("shipping a new release of %s: %s (%s)", p, strings.Join(strings.Fields(frag), " "), PlanSummary(&pl)))
 	good, goodArch := s.Manifest, s.Arch
 	s.Manifest, s.Prev, s.Arch = bad, s.Arch, a
-	err = withEvents(out, func(ev chan<- engine.Event) error { return engine.Apply(ctx, s.Engine, pl, ev) })
+	err = applyPlan(ctx, s, pl, out)
 	traffic := stop()
 	s.Plan = nil
 	if traffic.URL != "" {

@@ -46,7 +46,5 @@ func makePlan(ctx context.Context, s *Session) (*engine.Plan, error) {
 
 // PlanSummary is the plan in one line: the counts by action and the cost.
 func PlanSummary(p *engine.Plan) string {
-	return fmt.Sprintf("%s: %d to create, %d to update, %d to replace, %d to delete, %d unchanged; about $%.2f a month once applied (prices of %s)",
-		p.App, p.Count(engine.Create), p.Count(engine.Update), p.Count(engine.Replace), p.Count(engine.Delete),
-		p.Count(engine.NoOp), p.MonthlyUSD, p.PricesDated)
+	return fmt.Sprintf("%s: %s; about $%.2f a month once applied (prices of %s)", p.App, p.Summary(), p.MonthlyUSD, p.PricesDated)
 }

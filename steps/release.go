@@ -31,7 +31,7 @@ func Revision(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 
 // service describes the process's live ECS service.
 func service(ctx context.Context, s *Session, process string) (ecstypes.Service, error) {
-	l, err := s.live(ctx, "AWS::ECS::Service", "service/"+process)
+	l, err := s.live(ctx, arch.TypeService, arch.ServiceID(process))
 	if err != nil {
 		return ecstypes.Service{}, err
 	}
@@ -49,7 +49,7 @@ func service(ctx context.Context, s *Session, process string) (ecstypes.Service,
 // latestRevision is the newest task definition revision of the process:
 // the release the manifest asks for.
 func latestRevision(ctx context.Context, s *Session, process string) (string, error) {
-	l, err := s.live(ctx, "AWS::ECS::TaskDefinition", "task-definition/"+process)
+	l, err := s.live(ctx, arch.TypeTaskDefinition, arch.TaskDefinitionID(process))
 	if err != nil {
 		return "", err
 	}
@@ -122,7 +122,7 @@ func failedTasks(ctx context.Context, s *Session, svc ecstypes.Service, td strin
 func Released(from, to arch.Architecture) []string {
 	var out []string
 	for _, r := range to.Resources {
-		p, ok := strings.CutPrefix(r.ID, "task-definition/")
+		p, ok := arch.ProcessOfTaskDefinition(r.ID)
 		if !ok {
 			continue
 		}

@@ -106,7 +106,8 @@ type Session struct {
 	// with revision "previous" expects the service back on its Good.
 	Release *Release
 	// Confirm is asked before an apply or destroy changes anything; nil
-	// means yes (headless). The TUI and the plain runner set it.
+	// means yes (headless, or --yes). The TUI, the plain runner and `mvi up`
+	// set it; an apply's question names what it replaces first.
 	Confirm func(ctx context.Context, question string) (bool, error)
 	// Defaults override a field's own Default by key, for defaults only the
 	// caller knows (`mvi init` offers the directory's name as the app name).

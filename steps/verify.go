@@ -65,7 +65,7 @@ const (
 type Check struct {
 	Kind     CheckKind
 	Name     string // shown; a default is made from the rest
-	Process  string // default "web"
+	Process  string // default DefaultProcess
 	Path     string // http: default "/"
 	Status   int    // http: default 200
 	Body     string // http: text the body must contain
@@ -113,9 +113,13 @@ func (v Verify) Run(ctx context.Context, s *Session, out Output) error {
 	return nil
 }
 
+// DefaultProcess is the process a check (or an apply's Watch) means when
+// it names none: the one the load balancer fronts.
+const DefaultProcess = "web"
+
 func (c Check) process() string {
 	if c.Process == "" {
-		return "web"
+		return DefaultProcess
 	}
 	return c.Process
 }
@@ -164,16 +168,16 @@ func (c Check) status() int {
 // Tutorials are validated with it.
 func (c Check) Satisfiable(a arch.Architecture) error {
 	p := c.process()
-	if _, ok := a.Get("service/" + p); !ok {
+	if _, ok := a.Get(arch.ServiceID(p)); !ok {
 		return fmt.Errorf("the design has no %s process", p)
 	}
 	switch c.Kind {
 	case CheckHTTP, CheckHealthy, CheckUptime:
-		if _, ok := a.Get("listener/" + p); !ok {
+		if _, ok := a.Get(arch.ListenerID(p)); !ok {
 			return fmt.Errorf("%s has no port at this point, so no load balancer reaches it", p)
 		}
 	case CheckVMs:
-		if _, ok := a.Get("asg"); !ok {
+		if _, ok := a.Get(arch.IDAutoScalingGroup); !ok {
 			return errors.New("the design has no VM group")
 		}
 	case CheckLog:
@@ -277,7 +281,7 @@ func (c Check) probe(ctx context.Context, s *Session) (string, error) {
 // URL is where the check's request goes: the load balancer's DNS name, on
 // the listener's port.
 func (c Check) URL(ctx context.Context, s *Session) (string, error) {
-	lb, err := s.live(ctx, "AWS::ElasticLoadBalancingV2::LoadBalancer", "lb")
+	lb, err := s.live(ctx, arch.TypeLoadBalancer, arch.IDLoadBalancer)
 	if err != nil {
 		return "", err
 	}
@@ -285,7 +289,7 @@ func (c Check) URL(ctx context.Context, s *Session) (string, error) {
 	if host == "" {
 		return "", errors.New("the load balancer has no DNS name yet")
 	}
-	if r, ok := s.Arch.Get("listener/" + c.process()); ok {
+	if r, ok := s.Arch.Get(arch.ListenerID(c.process())); ok {
 		if lp, ok := r.Props.(arch.ListenerProps); ok && lp.Port != 80 && lp.Port != 0 {
 			host = fmt.Sprintf("%s:%d", host, lp.Port)
 		}
@@ -328,7 +332,7 @@ func (c Check) probeHTTP(ctx context.Context, s *Session) (string, error) {
 
 // designedCount is the process's designed container count.
 func (c Check) designedCount(a arch.Architecture) int {
-	if r, ok := a.Get("service/" + c.process()); ok {
+	if r, ok := a.Get(arch.ServiceID(c.process())); ok {
 		if p, ok := r.Props.(arch.ServiceProps); ok {
 			return p.Count
 		}
@@ -337,7 +341,7 @@ func (c Check) designedCount(a arch.Architecture) int {
 }
 
 func (c Check) probeHealthy(ctx context.Context, s *Session) (string, error) {
-	tg, err := s.live(ctx, "AWS::ElasticLoadBalancingV2::TargetGroup", "target-group/"+c.process())
+	tg, err := s.live(ctx, arch.TypeTargetGroup, arch.TargetGroupID(c.process()))
 	if err != nil {
 		return "", err
 	}
@@ -383,7 +387,7 @@ func (c Check) probeVMs(ctx context.Context, s *Session) (string, error) {
 	desired := int(sdkaws.ToInt32(g.DesiredCapacity))
 	want := max(c.Count, desired)
 	if c.Count == 0 {
-		if r, ok := s.Arch.Get("asg"); ok {
+		if r, ok := s.Arch.Get(arch.IDAutoScalingGroup); ok {
 			if p, ok := r.Props.(arch.AutoScalingGroupProps); ok {
 				want = max(p.Desired, desired)
 			}
@@ -409,7 +413,7 @@ func (c Check) probeVMs(ctx context.Context, s *Session) (string, error) {
 }
 
 func asg(ctx context.Context, s *Session) (astypes.AutoScalingGroup, error) {
-	l, err := s.live(ctx, "AWS::AutoScaling::AutoScalingGroup", "asg")
+	l, err := s.live(ctx, arch.TypeAutoScalingGroup, arch.IDAutoScalingGroup)
 	if err != nil {
 		return astypes.AutoScalingGroup{}, err
 	}
@@ -426,7 +430,7 @@ func asg(ctx context.Context, s *Session) (astypes.AutoScalingGroup, error) {
 }
 
 func (c Check) probeLog(ctx context.Context, s *Session) (string, error) {
-	lg, err := s.live(ctx, "AWS::Logs::LogGroup", "log-group")
+	lg, err := s.live(ctx, arch.TypeLogGroup, arch.IDLogGroup)
 	if err != nil {
 		return "", err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
+	engineaws "github.com/minimalinfra/mvi/engine/aws"
 	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/minimalinfra/mvi/steps"
 )
@@ -224,7 +225,8 @@ func TestInspect(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
 			app := New(context.Background(), testConfig(nil))
 			d := newDriver(t, app, sz.w, sz.h)
-			app.insp = newInspectorFor(app.env, "shop", engine.Config{})
+			// The registry says how a person looks at each type themselves.
+			app.insp = newInspectorFor(app.env, "shop", engine.Config{Handlers: engineaws.Handlers()})
 			app.screen = screenInspect
 			d.send(teaSize(sz.w, sz.h))
 			d.send(snapMsg{snap: fullSnapshot(t), at: clock})

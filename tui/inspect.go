@@ -14,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/arch"
 )
 
 // snapMsg is one status poll's result.
@@ -233,10 +234,10 @@ func (in *inspector) tail() tea.Cmd {
 	if c.Clients == nil || c.Clients.Logs == nil {
 		return nil
 	}
-	group := "/mvi/" + in.app
+	group := arch.LogGroupName(in.app)
 	prefix, title := "", group
-	if r, ok := in.selected(); ok && r.Type == "AWS::ECS::Service" {
-		if p, ok := strings.CutPrefix(r.ID, "service/"); ok {
+	if r, ok := in.selected(); ok && r.Type == arch.TypeService {
+		if p, ok := arch.ProcessOfService(r.ID); ok {
 			prefix, title = p+"/", group+" ("+p+")"
 		}
 	}

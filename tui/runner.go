@@ -5,7 +5,6 @@ import (
 	"errors"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -179,7 +178,7 @@ func (r *runner) start() tea.Cmd {
 	if !watchesVMs(r.info.kind) {
 		// Apply and destroy speak for the VMs through the group's events.
 		for k := range r.states {
-			if strings.HasPrefix(k, "vm/") {
+			if diagram.IsVMKey(k) {
 				delete(r.states, k)
 			}
 		}
@@ -351,7 +350,7 @@ func (r *runner) settle() {
 		// A release the circuit breaker rolled back failed its apply, yet
 		// the process's old containers served throughout and still do.
 		if rel := r.sess.Release; rel != nil && rel.RolledBack {
-			r.states["service/"+rel.Process] = diagram.Ready
+			r.states[arch.ServiceID(rel.Process)] = diagram.Ready
 		}
 	case steps.KindDestroy:
 		clear(r.states)

@@ -106,8 +106,7 @@ func planText(p *engine.Plan) string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Plan: %d to create, %d to update, %d to replace, %d to delete, %d unchanged.",
-		p.Count(engine.Create), p.Count(engine.Update), p.Count(engine.Replace), p.Count(engine.Delete), p.Count(engine.NoOp))
+	fmt.Fprintf(&b, "Plan: %s.", p.Summary())
 	for _, svc := range arch.Services() {
 		x := rows[svc]
 		if x == nil {
@@ -122,6 +121,11 @@ func planText(p *engine.Plan) string {
 		fmt.Fprintf(&b, "\n  %-13s %-10s $%7.2f/mo", svc, strings.Join(acts, " "), x.cost)
 	}
 	fmt.Fprintf(&b, "\nAbout $%.2f a month on AWS once applied (prices of %s); the sandbox is free.", p.MonthlyUSD, p.PricesDated)
+	// A replacement can mean a short outage of that piece: say which and
+	// why here too, not only in the apply's confirm.
+	for _, l := range steps.ReplaceLines(p) {
+		b.WriteString("\n" + l)
+	}
 	return b.String()
 }
 

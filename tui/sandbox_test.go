@@ -24,7 +24,7 @@ func helloOnSandbox(t *testing.T) engine.Config {
 	t.Cleanup(func() { sb.Close() })
 	cfg := engine.Config{Clients: sb.Clients(), Handlers: engineaws.Handlers(), App: "hello", Region: "us-east-1",
 		Account: sb.Account(), Retry: engine.Retry{Base: time.Millisecond, Max: 20 * time.Millisecond, Timeout: time.Minute},
-		NoWait: map[string]bool{"AWS::ECS::Service": true}}
+		NoWait: steps.ContainersNoWait()}
 	a, err := steps.DesignManifest(helloManifest + "port = 80\n")
 	if err != nil {
 		t.Fatal(err)

@@ -152,3 +152,19 @@ func TestConfirmQuestionBreaksBetweenWords(t *testing.T) {
 		}
 	}
 }
+
+// The plan a person reads before the apply's confirm names what it
+// replaces and why, beside the counts.
+func TestPlanTextNamesReplacements(t *testing.T) {
+	p := &engine.Plan{App: "shop", Steps: []engine.Step{
+		{ID: "target-group/web", Service: "Load Balancer", Action: engine.Replace, Reason: "its port changes 80 → 8080, and AWS can't change it in place"},
+		{ID: "vpc", Service: "VPC", Action: engine.NoOp},
+	}}
+	got := planText(p)
+	for _, want := range []string{"Plan: 0 to create, 0 to update, 1 to replace, 0 to delete, 1 unchanged.",
+		"replace target-group/web: its port changes 80 → 8080"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("plan text lacks %q:\n%s", want, got)
+		}
+	}
+}

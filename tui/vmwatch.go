@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"strconv"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -55,7 +54,7 @@ func (r *runner) watchVMs() tea.Cmd {
 // zone has only a terminating, unhealthy or terminated VM for it.
 func vmStates(ctx context.Context, cfg engine.Config, n int, gone []string) (map[string]diagram.State, error) {
 	out, err := cfg.Clients.AutoScaling.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{
-		AutoScalingGroupNames: []string{arch.PhysicalName(cfg.App, "asg")}})
+		AutoScalingGroupNames: []string{arch.PhysicalName(cfg.App, arch.IDAutoScalingGroup)}})
 	if err != nil || len(out.AutoScalingGroups) == 0 {
 		return nil, err
 	}
@@ -90,14 +89,12 @@ func vmStates(ctx context.Context, cfg engine.Config, n int, gone []string) (map
 		z, slot := zones[names[k%len(names)]], k/len(names)
 		switch {
 		case slot < z.ready:
-			states[vmKey(k)] = diagram.Ready
+			states[diagram.VMKey(k+1)] = diagram.Ready
 		case slot < z.ready+z.coming:
-			states[vmKey(k)] = diagram.Creating
+			states[diagram.VMKey(k+1)] = diagram.Creating
 		default:
-			states[vmKey(k)] = diagram.Failed
+			states[diagram.VMKey(k+1)] = diagram.Failed
 		}
 	}
 	return states, nil
 }
-
-func vmKey(k int) string { return "vm/" + strconv.Itoa(k+1) }

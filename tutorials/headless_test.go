@@ -13,6 +13,7 @@ import (
 	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/minimalinfra/mvi/engine"
 	engineaws "github.com/minimalinfra/mvi/engine/aws"
+	"github.com/minimalinfra/mvi/engine/resource"
 	"github.com/minimalinfra/mvi/engine/sandbox"
 	"github.com/minimalinfra/mvi/steps"
 )
@@ -229,7 +230,7 @@ func lastN(s []string, n int) []string {
 // inService lists the app's VM group's instances in service.
 func inService(t *testing.T, ctx context.Context, s *steps.Session) []string {
 	t.Helper()
-	ls, err := s.Engine.Handlers["AWS::AutoScaling::AutoScalingGroup"].List(ctx, engineaws.Env{Clients: s.Engine.Clients, App: s.Engine.App, Region: s.Engine.Region})
+	ls, err := s.Engine.Handlers["AWS::AutoScaling::AutoScalingGroup"].List(ctx, resource.Env{Clients: s.Engine.Clients, App: s.Engine.App, Region: s.Engine.Region})
 	if err != nil || len(ls) != 1 {
 		t.Fatalf("VM groups: %v %v", ls, err)
 	}

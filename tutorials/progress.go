@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/minimalinfra/mvi/engine/sandbox"
 	"github.com/minimalinfra/mvi/steps"
 )
 
@@ -73,16 +72,11 @@ func designedBefore(t Tutorial, next int) bool {
 	return false
 }
 
-// Store keeps progress files, one per tutorial, in Dir.
+// Store keeps progress files, one per tutorial, in Dir. The command
+// chooses Dir (beside the sandbox's state, under the user's state
+// directory), so this package needs no cloud to know where that is.
 type Store struct {
 	Dir string
-}
-
-// DefaultStore keeps progress beside the sandbox's state, under the user's
-// state directory: $XDG_STATE_HOME/mvi/progress, with the same per-OS
-// fallbacks as sandbox.DefaultDir.
-func DefaultStore() Store {
-	return Store{Dir: filepath.Join(filepath.Dir(sandbox.DefaultDir()), "progress")}
 }
 
 func (st Store) path(id string) (string, error) {

@@ -83,11 +83,3 @@ func TestProgressRefusesBadIDsAndSaysWhenDamaged(t *testing.T) {
 		t.Errorf("damaged file: %v", err)
 	}
 }
-
-func TestDefaultStoreFollowsXDGStateHome(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("XDG_STATE_HOME", dir)
-	if got, want := DefaultStore().Dir, filepath.Join(dir, "mvi", "progress"); got != want {
-		t.Errorf("DefaultStore = %s, want %s", got, want)
-	}
-}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/minimalinfra/mvi/engine"
-	engineaws "github.com/minimalinfra/mvi/engine/aws"
+	"github.com/minimalinfra/mvi/engine/resource"
 	"github.com/minimalinfra/mvi/steps"
 )
 
@@ -122,7 +122,7 @@ func TestShipAReleaseOnTheSandbox(t *testing.T) {
 // runningRevision is the family:N the app's web service runs.
 func runningRevision(t *testing.T, ctx context.Context, s *steps.Session) string {
 	t.Helper()
-	ls, err := s.Engine.Handlers["AWS::ECS::Service"].List(ctx, engineaws.Env{Clients: s.Engine.Clients, App: s.Engine.App, Region: s.Engine.Region})
+	ls, err := s.Engine.Handlers["AWS::ECS::Service"].List(ctx, resource.Env{Clients: s.Engine.Clients, App: s.Engine.App, Region: s.Engine.Region})
 	if err != nil || len(ls) != 1 {
 		t.Fatalf("services: %v %v", ls, err)
 	}

@@ -79,7 +79,7 @@ func Validate(t Tutorial, answers map[string]string) error {
 				continue
 			}
 			if x.Watch != "" {
-				if _, ok := live.Get("listener/web"); !applied || !ok {
+				if _, ok := live.Get(arch.ListenerID(steps.DefaultProcess)); !applied || !ok {
 					c.at(p+".watch", "nothing answers on web's port before this apply, so there is nothing to watch")
 				}
 			}
@@ -114,7 +114,7 @@ func Validate(t Tutorial, answers map[string]string) error {
 			}
 			switch x.Action {
 			case steps.BreakTerminateVM:
-				if _, ok := live.Get("asg"); !ok {
+				if _, ok := live.Get(arch.IDAutoScalingGroup); !ok {
 					c.at(p, "there is no VM group to terminate a VM of")
 				}
 			case steps.BreakDelete:
@@ -196,7 +196,7 @@ func validateBadRelease(b steps.Break, s *steps.Session, live arch.Architecture)
 	if len(procs) == 0 {
 		return errors.New("the change ships no new release of any process")
 	}
-	if _, ok := live.Get("service/" + procs[0]); !ok {
+	if _, ok := live.Get(arch.ServiceID(procs[0])); !ok {
 		return fmt.Errorf("%s isn't running yet, so there is nothing to roll back to", procs[0])
 	}
 	return nil

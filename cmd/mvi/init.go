@@ -87,7 +87,7 @@ prompts, one per line, so a screen reader or a script can answer them.`,
 					}
 					closers = append(closers, sess.close)
 					// Apply needn't wait for containers to settle, as with `mvi up`.
-					sess.cfg.NoWait = map[string]bool{"AWS::ECS::Service": true}
+					sess.cfg.NoWait = steps.ContainersNoWait()
 					s.Engine, s.Where = sess.cfg, sess.where
 					return nil
 				},

@@ -44,6 +44,7 @@ Run mvi with no command for the wizard: the book's tutorials step by step,
 	root.AddCommand(newValidate(), newPlan(), newDiagram(), newExplain(), newUp(), newDown(), newStatus(), newVersion())
 	root.AddCommand(newInit(initOptions{RunTUI: runInitTUI}))
 	root.AddCommand(newSandboxCmd())
+	root.AddCommand(newUnlock())
 	for _, c := range root.Commands() {
 		// Wrong positional arguments are usage mistakes too.
 		if c.Args == nil {

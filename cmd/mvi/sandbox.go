@@ -165,7 +165,7 @@ func (s *session) reach(app string) []string {
 	if !served {
 		return nil
 	}
-	lb := arch.PhysicalName(app, "lb")
+	lb := arch.PhysicalName(app, arch.IDLoadBalancer)
 	var out []string
 	for _, e := range eps {
 		if e.Name == lb || strings.HasPrefix(e.Name, lb+"-") {

@@ -2,6 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -60,5 +64,31 @@ func TestUpRefusesToAskWithoutATerminal(t *testing.T) {
 	_, errs, code = mvi(t, "up", "-f", helloFile, "--cloud", "gcp")
 	if code != exitInvalid || !strings.Contains(errs, "sandbox or aws") {
 		t.Errorf("bad cloud: exit %d: %s", code, errs)
+	}
+}
+
+// Changing the web port remakes the target group: up says "replace" with
+// the reason in its plan, before it would ask.
+func TestUpNamesAReplacementBeforeAsking(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "mvi.toml")
+	write := func(port int) {
+		t.Helper()
+		if err := os.WriteFile(file, []byte(fmt.Sprintf("name = \"rep\"\n[processes.web]\nimage = \"httpd\"\nport = %d\n", port)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sb := []string{"-f", file, "--sandbox-dir", t.TempDir(), "--sandbox-speed", "0", "--wait-for-containers=false"}
+	write(80)
+	if out, errs, code := mvi(t, append([]string{"up", "--yes"}, sb...)...); code != 0 {
+		t.Fatalf("up: exit %d\n%s\n%s", code, tail(out), errs)
+	}
+	write(8080)
+	out, errs, code := mvi(t, append([]string{"up"}, sb...)...)
+	if code != exitInvalid || !strings.Contains(errs, "--yes") {
+		t.Errorf("up without a terminal: exit %d %s", code, errs)
+	}
+	if !regexp.MustCompile(`[1-9]\d* to replace`).MatchString(out) || !strings.Contains(out, "its port changes 80 → 8080") {
+		t.Errorf("the plan doesn't name the replacement:\n%s", out)
 	}
 }

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/steps"
 	"github.com/spf13/cobra"
 )
 
@@ -43,48 +43,40 @@ resumes where this one stopped.`,
 			}
 			defer s.close()
 			if !containers {
-				s.cfg.NoWait = map[string]bool{"AWS::ECS::Service": true}
+				s.cfg.NoWait = steps.ContainersNoWait()
 			}
 			out := c.OutOrStdout()
-			p, err := engine.MakePlan(ctx, s.cfg, a)
-			if err != nil {
+			// The same plan and apply steps a tutorial runs: they ask, apply,
+			// stream the events and sum up; this command prints the plan in
+			// full and says where the app answers.
+			sess := &steps.Session{Engine: s.cfg, Arch: a, Where: s.where}
+			if err := (steps.Plan{}).Run(ctx, sess, nil); err != nil {
 				return err
 			}
-			writeEnginePlan(out, p, s.where)
-			if p.Changes() == 0 {
-				fmt.Fprintln(out, "\nNothing to change: everything in mvi.toml is up to date.")
+			writeEnginePlan(out, *sess.Plan, s.where)
+			changes := sess.Plan.Changes() > 0
+			if !yes {
+				in := c.InOrStdin()
+				sess.Confirm = func(_ context.Context, q string) (bool, error) { return confirm(in, out, "\n"+q+" [y/N] ") }
+			}
+			if changes {
+				// On the sandbox, this process serves the data plane while it
+				// applies (unless another does), so containers pass real
+				// health checks and the load balancer answers.
+				stopServing := s.host(ctx, out, file)
+				defer stopServing()
+			}
+			err = (steps.Apply{}).Run(ctx, sess, &lines{w: out})
+			if errors.Is(err, steps.ErrDeclined) {
+				fmt.Fprintln(out, "Nothing changed.")
 				return nil
 			}
-			if !yes {
-				ok, err := confirm(c.InOrStdin(), out, fmt.Sprintf("\nApply these %d changes to %s? [y/N] ", p.Changes(), s.where))
-				if err != nil {
-					return err
-				}
-				if !ok {
-					fmt.Fprintln(out, "Nothing changed.")
-					return nil
-				}
-			}
-			// On the sandbox, this process serves the data plane while it
-			// applies (unless another does), so containers pass real health
-			// checks and the load balancer answers.
-			stopServing := s.host(ctx, out, file)
-			defer stopServing()
-			start := time.Now()
-			events := make(chan engine.Event, 256)
-			wait := printEvents(out, events)
-			err = engine.Apply(ctx, s.cfg, p, events)
-			close(events)
-			wait()
-			if errors.Is(err, context.Canceled) {
-				return fmt.Errorf("interrupted: nothing was rolled back and everything made so far is tagged; run `mvi up` again to resume")
-			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "\n%s is up: %d created, %d updated, %d replaced, %d deleted in %s.\n", p.App,
-				p.Count(engine.Create), p.Count(engine.Update), p.Count(engine.Replace), p.Count(engine.Delete), time.Since(start).Round(time.Millisecond))
-			s.writeEndpoints(out)
+			if changes {
+				s.writeEndpoints(out)
+			}
 			return nil
 		},
 	}
@@ -96,8 +88,7 @@ resumes where this one stopped.`,
 }
 
 func writeEnginePlan(w io.Writer, p engine.Plan, where string) {
-	fmt.Fprintf(w, "Plan for %s on %s: %d to create, %d to update, %d to replace, %d to delete, %d unchanged.\n",
-		p.App, where, p.Count(engine.Create), p.Count(engine.Update), p.Count(engine.Replace), p.Count(engine.Delete), p.Count(engine.NoOp))
+	fmt.Fprintf(w, "Plan for %s on %s: %s.\n", p.App, where, p.Summary())
 	for _, s := range p.Steps {
 		if s.Action == engine.NoOp {
 			continue

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/manifest"
+	"github.com/minimalinfra/mvi/engine/sandbox"
 	"github.com/minimalinfra/mvi/steps"
 	"github.com/minimalinfra/mvi/tui"
 	"github.com/minimalinfra/mvi/tui/plain"
@@ -54,7 +55,7 @@ func (w *wizardFlags) runWizard(c *cobra.Command) error {
 	cwd, _ := os.Getwd()
 	cl := newClouds(w.cf, s, &hostNote)
 	defer cl.close()
-	cat := storeCatalog{store: tutorials.DefaultStore(), dir: cwd, clouds: cl}
+	cat := storeCatalog{store: progressStore(), dir: cwd, clouds: cl}
 	if plainMode {
 		return runPlain(ctx, in, out, cat, s, w.accessible)
 	}
@@ -141,6 +142,14 @@ func readLine(in io.Reader) string {
 		}
 	}
 	return b.String()
+}
+
+// progressStore keeps tutorial progress beside the sandbox's state, under
+// the user's state directory: $XDG_STATE_HOME/mvi/progress, with the same
+// per-OS fallbacks as sandbox.DefaultDir (whatever --sandbox-dir says, so a
+// class finds its place again).
+func progressStore() tutorials.Store {
+	return tutorials.Store{Dir: filepath.Join(filepath.Dir(sandbox.DefaultDir()), "progress")}
 }
 
 // storeCatalog is the embedded tutorials with progress from a Store.

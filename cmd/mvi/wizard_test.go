@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -41,5 +42,14 @@ func TestWizardRejectsArguments(t *testing.T) {
 	_, errs, code := mvi(t, "hello")
 	if code != exitInvalid || !strings.Contains(errs, "takes no arguments") {
 		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+// Moved from tutorials, which no longer knows where the sandbox lives.
+func TestDefaultStoreFollowsXDGStateHome(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	if got, want := progressStore().Dir, filepath.Join(dir, "mvi", "progress"); got != want {
+		t.Errorf("DefaultStore = %s, want %s", got, want)
 	}
 }

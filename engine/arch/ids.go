@@ -115,3 +115,7 @@ func ProcessOfService(id string) (string, bool) { return strings.CutPrefix(id, s
 func ProcessOfTaskDefinition(id string) (string, bool) {
 	return strings.CutPrefix(id, taskDefinitionIDPrefix)
 }
+
+// LogGroupName is the CloudWatch log group every container of an app logs
+// to; each process's streams start with the process name.
+func LogGroupName(app string) string { return "/mvi/" + app }

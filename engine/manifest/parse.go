@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -36,20 +37,67 @@ func Parse(file string, data []byte) (m *Manifest, err error) {
 }
 
 // Load reads the manifest at path, or at path/mvi.toml when path is a
-// directory.
+// directory. It reads at most maxSize+1 bytes, and only from a regular file
+// or a pipe: `-f /dev/zero` must cost a message, not all of memory.
 func Load(path string) (*Manifest, error) {
 	file := path
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		file = filepath.Join(path, "mvi.toml")
 	}
-	data, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, &missingError{file: file, err: err}
 		}
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	// A device (/dev/zero, /dev/urandom, a terminal) or a socket is no
+	// manifest; a pipe may be (-f /dev/stdin, -f <(…)), and Read bounds it.
+	if !fi.Mode().IsRegular() && fi.Mode()&fs.ModeNamedPipe == 0 {
+		return nil, Errors{{File: file, Line: 1, Col: 1,
+			Msg: fmt.Sprintf("this is not a file but a %s; mvi reads a manifest of at most %d bytes from a file", kindOf(fi.Mode()), maxSize),
+			Fix: "pass -f PATH naming the app's mvi.toml (or its directory)"}}
+	}
+	if fi.Mode().IsRegular() && fi.Size() > maxSize {
+		return nil, Errors{tooLarge(file)}
+	}
+	return Read(file, f)
+}
+
+// Read parses the manifest read from r, which file names in messages. It
+// reads at most maxSize+1 bytes, so an endless reader costs 1 MiB and ends
+// in the size error rather than exhausting memory.
+func Read(file string, r io.Reader) (*Manifest, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read manifest %s: %w", file, err)
+	}
 	return Parse(file, data)
+}
+
+// tooLarge is the size error, for a file whose size is known or only known
+// to pass the limit.
+func tooLarge(file string) *Error {
+	return &Error{File: file, Line: 1, Col: 1,
+		Msg: fmt.Sprintf("this file is larger than %d bytes (1 MiB), the most mvi reads; a manifest is a few dozen lines", maxSize),
+		Fix: "check that this is the app's mvi.toml, or pass -f PATH naming it"}
+}
+
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeCharDevice != 0, m&fs.ModeDevice != 0:
+		return "device"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m.IsDir():
+		return "directory"
+	}
+	return "special file"
 }
 
 // missingError says how to get a manifest when there is none.
@@ -86,9 +134,7 @@ const maxSize = 1 << 20
 func parseAll(file string, data []byte) result {
 	c := &collector{file: file}
 	if len(data) > maxSize {
-		c.add(pos{1, 1}, nil, "check that this is the app's mvi.toml",
-			"this file is %d bytes; a manifest is a few dozen lines, and mvi reads at most %d bytes", len(data), maxSize)
-		return result{errs: c.errs}
+		return result{errs: Errors{tooLarge(file)}}
 	}
 	// Editors on Windows may start the file with a byte order mark, which
 	// TOML doesn't allow and a person can't see.

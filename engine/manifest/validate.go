@@ -3,6 +3,7 @@ package manifest
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // helloWorld is the smallest app mvi runs: the book's Hello World.
@@ -14,6 +15,7 @@ func (d *decoder) validate(m *Manifest, root *node) {
 	d.checkName(m, root)
 	d.checkProcesses(m, root)
 	d.checkSecrets(m)
+	d.checkRefs(m)
 }
 
 func (d *decoder) checkName(m *Manifest, root *node) {
@@ -113,4 +115,55 @@ func (d *decoder) checkSecrets(m *Manifest) {
 type envAt struct {
 	path []string
 	env  map[string]string
+}
+
+// checkRefs makes sure every ${…} in an env value names something this
+// app has: a reference to a database the app doesn't ask for would reach
+// the container as an empty string, the hardest kind of bug to see.
+func (d *decoder) checkRefs(m *Manifest) {
+	envs := []envAt{{[]string{"env"}, m.Env}}
+	for _, name := range m.ProcessNames() {
+		if p := m.Processes[name]; p != nil {
+			envs = append(envs, envAt{[]string{"processes", name, "env"}, p.Env})
+		}
+	}
+	has := map[string]bool{"database": m.Database != nil, "kv": m.KV != nil, "blob": m.Blob != nil, "fs": m.FS != nil}
+	for _, e := range envs {
+		for _, k := range sortedKeys(e.env) {
+			v := e.env[k]
+			kpath := with(e.path, k)
+			at := pos{1, 1}
+			n := d.nodes[joinPath(kpath)]
+			if n != nil {
+				at = n.at
+			}
+			// A value written on one line as a basic string: the reference's
+			// column is the value's plus one for the quote plus its offset.
+			col := func(off int) pos {
+				if n != nil && n.text == v && !strings.ContainsAny(v, "\n\\") {
+					return pos{at.Line, at.Col + 1 + off}
+				}
+				return at
+			}
+			refs, err := Refs(v)
+			if err != nil {
+				re := err.(*RefError)
+				d.c.add(col(re.Offset), kpath, re.Fix, "%s", re.Msg)
+				continue
+			}
+			for _, r := range refs {
+				switch {
+				case r.Kind == "secrets" && !slices.Contains(m.Secrets, r.Name):
+					fix := fmt.Sprintf("add it to secrets = [%q] and set its value with `mvi secrets set %s`", r.Name, r.Name)
+					if s := nearest(r.Name, m.Secrets); s != "" {
+						fix = fmt.Sprintf("did you mean ${secrets.%s}?", s)
+					}
+					d.c.add(col(r.Offset), kpath, fix, "%s names a secret this app doesn't list", r.Text)
+				case r.Kind != "secrets" && !has[r.Kind]:
+					d.c.add(col(r.Offset), kpath, fmt.Sprintf("add %s to mvi.toml, or remove the reference", refSection[r.Kind]),
+						"%s refers to the app's %s, and it has none", r.Text, r.Kind)
+				}
+			}
+		}
+	}
 }

@@ -104,10 +104,10 @@ var rowServices = []struct {
 func newScene(a arch.Architecture, o Options) *scene {
 	hl := func(s arch.Service) bool { return o.Highlight[s] }
 	sc := &scene{
-		vpc: newNode(serviceBox, "VPC", "", 0, o.States["vpc"], hl(arch.VPC)),
+		vpc: newNode(serviceBox, "VPC", "", 0, o.States[arch.IDVPC], hl(arch.VPC)),
 	}
-	if _, ok := a.Get("lb"); ok {
-		lb := newNode(serviceBox, string(arch.LoadBalancer), "LB", 0, o.States["lb"], hl(arch.LoadBalancer))
+	if _, ok := a.Get(arch.IDLoadBalancer); ok {
+		lb := newNode(serviceBox, string(arch.LoadBalancer), "LB", 0, o.States[arch.IDLoadBalancer], hl(arch.LoadBalancer))
 		sc.lb = &lb
 	}
 
@@ -129,11 +129,9 @@ func newScene(a arch.Architecture, o Options) *scene {
 		if len(a.Placement) > 1 {
 			name = "VM " + strconv.Itoa(i+1)
 		}
-		// A VM can show its own state under "vm/<n>" (the one a "break"
-		// step terminates); otherwise it shows its Auto Scaling group's.
-		s, ok := o.States["vm/"+strconv.Itoa(i+1)]
+		s, ok := o.States[VMKey(i+1)]
 		if !ok {
-			s = o.States["asg"]
+			s = o.States[arch.IDAutoScalingGroup]
 		}
 		v := vm{node: newNode(serviceBox, name, "", 0, s, hl(arch.VM))}
 		v.tasks = make([]node, len(tasks))
@@ -142,7 +140,7 @@ func newScene(a arch.Architecture, o Options) *scene {
 			if bare {
 				num = 0
 			}
-			ts := o.States["service/"+t.Process]
+			ts := o.States[arch.ServiceID(t.Process)]
 			if ok && (s == Failed || s == Creating) {
 				// No container runs on a lost VM or on one still booting,
 				// whatever its service says of the others.

@@ -19,10 +19,11 @@ type Options struct {
 	// Highlight draws a service's boxes heavy (┏━┓), the rest light (┌─┐):
 	// how the book shows what a chapter adds.
 	Highlight map[arch.Service]bool
-	// States by resource logical id. The VPC box shows "vpc", the VMs
-	// "vm/<n>" or else "asg", containers "service/<process>", the load
-	// balancer "lb"; the database and the services beneath the VPC show
-	// ServiceState over all their resources.
+	// States by resource logical id. The VPC box shows arch.IDVPC's, the
+	// VMs VMKey(n)'s or else arch.IDAutoScalingGroup's, containers
+	// arch.ServiceID(process)'s, the load balancer arch.IDLoadBalancer's;
+	// the database and the services beneath the VPC show ServiceState over
+	// all their resources.
 	States map[string]State
 	// Color paints each box in its state's colour (and highlighted boxes
 	// bold). False writes no escape sequences at all, for NO_COLOR; the

@@ -156,3 +156,15 @@ func styles() *[16]sgr {
 	})
 	return &palette
 }
+
+// vmKeyPrefix starts the States key of one VM as drawn: VMs have no
+// logical id of their own (the Auto Scaling group makes them).
+const vmKeyPrefix = "vm/"
+
+// VMKey is the States key of the n-th VM drawn (1-based): a VM shows its
+// own state under it (the one a "break" step terminated), else its Auto
+// Scaling group's.
+func VMKey(n int) string { return vmKeyPrefix + strconv.Itoa(n) }
+
+// IsVMKey reports whether a States key is one VM's.
+func IsVMKey(k string) bool { return strings.HasPrefix(k, vmKeyPrefix) }
