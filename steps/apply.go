@@ -140,6 +140,9 @@ func (d Destroy) Run(ctx context.Context, s *Session, out Output) error {
 	if app == "" {
 		return fmt.Errorf("destroy: no app named yet; a design step comes first")
 	}
+	if err := engine.CheckLock(ctx, s.Engine); err != nil {
+		return err
+	}
 	if err := confirm(ctx, s, fmt.Sprintf("Delete everything tagged mvi:app=%s%s?", app, s.on())); err != nil {
 		return err
 	}

@@ -36,6 +36,11 @@ func makePlan(ctx context.Context, s *Session) (*engine.Plan, error) {
 	if len(s.Arch.Resources) == 0 {
 		return nil, errors.New("plan: nothing designed yet; a design step comes first")
 	}
+	// Someone else changing the app now: say so before a plan that
+	// couldn't be applied.
+	if err := engine.CheckLock(ctx, s.Engine); err != nil {
+		return nil, err
+	}
 	pl, err := engine.MakePlan(ctx, s.Engine, s.Arch)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: %w", s.Arch.App, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -65,7 +66,8 @@ func (f *cloudFlags) open(ctx context.Context, app, region string) (*session, er
 			return nil, err
 		}
 		clients = cloud.FromConfig(cfg)
-		locker = engine.SSMLocker{Clients: clients}
+		// A takeover of a dead run's lock is said, not done silently.
+		locker = engine.SSMLocker{Clients: clients, Notice: func(msg string) { fmt.Fprintln(os.Stderr, "mvi: "+msg) }}
 		where = "AWS"
 	default:
 		return nil, usagef("--cloud %q: use sandbox or aws", f.cloud)
@@ -76,7 +78,8 @@ func (f *cloudFlags) open(ctx context.Context, app, region string) (*session, er
 		if errors.Is(err, context.Canceled) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("who am I on %s: %w\n    fix: check your credentials (aws sts get-caller-identity), or use --cloud sandbox to learn without an account", f.cloud, err)
+		return nil, &fixedError{err: fmt.Errorf("who am I on %s: %w", f.cloud, err),
+			fix: "check your credentials (aws sts get-caller-identity), or use --cloud sandbox to learn without an account"}
 	}
 	account := deref(id.Account)
 	if f.cloud == "aws" {

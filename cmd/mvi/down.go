@@ -46,6 +46,9 @@ database is deleted without a final snapshot: its data is gone for good.`,
 			}
 			defer s.close()
 			out := c.OutOrStdout()
+			if err := engine.CheckLock(ctx, s.cfg); err != nil {
+				return err
+			}
 			if !yes {
 				if !isTerminalReader(c.InOrStdin()) {
 					return usagef("no terminal to ask on: pass --yes to delete %s without asking", app)

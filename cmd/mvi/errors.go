@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/minimalinfra/mvi/engine/manifest"
+	"github.com/minimalinfra/mvi/engine/resource"
 )
 
 // Exit codes: 1 for a failure while working, 2 for input mvi can't accept
@@ -49,3 +50,13 @@ func errorText(err error) string {
 	}
 	return msg
 }
+
+// fixedError is a failure of mvi's own with what the person can do.
+type fixedError struct {
+	err error
+	fix string
+}
+
+func (e *fixedError) Error() string { return resource.FixLine(e.err.Error(), e.fix) }
+func (e *fixedError) Fix() string   { return e.fix }
+func (e *fixedError) Unwrap() error { return e.err }
