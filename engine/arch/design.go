@@ -2,6 +2,7 @@ package arch
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/minimalinfra/mvi/engine/manifest"
@@ -122,7 +123,7 @@ func (d *design) network() {
 }
 
 func dbPort(engine string) int {
-	if engine == "mysql" {
+	if engine == "mysql" || engine == "mariadb" {
 		return 3306
 	}
 	return 5432
@@ -190,10 +191,14 @@ func (d *design) database() {
 		Name: "/mvi/" + d.m.Name + "/db-password", Secure: true, Generated: true, Key: "key",
 	}, "a generated password, encrypted with the app's key; containers get it as a secret and nobody has to see it", "key")
 	d.add(Database, "database", TypeDBInstance, DBInstanceProps{
-		Engine: db.Engine, Class: db.Size, StorageGiB: db.Storage, SubnetGroup: "db-subnets",
-		SecurityGroup: "sg/db", Key: "key", Password: "db-password", BackupDays: 7, Port: dbPort(db.Engine),
+		Engine: db.Engine, Version: db.Version, Name: db.DBName, User: db.User, Class: db.Size, StorageGiB: db.Storage,
+		SubnetGroup: "db-subnets", SecurityGroup: "sg/db", Key: "key", Password: "db-password", BackupDays: 7, Port: dbPort(db.Engine),
 	}, "one place all containers share data, private, encrypted and backed up daily",
 		"db-subnets", "sg/db", "key", "db-password")
+	d.add(Database, IDDatabaseURL, TypeParameter, ParameterProps{
+		Name: "/mvi/" + d.m.Name + "/database-url", Secure: true, Key: IDKey, Template: Template{{Ref: DBURLRef}},
+	}, "DATABASE_URL, the one setting most frameworks read: where the database is and how to log in, password included, so it is encrypted and reaches containers as a secret",
+		IDKey, IDDatabase, IDDBPassword)
 }
 
 func (d *design) vms() {
@@ -280,10 +285,22 @@ func (d *design) containers() {
 	for _, name := range m.ProcessNames() {
 		p := m.Processes[name]
 		tdDeps := []string{"role/execution", "role/task", "log-group"}
+		e := d.splitEnv(name, mergeEnv(m.Env, p.Env))
 		td := TaskDefinitionProps{
 			Process: name, Image: p.Image, Build: p.Build, Command: p.Command, Port: p.Port,
-			CPU: p.CPU, Memory: p.Memory, Env: mergeEnv(m.Env, p.Env), Secrets: m.Secrets,
+			CPU: p.CPU, Memory: p.Memory, Env: e.plain, Filled: e.filled, Secrets: m.Secrets,
+			SecretVars: e.secrets, Params: e.params,
 			LogGroup: "log-group", ExecutionRole: "role/execution", TaskRole: "role/task",
+		}
+		for _, id := range e.deps {
+			if !slices.Contains(tdDeps, id) {
+				tdDeps = append(tdDeps, id)
+			}
+		}
+		for _, id := range sortedKeys(e.params) {
+			if pid := e.params[id]; !slices.Contains(tdDeps, pid) {
+				tdDeps = append(tdDeps, pid)
+			}
 		}
 		if p.Build != "" {
 			td.Repository = "repository"

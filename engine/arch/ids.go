@@ -119,3 +119,17 @@ func ProcessOfTaskDefinition(id string) (string, bool) {
 // LogGroupName is the CloudWatch log group every container of an app logs
 // to; each process's streams start with the process name.
 func LogGroupName(app string) string { return "/mvi/" + app }
+
+// IDDatabaseURL is the parameter holding DATABASE_URL, password and all.
+const IDDatabaseURL = "database-url"
+
+// EnvParameterID holds one process's variable whose value has a secret in
+// it.
+func EnvParameterID(process, name string) string { return "env/" + process + "/" + name }
+
+// SecretsPath is where the secrets a person sets live in SSM: under the
+// app's own path, which the task execution role may read.
+func SecretsPath(app string) string { return "/mvi/" + app + "/secrets/" }
+
+// SecretPath is one secret's SSM parameter name.
+func SecretPath(app, name string) string { return SecretsPath(app) + name }

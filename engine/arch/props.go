@@ -94,25 +94,36 @@ type (
 		ContainerInsights bool `json:"container_insights"`
 	}
 	TaskDefinitionProps struct {
-		Process string            `json:"process"`
-		Image   string            `json:"image,omitempty"`
-		Build   string            `json:"build,omitempty"`
-		Command []string          `json:"command,omitempty"`
-		Port    int               `json:"port,omitempty"`
-		CPU     int               `json:"cpu"`
-		Memory  int               `json:"memory"`
-		Env     map[string]string `json:"env,omitempty"`
+		Process string   `json:"process"`
+		Image   string   `json:"image,omitempty"`
+		Build   string   `json:"build,omitempty"`
+		Command []string `json:"command,omitempty"`
+		Port    int      `json:"port,omitempty"`
+		CPU     int      `json:"cpu"`
+		Memory  int      `json:"memory"`
+		// Env are plain values; Filled are filled in at apply time from the
+		// resources they name (${database.host}, ${kv.table}).
+		Env    map[string]string   `json:"env,omitempty"`
+		Filled map[string]Template `json:"filled,omitempty"`
 		// Secrets are env names whose values come from SSM SecureString
-		// parameters at container start, never from plain env.
-		Secrets       []string `json:"secrets,omitempty"`
-		LogGroup      string   `json:"log_group"`
-		ExecutionRole string   `json:"execution_role"`
-		TaskRole      string   `json:"task_role"`
-		Repository    string   `json:"repository,omitempty"`
-		FileSystem    string   `json:"file_system,omitempty"`
-		MountPath     string   `json:"mount_path,omitempty"`
-		Database      string   `json:"database,omitempty"`
-		DBPassword    string   `json:"db_password,omitempty"`
+		// parameters at container start, never from plain env: the secrets
+		// a person sets, by their own name.
+		Secrets []string `json:"secrets,omitempty"`
+		// SecretVars are variables set from one of those secrets by
+		// reference (VAR = "${secrets.NAME}"): variable → secret name.
+		SecretVars map[string]string `json:"secret_vars,omitempty"`
+		// Params are variables read at start from a parameter the design
+		// makes (the database password, DATABASE_URL, a composed value):
+		// variable → the parameter's logical id.
+		Params        map[string]string `json:"params,omitempty"`
+		LogGroup      string            `json:"log_group"`
+		ExecutionRole string            `json:"execution_role"`
+		TaskRole      string            `json:"task_role"`
+		Repository    string            `json:"repository,omitempty"`
+		FileSystem    string            `json:"file_system,omitempty"`
+		MountPath     string            `json:"mount_path,omitempty"`
+		Database      string            `json:"database,omitempty"`
+		DBPassword    string            `json:"db_password,omitempty"`
 	}
 	ServiceProps struct {
 		Process        string `json:"process"`
@@ -169,9 +180,15 @@ type (
 		Secure    bool   `json:"secure"`
 		Generated bool   `json:"generated"`
 		Key       string `json:"kms_key"`
+		// Template, when set, is the value: composed at apply time from
+		// what it references (DATABASE_URL from the endpoint and password).
+		Template Template `json:"template,omitempty"`
 	}
 	DBInstanceProps struct {
 		Engine        string `json:"engine"`
+		Version       string `json:"version,omitempty"`
+		Name          string `json:"db_name,omitempty"`
+		User          string `json:"user,omitempty"`
 		Class         string `json:"class"`
 		StorageGiB    int    `json:"storage_gib"`
 		SubnetGroup   string `json:"subnet_group"`

@@ -61,3 +61,11 @@ func forces(what, old, want, why string) string {
 	}
 	return fmt.Sprintf("its %s changes %s → %s, and %s", what, old, want, why)
 }
+
+// orDefault is s, or def when s is empty (props written by an older mvi).
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -2,7 +2,6 @@ package aws
 
 import (
 	"context"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -82,7 +81,7 @@ func (h taskDefinitionHandler) List(ctx context.Context, env resource.Env) ([]re
 // input renders the task definition: bridge networking with a dynamic host
 // port, awslogs, secrets from SSM, database settings as plain env, the
 // shared file system over TLS with IAM authorization.
-func (h taskDefinitionHandler) input(env resource.Env, r arch.Resource, p arch.TaskDefinitionProps) (*ecs.RegisterTaskDefinitionInput, error) {
+func (h taskDefinitionHandler) input(ctx context.Context, env resource.Env, r arch.Resource, p arch.TaskDefinitionProps) (*ecs.RegisterTaskDefinitionInput, error) {
 	exec, err := depAttr(env, r.ID, p.ExecutionRole, "arn")
 	if err != nil {
 		return nil, err
@@ -107,26 +106,49 @@ func (h taskDefinitionHandler) input(env resource.Env, r arch.Resource, p arch.T
 	for k, v := range p.Env {
 		env2[k] = v
 	}
-	var secrets []ecstypes.Secret
+	secretFrom := map[string]string{} // variable → parameter ARN
 	if p.Database != "" {
-		db, err := dep(env, r.ID, p.Database)
-		if err != nil {
-			return nil, err
+		// The database's settings under the names most images read; a
+		// person's own value of the same name wins.
+		for k, attr := range map[string]string{"DATABASE_HOST": "endpoint", "DATABASE_PORT": "port", "DATABASE_NAME": "db_name", "DATABASE_USER": "username"} {
+			v, err := depAttr(env, r.ID, p.Database, attr)
+			if err != nil {
+				return nil, err
+			}
+			if _, set := env2[k]; !set {
+				env2[k] = v
+			}
 		}
-		env2["DATABASE_HOST"] = db.Attrs["endpoint"]
-		env2["DATABASE_PORT"] = db.Attrs["port"]
-		env2["DATABASE_NAME"] = db.Attrs["db_name"]
-		env2["DATABASE_USER"] = db.Attrs["username"]
 		pw, err := depAttr(env, r.ID, p.DBPassword, "arn")
 		if err != nil {
 			return nil, err
 		}
-		secrets = append(secrets, ecstypes.Secret{Name: aws.String("DATABASE_PASSWORD"), ValueFrom: aws.String(pw)})
+		secretFrom["DATABASE_PASSWORD"] = pw
 	}
-	names := append([]string(nil), p.Secrets...)
-	sort.Strings(names)
-	for _, s := range names {
-		secrets = append(secrets, ecstypes.Secret{Name: aws.String(s), ValueFrom: aws.String(parameterARN(env, "/mvi/"+env.App+"/secrets/"+s))})
+	for k, t := range p.Filled {
+		v, err := fill(ctx, env, r.ID, t, nil)
+		if err != nil {
+			return nil, err
+		}
+		env2[k] = v
+	}
+	for _, s := range p.Secrets {
+		secretFrom[s] = parameterARN(env, arch.SecretPath(env.App, s))
+	}
+	for k, s := range p.SecretVars {
+		secretFrom[k] = parameterARN(env, arch.SecretPath(env.App, s))
+	}
+	for k, id := range p.Params {
+		a, err := depAttr(env, r.ID, id, "arn")
+		if err != nil {
+			return nil, err
+		}
+		secretFrom[k] = a
+	}
+	var secrets []ecstypes.Secret
+	for _, k := range sortedKeys(secretFrom) {
+		delete(env2, k) // a secret is never also plain environment
+		secrets = append(secrets, ecstypes.Secret{Name: aws.String(k), ValueFrom: aws.String(secretFrom[k])})
 	}
 	var kv []ecstypes.KeyValuePair
 	for _, k := range sortedKeys(env2) {
@@ -183,7 +205,7 @@ func (h taskDefinitionHandler) register(ctx context.Context, env resource.Env, r
 	if err != nil {
 		return resource.Live{}, err
 	}
-	in, err := h.input(env, r, p)
+	in, err := h.input(ctx, env, r, p)
 	if err != nil {
 		return resource.Live{}, err
 	}

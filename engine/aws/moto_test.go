@@ -496,6 +496,32 @@ func waitReady(t *testing.T, ctx context.Context, h resource.Handler, env resour
 	t.Fatalf("ready %s: still %s", l.ID, waiting)
 }
 
+// What the checks below read back beyond the calls the engine makes (the
+// only ones cloud's interfaces name); the SDK clients have them all.
+type (
+	kmsReader interface {
+		GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error)
+	}
+	s3Reader interface {
+		GetPublicAccessBlock(context.Context, *s3.GetPublicAccessBlockInput, ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
+		GetBucketEncryption(context.Context, *s3.GetBucketEncryptionInput, ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error)
+		GetBucketVersioning(context.Context, *s3.GetBucketVersioningInput, ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error)
+		GetBucketPolicy(context.Context, *s3.GetBucketPolicyInput, ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+	}
+	dynamoReader interface {
+		DescribeContinuousBackups(context.Context, *dynamodb.DescribeContinuousBackupsInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeContinuousBackupsOutput, error)
+	}
+	ecrReader interface {
+		GetLifecyclePolicy(context.Context, *ecr.GetLifecyclePolicyInput, ...func(*ecr.Options)) (*ecr.GetLifecyclePolicyOutput, error)
+	}
+	iamReader interface {
+		GetRolePolicy(context.Context, *iam.GetRolePolicyInput, ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
+	}
+	elbReader interface {
+		DescribeTargetGroupAttributes(context.Context, *elb.DescribeTargetGroupAttributesInput, ...func(*elb.Options)) (*elb.DescribeTargetGroupAttributesOutput, error)
+	}
+)
+
 // checkSecureDefaults reads back, through the same SDK clients, the secure
 // settings moto keeps.
 func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a arch.Architecture, live map[string]resource.Live, sent *recordingECS) {
@@ -510,7 +536,7 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 	}
 
 	// Crypto: rotation on.
-	rot, err := c.KMS.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(live["key"].PhysicalID)})
+	rot, err := c.KMS.(kmsReader).GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(live["key"].PhysicalID)})
 	if err != nil || !rot.KeyRotationEnabled {
 		t.Errorf("key rotation: %v %v", rot, err)
 	}
@@ -586,13 +612,13 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 
 	// Blob: public access blocked, SSE-KMS with a bucket key, versioned, TLS only.
 	b := aws.String(live["bucket"].PhysicalID)
-	pab, err := c.S3.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
+	pab, err := c.S3.(s3Reader).GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
 	if err != nil {
 		t.Errorf("public access block: %v", err)
 	} else if p := pab.PublicAccessBlockConfiguration; !aws.ToBool(p.BlockPublicAcls) || !aws.ToBool(p.IgnorePublicAcls) || !aws.ToBool(p.BlockPublicPolicy) || !aws.ToBool(p.RestrictPublicBuckets) {
 		t.Errorf("public access block: %+v", p)
 	}
-	enc, err := c.S3.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b})
+	enc, err := c.S3.(s3Reader).GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b})
 	if err != nil || len(enc.ServerSideEncryptionConfiguration.Rules) != 1 {
 		t.Errorf("bucket encryption: %v", err)
 	} else {
@@ -602,11 +628,11 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 		}
 		sameKeyID("bucket", aws.ToString(rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID))
 	}
-	ver, err := c.S3.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b})
+	ver, err := c.S3.(s3Reader).GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b})
 	if err != nil || ver.Status != s3types.BucketVersioningStatusEnabled {
 		t.Errorf("bucket versioning: %+v %v", ver, err)
 	}
-	pol, err := c.S3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
+	pol, err := c.S3.(s3Reader).GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
 	if err != nil || !strings.Contains(aws.ToString(pol.Policy), `"aws:SecureTransport":"false"`) || !strings.Contains(aws.ToString(pol.Policy), `"Deny"`) {
 		t.Errorf("bucket policy: %v %v", aws.ToString(pol.Policy), err)
 	}
@@ -636,7 +662,7 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 			t.Errorf("table billing: %+v", tb.Table.BillingModeSummary)
 		}
 	}
-	cb, err := c.DynamoDB.DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String(live["table"].PhysicalID)})
+	cb, err := c.DynamoDB.(dynamoReader).DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String(live["table"].PhysicalID)})
 	if err != nil || cb.ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus != ddbtypes.PointInTimeRecoveryStatusEnabled {
 		t.Errorf("table PITR: %+v %v", cb, err)
 	}
@@ -651,7 +677,7 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 			t.Errorf("repository: mutability %s scan %v encryption %s", rp.ImageTagMutability, rp.ImageScanningConfiguration.ScanOnPush, rp.EncryptionConfiguration.EncryptionType)
 		}
 	}
-	lc, err := c.ECR.GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{RepositoryName: aws.String(live["repository"].PhysicalID)})
+	lc, err := c.ECR.(ecrReader).GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{RepositoryName: aws.String(live["repository"].PhysicalID)})
 	if err != nil || !strings.Contains(aws.ToString(lc.LifecyclePolicyText), `"countNumber":20`) {
 		t.Errorf("repository lifecycle: %v %v", lc, err)
 	}
@@ -693,7 +719,7 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 			t.Errorf("role %s: %+v %v", id, g, err)
 		}
 	}
-	ip, err := c.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(live["role/execution"].PhysicalID), PolicyName: aws.String(inlinePolicyName)})
+	ip, err := c.IAM.(iamReader).GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(live["role/execution"].PhysicalID), PolicyName: aws.String(inlinePolicyName)})
 	if err != nil {
 		t.Errorf("execution role policy: %v", err)
 	} else {
@@ -746,6 +772,15 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 	if _, leaked := envs["DATABASE_PASSWORD"]; leaked {
 		t.Error("the database password is plain env")
 	}
+	// DATABASE_URL: a SecureString the design made, read at container start.
+	if _, leaked := envs["DATABASE_URL"]; leaked || secrets["DATABASE_URL"] != live[arch.IDDatabaseURL].ARN {
+		t.Errorf("DATABASE_URL: plain %v, secret %q, want %q", leaked, secrets["DATABASE_URL"], live[arch.IDDatabaseURL].ARN)
+	}
+	if u, err := env.Clients.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(live[arch.IDDatabaseURL].PhysicalID), WithDecryption: aws.Bool(true)}); err != nil {
+		t.Errorf("read DATABASE_URL: %v", err)
+	} else if v := aws.ToString(u.Parameter.Value); !strings.HasPrefix(v, "postgres://mvi:") || !strings.Contains(v, "@"+live["database"].Attrs["endpoint"]+":") {
+		t.Errorf("DATABASE_URL on moto is not a postgres URL to the endpoint (%d characters)", len(v))
+	}
 	if len(td.TaskDefinition.Volumes) != 1 || td.TaskDefinition.Volumes[0].EfsVolumeConfiguration == nil ||
 		td.TaskDefinition.Volumes[0].EfsVolumeConfiguration.TransitEncryption != ecstypes.EFSTransitEncryptionEnabled ||
 		aws.ToString(td.TaskDefinition.Volumes[0].EfsVolumeConfiguration.FileSystemId) != live["fs"].PhysicalID {
@@ -790,7 +825,7 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 	if live["lb"].Attrs["scheme"] != "internet-facing" || live["lb"].Attrs["dns_name"] == "" {
 		t.Errorf("load balancer attrs: %v", live["lb"].Attrs)
 	}
-	ta, err := c.ELB.DescribeTargetGroupAttributes(ctx, &elb.DescribeTargetGroupAttributesInput{TargetGroupArn: aws.String(live["target-group/web"].ARN)})
+	ta, err := c.ELB.(elbReader).DescribeTargetGroupAttributes(ctx, &elb.DescribeTargetGroupAttributesInput{TargetGroupArn: aws.String(live["target-group/web"].ARN)})
 	if err != nil {
 		t.Errorf("target group attributes: %v", err)
 	} else if got := tgAttr(ta.Attributes, "deregistration_delay.timeout_seconds"); got != "30" {
@@ -840,7 +875,7 @@ func checkUpdates(t *testing.T, ctx context.Context, env resource.Env, live map[
 	if err != nil || len(tg.TargetGroups) != 1 || aws.ToString(tg.TargetGroups[0].HealthCheckPath) != "/healthz" {
 		t.Errorf("target group health path after update: %v", err)
 	}
-	ta, err := c.ELB.DescribeTargetGroupAttributes(ctx, &elb.DescribeTargetGroupAttributesInput{TargetGroupArn: aws.String(live["target-group/web"].ARN)})
+	ta, err := c.ELB.(elbReader).DescribeTargetGroupAttributes(ctx, &elb.DescribeTargetGroupAttributesInput{TargetGroupArn: aws.String(live["target-group/web"].ARN)})
 	if err != nil || tgAttr(ta.Attributes, "deregistration_delay.timeout_seconds") != "10" {
 		t.Errorf("deregistration delay after update: %v", err)
 	}

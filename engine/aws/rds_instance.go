@@ -138,8 +138,8 @@ func (h dbInstanceHandler) Create(ctx context.Context, env resource.Env, r arch.
 		DBInstanceClass:       aws.String(p.Class),
 		AllocatedStorage:      aws.Int32(int32(p.StorageGiB)),
 		StorageType:           aws.String("gp3"),
-		DBName:                aws.String(dbName),
-		MasterUsername:        aws.String(dbUser),
+		DBName:                aws.String(orDefault(p.Name, dbName)),
+		MasterUsername:        aws.String(orDefault(p.User, dbUser)),
 		MasterUserPassword:    aws.String(pw),
 		DBSubnetGroupName:     aws.String(group),
 		VpcSecurityGroupIds:   []string{sg},
@@ -155,6 +155,9 @@ func (h dbInstanceHandler) Create(ctx context.Context, env resource.Env, r arch.
 		MultiAZ:                 aws.Bool(false),
 		Port:                    aws.Int32(int32(p.Port)),
 		Tags:                    rdsTags(resource.Tags(env.App, r)),
+	}
+	if p.Version != "" {
+		in.EngineVersion = aws.String(p.Version)
 	}
 	res, err := env.Clients.RDS.CreateDBInstance(ctx, in)
 	if isCode(err, "DBInstanceAlreadyExists") {

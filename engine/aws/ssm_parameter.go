@@ -3,6 +3,7 @@ package aws
 import (
 	"context"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/minimalinfra/mvi/engine/resource"
@@ -60,7 +61,7 @@ func (h parameterHandler) List(ctx context.Context, env resource.Env) ([]resourc
 		for _, m := range page.Parameters {
 			name := str(m.Name)
 			// Secrets people set (/mvi/<app>/secrets/…) are not designed resources.
-			if strings.HasPrefix(name, "/mvi/"+env.App+"/secrets/") {
+			if strings.HasPrefix(name, arch.SecretsPath(env.App)) {
 				continue
 			}
 			t, err := env.Clients.SSM.ListTagsForResource(ctx, &ssm.ListTagsForResourceInput{ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(name)})
@@ -91,8 +92,11 @@ func (h parameterHandler) Create(ctx context.Context, env resource.Env, r arch.R
 	if err != nil {
 		return resource.Live{}, err
 	}
+	if p.Template != nil {
+		return h.compose(ctx, env, r, p)
+	}
 	if !p.Generated {
-		return resource.Live{}, fmt.Errorf("create %s: parameter %s has no value mvi can make; set it with `mvi secrets set`", r.ID, p.Name)
+		return resource.Live{}, fmt.Errorf("create %s: parameter %s has no value mvi can make", r.ID, p.Name)
 	}
 	value, err := newPassword()
 	if err != nil {
@@ -122,10 +126,58 @@ func (h parameterHandler) Create(ctx context.Context, env resource.Env, r arch.R
 	return paramLive(env, h.Describe().Type, p.Name, string(in.Type), key, resource.Tags(env.App, r)), nil
 }
 
+// compose writes a value made from what the template names, the
+// password or a secret included, as a SecureString under the app's key.
+// Unlike a generated password it is overwritten: it follows what it is
+// made of.
+func (h parameterHandler) compose(ctx context.Context, env resource.Env, r arch.Resource, p arch.ParameterProps) (resource.Live, error) {
+	key, err := depAttr(env, r.ID, p.Key, "arn")
+	if err != nil {
+		return resource.Live{}, err
+	}
+	reveal := func(ctx context.Context, name string) (string, error) {
+		out, err := env.Clients.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
+		if isCode(err, "ParameterNotFound") {
+			return "", fmt.Errorf("%s: %s has no value yet; set it with `mvi secrets set %s`", r.ID, name, path.Base(name))
+		}
+		if err != nil {
+			return "", wrap("read", name, err)
+		}
+		return str(out.Parameter.Value), nil
+	}
+	value, err := fill(ctx, env, r.ID, p.Template, reveal)
+	if err != nil {
+		return resource.Live{}, err
+	}
+	tags := resource.Tags(env.App, r)
+	in := &ssm.PutParameterInput{
+		Name: aws.String(p.Name), Value: aws.String(value), Type: ssmtypes.ParameterTypeSecureString, KeyId: aws.String(key),
+		Description: aws.String("mvi " + env.App + ": composed by mvi from the app's resources, never shown"),
+		Overwrite:   aws.Bool(false), Tier: ssmtypes.ParameterTierStandard, Tags: ssmTags(tags),
+	}
+	// Created tagged; if it exists, overwritten, and then tagged, since
+	// SSM takes tags with a create only.
+	_, err = env.Clients.SSM.PutParameter(ctx, in)
+	if isCode(err, "ParameterAlreadyExists") {
+		in.Overwrite, in.Tags = aws.Bool(true), nil
+		if _, err = env.Clients.SSM.PutParameter(ctx, in); err == nil {
+			_, err = env.Clients.SSM.AddTagsToResource(ctx, &ssm.AddTagsToResourceInput{
+				ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(p.Name), Tags: ssmTags(tags)})
+		}
+	}
+	if err != nil {
+		return resource.Live{}, wrap("write", r.ID, err)
+	}
+	return paramLive(env, h.Describe().Type, p.Name, string(ssmtypes.ParameterTypeSecureString), key, tags), nil
+}
+
 func (h parameterHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.ParameterProps]("update", r)
 	if err != nil {
 		return resource.Live{}, err
+	}
+	if p.Template != nil && p.Name == live.PhysicalID {
+		return h.compose(ctx, env, r, p)
 	}
 	if p.Name != live.PhysicalID {
 		return resource.Live{}, resource.ErrReplace

@@ -18,6 +18,8 @@ const (
 	DefaultDBEngine      = "postgres"
 	DefaultDBSize        = "db.t4g.micro"
 	DefaultDBStorage     = 20
+	DefaultDBName        = "app"
+	DefaultDBUser        = "mvi"
 	DefaultFSPath        = "/mnt/shared"
 	DefaultRegistryKeep  = 20
 	DefaultRetentionDays = 30
@@ -85,6 +87,12 @@ func (m *Manifest) ApplyDefaults() {
 	if m.Database != nil {
 		if m.Database.Engine == "" {
 			m.Database.Engine = DefaultDBEngine
+		}
+		if m.Database.DBName == "" {
+			m.Database.DBName = DefaultDBName
+		}
+		if m.Database.User == "" {
+			m.Database.User = DefaultDBUser
 		}
 		if m.Database.Size == "" {
 			m.Database.Size = DefaultDBSize

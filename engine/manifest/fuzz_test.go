@@ -56,3 +56,33 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRefs: cutting a value into references never panics, every reference
+// it finds sits where it says in the value, and a value without "${" is
+// its own one literal part.
+func FuzzRefs(f *testing.F) {
+	for _, s := range []string{"${database.host}", "a${kv.table}b$${c}", "${secrets.X}${", "${}", "$${database.url}", "${ database.port }"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		parts, err := SplitRefs(v)
+		if err != nil {
+			re, ok := err.(*RefError)
+			if !ok || re.Offset < 0 || re.Offset > len(v) || re.Msg == "" || re.Fix == "" {
+				t.Fatalf("bad error for %q: %#v", v, err)
+			}
+			return
+		}
+		for _, p := range parts {
+			if p.Ref == nil {
+				continue
+			}
+			if !strings.HasPrefix(v[p.Ref.Offset:], p.Ref.Text) || !strings.HasPrefix(p.Ref.Text, "${") {
+				t.Fatalf("reference %q is not at %d of %q", p.Ref.Text, p.Ref.Offset, v)
+			}
+		}
+		if !strings.Contains(v, "${") && (len(parts) != 1 || parts[0].Lit != v) {
+			t.Fatalf("%q without references cut into %+v", v, parts)
+		}
+	})
+}

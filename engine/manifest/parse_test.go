@@ -55,9 +55,16 @@ func TestBrokenManifests(t *testing.T) {
 			{"5:11", "processes.worker.command", "expected an array of strings, got a string"},
 			{"6:9", "processes.worker.count", "expected an integer, got a float"},
 		}},
+		{"badrefs.toml", []want{
+			{"9:6", "processes.web.env.A", "${database.host} refers to the app's database, and it has none"},
+			{"10:6", "processes.web.env.B", `${databse.password} refers to "databse", which mvi doesn't make`},
+			{"11:14", "processes.web.env.C", `${database.usr}: database has no "usr"`},
+			{"12:6", "processes.web.env.D", "${secrets.API_KY} names a secret this app doesn't list"},
+			{"13:6", "processes.web.env.E", "a reference starts with ${ and never ends"},
+		}},
 		{"ranges.toml", []want{
 			{"6:9", "vm.count", "50 is not a VM count (1–20)"},
-			{"9:10", "database.engine", `"mariadb" is not a database engine (postgres or mysql)`},
+			{"9:10", "database.engine", `"oracle" is not a database engine (postgres, mysql or mariadb)`},
 			{"10:11", "database.storage", "5 is not a storage size (20–1000)"},
 			{"13:7", "metric.cpu", "0 is not a CPU percentage (1–100)"},
 		}},

@@ -53,7 +53,10 @@ type VM struct {
 
 // Database is a managed SQL database.
 type Database struct {
-	Engine  string `toml:"engine" json:"engine,omitempty" jsonschema:"description=postgres or mysql (default postgres)."`
+	Engine  string `toml:"engine" json:"engine,omitempty" jsonschema:"description=postgres, mysql or mariadb (default postgres)."`
+	Version string `toml:"version" json:"version,omitempty" jsonschema:"description=The engine's major or full version (e.g. 16 or 8.0); default: RDS's current default."`
+	DBName  string `toml:"name" json:"name,omitempty" jsonschema:"description=The database the app uses (default app)."`
+	User    string `toml:"user" json:"user,omitempty" jsonschema:"description=The user the app connects as (default mvi)."`
 	Size    string `toml:"size" json:"size,omitempty" jsonschema:"description=RDS instance class (default db.t4g.micro)."`
 	Storage int    `toml:"storage" json:"storage,omitempty" jsonschema:"description=Storage in GiB (default 20)."`
 }

@@ -1,0 +1,149 @@
+package arch
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/minimalinfra/mvi/engine/manifest"
+)
+
+// Template is an env value that names what the design makes, cut into
+// literal text and references at design time; the engine fills it in at
+// apply time, when the endpoint or table it names exists.
+type Template []Part
+
+// Part is literal text or one reference ("database.host",
+// "secrets.API_KEY").
+type Part struct {
+	Lit string `json:"lit,omitempty"`
+	Ref string `json:"ref,omitempty"`
+}
+
+// Refs lists the references of a template.
+func (t Template) Refs() []string {
+	var out []string
+	for _, p := range t {
+		if p.Ref != "" {
+			out = append(out, p.Ref)
+		}
+	}
+	return out
+}
+
+// literal is a template without references as the text it stands for.
+func (t Template) literal() string {
+	s := ""
+	for _, p := range t {
+		s += p.Lit
+	}
+	return s
+}
+
+// DBURLRef is the reference DATABASE_URL is made from.
+const DBURLRef = "database.url"
+
+// env is how one process's environment reaches its containers: plain
+// values, values filled in at apply time, and values that hold a password
+// or a secret, which go only through SSM parameters as ECS secrets.
+type env struct {
+	plain   map[string]string
+	filled  map[string]Template
+	params  map[string]string // variable → logical id of a parameter the design makes
+	secrets map[string]string // variable → name of a secret the person set
+	deps    []string
+}
+
+// splitEnv sorts a process's variables by how they travel. A value with a
+// password or a secret inside other text becomes a parameter of its own
+// (design adds it), so the composed value is never plain environment.
+func (d *design) splitEnv(process string, vars map[string]string) env {
+	e := env{}
+	dep := map[string]bool{}
+	need := func(ids ...string) {
+		for _, id := range ids {
+			if !dep[id] {
+				dep[id] = true
+				e.deps = append(e.deps, id)
+			}
+		}
+	}
+	for _, k := range sortedKeys(vars) {
+		parts, err := manifest.SplitRefs(vars[k])
+		if err != nil { // manifest.Parse refused it already; keep it literal
+			putTo(&e.plain, k, vars[k])
+			continue
+		}
+		t, secret := Template{}, false
+		for _, p := range parts {
+			if p.Ref == nil {
+				t = append(t, Part{Lit: p.Lit})
+				continue
+			}
+			if p.Ref.Kind == "fs" && d.m.FS != nil {
+				t = append(t, Part{Lit: d.m.FS.Path}) // known now: where it is mounted
+				continue
+			}
+			ref := p.Ref.Kind + "." + p.Ref.Field
+			if p.Ref.Kind == "secrets" {
+				ref = "secrets." + p.Ref.Name
+			}
+			t = append(t, Part{Ref: ref})
+			secret = secret || p.Ref.Secret()
+			need(d.refDeps(p.Ref.Kind)...)
+		}
+		switch refs := t.Refs(); {
+		case len(refs) == 0:
+			putTo(&e.plain, k, t.literal())
+		case len(t) == 1 && refs[0] == "database.password":
+			putTo(&e.params, k, IDDBPassword)
+		case len(t) == 1 && parts[0].Ref.Kind == "secrets":
+			putTo(&e.secrets, k, parts[0].Ref.Name)
+		case len(t) == 1 && refs[0] == DBURLRef:
+			putTo(&e.params, k, IDDatabaseURL)
+		case secret:
+			id := EnvParameterID(process, k)
+			d.add(Container, id, TypeParameter, ParameterProps{
+				Name: "/mvi/" + d.m.Name + "/env/" + process + "/" + k, Secure: true, Key: IDKey, Template: t,
+			}, fmt.Sprintf("%s's %s holds a password or a secret, so mvi composes it into an encrypted parameter the container reads at start, never plain environment", process, k),
+				append([]string{IDKey}, d.refDeps("database")...)...)
+			putTo(&e.params, k, id)
+		default:
+			putTo(&e.filled, k, t)
+		}
+	}
+	if d.m.Database != nil && vars["DATABASE_URL"] == "" {
+		putTo(&e.params, "DATABASE_URL", IDDatabaseURL)
+	}
+	return e
+}
+
+// refDeps are the resources a reference to kind is filled in from.
+func (d *design) refDeps(kind string) []string {
+	switch kind {
+	case "database":
+		if d.m.Database != nil {
+			return []string{IDDatabase, IDDBPassword}
+		}
+	case "kv":
+		return []string{IDTable}
+	case "blob":
+		return []string{IDBucket}
+	}
+	return nil
+}
+
+func putTo[V any](m *map[string]V, k string, v V) {
+	if *m == nil {
+		*m = map[string]V{}
+	}
+	(*m)[k] = v
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
