@@ -12,6 +12,9 @@ import (
 // calls in flight have returned; since everything is tagged when created,
 // the next plan sees what exists and Apply resumes from there.
 func Apply(ctx context.Context, cfg Config, p Plan, events chan<- Event) error {
+	if lost := p.DataLoss(); len(lost) > 0 && !cfg.AllowDataLoss {
+		return &DataLossError{App: p.App, Steps: lost}
+	}
 	unlock, err := lock(ctx, cfg)
 	if err != nil {
 		return err

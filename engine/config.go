@@ -34,6 +34,10 @@ type Config struct {
 	// Terraform's wait_for_steady_state=false for ECS services: nothing
 	// depends on them, and the person may prefer to watch status instead.
 	NoWait map[string]bool
+	// AllowDataLoss lets Apply delete or replace what holds the app's data
+	// (the plan marks those steps); without it Apply refuses before
+	// changing anything.
+	AllowDataLoss bool
 }
 
 // Retry is the backoff policy for throttling, 5xx, eventual consistency

@@ -90,6 +90,8 @@ func TestPlanUpdatesChangedAndDeletesRemoved(t *testing.T) {
 			t.Errorf("%s: %s, want %s", id, actions[id], want)
 		}
 	}
+	// Dropping [database] loses its data: the person agreed to it.
+	cfg.AllowDataLoss = true
 	if err := Apply(context.Background(), cfg, p, nil); err != nil {
 		t.Fatal(err)
 	}

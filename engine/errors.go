@@ -50,3 +50,23 @@ func hint(s Step, code string) string {
 	}
 	return "nothing was rolled back and everything made so far is tagged: fix the cause and run `mvi up` again to resume"
 }
+
+// DataLossError is an apply refused because it would delete data the
+// person didn't agree to lose.
+type DataLossError struct {
+	App   string
+	Steps []Step
+}
+
+func (e *DataLossError) Error() string {
+	ids := make([]string, len(e.Steps))
+	for i, s := range e.Steps {
+		ids[i] = string(s.Action) + " " + s.ID
+	}
+	return resource.FixLine(fmt.Sprintf("apply %s: refused, this plan loses data: %s", e.App, strings.Join(ids, ", ")), e.Fix())
+}
+
+// Fix says how to go ahead on purpose.
+func (e *DataLossError) Fix() string {
+	return "keep it by putting its section back in mvi.toml; or back it up, then run `mvi up --allow-data-loss` to delete it"
+}

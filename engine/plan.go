@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/minimalinfra/mvi/engine/resource"
@@ -13,15 +14,20 @@ import (
 
 // Step is the plan for one resource.
 type Step struct {
-	ID         string         `json:"id"`
-	Type       string         `json:"type"`
-	Service    arch.Service   `json:"service"`
-	Action     Action         `json:"action"`
-	Reason     string         `json:"reason"`
-	DependsOn  []string       `json:"depends_on,omitempty"`
-	Resource   *arch.Resource `json:"-"` // the design; nil for deletes
-	Live       *resource.Live `json:"live,omitempty"`
-	MonthlyUSD float64        `json:"monthly_usd"`
+	ID        string         `json:"id"`
+	Type      string         `json:"type"`
+	Service   arch.Service   `json:"service"`
+	Action    Action         `json:"action"`
+	Reason    string         `json:"reason"`
+	DependsOn []string       `json:"depends_on,omitempty"`
+	Resource  *arch.Resource `json:"-"` // the design; nil for deletes
+	Live      *resource.Live `json:"live,omitempty"`
+	// DataLoss: this step deletes or replaces something holding the app's
+	// data. Apply refuses it unless the Config allows data loss.
+	DataLoss bool `json:"data_loss,omitempty"`
+	// duplicate: a second copy an interrupted create left, never used.
+	duplicate  bool
+	MonthlyUSD float64 `json:"monthly_usd"`
 }
 
 // Plan is what Apply will do, in the design's order then deletes.
@@ -100,11 +106,16 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 			s.Action, s.Reason = Update, "a previous run stopped before finishing it"
 		default:
 			s.Action, s.Reason = Update, "its settings in mvi.toml changed since the last apply"
+			if d, ok := resource.As[resource.Differ](cfg.Handlers[r.Type]); ok {
+				if cs := d.Changes(*r, keep); len(cs) > 0 {
+					s.Reason = strings.Join(cs, ", ")
+				}
+			}
 		}
 		p.Steps = append(p.Steps, s)
 		for _, d := range dups {
 			d := d
-			p.Steps = append(p.Steps, Step{ID: d.ID, Type: d.Type, Service: r.Service, Action: Delete, Live: &d,
+			p.Steps = append(p.Steps, Step{ID: d.ID, Type: d.Type, Service: r.Service, Action: Delete, Live: &d, duplicate: true,
 				Reason: "a duplicate of " + r.ID + " left by an interrupted run (" + d.PhysicalID + ")"})
 		}
 	}
@@ -126,6 +137,7 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 		p.Steps = append(p.Steps, Step{ID: o.ID, Type: o.Type, Service: cfg.Handlers.Describe(o.Type).Service, Action: Delete, Live: &o,
 			Reason: "no longer in mvi.toml"})
 	}
+	markDataLoss(&p, cfg.Handlers)
 	return p, nil
 }
 
@@ -237,4 +249,27 @@ func cascade(p *Plan) {
 			queue = append(queue, s.ID)
 		}
 	}
+}
+
+// markDataLoss flags the deletes and replacements of what holds data, and
+// says so in their reason, so no screen can show one without it.
+func markDataLoss(p *Plan, reg resource.Registry) {
+	for i := range p.Steps {
+		s := &p.Steps[i]
+		if (s.Action == Delete || s.Action == Replace) && !s.duplicate && reg.Describe(s.Type).HoldsData {
+			s.DataLoss = true
+			s.Reason += "; everything stored in it is lost"
+		}
+	}
+}
+
+// DataLoss lists the steps that lose data.
+func (p Plan) DataLoss() []Step {
+	var out []Step
+	for _, s := range p.Steps {
+		if s.DataLoss {
+			out = append(out, s)
+		}
+	}
+	return out
 }

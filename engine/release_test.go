@@ -45,6 +45,10 @@ func TestRolledBackReleaseFailsTheApplyAndPlansAgain(t *testing.T) {
 	if !strings.HasSuffix(rb.Wanted, ":2") || !strings.HasSuffix(rb.Running, ":1") || !strings.Contains(err.Error(), "fix:") {
 		t.Errorf("rolled back %q → %q: %v", rb.Wanted, rb.Running, err)
 	}
+	// The person reads ECS's own reason, not just "failed to start".
+	if !strings.Contains(rb.Stopped, "CannotPullContainerError") || !strings.Contains(err.Error(), "a task stopped: ") {
+		t.Errorf("the stopped task's reason is missing: %q", rb.Stopped)
+	}
 	p, err := MakePlan(ctx, cfg, helloDesign(t, "nginx:lastest"))
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +76,11 @@ func TestNewImageRollsTheServiceToTheNewRevision(t *testing.T) {
 	acts := map[string]Action{}
 	for _, s := range p.Steps {
 		acts[s.ID] = s.Action
+	}
+	for _, s := range p.Steps {
+		if s.ID == "task-definition/web" && s.Reason != "image httpd → nginx" {
+			t.Errorf("the plan says %q, not what changes", s.Reason)
+		}
 	}
 	if acts["task-definition/web"] == NoOp || acts["service/web"] == NoOp {
 		t.Fatalf("image change plans task definition %s and service %s; both must change", acts["task-definition/web"], acts["service/web"])

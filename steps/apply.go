@@ -45,6 +45,10 @@ func (a Apply) Run(ctx context.Context, s *Session, out Output) error {
 		note(out, "Nothing to change: everything in mvi.toml is up to date.")
 		return nil
 	}
+	cfg, err := consentToLoss(ctx, s, pl)
+	if err != nil {
+		return err
+	}
 	if err := confirm(ctx, s, applyQuestion(pl, s.on())); err != nil {
 		return err
 	}
@@ -56,7 +60,7 @@ func (a Apply) Run(ctx context.Context, s *Session, out Output) error {
 		}
 	}
 	start := time.Now()
-	err := applyPlan(ctx, s, *pl, out)
+	err = applyPlan(ctx, s, cfg, *pl, out)
 	s.Plan = nil // spent: the next apply plans again from what now exists
 	if t := stop(); t.URL != "" {
 		s.Traffic = &t
@@ -89,6 +93,36 @@ func applyQuestion(pl *engine.Plan, on string) string {
 	return b.String()
 }
 
+// consentToLoss is the apply's config once the person has agreed to lose
+// what the plan deletes of their data: by typing the app's name where a
+// runner can ask for it, else only with AllowDataLoss already set
+// (`--allow-data-loss`). Nothing changes before the answer.
+func consentToLoss(ctx context.Context, s *Session, pl *engine.Plan) (engine.Config, error) {
+	cfg := s.Engine
+	lost := pl.DataLoss()
+	if len(lost) == 0 || cfg.AllowDataLoss {
+		return cfg, nil
+	}
+	if s.ConfirmLoss == nil {
+		return cfg, &engine.DataLossError{App: pl.App, Steps: lost}
+	}
+	var b strings.Builder
+	b.WriteString("This plan deletes data that can't be brought back:\n")
+	for _, st := range lost {
+		fmt.Fprintf(&b, "  %s %s: %s\n", st.Action, st.ID, st.Reason)
+	}
+	fmt.Fprintf(&b, "Type the app's name (%s) to lose it", pl.App)
+	ok, err := s.ConfirmLoss(ctx, b.String(), pl.App)
+	if err != nil {
+		return cfg, err
+	}
+	if !ok {
+		return cfg, ErrDeclined
+	}
+	cfg.AllowDataLoss = true
+	return cfg, nil
+}
+
 // ReplaceLines names each resource the plan replaces and the setting that
 // forces it, in the plan's order: "replace target-group/web: its port
 // changes 80 → 8080, and …".
@@ -104,8 +138,8 @@ func ReplaceLines(pl *engine.Plan) []string {
 
 // applyPlan runs pl with its events going to out. A cancelled apply says
 // what it left, so the person knows running it again is safe.
-func applyPlan(ctx context.Context, s *Session, pl engine.Plan, out Output) error {
-	err := withEvents(out, func(ev chan<- engine.Event) error { return engine.Apply(ctx, s.Engine, pl, ev) })
+func applyPlan(ctx context.Context, s *Session, cfg engine.Config, pl engine.Plan, out Output) error {
+	err := withEvents(out, func(ev chan<- engine.Event) error { return engine.Apply(ctx, cfg, pl, ev) })
 	if errors.Is(err, context.Canceled) {
 		return interruptedError{err}
 	}

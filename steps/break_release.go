@@ -57,7 +57,7 @@ func (b Break) badRelease(ctx context.Context, s *Session, out Output) error {
 	note(out, fmt.Sprintf("shipping a new release of %s: %s (%s)", p, strings.Join(strings.Fields(frag), " "), PlanSummary(&pl)))
 	good, goodArch := s.Manifest, s.Arch
 	s.Manifest, s.Prev, s.Arch = bad, s.Arch, a
-	err = applyPlan(ctx, s, pl, out)
+	err = applyPlan(ctx, s, s.Engine, pl, out)
 	traffic := stop()
 	s.Plan = nil
 	if traffic.URL != "" {

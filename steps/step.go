@@ -109,6 +109,10 @@ type Session struct {
 	// means yes (headless, or --yes). The TUI, the plain runner and `mvi up`
 	// set it; an apply's question names what it replaces first.
 	Confirm func(ctx context.Context, question string) (bool, error)
+	// ConfirmLoss asks the person to type want (the app's name) before an
+	// apply deletes data; nil means the runner can't ask, and such an apply
+	// is refused unless Engine.AllowDataLoss is set.
+	ConfirmLoss func(ctx context.Context, question, want string) (bool, error)
 	// Defaults override a field's own Default by key, for defaults only the
 	// caller knows (`mvi init` offers the directory's name as the app name).
 	Defaults map[string]string

@@ -69,3 +69,23 @@ func orDefault(s, def string) string {
 	}
 	return s
 }
+
+// change says one setting moves from old to want, "" when it doesn't or
+// old is unknown.
+func change(what, old, want string) string {
+	if old == "" || old == want {
+		return ""
+	}
+	return what + " " + old + " → " + want
+}
+
+// changes keeps the non-empty ones.
+func changes(cs ...string) []string {
+	var out []string
+	for _, c := range cs {
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}

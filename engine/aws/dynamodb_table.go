@@ -16,7 +16,7 @@ import (
 type tableHandler struct{}
 
 func (tableHandler) Describe() resource.Descriptor {
-	return resource.Descriptor{Type: arch.TypeTable, Service: arch.KV, DeleteRank: 13,
+	return resource.Descriptor{Type: arch.TypeTable, Service: arch.KV, DeleteRank: 13, HoldsData: true,
 		ARNKinds: []string{"dynamodb:table"},
 		Console: func(s resource.Site) string {
 			return console(s, "dynamodbv2/home?region="+s.Region+"#table?name="+s.Name())

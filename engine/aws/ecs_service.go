@@ -300,9 +300,50 @@ func (h serviceHandler) rolledBack(ctx context.Context, env resource.Env, live r
 			break
 		}
 	}
+	e.Stopped = stoppedReason(ctx, env, str(s.ClusterArn), str(s.ServiceName), want)
 	if _, err := env.Clients.ECS.TagResource(ctx, &ecs.TagResourceInput{ResourceArn: aws.String(live.ARN),
 		Tags: []ecstypes.Tag{{Key: aws.String(resource.TagHash), Value: aws.String(hashPending)}}}); err != nil {
 		return errors.Join(e, wrap("tag", live.ID, err))
 	}
 	return e
+}
+
+// stoppedReason is ECS's own word on why a task of the failed release
+// stopped (stoppedReason and each container's reason): the cause a person
+// can act on, like CannotPullContainerError or invalid ssm parameters. ""
+// when ECS no longer remembers one; the error still stands without it.
+func stoppedReason(ctx context.Context, env resource.Env, cluster, service, taskDef string) string {
+	ls, err := env.Clients.ECS.ListTasks(ctx, &ecs.ListTasksInput{Cluster: aws.String(cluster), ServiceName: aws.String(service),
+		DesiredStatus: ecstypes.DesiredStatusStopped})
+	if err != nil || len(ls.TaskArns) == 0 {
+		return ""
+	}
+	d, err := env.Clients.ECS.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: ls.TaskArns})
+	if err != nil {
+		return ""
+	}
+	for _, t := range d.Tasks {
+		if taskDef != "" && str(t.TaskDefinitionArn) != taskDef {
+			continue
+		}
+		why := str(t.StoppedReason)
+		for _, c := range t.Containers {
+			if r := str(c.Reason); r != "" && !strings.Contains(why, r) {
+				why += ": " + r
+			}
+		}
+		if why != "" {
+			return why
+		}
+	}
+	return ""
+}
+
+// Changes names a new container count.
+func (serviceHandler) Changes(r arch.Resource, live resource.Live) []string {
+	p, ok := r.Props.(arch.ServiceProps)
+	if !ok {
+		return nil
+	}
+	return changes(change("count", live.Attrs["desired"], itoa(p.Count)))
 }

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -33,7 +34,30 @@ func tdLive(typ string, td ecstypes.TaskDefinition, tags []ecstypes.Tag) resourc
 	l.Attrs["arn"] = l.ARN
 	l.Attrs["family"] = str(td.Family)
 	l.Attrs["revision"] = itoa(int(td.Revision))
+	if len(td.ContainerDefinitions) > 0 {
+		c := td.ContainerDefinitions[0]
+		l.Attrs["image"] = str(c.Image)
+		l.Attrs["cpu"] = itoa(int(c.Cpu))
+		l.Attrs["memory"] = itoa(int(i32(c.Memory)))
+		l.Attrs["command"] = strings.Join(c.Command, " ")
+	}
 	return l
+}
+
+// Changes names what a new revision changes that a person wrote.
+func (taskDefinitionHandler) Changes(r arch.Resource, live resource.Live) []string {
+	p, ok := r.Props.(arch.TaskDefinitionProps)
+	if !ok {
+		return nil
+	}
+	cs := changes(change("cpu", live.Attrs["cpu"], itoa(p.CPU)), change("memory", live.Attrs["memory"], itoa(p.Memory)))
+	if p.Image != "" {
+		cs = append(changes(change("image", live.Attrs["image"], p.Image)), cs...)
+	}
+	if cmd := strings.Join(p.Command, " "); live.Attrs["image"] != "" && live.Attrs["command"] != cmd {
+		cs = append(cs, fmt.Sprintf("command %q → %q", live.Attrs["command"], cmd))
+	}
+	return cs
 }
 
 // familyOf splits a task definition ARN into family and revision.

@@ -17,7 +17,7 @@ import (
 type fileSystemHandler struct{}
 
 func (fileSystemHandler) Describe() resource.Descriptor {
-	return resource.Descriptor{Type: arch.TypeFileSystem, Service: arch.SharedFS, DeleteRank: 8,
+	return resource.Descriptor{Type: arch.TypeFileSystem, Service: arch.SharedFS, DeleteRank: 8, HoldsData: true,
 		ARNKinds: []string{"elasticfilesystem:file-system"},
 		Console: func(s resource.Site) string {
 			return console(s, "efs/home?region="+s.Region+"#/file-systems/"+s.PhysicalID)

@@ -154,3 +154,12 @@ func (h logGroupHandler) Delete(ctx context.Context, env resource.Env, live reso
 func (h logGroupHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
 	return true, "", nil
 }
+
+// Changes names a new retention.
+func (logGroupHandler) Changes(r arch.Resource, live resource.Live) []string {
+	p, ok := r.Props.(arch.LogGroupProps)
+	if !ok {
+		return nil
+	}
+	return changes(change("retention days", live.Attrs["retention_days"], itoa(p.RetentionDays)))
+}

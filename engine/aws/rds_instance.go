@@ -20,7 +20,7 @@ import (
 type dbInstanceHandler struct{}
 
 func (dbInstanceHandler) Describe() resource.Descriptor {
-	return resource.Descriptor{Type: arch.TypeDBInstance, Service: arch.Database, DeleteRank: 7, LateOutputs: true,
+	return resource.Descriptor{Type: arch.TypeDBInstance, Service: arch.Database, DeleteRank: 7, HoldsData: true, LateOutputs: true,
 		ARNKinds: []string{"rds:db"},
 		Console:  func(s resource.Site) string { return console(s, "rds/home?region="+s.Region+"#database:id="+s.Name()) },
 		Lookup: func(s resource.Site) string {
@@ -297,4 +297,13 @@ func (h dbInstanceHandler) Ready(ctx context.Context, env resource.Env, live res
 		return false, "waiting for database (" + d.State + ")", nil
 	}
 	return true, "", nil
+}
+
+// Changes names a new size or storage.
+func (dbInstanceHandler) Changes(r arch.Resource, live resource.Live) []string {
+	p, ok := r.Props.(arch.DBInstanceProps)
+	if !ok {
+		return nil
+	}
+	return changes(change("size", live.Attrs["class"], p.Class), change("storage GiB", live.Attrs["storage_gib"], itoa(p.StorageGiB)))
 }

@@ -20,7 +20,7 @@ import (
 type bucketHandler struct{}
 
 func (bucketHandler) Describe() resource.Descriptor {
-	return resource.Descriptor{Type: arch.TypeBucket, Service: arch.Blob, DeleteRank: 13,
+	return resource.Descriptor{Type: arch.TypeBucket, Service: arch.Blob, DeleteRank: 13, HoldsData: true,
 		ARNKinds: []string{"s3:"},
 		Console: func(s resource.Site) string {
 			return "https://s3.console.aws.amazon.com/s3/buckets/" + s.Name() + "?region=" + s.Region

@@ -25,19 +25,24 @@ type rule struct {
 	shape    string // the pattern in words
 	fix      string
 	suggest  func(string) string // a corrected value, or ""
+	// check is a test a pattern can't state (an image reference's grammar
+	// depends on where its parts split); its error says what is wrong.
+	check func(string) error
 }
 
 // Names become parts of AWS resource names (load balancers allow 32
 // characters, target groups 32, S3 buckets forbid a trailing dash), hence
 // lowercase, no trailing dash, and short.
 var (
-	nameRe     = regexp.MustCompile(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
-	envRe      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	regionRe   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-	pathRe     = regexp.MustCompile(`^/\S*$`)
-	mountRe    = regexp.MustCompile(`^/\S+$`)
-	instanceRe = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
-	dbClassRe  = regexp.MustCompile(`^db\.[a-z0-9-]+\.[a-z0-9]+$`)
+	nameRe      = regexp.MustCompile(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
+	envRe       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	regionRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	pathRe      = regexp.MustCompile(`^/\S*$`)
+	mountRe     = regexp.MustCompile(`^/\S+$`)
+	instanceRe  = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	dbClassRe   = regexp.MustCompile(`^db\.[a-z0-9-]+\.[a-z0-9]+$`)
+	dbVersionRe = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,2}$`)
+	dbIdentRe   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 )
 
 const nameShape = "lowercase letters, digits and dashes, starting with a letter and not ending with a dash"
@@ -66,7 +71,8 @@ var rules = map[string]rule{
 		suggest: func(s string) string { return nearest(strings.ToLower(s), knownRegions) }},
 	"processes.*": {pattern: nameRe, maxLen: 20, noun: "a valid process name", shape: nameShape,
 		suggest: func(s string) string { return fixName(s, 20) }},
-	"processes.*.image": {minLen: 1, fix: `name an image, e.g. image = "httpd"`},
+	"processes.*.image": {minLen: 1, check: CheckImage, noun: "an image reference", suggest: fixImage,
+		fix: `name an image as docker pull would, e.g. image = "httpd" or image = "ghcr.io/you/app:1.2"`},
 	"processes.*.build": {minLen: 1, fix: `name the directory to build, e.g. build = "."`},
 	"processes.*.command": {minLen: 1,
 		fix: `remove command to run the image's default, or list the program and its arguments, e.g. command = ["bin/worker"]`},
@@ -86,10 +92,15 @@ var rules = map[string]rule{
 		shape: "letters, digits and underscores, not starting with a digit", suggest: fixEnv},
 	"secrets[]": {pattern: envRe, noun: "a secret name",
 		shape: "letters, digits and underscores, not starting with a digit (it becomes an environment variable)", suggest: fixEnv},
-	"vm.type":         {pattern: instanceRe, noun: "an EC2 instance type", shape: "family.size, e.g. t3.small"},
-	"vm.count":        {min: 1, max: 20, noun: "a VM count", fix: "run between 1 and 20 VMs; 2 or more keep the app up when one fails"},
-	"database.engine": {enum: []string{"postgres", "mysql"}, noun: "a database engine"},
-	"database.size":   {pattern: dbClassRe, noun: "an RDS instance class", shape: "db.family.size, e.g. db.t4g.micro"},
+	"vm.type":          {pattern: instanceRe, noun: "an EC2 instance type", shape: "family.size, e.g. t3.small"},
+	"vm.count":         {min: 1, max: 20, noun: "a VM count", fix: "run between 1 and 20 VMs; 2 or more keep the app up when one fails"},
+	"database.engine":  {enum: []string{"postgres", "mysql", "mariadb"}, noun: "a database engine"},
+	"database.version": {pattern: dbVersionRe, noun: "a database version", shape: "digits and dots, e.g. 16 or 8.0"},
+	// RDS: 1-63 letters, digits and underscores starting with a letter (the
+	// stricter of Postgres's and MySQL's rules), and not a reserved word.
+	"database.name": {pattern: dbIdentRe, maxLen: 63, noun: "a database name", shape: "letters, digits and underscores, starting with a letter"},
+	"database.user": {pattern: dbIdentRe, maxLen: 16, noun: "a database user name", shape: "up to 16 letters, digits and underscores, starting with a letter"},
+	"database.size": {pattern: dbClassRe, noun: "an RDS instance class", shape: "db.family.size, e.g. db.t4g.micro"},
 	"database.storage": {min: 20, max: 1000, noun: "a storage size",
 		fix: "give GiB between 20 and 1000, e.g. storage = 20"},
 	"fs.path": {pattern: mountRe, noun: "a mount path", shape: "an absolute path, e.g. /mnt/shared"},
@@ -140,11 +151,11 @@ func (r rule) checkString(c *collector, at pos, path []string, s string) bool {
 				return true
 			}
 		}
-		fix := "use " + strings.Join(r.enum, " or ")
+		fix := "use " + orList(r.enum)
 		if near := nearest(s, r.enum); near != "" {
 			fix = fmt.Sprintf("did you mean %q? (allowed: %s)", near, strings.Join(r.enum, ", "))
 		}
-		c.add(at, path, fix, "%q is not %s (%s)", s, r.noun, strings.Join(r.enum, " or "))
+		c.add(at, path, fix, "%q is not %s (%s)", s, r.noun, orList(r.enum))
 		return false
 	case r.maxLen > 0 && n > r.maxLen:
 		c.add(at, path, r.suggestion(s, fmt.Sprintf("shorten it to %d characters or fewer", r.maxLen)),
@@ -153,6 +164,11 @@ func (r rule) checkString(c *collector, at pos, path []string, s string) bool {
 	case r.pattern != nil && !r.pattern.MatchString(s):
 		c.add(at, path, r.suggestion(s, "use "+r.shape), "%q is not %s: use %s", s, r.noun, r.shape)
 		return false
+	case r.check != nil:
+		if err := r.check(s); err != nil {
+			c.add(at, path, r.suggestion(s, r.fix), "%q is not %s: %v", s, r.noun, err)
+			return false
+		}
 	}
 	return true
 }
@@ -161,7 +177,7 @@ func (r rule) checkString(c *collector, at pos, path []string, s string) bool {
 func (r rule) suggestion(s, advice string) string {
 	if r.suggest != nil {
 		if t := r.suggest(s); t != "" && t != s && (r.pattern == nil || r.pattern.MatchString(t)) &&
-			(r.maxLen == 0 || len(t) <= r.maxLen) {
+			(r.maxLen == 0 || len(t) <= r.maxLen) && (r.check == nil || r.check(t) == nil) {
 			return fmt.Sprintf("did you mean %q?", t)
 		}
 	}
@@ -196,4 +212,12 @@ func joinInts(vs []int) string {
 		parts[i] = strconv.Itoa(v)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// orList is "a or b", "a, b or c".
+func orList(xs []string) string {
+	if len(xs) < 2 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
 }

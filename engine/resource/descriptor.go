@@ -20,6 +20,10 @@ type Descriptor struct {
 	// API returns that reveal this type (a key's ARN reveals its alias too).
 	// Empty: the Tagging API never shows it, so status always lists it.
 	ARNKinds []string
+	// HoldsData says deleting or replacing it loses what the app stored
+	// (a database, a file system, a table, a bucket): the plan says so and
+	// an apply needs the person's explicit yes.
+	HoldsData bool
 	// LateOutputs says Create returns before the outputs dependents need
 	// exist (a database's endpoint): the engine reads it again once Ready.
 	LateOutputs bool

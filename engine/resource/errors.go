@@ -13,12 +13,16 @@ type RolledBackError struct {
 	Wanted  string // the task definition the apply asked for
 	Running string // the one ECS went back to
 	Reason  string // ECS's newest word on it
+	Stopped string // why a task of the new release stopped, as ECS says
 }
 
 func (e *RolledBackError) Error() string {
 	msg := fmt.Sprintf("%s: the new release %s never became healthy, so ECS rolled back to %s, which runs now", e.ID, lastName(e.Wanted), lastName(e.Running))
 	if e.Reason != "" {
 		msg += " (" + e.Reason + ")"
+	}
+	if e.Stopped != "" {
+		msg += "; a task stopped: " + e.Stopped
 	}
 	return msg
 }

@@ -104,3 +104,10 @@ func As[T any](h Handler) (T, bool) {
 	var zero T
 	return zero, false
 }
+
+// Differ is implemented by handlers that can say what an update changes,
+// setting by setting ("image httpd → nginx"), from what the cloud reports:
+// the plan shows it instead of "its settings changed".
+type Differ interface {
+	Changes(r arch.Resource, live Live) []string
+}
