@@ -46,6 +46,9 @@ type Retry struct {
 	Base    time.Duration // first backoff (default 250ms)
 	Max     time.Duration // backoff cap (default 10s)
 	Timeout time.Duration // longest wait for one resource (default 40m: RDS)
+	// Unreachable is how long an endpoint may give no answer at all before
+	// a call stops (default 30s).
+	Unreachable time.Duration
 	// Sleep waits d or until ctx ends; tests replace it to run instantly.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -67,6 +70,9 @@ func (c Config) retry() Retry {
 	}
 	if r.Timeout <= 0 {
 		r.Timeout = 40 * time.Minute
+	}
+	if r.Unreachable <= 0 {
+		r.Unreachable = 30 * time.Second
 	}
 	if r.Sleep == nil {
 		r.Sleep = sleep

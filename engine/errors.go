@@ -70,3 +70,18 @@ func (e *DataLossError) Error() string {
 func (e *DataLossError) Fix() string {
 	return "keep it by putting its section back in mvi.toml; or back it up, then run `mvi up --allow-data-loss` to delete it"
 }
+
+// shown is an error as a person reads it outside a step: with the fix its
+// chain carries on a line of its own. It is no Fixer itself, so wrapping
+// it again never says the fix twice.
+type shown struct{ err error }
+
+func (s shown) Error() string { return resource.FixLine(s.err.Error(), resource.FixOf(s.err)) }
+func (s shown) Unwrap() error { return s.err }
+
+func showFix(err error) error {
+	if err == nil || resource.FixOf(err) == "" {
+		return err
+	}
+	return shown{err}
+}

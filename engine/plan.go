@@ -209,7 +209,7 @@ func listAll(ctx context.Context, cfg Config, types []string) ([]resource.Live, 
 	}
 	if len(errs) > 0 {
 		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
-		return nil, errs[0]
+		return nil, showFix(errs[0])
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Type != out[j].Type {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -16,10 +17,11 @@ import (
 type retryKind int
 
 const (
-	permanent retryKind = iota
-	transient           // throttling, 5xx, network: retry until the timeout
-	settling            // eventual consistency: retry a bounded number of times
-	blocked             // a delete waits on something still going away
+	permanent   retryKind = iota
+	transient             // throttling, 5xx, network: retry until the timeout
+	settling              // eventual consistency: retry a bounded number of times
+	blocked               // a delete waits on something still going away
+	unreachable           // no answer at all: retry briefly, then say which endpoint
 )
 
 // classify reads the AWS error code. AWS answers a fresh resource with
@@ -31,6 +33,9 @@ func classify(err error) (retryKind, string) {
 	}
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
+		if _, ok := Unreachable(err); ok {
+			return unreachable, "no answer"
+		}
 		var ne net.Error
 		if errors.As(err, &ne) {
 			return transient, "network"
@@ -94,6 +99,9 @@ func backoff(r Retry, attempt int) time.Duration {
 func retrying(ctx context.Context, r Retry, op func() error, onRetry func(code string, wait time.Duration)) error {
 	deadline := time.Now().Add(r.Timeout)
 	settled := 0
+	// silent sums the waits since the endpoint last answered: counted in
+	// backoff slept, not wall time, so an injected Sleep keeps tests instant.
+	var silent time.Duration
 	for attempt := 0; ; attempt++ {
 		err := op()
 		if err == nil {
@@ -113,6 +121,15 @@ func retrying(ctx context.Context, r Retry, op func() error, onRetry func(code s
 			}
 		}
 		wait := backoff(r, attempt)
+		if kind == unreachable {
+			if silent >= r.Unreachable {
+				ep, _ := Unreachable(err)
+				return &UnreachableError{Endpoint: ep, After: silent, Err: err}
+			}
+			silent += wait
+		} else {
+			silent = 0
+		}
 		if time.Now().Add(wait).After(deadline) {
 			return fmt.Errorf("gave up after %s: %w", r.Timeout, err)
 		}
@@ -132,4 +149,53 @@ func codeOf(err error) string {
 		return ae.ErrorCode()
 	}
 	return ""
+}
+
+// Unreachable reports whether err is a connection that got no answer at
+// all (refused, no such host, timed out dialing), and the endpoint it
+// tried.
+func Unreachable(err error) (endpoint string, ok bool) {
+	var op *net.OpError
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &dns):
+		ok = true
+	case errors.As(err, &op) && op.Op == "dial":
+		ok = true
+	default:
+		return "", false
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			return u.Scheme + "://" + u.Host, true
+		}
+		return ue.URL, true
+	}
+	if op != nil && op.Addr != nil {
+		return op.Addr.String(), true
+	}
+	if dns != nil {
+		return dns.Name, true
+	}
+	return "", true
+}
+
+// UnreachableError is an endpoint that stopped answering: said within
+// seconds, not after the 40-minute budget a slow resource gets.
+type UnreachableError struct {
+	Endpoint string
+	After    time.Duration
+	Err      error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("the AWS endpoint at %s doesn't answer (tried for %s): %v", e.Endpoint, e.After.Round(time.Second), e.Err)
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// Fix says what to check.
+func (e *UnreachableError) Fix() string {
+	return "check the network and AWS_ENDPOINT_URL (an emulator must be running); nothing half-made is lost: run the command again once it answers"
 }
