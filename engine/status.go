@@ -51,7 +51,7 @@ func Status(ctx context.Context, cfg Config) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("status %s: %w", cfg.App, err)
 	}
-	snap := Snapshot{App: cfg.App, Region: cfg.Region, Total: len(live)}
+	snap := Snapshot{App: cfg.App, Region: cfg.Region, Total: len(live), Services: []ServiceStatus{}} // [] in JSON, never null
 	groups := map[arch.Service]*ServiceStatus{}
 	for _, l := range live {
 		svc := cfg.Handlers.Describe(l.Type).Service
