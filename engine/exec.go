@@ -293,6 +293,7 @@ func (x *executor) await(ctx context.Context, s Step, h resource.Handler, env re
 	}
 	deadline := time.Now().Add(x.retry.Timeout)
 	last := ""
+	var said, quiet time.Duration // quiet: backoff slept since the last line
 	for attempt := 0; ; attempt++ {
 		var ready bool
 		var waiting string
@@ -303,9 +304,18 @@ func (x *executor) await(ctx context.Context, s Step, h resource.Handler, env re
 		if ready {
 			return nil
 		}
-		if waiting != last {
-			x.emit(ctx, s, PhaseWait, waiting, start, nil)
-			last = waiting
+		// A long wait says what it waits for at least every progressEvery,
+		// so a person never stares at a silent screen.
+		if waiting != last || quiet >= progressEvery {
+			detail := waiting
+			if waiting == last {
+				said += quiet
+				detail = fmt.Sprintf("%s (still, %s)", waiting, (said).Round(time.Second))
+			} else {
+				said = 0
+			}
+			x.emit(ctx, s, PhaseWait, detail, start, nil)
+			last, quiet = waiting, 0
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("still %s after %s", waiting, x.retry.Timeout)
@@ -315,8 +325,12 @@ func (x *executor) await(ctx context.Context, s Step, h resource.Handler, env re
 		if err := x.retry.Sleep(ctx, wait); err != nil {
 			return err
 		}
+		quiet += wait
 	}
 }
+
+// progressEvery is the longest a wait goes without a line.
+const progressEvery = 10 * time.Second
 
 func (x *executor) depsOf(s Step) map[string]resource.Live {
 	x.mu.Lock()
