@@ -36,7 +36,9 @@ type rule struct {
 var (
 	nameRe      = regexp.MustCompile(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
 	envRe       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	regionRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	// The region shapes of the SDK's partitions (aws, aws-cn, aws-us-gov):
+	// a well-formed new region passes, xx-fake-9 doesn't.
+	regionRe    = regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-[0-9]+$`)
 	pathRe      = regexp.MustCompile(`^/\S*$`)
 	mountRe     = regexp.MustCompile(`^/\S+$`)
 	instanceRe  = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -16,6 +17,8 @@ func (d *decoder) validate(m *Manifest, root *node) {
 	d.checkProcesses(m, root)
 	d.checkSecrets(m)
 	d.checkRefs(m)
+	d.checkEnvNames(m)
+	d.checkBuilds(m)
 }
 
 func (d *decoder) checkName(m *Manifest, root *node) {
@@ -165,5 +168,62 @@ func (d *decoder) checkRefs(m *Manifest) {
 				}
 			}
 		}
+	}
+}
+
+// checkEnvNames keeps env out of the names mvi and ECS set themselves: a
+// DATABASE_HOST written by hand would silently lose to (or fight with) the
+// real one, and AWS_*/ECS_* belong to the SDKs and the container agent.
+func (d *decoder) checkEnvNames(m *Manifest) {
+	envs := []envAt{{[]string{"env"}, m.Env}}
+	for _, name := range m.ProcessNames() {
+		if p := m.Processes[name]; p != nil {
+			envs = append(envs, envAt{[]string{"processes", name, "env"}, p.Env})
+		}
+	}
+	for _, e := range envs {
+		for _, k := range sortedKeys(e.env) {
+			why := ""
+			switch up := strings.ToUpper(k); {
+			case strings.HasPrefix(up, "AWS_") || strings.HasPrefix(up, "ECS_"):
+				why = "names starting with AWS_ or ECS_ belong to the AWS SDKs and the ECS agent"
+			case m.Database != nil && slices.Contains(mviDBVars, up):
+				why = "mvi sets it from the database"
+			default:
+				continue
+			}
+			kpath := with(e.path, k)
+			at := pos{1, 1}
+			if n := d.nodes[joinPath(kpath)]; n != nil {
+				at = n.key
+			}
+			d.c.add(at, kpath, "use another name, e.g. APP_"+k+"; for the database's settings use references like ${database.host}",
+				"%s is set by mvi or AWS: %s", k, why)
+		}
+	}
+}
+
+// mviDBVars are what every container gets when the app has a database.
+var mviDBVars = []string{"DATABASE_URL", "DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_USER", "DATABASE_PASSWORD"}
+
+// checkBuilds keeps build directories inside the app's own directory:
+// a build uploads what it names, and ../../etc is nobody's app.
+func (d *decoder) checkBuilds(m *Manifest) {
+	for _, name := range m.ProcessNames() {
+		p := m.Processes[name]
+		if p == nil || p.Build == "" {
+			continue
+		}
+		clean := filepath.Clean(filepath.FromSlash(p.Build))
+		if !filepath.IsAbs(clean) && clean != ".." && !strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+			continue
+		}
+		path := []string{"processes", name, "build"}
+		at := pos{1, 1}
+		if n := d.nodes[joinPath(path)]; n != nil {
+			at = n.at
+		}
+		d.c.add(at, path, `name a directory inside the one holding mvi.toml, e.g. build = "." or build = "./web"`,
+			"%q is outside the app's directory", p.Build)
 	}
 }
