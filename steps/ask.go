@@ -55,7 +55,7 @@ func (a Ask) Run(ctx context.Context, s *Session, out Output) error {
 		if err := f.Check(v); err != nil {
 			return fmt.Errorf("%s: %w", f.Key, err)
 		}
-		s.Answers[f.Key] = f.normalize(v)
+		s.Answers[f.Key] = f.Normalize(v)
 		if f.Cloud {
 			if err := useCloud(ctx, s, s.Answers[f.Key]); err != nil {
 				return err
@@ -122,4 +122,18 @@ func useCloud(ctx context.Context, s *Session, name string) error {
 		return fmt.Errorf("this run can only use the cloud it was started on; start mvi with --cloud %s to work on %s", name, name)
 	}
 	return nil
+}
+
+// LastAskBefore is the index of the last ask step before step i: the
+// answers a failing step most likely rests on (a rollout of an image that
+// can't run fails its checks, not its question). Runners offer to go
+// back there, so a wrong answer is never a dead end. ok is false when no
+// question comes before step i.
+func LastAskBefore(st []Step, i int) (int, bool) {
+	for j := min(i, len(st)) - 1; j >= 0; j-- {
+		if a, ok := st[j].(Ask); ok && len(a.Fields) > 0 {
+			return j, true
+		}
+	}
+	return 0, false
 }

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/minimalinfra/mvi/engine/manifest"
 )
 
 // FieldType is how a field is asked.
@@ -28,13 +30,14 @@ const (
 	RuleAppName     Rule = "app-name"     // lowercase letters, digits and dashes, starting with a letter
 	RulePort        Rule = "port"         // 1–65535
 	RulePositiveInt Rule = "positive-int" // 1, 2, …
-	RuleImageOrDir  Rule = "image-or-dir" // an image reference (httpd, ghcr.io/a/b:1) or a directory (., ./web, /src)
+	RuleImage       Rule = "image"        // an image reference (httpd, nginx:1.27, ghcr.io/a/b:1)
+	RuleImageOrDir  Rule = "image-or-dir" // an image reference or a directory (., ./web, /src)
 	RuleCommand     Rule = "command"      // words to run, at least one
 )
 
 // Rules lists the known rule names.
 func Rules() []Rule {
-	return []Rule{RuleAppName, RulePort, RulePositiveInt, RuleImageOrDir, RuleCommand}
+	return []Rule{RuleAppName, RulePort, RulePositiveInt, RuleImage, RuleImageOrDir, RuleCommand}
 }
 
 // Option is one choice of a select field.
@@ -76,11 +79,26 @@ func (f Field) Kind() FieldType {
 	return f.Type
 }
 
-var (
-	appNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
-	// An image reference: [registry[:port]/]path[:tag][@digest], lowercase.
-	imageRE = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$`)
-)
+var appNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
+// Choice finds the option an answer names: its number (1 for the first),
+// its label or its value, ignoring case and surrounding space. A person
+// reads labels and a script may write values; both mean the same choice.
+func (f Field) Choice(answer string) (Option, bool) {
+	a := strings.TrimSpace(answer)
+	if n, err := strconv.Atoi(a); err == nil {
+		if n >= 1 && n <= len(f.Options) {
+			return f.Options[n-1], true
+		}
+		return Option{}, false
+	}
+	for _, o := range f.Options {
+		if strings.EqualFold(a, o.Value) || strings.EqualFold(a, o.Label) {
+			return o, true
+		}
+	}
+	return Option{}, false
+}
 
 // Check says whether value is an acceptable answer, and if not why, in a
 // sentence that can be shown under the field. The TUI's forms and the
@@ -95,16 +113,15 @@ func (f Field) Check(value string) error {
 	}
 	switch f.Kind() {
 	case Select:
-		for _, o := range f.Options {
-			if o.Value == v {
-				return nil
-			}
+		if _, ok := f.Choice(v); ok {
+			return nil
 		}
-		vals := make([]string, len(f.Options))
+		labels := make([]string, len(f.Options))
 		for i, o := range f.Options {
-			vals[i] = o.Value
+			labels[i] = o.Label
 		}
-		return fmt.Errorf("%q is not one of the choices (%s)", v, strings.Join(vals, ", "))
+		return fmt.Errorf("%q is not one of the choices: answer a number from 1 to %d, or one of: %s",
+			v, len(f.Options), strings.Join(labels, "; "))
 	case Confirm:
 		switch strings.ToLower(v) {
 		case "true", "false", "yes", "no", "y", "n":
@@ -155,12 +172,18 @@ func checkRule(r Rule, v string) error {
 		if r == RulePort && n > 65535 {
 			return fmt.Errorf("%d is not a port (1–65535)", n)
 		}
+	case RuleImage:
+		// The manifest's own check, so an answer can't pass here and be
+		// refused in mvi.toml.
+		if err := manifest.CheckImage(v); err != nil {
+			return fmt.Errorf("%q is not an image: %v; name one as docker pull would (httpd, nginx:1.27, ghcr.io/you/app:1)", v, err)
+		}
 	case RuleImageOrDir:
 		if IsDir(v) {
 			return nil
 		}
-		if !imageRE.MatchString(v) {
-			return fmt.Errorf("%q is neither an image (httpd, nginx:1.27, ghcr.io/you/app) nor a directory (., ./web)", v)
+		if err := manifest.CheckImage(v); err != nil {
+			return fmt.Errorf("%q is neither an image (httpd, nginx:1.27, ghcr.io/you/app) nor a directory (., ./web): as an image, %v", v, err)
 		}
 	case RuleCommand:
 		if len(strings.Fields(v)) == 0 {
@@ -187,12 +210,20 @@ func IsDir(v string) bool {
 	return v == "." || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") || strings.HasPrefix(v, "/")
 }
 
-// normalize turns an accepted answer into the stored form: trimmed, and
-// confirm answers as "true" or "false".
-func (f Field) normalize(v string) string {
+// Normalize turns an accepted answer into the stored form: trimmed,
+// confirm answers as "true" or "false", a choice as its option's value.
+// Ask.Run stores answers so; a runner calls it to show what was chosen.
+func (f Field) Normalize(v string) string {
 	v = strings.TrimSpace(v)
-	if f.Kind() == Confirm && v != "" {
-		return strconv.FormatBool(IsYes(v))
+	switch f.Kind() {
+	case Confirm:
+		if v != "" {
+			return strconv.FormatBool(IsYes(v))
+		}
+	case Select:
+		if o, ok := f.Choice(v); ok {
+			return o.Value
+		}
 	}
 	return v
 }

@@ -41,6 +41,11 @@ func makePlan(ctx context.Context, s *Session) (*engine.Plan, error) {
 	if err := engine.CheckLock(ctx, s.Engine); err != nil {
 		return nil, err
 	}
+	// Containers can't start without their secrets: stop before any
+	// change, naming the missing ones and the command that sets them.
+	if err := engine.CheckSecrets(ctx, s.Engine, s.Arch); err != nil {
+		return nil, err
+	}
 	pl, err := engine.MakePlan(ctx, s.Engine, s.Arch)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: %w", s.Arch.App, err)

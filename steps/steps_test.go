@@ -75,7 +75,7 @@ func TestMergeTOMLMergesTablesAndParses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err = manifest.Parse("x", []byte("[processes.web]\nimage=\"a\"\n"+got))
+	m, err = manifest.Parse("x", []byte("[processes.web]\nimage=\"httpd\"\n"+got))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, got)
 	}

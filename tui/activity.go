@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"fmt"
+	"strings"
+	"time"
+
 	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/steps"
 	"github.com/minimalinfra/mvi/tui/diagram"
-	"time"
 )
 
 // logKeep bounds the event lines kept for the activity pane: the diagram
@@ -18,6 +21,9 @@ type activity struct {
 	byName map[string]int
 	latest *steps.CheckResult // the check reported last
 	log    []engine.Event     // the last logKeep finished or failed events
+	// failures are releases whose containers stop before serving, as the
+	// look at the cloud sees them while the step runs, by process.
+	failures []taskFailure
 
 	inflight    map[string]engine.Event
 	waiting     *engine.Event // the resource the progress line names
@@ -35,6 +41,18 @@ func (a *activity) note(s string) { a.notes = append(a.notes, s) }
 
 // reported says whether the step has said anything yet.
 func (a *activity) reported() bool { return len(a.notes)+len(a.checks)+len(a.log)+len(a.inflight) > 0 }
+
+// failing records what a look saw fail; a later look at the same release
+// updates the count.
+func (a *activity) failing(f taskFailure) {
+	for i, g := range a.failures {
+		if g.Process == f.Process && g.Revision == f.Revision {
+			a.failures[i] = f
+			return
+		}
+	}
+	a.failures = append(a.failures, f)
+}
 
 func (a *activity) check(c steps.CheckResult) {
 	a.latest = &c
@@ -104,4 +122,37 @@ func planState(a engine.Action) diagram.State {
 		return diagram.Deleting
 	}
 	return diagram.Planned
+}
+
+// waitWords is what a resource in flight waits for, in plain words. An
+// engine retry reads like a failure ("DependencyViolation; trying again in
+// 2s") though it is the normal course of a delete: what still uses the
+// resource must go first. users are the resources that use it and are
+// still being deleted.
+func waitWords(e engine.Event, users []string) string {
+	if e.Phase != engine.PhaseRetry {
+		return e.Detail
+	}
+	// The engine's retry detail is "<AWS code>; trying again in <wait>".
+	code, wait, ok := strings.Cut(e.Detail, "; trying again in ")
+	if !ok {
+		return e.Detail
+	}
+	again := "tries again in " + wait
+	switch {
+	case inUse(code) && len(users) > 0:
+		return fmt.Sprintf("waits for %s to be deleted first (AWS says %s); %s", strings.Join(users, ", "), code, again)
+	case inUse(code) && e.Action == engine.Delete:
+		return fmt.Sprintf("waits until AWS has let go of what still uses it (AWS says %s); %s", code, again)
+	case inUse(code):
+		return fmt.Sprintf("waits for what it needs to settle (AWS says %s); %s", code, again)
+	case strings.Contains(code, "Throttl"), strings.Contains(code, "LimitExceeded"), code == "SlowDown":
+		return fmt.Sprintf("AWS asked mvi to slow down (%s); %s", code, again)
+	}
+	return fmt.Sprintf("AWS said %s, which usually passes; %s", code, again)
+}
+
+// inUse says whether an AWS code means "something still uses this".
+func inUse(code string) bool {
+	return code == "DependencyViolation" || strings.Contains(code, "InUse") || strings.Contains(code, "Contains")
 }

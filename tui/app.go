@@ -63,12 +63,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, cmd
 		}
 	case openMsg:
-		return a, a.open(msg.id)
+		return a, a.open(msg.id, msg.review)
 	case inspectMsg:
 		if msg.app != "" {
 			a.insp = newInspectorFor(a.env, msg.app, a.run.sess.Engine)
 		} else {
-			a.insp = newInspector(a.env, a.inspectApp())
+			a.insp = newInspector(a.env)
 		}
 		a.screen = screenInspect
 		return a, tea.Batch(a.resize(), a.insp.Init())
@@ -82,6 +82,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		a.screen = screenHome
 		a.home.load()
+		return a, nil
+	case lookMsg, lookTickMsg:
+		// The step screen looks at the cloud even while inspect is over it,
+		// so its picture is current when the person comes back.
+		if a.run != nil {
+			return a, a.run.Update(msg)
+		}
 		return a, nil
 	case goHomeMsg:
 		if a.single {
@@ -139,12 +146,16 @@ func (a *App) typing() bool {
 	return false
 }
 
-func (a *App) open(id string) tea.Cmd {
+func (a *App) open(id string, review bool) tea.Cmd {
 	if a.env.cfg.Catalog == nil {
 		a.home.err = fmt.Errorf("open %s: no tutorials here", id)
 		return nil
 	}
-	t, err := a.env.cfg.Catalog.Open(id)
+	open := a.env.cfg.Catalog.Open
+	if review {
+		open = a.env.cfg.Catalog.Review
+	}
+	t, err := open(id)
 	if err != nil {
 		a.home.err = fmt.Errorf("open %s: %w", id, err)
 		return nil
@@ -152,15 +163,6 @@ func (a *App) open(id string) tea.Cmd {
 	a.run = newRunner(a.env, t)
 	a.screen = screenRunner
 	return tea.Batch(a.resize(), a.run.Init())
-}
-
-// inspectApp is the app inspect offers: the one the last session worked
-// on, else the configured one.
-func (a *App) inspectApp() string {
-	if a.env.cfg.InspectApp != "" {
-		return a.env.cfg.InspectApp
-	}
-	return "hello"
 }
 
 func (a *App) resize() tea.Cmd {

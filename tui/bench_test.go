@@ -141,6 +141,7 @@ func (tutorialCatalog) List() ([]Entry, error) {
 	return out, err
 }
 func (tutorialCatalog) Open(string) (*Tutorial, error)         { return nil, nil }
+func (tutorialCatalog) Review(string) (*Tutorial, error)       { return nil, nil }
 func (tutorialCatalog) Save(string, int, *steps.Session) error { return nil }
 func (tutorialCatalog) Reset(string) error                     { return nil }
 

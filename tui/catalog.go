@@ -14,6 +14,10 @@ type Catalog interface {
 	List() ([]Entry, error)
 	// Open loads one tutorial ready to run (or resume).
 	Open(id string) (*Tutorial, error)
+	// Review loads a finished tutorial at its first step with its saved
+	// session (answers, manifest) and Done set, so it is gone through again
+	// without losing the progress.
+	Review(id string) (*Tutorial, error)
 	// Save records that the steps before next are done.
 	Save(id string, next int, s *steps.Session) error
 	// Reset forgets a tutorial's progress.
@@ -33,6 +37,10 @@ type Tutorial struct {
 	Steps     []steps.Step
 	// Start is the step to resume at (0: the beginning).
 	Start int
+	// Done is how many steps are done, when more than Start: a finished
+	// tutorial reviewed from the start keeps its progress, and its steps
+	// are shown rather than run again.
+	Done int
 	// Session is the resumed session; nil starts a fresh one.
 	Session *steps.Session
 	// Highlight[i] are services step i draws heavy besides what the last

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/cloud"
 	"github.com/minimalinfra/mvi/steps"
 )
 
@@ -23,7 +24,8 @@ type Config struct {
 	Dir string
 	// SetupID is the catalog id of "set up my app"; "" hides that entry.
 	SetupID string
-	// InspectApp is the app inspect offers first.
+	// InspectApp is the app of ./mvi.toml, if any: inspect offers it
+	// first, beside the apps the cloud has.
 	InspectApp string
 	// Dark picks the dark markdown style (resolved before the program
 	// starts, never by asking the terminal from inside it).
@@ -37,11 +39,19 @@ type Config struct {
 	Window time.Duration
 	// Refresh is how often inspect polls (default 3s).
 	Refresh time.Duration
+	// Live is how often the step screen looks at the cloud for the
+	// diagram (default 2s): often enough to watch a VM come back, rare
+	// enough for AWS's API limits.
+	Live time.Duration
 	// Reach, if set, lists where a person can reach the app's load
 	// balancers from this machine ("http://127.0.0.1:41234" for the
 	// sandbox's), so verify steps can say "try it yourself". It must be
 	// quick: it is called while a frame is composed.
 	Reach func(app string) []string
+	// Local, if set, says whether clients are a cloud that exists only on
+	// this machine (the sandbox): inspect then says its AWS console links
+	// and aws commands find a resource only on AWS.
+	Local func(c *cloud.Clients) bool
 }
 
 // env is what every screen shares, built once.
@@ -65,6 +75,9 @@ func newEnv(ctx context.Context, cfg Config) *env {
 	}
 	if cfg.Refresh <= 0 {
 		cfg.Refresh = 3 * time.Second
+	}
+	if cfg.Live <= 0 {
+		cfg.Live = 2 * time.Second
 	}
 	return &env{
 		ctx:  ctx,

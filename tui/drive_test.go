@@ -120,4 +120,20 @@ func (d *driver) settle() {
 	}
 }
 
+// settleFor feeds whatever arrives for d: the looks at a cloud whose
+// clock the test moves.
+func (d *driver) settleFor(dur time.Duration) {
+	end := time.After(dur)
+	for {
+		select {
+		case msg := <-d.results:
+			d.send(msg)
+		case <-end:
+			return
+		}
+	}
+}
+
+func pgdown() tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyPgDown} }
+
 func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }

@@ -6,10 +6,15 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 )
 
-// openMsg asks the root to run a tutorial (or "set up my app").
-type openMsg struct{ id string }
+// openMsg asks the root to run a tutorial (or "set up my app"); review
+// opens a finished one from the start with its progress kept.
+type openMsg struct {
+	id     string
+	review bool
+}
 
 // inspectMsg asks the root for the inspect screen: of app (asking which
 // when ""), returning to the runner on esc when from a tutorial.
@@ -34,6 +39,16 @@ type home struct {
 	err    error
 	cursor int
 	w, h   int
+	// question is up instead of the list's keys until it is answered.
+	question *homeQuestion
+}
+
+// homeQuestion is a question the home screen asks before it acts: the
+// keys that answer it are its acts, and any other key keeps things as
+// they are.
+type homeQuestion struct {
+	text string
+	acts []keyAct
 }
 
 func newHome(e *env) *home {
@@ -72,27 +87,80 @@ func (h *home) Update(msg tea.Msg) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	k := h.env.keys
-	switch {
-	case key.Matches(km, k.Up):
-		h.cursor = (h.cursor + len(h.items) - 1) % len(h.items)
-	case key.Matches(km, k.Down):
-		h.cursor = (h.cursor + 1) % len(h.items)
-	case key.Matches(km, k.Enter):
-		it := h.items[h.cursor]
-		if it.inspect {
-			return func() tea.Msg { return inspectMsg{} }
+	if q := h.question; q != nil {
+		h.question = nil
+		for _, a := range q.acts {
+			if a.do != nil && key.Matches(km, a.b) {
+				return a.do(km)
+			}
 		}
-		return func() tea.Msg { return openMsg{id: it.id} }
-	case key.Matches(km, k.Reset):
-		if it := h.items[h.cursor]; it.tutorial && h.env.cfg.Catalog != nil {
-			h.err = h.env.cfg.Catalog.Reset(it.id)
-			cur := h.cursor
-			h.load()
-			h.cursor = cur
+		return nil
+	}
+	for _, a := range h.acts() {
+		if a.do != nil && key.Matches(km, a.b) {
+			return a.do(km)
 		}
 	}
 	return nil
+}
+
+// acts are the list's keys, in help order.
+func (h *home) acts() []keyAct {
+	k := h.env.keys
+	as := []keyAct{
+		{k.Up, func(tea.KeyMsg) tea.Cmd { h.cursor = (h.cursor + len(h.items) - 1) % len(h.items); return nil }},
+		{k.Down, func(tea.KeyMsg) tea.Cmd { h.cursor = (h.cursor + 1) % len(h.items); return nil }},
+		{withHelp(k.Enter, "open"), func(tea.KeyMsg) tea.Cmd { return h.open() }},
+	}
+	if it := h.items[h.cursor]; it.tutorial && it.done > 0 && h.env.cfg.Catalog != nil {
+		as = append(as, keyAct{k.Reset, func(tea.KeyMsg) tea.Cmd { h.askReset(it); return nil }})
+	}
+	return append(as, keyAct{b: k.Quit})
+}
+
+// open opens the item under the cursor. A finished tutorial asks first:
+// opening it as if new would lose the progress the last screen promised.
+func (h *home) open() tea.Cmd {
+	it := h.items[h.cursor]
+	switch {
+	case it.inspect:
+		return func() tea.Msg { return inspectMsg{} }
+	case it.tutorial && it.steps > 0 && it.done >= it.steps:
+		k := h.env.keys
+		h.question = &homeQuestion{
+			text: "You finished " + it.title + ". Review it from the start (it stays done, and steps run only if you change an answer), or start over (its progress is forgotten)?",
+			acts: []keyAct{
+				{withHelp(k.Review, "review from the start"), func(tea.KeyMsg) tea.Cmd { return func() tea.Msg { return openMsg{id: it.id, review: true} } }},
+				{withHelp(k.Over, "start over"), func(tea.KeyMsg) tea.Cmd {
+					if h.err = h.env.cfg.Catalog.Reset(it.id); h.err != nil {
+						return nil
+					}
+					return func() tea.Msg { return openMsg{id: it.id} }
+				}},
+				{b: withHelp(k.Back, "cancel")},
+			},
+		}
+		return nil
+	}
+	return func() tea.Msg { return openMsg{id: it.id} }
+}
+
+// askReset asks before x forgets a tutorial's progress.
+func (h *home) askReset(it homeItem) {
+	k := h.env.keys
+	h.question = &homeQuestion{
+		text: fmt.Sprintf("Reset %s? Its progress (%d of %d steps) and answers are forgotten; what runs in the cloud stays.", it.title, it.done, it.steps),
+		acts: []keyAct{
+			{withHelp(k.Yes, "reset"), func(tea.KeyMsg) tea.Cmd {
+				h.err = h.env.cfg.Catalog.Reset(it.id)
+				cur := h.cursor
+				h.load()
+				h.cursor = cur
+				return nil
+			}},
+			{b: withHelp(k.No, "keep it")},
+		},
+	}
 }
 
 // View draws the home screen to exactly w×h.
@@ -131,9 +199,21 @@ func (h *home) View() string {
 	if w := h.env.cfg.Where; w != "" {
 		b.WriteString("\n" + indent(st.Muted.Render(wrap("Working on "+w+".", max(h.w-2, 20))), " ") + "\n")
 	}
-	k := h.env.keys
-	bs := []key.Binding{k.Up, k.Down, withHelp(k.Enter, "open"), k.Reset, k.Quit}
-	return fitBlock(b.String(), h.w, h.h-1) + "\n" + fitLine(renderHelp(st, bs, h.w), h.w)
+	acts := h.acts()
+	if q := h.question; q != nil {
+		b.WriteString("\n" + indent(wrap(st.Warn.Render("? ")+q.text, max(h.w-2, 20)), " ") + "\n")
+		acts = q.acts
+	}
+	var bs []key.Binding
+	for _, a := range acts {
+		bs = append(bs, a.b)
+	}
+	// The list scrolls so the question (at its end) is never cut off.
+	body := b.String()
+	if n := lipgloss.Height(body); h.question != nil && n > h.h-1 {
+		body = strings.Join(strings.Split(body, "\n")[n-(h.h-1):], "\n")
+	}
+	return fitBlock(body, h.w, h.h-1) + "\n" + fitLine(renderHelp(st, bs, h.w), h.w)
 }
 
 // progressDots shows done of n as ten dots and the count: ●●●○○○○○○○ 3/10.

@@ -11,6 +11,7 @@ import (
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 	"github.com/minimalinfra/mvi/engine"
@@ -40,13 +41,18 @@ type logsMsg struct {
 // with state and gauges, polled every few seconds in a Cmd (Update never
 // waits for the cloud), a detail view, and a process's log tail.
 type inspector struct {
-	env    *env
-	app    string
-	ask    *huh.Form
-	engine *engine.Config // the cloud to look at; nil: the wizard's own
-	ctx    context.Context
-	cancel context.CancelFunc
-	gen    int
+	env *env
+	app string
+	// choosing: "Which app?" is to be answered (ask is nil until the apps
+	// it offers are found); answer is what is typed, offer what enter on
+	// nothing takes.
+	choosing      bool
+	ask           *huh.Form
+	answer, offer string
+	engine        *engine.Config // the cloud to look at; nil: the wizard's own
+	ctx           context.Context
+	cancel        context.CancelFunc
+	gen           int
 
 	snap    *engine.Snapshot
 	err     error
@@ -55,51 +61,52 @@ type inspector struct {
 
 	cursor int
 	detail bool
-	logs   *logsMsg
-	w, h   int
+	// dv scrolls the details, which are often longer than the screen.
+	dv   viewport.Model
+	logs *logsMsg
+	w, h int
 }
 
-func newInspector(e *env, app string) *inspector {
+// newInspector asks which app to look at, on the wizard's cloud.
+func newInspector(e *env) *inspector {
 	ctx, cancel := context.WithCancel(e.ctx)
-	in := &inspector{env: e, app: app, ctx: ctx, cancel: cancel}
-	in.ask = huh.NewForm(huh.NewGroup(huh.NewInput().Title("Which app?").
-		Description("The name in its mvi.toml.").Value(&in.app).
-		Validate(func(s string) error {
-			if strings.TrimSpace(s) == "" {
-				return fmt.Errorf("the app's name, like hello")
-			}
-			return nil
-		}))).WithTheme(huhTheme()).WithShowHelp(false).WithWidth(60)
-	return in
+	return &inspector{env: e, ctx: ctx, cancel: cancel, choosing: true}
 }
 
 // newInspectorFor skips the question and looks through cfg's cloud: a
 // tutorial's session (which may have connected on its own) or tests.
 func newInspectorFor(e *env, app string, cfg engine.Config) *inspector {
-	in := newInspector(e, app)
-	in.ask = nil
-	in.engine = &cfg
+	in := newInspector(e)
+	in.app, in.choosing, in.engine = app, false, &cfg
 	return in
 }
 
 func (in *inspector) Init() tea.Cmd {
-	if in.ask != nil {
-		return in.ask.Init()
+	if in.choosing {
+		return in.askApps()
 	}
 	return in.poll()
 }
 
 func (in *inspector) stop() { in.cancel() }
 
-func (in *inspector) typing() bool { return in.ask != nil }
+func (in *inspector) typing() bool { return in.choosing }
 
 func (in *inspector) setSize(w, h int) tea.Cmd {
 	in.w, in.h = w, h
 	if in.ask != nil {
-		in.ask.WithWidth(min(w-2, 70))
+		in.ask.WithWidth(min(max(w-2, 20), 70))
+	}
+	in.dv.Width, in.dv.Height = w, in.detailH()
+	if in.detail {
+		in.dv.SetContent(strings.TrimRight(in.detailView(), "\n"))
 	}
 	return nil
 }
+
+// detailH is the rows the details get: the screen less the header, the
+// foot, the help and the line that says there is more.
+func (in *inspector) detailH() int { return max(in.h-4, 1) }
 
 func (in *inspector) cfg() engine.Config {
 	c := in.env.cfg.Engine
@@ -139,6 +146,9 @@ func (in *inspector) Update(msg tea.Msg) tea.Cmd {
 		if msg.err == nil {
 			in.snap = &msg.snap
 			in.cursor = min(in.cursor, max(len(in.resources())-1, 0))
+			if in.detail {
+				in.dv.SetContent(strings.TrimRight(in.detailView(), "\n")) // the offset stays where the reader is
+			}
 		}
 		gen := in.gen
 		return tea.Tick(in.env.cfg.Refresh, func(time.Time) tea.Msg { return pollMsg{gen: gen} })
@@ -152,6 +162,12 @@ func (in *inspector) Update(msg tea.Msg) tea.Cmd {
 			in.logs = &msg
 		}
 		return nil
+	case appsMsg:
+		if msg.gen != in.gen || !in.choosing {
+			return nil
+		}
+		in.askWhich(msg.apps, msg.err)
+		return in.ask.Init()
 	case tea.KeyMsg:
 		return in.key(msg)
 	}
@@ -162,12 +178,14 @@ func (in *inspector) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (in *inspector) forward(msg tea.Msg) tea.Cmd {
+	if in.ask == nil {
+		return nil // the apps are still being found
+	}
 	f, cmd := in.ask.Update(msg)
 	in.ask = f.(*huh.Form)
 	switch in.ask.State {
 	case huh.StateCompleted:
-		in.ask = nil
-		in.app = strings.TrimSpace(in.app)
+		in.app, in.ask, in.choosing = in.chosen(), nil, false
 		return in.poll()
 	case huh.StateAborted:
 		return func() tea.Msg { return leaveInspectMsg{} }
@@ -176,34 +194,64 @@ func (in *inspector) forward(msg tea.Msg) tea.Cmd {
 }
 
 func (in *inspector) key(msg tea.KeyMsg) tea.Cmd {
-	k := in.env.keys
-	if in.ask != nil {
-		if key.Matches(msg, k.Back) {
-			return func() tea.Msg { return leaveInspectMsg{} }
+	for _, a := range in.acts() {
+		if a.do != nil && key.Matches(msg, a.b) {
+			return a.do(msg)
 		}
+	}
+	switch {
+	case in.choosing:
 		return in.forward(msg)
+	case in.detail:
+		// The details' own scrolling keys: arrows, space, b, u, d …
+		var cmd tea.Cmd
+		in.dv, cmd = in.dv.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+// acts are inspect's keys where it is, in help order (keyAct: the help
+// line lists what key() answers).
+func (in *inspector) acts() []keyAct {
+	k := in.env.keys
+	call := func(f func() tea.Cmd) func(tea.KeyMsg) tea.Cmd { return func(tea.KeyMsg) tea.Cmd { return f() } }
+	leave := call(func() tea.Cmd { return func() tea.Msg { return leaveInspectMsg{} } })
+	back := call(func() tea.Cmd {
+		in.detail, in.logs = false, nil
+		in.gen++ // drop a log tail still on its way
+		in.loading = false
+		return in.poll()
+	})
+	switch {
+	case in.choosing:
+		return []keyAct{{k.Back, leave}}
+	case in.logs != nil:
+		return []keyAct{{withHelp(k.Back, "back"), back}, {b: k.ForceQuit}}
+	case in.detail:
+		as := []keyAct{{withHelp(k.Back, "back"), back}, {k.Logs, call(in.tail)}, {b: k.Quit}}
+		if in.dv.TotalLineCount() > in.dv.Height {
+			as = append([]keyAct{{k.Scroll, func(m tea.KeyMsg) tea.Cmd { var c tea.Cmd; in.dv, c = in.dv.Update(m); return c }}}, as...)
+		}
+		return as
 	}
 	rs := in.resources()
-	switch {
-	case key.Matches(msg, k.Back):
-		if in.detail || in.logs != nil {
-			in.detail, in.logs = false, nil
-			in.gen++ // drop a log tail still on its way
-			in.loading = false
-			return in.poll()
-		}
-		return func() tea.Msg { return leaveInspectMsg{} }
-	case key.Matches(msg, k.Up):
-		in.cursor = max(in.cursor-1, 0)
-	case key.Matches(msg, k.Down):
-		in.cursor = min(in.cursor+1, max(len(rs)-1, 0))
-	case key.Matches(msg, k.Details):
-		in.detail = len(rs) > 0
-	case key.Matches(msg, k.Logs):
-		return in.tail()
-	case key.Matches(msg, k.Refresh):
-		return in.poll()
+	return []keyAct{
+		{k.Up, call(func() tea.Cmd { in.cursor = max(in.cursor-1, 0); return nil })},
+		{k.Down, call(func() tea.Cmd { in.cursor = min(in.cursor+1, max(len(rs)-1, 0)); return nil })},
+		{k.Details, call(in.openDetail)},
+		{k.Logs, call(in.tail)},
+		{k.Refresh, call(in.poll)},
+		{k.Back, leave},
+		{b: k.Quit},
 	}
+}
+
+// openDetail shows the selected resource's details from their top.
+func (in *inspector) openDetail() tea.Cmd {
+	in.detail = len(in.resources()) > 0
+	in.dv = viewport.New(max(in.w, 1), in.detailH())
+	in.dv.SetContent(strings.TrimRight(in.detailView(), "\n"))
 	return nil
 }
 

@@ -8,22 +8,23 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/resource"
+	"github.com/minimalinfra/mvi/tui/diagram"
 )
 
-// stateGlyph marks a resource's cloud state without colour.
+// stateGlyph marks a resource's cloud state without colour: the glyph
+// the diagram draws for it (liveState is the one reading of both).
 func stateGlyph(st *Styles, state string) string {
-	s := strings.ToLower(state)
-	switch {
-	case strings.Contains(s, "fail"), strings.Contains(s, "error"), strings.Contains(s, "unhealthy"), s == "alarm", s == "stopped", s == "terminated":
-		return st.Err.Render("✗")
-	case strings.Contains(s, "delet"), strings.Contains(s, "shutting"), strings.Contains(s, "draining"):
-		return st.Warn.Render("⊘")
-	case strings.Contains(s, "pend"), strings.Contains(s, "creat"), strings.Contains(s, "provision"), strings.Contains(s, "start"),
-		strings.Contains(s, "modif"), strings.Contains(s, "backing"), strings.Contains(s, "progress"):
-		return st.Warn.Render("◐")
+	ls := liveState(state)
+	g := diagram.Glyph(ls)
+	switch ls {
+	case diagram.Failed:
+		return st.Err.Render(g)
+	case diagram.Deleting, diagram.Creating:
+		return st.Warn.Render(g)
 	}
-	return st.OK.Render("●")
+	return st.OK.Render(g)
 }
 
 // View draws inspect to exactly w×h.
@@ -38,31 +39,46 @@ func (in *inspector) View() string {
 	}
 	var body string
 	var bs []key.Binding
-	k := in.env.keys
 	switch {
+	case in.choosing && in.ask == nil:
+		body = "\n " + st.Warn.Render("◐") + " Looking for the apps on the cloud…"
 	case in.ask != nil:
 		body = "\n " + in.ask.View()
-		bs = append(in.ask.KeyBinds(), k.Back)
+		bs = in.ask.KeyBinds()
 	case in.logs != nil:
 		body = in.logsView()
-		bs = []key.Binding{withHelp(k.Back, "back"), k.ForceQuit}
 	case in.detail:
-		body = in.detailView()
-		bs = []key.Binding{withHelp(k.Back, "back"), k.Logs, k.Quit}
+		body = in.dv.View()
+		if in.dv.TotalLineCount() > in.dv.Height {
+			body = fitBlock(body, in.w, in.dv.Height) + "\n" + st.Muted.Render(in.moreHint())
+		}
 	default:
 		body = in.listView(in.h - 3)
-		bs = []key.Binding{k.Up, k.Down, k.Details, k.Logs, k.Refresh, k.Back, k.Quit}
+	}
+	for _, a := range in.acts() {
+		bs = append(bs, a.b)
 	}
 	foot := ""
 	if in.err != nil {
 		foot = st.Err.Render("✗ ") + in.err.Error()
 	} else if in.loading && in.snap == nil {
 		foot = st.Warn.Render("◐") + " Asking the cloud…"
-	} else if in.ask == nil {
+	} else if !in.choosing {
 		foot = st.Muted.Render(fmt.Sprintf("Refreshed every %s.", in.env.cfg.Refresh))
 	}
 	return fitLine(head, in.w) + "\n" + fitBlock(body, in.w, in.h-3) + "\n" +
 		fitLine(foot, in.w) + "\n" + fitLine(renderHelp(st, bs, in.w), in.w)
+}
+
+// moreHint says which way the rest of the details is.
+func (in *inspector) moreHint() string {
+	switch {
+	case !in.dv.AtBottom() && in.dv.YOffset > 0:
+		return " ▼ more below (pgdn) · ▲ more above (pgup)"
+	case !in.dv.AtBottom():
+		return " ▼ more below (pgdn)"
+	}
+	return " ▲ more above (pgup)"
 }
 
 // listView is the resources by service, scrolled so the cursor shows.
@@ -98,6 +114,11 @@ func (in *inspector) listView(h int) string {
 				line += st.Muted.Render("  " + g)
 			}
 			lines = append(lines, line)
+			if r.Type == arch.TypeLoadBalancer {
+				for _, u := range in.localURLs() {
+					lines = append(lines, "      "+st.Muted.Render("on this machine: ")+u)
+				}
+			}
 			i++
 		}
 	}
@@ -142,6 +163,11 @@ func (in *inspector) detailView() string {
 	for _, k := range keys {
 		rows = append(rows, kv{k, r.Attrs[k]})
 	}
+	if r.Type == arch.TypeLoadBalancer {
+		// What answers on this machine: the sandbox's load balancer is
+		// served on loopback, not at its DNS name.
+		rows = append(rows, kv{"local URL", strings.Join(in.localURLs(), " ")})
+	}
 	// The key column is as wide as the longest key, so a long one
 	// (task_definition) never pushes its value past the edge; long values
 	// (ARNs) break at the exact width, continuing under the value.
@@ -160,11 +186,26 @@ func (in *inspector) detailView() string {
 		fmt.Fprintf(&b, " %-*s %s\n", kw, row.k, v)
 	}
 	b.WriteString("\n " + st.Title.Render("See it yourself") + "\n")
+	c := in.cfg()
+	if in.env.cfg.Local != nil && in.env.cfg.Local(c.Clients) {
+		// The links are how the same resource is found on AWS; this one
+		// lives in the sandbox on this machine, where neither reaches.
+		b.WriteString(wrap(" On AWS only: this resource is in the sandbox on this machine. The console page and the aws command below are how to find it once the app runs on AWS; here, mvi status shows it.", in.w-1) + "\n")
+	}
 	// A link or command broken at hyphens would not paste back whole:
 	// break them at the width only, on lines of their own.
 	b.WriteString(" console:\n" + ansi.Hardwrap(console, in.w, false) + "\n")
 	b.WriteString(" aws CLI:\n" + ansi.Hardwrap(cli, in.w, false) + "\n")
 	return b.String()
+}
+
+// localURLs are where the app's load balancers answer on this machine
+// (the sandbox's data plane), none on AWS.
+func (in *inspector) localURLs() []string {
+	if in.env.cfg.Reach == nil {
+		return nil
+	}
+	return in.env.cfg.Reach(in.app)
 }
 
 // logsView is the last lines of the tail that fit.

@@ -11,6 +11,8 @@ type keyMap struct {
 	Up, Down, Enter, Back, Quit, ForceQuit key.Binding
 	Scroll, Retry, Reset, Details, Logs    key.Binding
 	Refresh, Inspect, Diagram              key.Binding
+	// Answers to the home screen's questions.
+	Yes, No, Review, Over key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -29,6 +31,10 @@ func newKeyMap() keyMap {
 		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		Inspect:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "inspect live")),
 		Diagram:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text/diagram")),
+		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+		Review:    key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r/enter", "review")),
+		Over:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start over")),
 	}
 }
 
@@ -44,4 +50,10 @@ func renderHelp(st *Styles, bs []key.Binding, width int) string {
 	h.Styles = st.Help
 	h.Width = width
 	return h.ShortHelpView(bs)
+}
+
+// withHelp is b with another description, for where it means more.
+func withHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
 }

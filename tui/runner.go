@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
@@ -83,14 +82,30 @@ type runner struct {
 	frame  string // the whole screen, composed in Update for View to return
 
 	// eng and gone are the step's cloud and the VMs a break took, copied
-	// when it starts, for the VM watch (vmwatch.go) to read off the UI
-	// thread without touching the session the step owns.
-	eng      engine.Config
-	gone     []string
-	watching bool
+	// when it starts, for the look at the cloud (live.go) to read off the
+	// UI thread without touching the session the step owns.
+	eng  engine.Config
+	gone []string
+	// looking: a look at the cloud is out; lookAgain: start the next one
+	// as soon as it is back; lookTimer: the next look's timer is set.
+	looking, lookAgain, lookTimer bool
+	// looks counts the looks folded in, so a test that moves a cloud's
+	// clock can wait for the picture of each moment.
+	looks int
+	// extra are containers the cloud runs beyond the design's (a release
+	// rolling out), by VM box, drawn beside the designed ones.
+	extra map[int][]arch.Task
 	// scrolled: the reader moved the text during this step, so the pane
 	// stops following the step's reports until they are back at the end.
 	scrolled bool
+
+	// done is how many steps are done: the progress saved. A step before
+	// it that the person goes back to is shown, not run again (a break
+	// would break again), unless they ask (r) or change an answer before
+	// it, which makes everything after that answer to do again.
+	done int
+	// reviewing: the step on screen was done before and has not run now.
+	reviewing bool
 }
 
 func newRunner(e *env, t *Tutorial) *runner {
@@ -117,7 +132,7 @@ func newRunner(e *env, t *Tutorial) *runner {
 	if s.Dir == "" {
 		s.Dir = e.cfg.Dir
 	}
-	r := &runner{env: e, tut: t, sess: s, idx: t.Start, states: map[string]diagram.State{}, out: newActivity()}
+	r := &runner{env: e, tut: t, sess: s, idx: t.Start, done: max(t.Start, t.Done), states: map[string]diagram.State{}, out: newActivity()}
 	r.look()
 	return r
 }
@@ -139,30 +154,73 @@ func (r *runner) look() {
 	r.seen = seen{arch: s.Arch, change: s.Change, added: s.Added(), plan: s.Plan, snap: s.Snapshot}
 }
 
-// Init enters the first (or resumed) step.
-func (r *runner) Init() tea.Cmd { return r.enter(r.idx) }
+// Init enters the first (or resumed) step and takes the first look at
+// the cloud, so a resumed tutorial's picture shows what runs.
+func (r *runner) Init() tea.Cmd { return tea.Batch(r.enter(r.idx), r.lookNow()) }
 
-// enter moves to step i, skipping the steps whose When says no.
-func (r *runner) enter(i int) tea.Cmd {
-	ss := r.tut.Steps
-	for i < len(ss) && !steps.ShouldRun(ss[i], r.sess) {
-		i++
+// enter moves forward to step i, skipping the steps whose When says no.
+func (r *runner) enter(i int) tea.Cmd { return r.open(r.runnable(i, 1)) }
+
+// back moves to the step before this one; before the first is home.
+func (r *runner) back() tea.Cmd {
+	i := r.runnable(min(r.idx, len(r.tut.Steps))-1, -1)
+	if i < 0 {
+		return r.stop(leaveHome)
 	}
-	r.idx, r.out, r.ask, r.confirm, r.confirmForm, r.scrolled = i, newActivity(), nil, nil, nil, false
+	return r.open(i)
+}
+
+// runnable is the first step from i in direction dir whose When says yes
+// (-1 or len(Steps) when there is none).
+func (r *runner) runnable(i, dir int) int {
+	ss := r.tut.Steps
+	for i >= 0 && i < len(ss) && !steps.ShouldRun(ss[i], r.sess) {
+		i += dir
+	}
+	return i
+}
+
+// open shows step i: its questions, or, when it was done before, the step
+// as it is; else it runs.
+func (r *runner) open(i int) tea.Cmd {
+	ss := r.tut.Steps
+	r.idx, r.out, r.ask, r.confirm, r.confirmForm, r.scrolled, r.reviewing = i, newActivity(), nil, nil, nil, false, false
 	r.vp.SetYOffset(0)
 	if i >= len(ss) {
 		r.phase = phaseFinished
 		r.info = stepInfo{title: "Finished"}
-		r.save(len(ss))
+		r.done = len(ss)
+		r.save()
 		return r.refresh()
 	}
 	r.info = describe(ss[i])
 	if len(r.info.fields) > 0 {
 		r.phase = phaseAsking
-		r.ask = newAskForm(r.info.fields, r.sess.DefaultFor, r.lay.formW())
+		r.ask = newAskForm(r.info.fields, r.defaultFor, r.lay.formW())
 		sizeForm(r.ask.form, r.lay.formW(), r.lay.bodyH-2)
 		return tea.Batch(r.refresh(), r.ask.form.Init())
 	}
+	if i < r.done {
+		r.phase, r.reviewing = phaseDone, true
+		return r.refresh()
+	}
+	cmd := r.start()
+	return tea.Batch(r.refresh(), cmd)
+}
+
+// defaultFor is what a question offers: the answer given before (back on
+// an earlier step, or resumed), else the step's default.
+func (r *runner) defaultFor(f steps.Field) string {
+	if v, ok := r.sess.Answers[f.Key]; ok && v != "" {
+		return v
+	}
+	return r.sess.DefaultFor(f)
+}
+
+// rerun runs a step shown from before again, because the person asked.
+func (r *runner) rerun() tea.Cmd {
+	r.reviewing = false
+	r.out = newActivity()
 	cmd := r.start()
 	return tea.Batch(r.refresh(), cmd)
 }
@@ -175,13 +233,15 @@ func (r *runner) start() tea.Cmd {
 	r.cancel = cancel
 	r.sess.Confirm = r.q.confirmer()
 	r.eng, r.gone = r.sess.Engine, slices.Clone(r.sess.Terminated)
-	if !watchesVMs(r.info.kind) {
-		// Apply and destroy speak for the VMs through the group's events.
+	if !looksDuring(r.info.kind) {
+		// The engine's events speak for the resources now: what the last
+		// look said of each VM and container would stand over them.
 		for k := range r.states {
-			if diagram.IsVMKey(k) {
+			if diagram.IsVMKey(k) || diagram.IsTaskKey(k) {
 				delete(r.states, k)
 			}
 		}
+		r.extra = nil
 	}
 	r.phase = phaseRunning
 	r.out.started = r.env.cfg.Now()
@@ -228,11 +288,12 @@ func (r *runner) leaveCmd() tea.Cmd {
 	return nil
 }
 
-func (r *runner) save(next int) {
+// save records the progress: the steps before r.done are done.
+func (r *runner) save() {
 	if r.env.cfg.Catalog == nil {
 		return
 	}
-	if err := r.env.cfg.Catalog.Save(r.tut.ID, next, r.sess); err != nil {
+	if err := r.env.cfg.Catalog.Save(r.tut.ID, r.done, r.sess); err != nil {
 		r.out.note("could not save progress: " + err.Error())
 	}
 }
@@ -249,14 +310,12 @@ func (r *runner) Update(msg tea.Msg) tea.Cmd {
 		if msg.run != r.run || !r.running() {
 			return nil
 		}
-		return tea.Batch(r.refresh(), r.tick(), r.watchVMs())
-	case vmStatesMsg:
-		r.watching = false
-		if msg.run != r.run || msg.states == nil {
-			return nil
-		}
-		maps.Copy(r.states, msg.states)
-		return r.refresh()
+		return tea.Batch(r.refresh(), r.tick())
+	case lookTickMsg:
+		r.lookTimer = false
+		return r.lookNow()
+	case lookMsg:
+		return r.seeLook(msg)
 	case markdownMsg:
 		r.env.md.put(msg)
 		return r.refresh()
@@ -324,8 +383,9 @@ func (r *runner) finish(err error) tea.Cmd {
 	r.phase = phaseDone
 	r.look()
 	r.settle()
-	r.save(r.idx + 1)
-	return r.watchVMs() // the last look, so the picture ends as the step did
+	r.done = max(r.done, r.idx+1)
+	r.save()
+	return r.lookNow() // at once: the picture goes on from where the step left the cloud
 }
 
 // settle draws what a finished step left in the session: a plan's
@@ -357,58 +417,6 @@ func (r *runner) settle() {
 	}
 }
 
-func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
-	k := r.env.keys
-	switch r.phase {
-	case phaseAsking, phaseConfirming:
-		if key.Matches(msg, k.Back) {
-			if r.phase == phaseConfirming {
-				r.confirmYes = false
-				return r.answer()
-			}
-			return r.stop(leaveHome)
-		}
-		return r.forward(msg)
-	case phaseRunning:
-		if key.Matches(msg, k.Back) {
-			return r.stop(leaveHome)
-		}
-	case phaseDone:
-		switch {
-		case key.Matches(msg, k.Enter):
-			return r.enter(r.idx + 1)
-		case key.Matches(msg, k.Inspect) && r.canInspect():
-			app := r.sess.Engine.App
-			return func() tea.Msg { return inspectMsg{app: app} }
-		case key.Matches(msg, k.Back):
-			return r.stop(leaveHome)
-		}
-	case phaseFailed:
-		switch {
-		case key.Matches(msg, k.Retry):
-			return r.enter(r.idx)
-		case key.Matches(msg, k.Back):
-			return r.stop(leaveHome)
-		}
-	case phaseFinished:
-		if key.Matches(msg, k.Enter, k.Back) {
-			return r.stop(leaveHome)
-		}
-	}
-	if key.Matches(msg, k.Diagram) && r.lay.rightW == 0 {
-		r.zoom = !r.zoom
-		return r.refresh()
-	}
-	var cmd tea.Cmd
-	before := r.vp.YOffset
-	r.vp, cmd = r.vp.Update(msg)
-	if r.vp.YOffset != before {
-		r.scrolled = true
-	}
-	r.redraw()
-	return cmd
-}
-
 // forward gives a message to the form that is up, then looks at its
 // State: embedded, huh signals neither completion nor abort any other way.
 func (r *runner) forward(msg tea.Msg) tea.Cmd {
@@ -418,13 +426,9 @@ func (r *runner) forward(msg tea.Msg) tea.Cmd {
 		r.ask.form = f.(*huh.Form)
 		switch r.ask.form.State {
 		case huh.StateCompleted:
-			for k, v := range r.ask.answers() {
-				r.sess.Answers[k] = v
-			}
-			cmd := r.start()
-			return tea.Batch(r.refresh(), cmd)
+			return r.answered(r.ask.answers())
 		case huh.StateAborted:
-			return r.stop(leaveHome)
+			return r.back()
 		}
 		return tea.Batch(cmd, r.refresh())
 	case r.phase == phaseConfirming && r.confirmForm != nil:
@@ -439,6 +443,29 @@ func (r *runner) forward(msg tea.Msg) tea.Cmd {
 		return tea.Batch(cmd, r.refresh())
 	}
 	return nil
+}
+
+// answered takes an ask step's answers. Answers kept as they were on a
+// step done before change nothing; a changed one means every step after
+// it is to do again, from this one on.
+func (r *runner) answered(ans map[string]string) tea.Cmd {
+	if r.idx < r.done {
+		same := true
+		for k, v := range ans {
+			if old, ok := r.sess.Answers[k]; !ok || old != v {
+				same = false
+			}
+		}
+		if same {
+			r.ask, r.phase, r.reviewing = nil, phaseDone, true
+			return r.refresh()
+		}
+		r.done = r.idx
+		r.save()
+	}
+	maps.Copy(r.sess.Answers, ans)
+	cmd := r.start()
+	return tea.Batch(r.refresh(), cmd)
 }
 
 // answer sends the confirm's answer back to the waiting step.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,11 +38,13 @@ func (r *runner) body() string {
 	}
 	switch r.info.kind {
 	case steps.KindDesign:
-		if r.phase == phaseDone {
+		// Shown from before, the session's last change is another step's.
+		if r.phase == phaseDone && !r.reviewing {
 			add(r.added())
 		}
 	case steps.KindPlan, steps.KindApply, steps.KindDestroy:
-		if r.seen.plan != nil && r.out.events == 0 && r.info.kind != steps.KindDestroy {
+		// The plan stays up while it is applied: what the yes was for.
+		if r.seen.plan != nil && r.info.kind != steps.KindDestroy {
 			add(planText(r.seen.plan))
 		}
 	case steps.KindInspect:
@@ -58,6 +61,9 @@ func (r *runner) body() string {
 			// so a copy of it runs (the wrapper breaks at hyphens).
 			parts = append(parts, wrap("Try it yourself, from another terminal:", w)+"\n  curl -i "+strings.Join(urls, " "))
 		}
+	}
+	for _, f := range r.out.failures {
+		add(r.env.st.Err.Render("✗ ") + f.line())
 	}
 	for _, n := range r.out.notes {
 		add(n)
@@ -210,4 +216,16 @@ func (r *runner) eventsText() string {
 		}
 	}
 	return b.String()
+}
+
+// users are the resources that depend on id and are still being deleted:
+// what a delete of id waits for.
+func (r *runner) users(id string) []string {
+	var out []string
+	for _, res := range r.seen.arch.Resources {
+		if e, ok := r.out.inflight[res.ID]; ok && e.Action == engine.Delete && slices.Contains(res.DependsOn, id) {
+			out = append(out, res.ID)
+		}
+	}
+	return out
 }

@@ -2,15 +2,14 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/minimalinfra/mvi/engine/arch"
-	"github.com/minimalinfra/mvi/steps"
 	"github.com/minimalinfra/mvi/tui/diagram"
 )
 
@@ -53,6 +52,9 @@ func (r *runner) refresh() tea.Cmd {
 		// The form sits right under the text; the text scrolls if both
 		// don't fit.
 		vpH = min(max(r.lay.bodyH-lipgloss.Height(f)-1, 3), lipgloss.Height(content))
+	}
+	if lipgloss.Height(content) > vpH {
+		vpH = max(vpH-1, 1) // the last line says there is more (scrollHint)
 	}
 	// Follow what the step reports while it runs, so an apply or a verify
 	// is watched as it happens even under a long text; once the reader
@@ -101,6 +103,19 @@ func (r *runner) finishedText() string {
 	return indent(wrap(fmt.Sprintf("You finished %s.\n\n%s", r.tut.Title, text), r.lay.leftW-3), "  ")
 }
 
+// scrollHint is the text pane's last line when it holds more than it
+// shows: which way the rest is, and the key that gets there.
+func (r *runner) scrollHint() string {
+	st := r.env.st
+	switch {
+	case !r.vp.AtBottom() && r.vp.YOffset > 0:
+		return st.Muted.Render(" ▼ more below (pgdn) · ▲ more above (pgup)")
+	case !r.vp.AtBottom():
+		return st.Muted.Render(" ▼ more below (pgdn)")
+	}
+	return st.Muted.Render(" ▲ more above (pgup)")
+}
+
 // picture is the live diagram for the right pane.
 func (r *runner) picture() string {
 	w := r.lay.rightW
@@ -114,22 +129,46 @@ func (r *runner) picture() string {
 	if len(a.Resources) == 0 {
 		return wrap(r.env.st.Muted.Render("The picture of your app appears here once a step designs it."), w)
 	}
-	pic := diagram.Render(a, diagram.Options{
+	pic := diagram.Render(withExtra(a, r.extra), diagram.Options{
 		Width:     w,
 		Highlight: r.highlight(),
 		States:    r.states,
 		Color:     r.env.st.Color,
 	})
-	return pic + "\n\n" + r.env.st.Muted.Render(legend(w))
+	deleting := false
+	for _, s := range r.states {
+		deleting = deleting || s == diagram.Deleting
+	}
+	return pic + "\n\n" + r.env.st.Muted.Render(legend(w, deleting))
 }
 
-// legend explains the glyphs; they carry state when colour can't.
-func legend(w int) string {
-	l := "○ planned ◐ creating ● ready ✗ failed"
-	if w < lipgloss.Width(l) {
-		l = "○ plan ◐ making ● ready ✗ fail"
+// withExtra is a copy of a with the containers the cloud runs beyond the
+// design's put on their VMs, so a release rolling out shows its new
+// containers (starting, or failing) beside the ones that serve.
+func withExtra(a arch.Architecture, extra map[int][]arch.Task) arch.Architecture {
+	if len(extra) == 0 {
+		return a
 	}
-	return l
+	p := make([][]arch.Task, len(a.Placement))
+	for k := range a.Placement {
+		p[k] = append(slices.Clone(a.Placement[k]), extra[k]...)
+	}
+	a.Placement = p
+	return a
+}
+
+// legend explains the glyphs; they carry state when colour can't. The
+// deleting one is named while something is being deleted.
+func legend(w int, deleting bool) string {
+	long, short := []string{"○ planned", "◐ creating", "● ready", "✗ failed"}, []string{"○ plan", "◐ making", "● ready", "✗ fail"}
+	if deleting {
+		long, short = append(long, "◌ deleting"), append(short, "◌ going")
+	}
+	l := strings.Join(long, " ")
+	if w < lipgloss.Width(l) {
+		l = strings.Join(short, " ")
+	}
+	return wrap(l, w)
 }
 
 func (r *runner) formView() string {
@@ -153,8 +192,15 @@ func (r *runner) View() string {
 func (r *runner) render() string {
 	l := r.lay
 	left := r.vp.View()
+	if r.overflows() {
+		left = fitBlock(left, l.leftW, r.vp.Height) + "\n" + r.scrollHint()
+	}
 	if f := r.formView(); f != "" {
-		left = fitBlock(left, l.leftW, r.vp.Height) + "\n\n" + indent(f, " ")
+		h := r.vp.Height
+		if r.overflows() {
+			h++
+		}
+		left = fitBlock(left, l.leftW, h) + "\n\n" + indent(f, " ")
 	}
 	left = fitBlock(left, l.leftW, l.bodyH)
 	bodyV := left
@@ -193,12 +239,15 @@ func (r *runner) progress() string {
 	case phaseConfirming:
 		return st.Warn.Render("?") + " mvi waits for your answer before it changes anything."
 	case phaseDone:
+		if r.reviewing {
+			return st.OK.Render("●") + " Done before. Press enter for the next step; r runs this one again."
+		}
 		return st.OK.Render("●") + " Done. Press enter for the next step."
 	case phaseFailed:
 		if r.declined() {
-			return st.Warn.Render("○") + " Nothing changed: you said not now. r asks again; esc goes home."
+			return st.Warn.Render("○") + " Nothing changed: you said not now. r asks again; esc goes back."
 		}
-		return st.Err.Render("✗") + " This step failed (the reason is above). r tries again; esc goes home."
+		return st.Err.Render("✗") + " This step failed (the reason is above). r tries again; esc goes back."
 	case phaseFinished:
 		if r.single {
 			return st.OK.Render("●") + " Complete. Press enter to leave."
@@ -217,53 +266,13 @@ func (r *runner) progress() string {
 	s := fmt.Sprintf("%s %d/%d · %s", st.Warn.Render("◐"), a.done, a.total, el)
 	if w := a.waiting; w != nil {
 		s += " · " + w.ID
-		if w.Detail != "" {
-			s += ": " + w.Detail
+		if d := waitWords(*w, r.users(w.ID)); d != "" {
+			s += ": " + d
 		} else {
 			s += " " + string(w.Phase)
 		}
 	}
 	return s
-}
-
-// helpLine lists the keys that act now.
-func (r *runner) helpLine() string {
-	k := r.env.keys
-	var bs []key.Binding
-	switch r.phase {
-	case phaseAsking, phaseConfirming:
-		if f := r.activeForm(); f != nil {
-			bs = append(bs, f.KeyBinds()...)
-		}
-		bs = append(bs, k.Back, k.ForceQuit)
-	case phaseRunning:
-		bs = []key.Binding{k.Scroll, k.Back, k.ForceQuit}
-		if l := r.lay; l.rightW == 0 {
-			bs = append([]key.Binding{k.Diagram}, bs...)
-		}
-	case phaseDone:
-		bs = []key.Binding{withHelp(k.Enter, "next"), k.Scroll}
-		if r.lay.rightW == 0 {
-			bs = append(bs, k.Diagram)
-		}
-		if r.canInspect() && r.info.kind == steps.KindInspect {
-			bs = append(bs, k.Inspect)
-		}
-		bs = append(bs, k.Back, k.Quit)
-	case phaseFailed:
-		bs = []key.Binding{k.Retry, k.Scroll, k.Back, k.Quit}
-	case phaseFinished:
-		bs = []key.Binding{withHelp(k.Enter, "home"), k.Quit}
-		if r.single {
-			bs = []key.Binding{withHelp(k.Enter, "leave")}
-		}
-	}
-	return renderHelp(r.env.st, bs, r.lay.w)
-}
-
-func withHelp(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
 }
 
 // highlight is what the diagram draws heavy: what the last design step

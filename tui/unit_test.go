@@ -56,6 +56,7 @@ func (panicStep) Run(context.Context, *steps.Session, steps.Output) error {
 func TestPanicInAStepFailsTheStep(t *testing.T) {
 	c := newFakeCatalog(fakeApply{})
 	c.tutorials["hello-world"] = &Tutorial{ID: "hello-world", Title: "Hello World", Steps: []steps.Step{panicStep{Base: steps.Base{Heading: "Break it"}}}}
+	c.done["hello-world"] = 0
 	app := New(context.Background(), testConfig(c))
 	d := newDriver(t, app, 80, 24)
 	d.key("enter")
@@ -84,7 +85,11 @@ func TestHelpListsTheKeysThatAct(t *testing.T) {
 	d, app := openAt(t, fakeApply{}, 0, 120, 40)
 	d.until("the explanation is read", func() bool { return app.run.phase == phaseDone })
 	d.settle()
-	has(t, d.m.View(), "enter next", "pgup/pgdn scroll", "esc back", "q quit")
+	has(t, d.m.View(), "enter next", "esc back", "q quit")
+	// pgup/pgdn is offered only when the text has more than the pane shows.
+	if v := d.m.View(); strings.Contains(v, "pgup/pgdn") {
+		t.Errorf("a text that fits offers scrolling:\n%s", v)
+	}
 	d.key("enter")
 	d.until("the question", func() bool { return app.run.phase == phaseAsking })
 	d.settle()

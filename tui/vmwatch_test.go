@@ -55,10 +55,11 @@ func TestVMStatesFollowALostVM(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := engine.Config{App: "hello", Clients: &cloud.Clients{AutoScaling: groupOf{name: "mvi-hello-asg", instances: c.instances}}}
-			got, err := vmStates(context.Background(), cfg, 2, c.gone)
+			v, err := vmStates(context.Background(), cfg, 2, c.gone)
 			if err != nil {
 				t.Fatal(err)
 			}
+			got := v.states
 			for k, v := range c.want {
 				if got[k] != v {
 					t.Errorf("%s = %v, want %v (all: %v)", k, got[k], v, got)

@@ -29,7 +29,7 @@ func (f *cloudFlags) add(c *cobra.Command) {
 	c.Flags().StringVar(&f.profile, "profile", "", "AWS profile to use with --cloud aws (default: the standard chain)")
 	c.Flags().StringVar(&f.region, "region", "", "region (default: mvi.toml's region)")
 	c.Flags().StringVar(&f.dir, "sandbox-dir", "", "where the sandbox keeps its state (default $XDG_STATE_HOME/mvi/sandbox)")
-	c.Flags().Float64Var(&f.speed, "sandbox-speed", 1, "sandbox clock: 1 is a pace you can watch, 0 is instant, 2 twice as fast")
+	speedVar(c.Flags(), &f.speed)
 }
 
 // session is an open cloud and what the engine needs of it.
@@ -77,6 +77,10 @@ func (f *cloudFlags) open(ctx context.Context, app, region string) (*session, er
 		closeFn()
 		if errors.Is(err, context.Canceled) {
 			return nil, err
+		}
+		if ep, ok := engine.Unreachable(err); ok {
+			return nil, &fixedError{err: fmt.Errorf("who am I on %s: the endpoint at %s doesn't answer: %w", f.cloud, ep, err),
+				fix: "check the network, and AWS_ENDPOINT_URL if you point mvi at an emulator (is it running?)"}
 		}
 		return nil, &fixedError{err: fmt.Errorf("who am I on %s: %w", f.cloud, err),
 			fix: "check your credentials (aws sts get-caller-identity), or use --cloud sandbox to learn without an account"}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/spf13/cobra"
 )
@@ -16,7 +17,7 @@ import (
 func newDown() *cobra.Command {
 	var (
 		file, app string
-		yes       bool
+		yes, keep bool
 		cf        cloudFlags
 	)
 	c := &cobra.Command{
@@ -24,7 +25,10 @@ func newDown() *cobra.Command {
 		Short: "Delete everything mvi created for the app, and prove nothing is left",
 		Long: `Down deletes every resource tagged with the app (mvi:app), whatever mvi.toml
 says now, dependents first, then lists again to prove nothing is left. The
-database is deleted without a final snapshot: its data is gone for good.`,
+database is deleted without a final snapshot: its data is gone for good.
+The values of its secrets (SSM /mvi/APP/secrets/*) are deleted last, unless
+--keep-secrets: kept values move to the account's default SSM key first,
+since down schedules the app's own key for deletion.`,
 		Example: `  mvi down -f assets/examples/hello/mvi.toml
   mvi down --app shop --yes`,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -53,7 +57,11 @@ database is deleted without a final snapshot: its data is gone for good.`,
 				if !isTerminalReader(c.InOrStdin()) {
 					return usagef("no terminal to ask on: pass --yes to delete %s without asking", app)
 				}
-				fmt.Fprintf(out, "This deletes every resource of %s on %s, data included.\nType the app name to go ahead: ", app, s.where)
+				secrets := "and the values of its secrets"
+				if keep {
+					secrets = "but keeps the values of its secrets (--keep-secrets)"
+				}
+				fmt.Fprintf(out, "This deletes every resource of %s on %s, data included, %s.\nType the app name to go ahead: ", app, s.where, secrets)
 				line, _ := bufio.NewReader(c.InOrStdin()).ReadString('\n')
 				if strings.TrimSpace(line) != app {
 					fmt.Fprintln(out, "That is not the app name; nothing was deleted.")
@@ -61,6 +69,16 @@ database is deleted without a final snapshot: its data is gone for good.`,
 				}
 			}
 			start := time.Now()
+			var kept []string
+			if keep {
+				// Before the key they are under is scheduled for deletion.
+				if _, err := engine.RekeySecrets(ctx, s.cfg, false); err != nil {
+					return err
+				}
+				if kept, err = secretNames(ctx, s.cfg); err != nil {
+					return err
+				}
+			}
 			events := make(chan engine.Event, 256)
 			wait := printEvents(out, events)
 			err = engine.Destroy(ctx, s.cfg, events)
@@ -72,13 +90,27 @@ database is deleted without a final snapshot: its data is gone for good.`,
 			if err != nil {
 				return err
 			}
+			if !keep {
+				gone, err := engine.DeleteSecrets(ctx, s.cfg)
+				if err != nil {
+					return err
+				}
+				if len(gone) > 0 {
+					fmt.Fprintf(out, "Deleted the values of %d secret(s): %s.\n", len(gone), strings.Join(gone, ", "))
+				}
+			}
 			fmt.Fprintf(out, "\n%s is down: nothing tagged mvi:app=%s is left on %s (%s).\n", app, app, s.where, time.Since(start).Round(time.Millisecond))
+			if len(kept) > 0 {
+				fmt.Fprintf(out, "Kept, as asked: the values of %d secret(s) at %s, still tagged mvi:app=%s: %s (mvi secrets list shows them; mvi secrets unset NAME deletes one).\n",
+					len(kept), arch.SecretsPath(app), app, strings.Join(kept, ", "))
+			}
 			return nil
 		},
 	}
 	fileFlag(c, &file)
 	c.Flags().StringVar(&app, "app", "", "the app to delete (default: the name in mvi.toml)")
 	c.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
+	c.Flags().BoolVar(&keep, "keep-secrets", false, "keep the values of the app's secrets, for a later up")
 	cf.add(c)
 	return c
 }

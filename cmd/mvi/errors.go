@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,11 +11,25 @@ import (
 )
 
 // Exit codes: 1 for a failure while working, 2 for input mvi can't accept
-// (a bad manifest, a bad flag), so scripts can tell "fix your file" apart.
+// (a bad manifest, a bad flag), so scripts can tell "fix your file" apart,
+// and 130 for an interrupt, as shells report a program ended by Ctrl-C.
 const (
-	exitFailure = 1
-	exitInvalid = 2
+	exitFailure     = 1
+	exitInvalid     = 2
+	exitInterrupted = 130
 )
+
+// interruptedLine is all mvi says when it was interrupted, wherever: the
+// engine leaves only tagged resources and saved progress, so a rerun
+// picks up where this one stopped.
+const interruptedLine = "mvi: stopped; nothing half-made is lost — run again to resume"
+
+// interrupted reports whether err ended a command because the person
+// stopped it: Ctrl-C or SIGTERM (ctx ended), or q in the wizard while a
+// step ran (which returns context.Canceled).
+func interrupted(ctx context.Context, err error) bool {
+	return err != nil && (ctx.Err() != nil || errors.Is(err, context.Canceled))
+}
 
 // usageError marks mistakes in how mvi was called.
 type usageError struct{ err error }

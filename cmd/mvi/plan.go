@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/spf13/cobra"
@@ -30,10 +31,14 @@ reason it exists. Nothing is created: this reads only the file.`,
 			if err != nil {
 				return err
 			}
-			if output == "json" {
-				return writePlanJSON(c.OutOrStdout(), a)
+			prices, err := engine.LoadPrices(a.Region)
+			if err != nil {
+				return err
 			}
-			writePlanText(c.OutOrStdout(), a, termWidth(c.OutOrStdout()))
+			if output == "json" {
+				return writePlanJSON(c.OutOrStdout(), a, prices)
+			}
+			writePlanText(c.OutOrStdout(), a, prices, termWidth(c.OutOrStdout()))
 			return nil
 		},
 	}
@@ -56,25 +61,41 @@ func load(file string) (arch.Architecture, error) {
 }
 
 type planJSON struct {
-	App       string              `json:"app"`
-	Region    string              `json:"region"`
-	Resources int                 `json:"resource_count"`
-	Services  []arch.ServiceGroup `json:"services"`
+	App         string              `json:"app"`
+	Region      string              `json:"region"`
+	Resources   int                 `json:"resource_count"`
+	MonthlyUSD  float64             `json:"monthly_usd"`
+	PricesDated string              `json:"prices_dated"`
+	Services    []arch.ServiceGroup `json:"services"`
 }
 
-func writePlanJSON(w io.Writer, a arch.Architecture) error {
+func monthly(a arch.Architecture, prices *engine.Prices) float64 {
+	sum := 0.0
+	for _, r := range a.Resources {
+		sum += prices.Monthly(r, a)
+	}
+	return sum
+}
+
+func writePlanJSON(w io.Writer, a arch.Architecture, prices *engine.Prices) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(planJSON{App: a.App, Region: a.Region, Resources: len(a.Resources), Services: a.ByService()})
+	return enc.Encode(planJSON{App: a.App, Region: a.Region, Resources: len(a.Resources),
+		MonthlyUSD: monthly(a, prices), PricesDated: prices.Dated, Services: a.ByService()})
 }
 
-func writePlanText(w io.Writer, a arch.Architecture, width int) {
+func writePlanText(w io.Writer, a arch.Architecture, prices *engine.Prices, width int) {
 	groups := a.ByService()
-	fmt.Fprintf(w, "%s in %s: %d resources in %d services\n", a.App, a.Region, len(a.Resources), len(groups))
+	fmt.Fprintf(w, "%s in %s: %d resources in %d services, about $%.2f a month on AWS (prices of %s)\n",
+		a.App, a.Region, len(a.Resources), len(groups), monthly(a, prices), prices.Dated)
 	for _, g := range groups {
 		fmt.Fprintf(w, "\n%s  (%d) — read more: mvi explain %s\n", g.Service, len(g.Resources), g.Service.Slug())
 		for _, r := range g.Resources {
-			fmt.Fprintf(w, "  %-24s %s\n", r.ID, r.Type)
+			cost := ""
+			if m := prices.Monthly(r, a); m >= 0.01 {
+				cost = fmt.Sprintf("  ~$%.2f/mo", m)
+			}
+			fmt.Fprintf(w, "  %-24s %s%s\n", r.ID, r.Type, cost)
 			for _, line := range wrap(r.Reason, width-6) {
 				fmt.Fprintf(w, "      %s\n", line)
 			}

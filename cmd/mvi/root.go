@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -35,6 +37,9 @@ Run mvi with no command for the wizard: the book's tutorials step by step,
 		RunE: func(c *cobra.Command, _ []string) error { return wiz.runWizard(c) },
 	}
 	wiz.add(root)
+	// Cobra's default, said here because `mvi bogus` reaches our own
+	// argument check (bare mvi runs the wizard), which asks for it.
+	root.SuggestionsMinimumDistance = 2
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -45,6 +50,7 @@ Run mvi with no command for the wizard: the book's tutorials step by step,
 	root.AddCommand(newInit(initOptions{RunTUI: runInitTUI}))
 	root.AddCommand(newSandboxCmd())
 	root.AddCommand(newUnlock())
+	root.AddCommand(newSecrets())
 	for _, c := range root.Commands() {
 		// Wrong positional arguments are usage mistakes too.
 		if c.Args == nil {
@@ -54,11 +60,36 @@ Run mvi with no command for the wizard: the book's tutorials step by step,
 	return root
 }
 
+// noArgs refuses positional arguments. On a command with subcommands
+// (bare mvi, mvi sandbox) a word is a mistyped command, so it says that,
+// with cobra's did-you-mean.
 func noArgs(c *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return usagef("%s takes no arguments, got %q; the manifest is chosen with -f PATH", c.CommandPath(), args[0])
+	if len(args) == 0 {
+		return nil
 	}
-	return nil
+	if c.HasAvailableSubCommands() {
+		msg := fmt.Sprintf("unknown command %q for %s", args[0], c.CommandPath())
+		if c.SuggestionsMinimumDistance <= 0 {
+			c.SuggestionsMinimumDistance = c.Root().SuggestionsMinimumDistance
+		}
+		if near := c.SuggestionsFor(args[0]); len(near) > 0 {
+			msg += fmt.Sprintf("; did you mean %s?", quotedOr(near))
+		}
+		return usagef("%s (`%s --help` lists the commands)", msg, c.CommandPath())
+	}
+	return usagef("%s takes no arguments, got %q; the manifest is chosen with -f PATH", c.CommandPath(), args[0])
+}
+
+// quotedOr is `"a"`, `"a" or "b"`, `"a", "b" or "c"`.
+func quotedOr(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = strconv.Quote(x)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // fileFlag adds -f/--file, the manifest to read.

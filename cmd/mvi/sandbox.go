@@ -26,6 +26,9 @@ func newSandboxCmd() *cobra.Command {
 		Short: "Work with the embedded sandbox cloud (serve its load balancers on this machine)",
 		Example: `  mvi sandbox serve                 # then, in another terminal: curl http://127.0.0.1:PORT/
   mvi sandbox serve --sandbox-speed 10`,
+		// Runnable, so a mistyped subcommand reaches noArgs and is named
+		// as one (cobra shows help for a command that can't run, exit 0).
+		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
 	c.AddCommand(newSandboxServe())
 	return c
@@ -79,7 +82,7 @@ Ctrl-C stops serving and keeps everything else as it is.`,
 	}
 	fileFlagOptional(c, &file)
 	c.Flags().StringVar(&dir, "sandbox-dir", "", "where the sandbox keeps its state (default $XDG_STATE_HOME/mvi/sandbox)")
-	c.Flags().Float64Var(&speed, "sandbox-speed", 1, "sandbox clock: 1 is a pace you can watch, 0 is instant, 2 twice as fast")
+	speedVar(c.Flags(), &speed)
 	c.Flags().StringVar(&region, "region", manifest.DefaultRegion, "the sandbox region to serve")
 	return c
 }

@@ -18,6 +18,7 @@ func newUp() *cobra.Command {
 		file       string
 		yes        bool
 		containers bool
+		allowLoss  bool
 		cf         cloudFlags
 	)
 	c := &cobra.Command{
@@ -45,6 +46,7 @@ resumes where this one stopped.`,
 			if !containers {
 				s.cfg.NoWait = steps.ContainersNoWait()
 			}
+			s.cfg.AllowDataLoss = allowLoss
 			out := c.OutOrStdout()
 			// The same plan and apply steps a tutorial runs: they ask, apply,
 			// stream the events and sum up; this command prints the plan in
@@ -58,6 +60,7 @@ resumes where this one stopped.`,
 			if !yes {
 				in := c.InOrStdin()
 				sess.Confirm = func(_ context.Context, q string) (bool, error) { return confirm(in, out, "\n"+q+" [y/N] ") }
+				sess.ConfirmLoss = func(_ context.Context, q, want string) (bool, error) { return typed(in, out, "\n"+q+": ", want) }
 			}
 			if changes {
 				// On the sandbox, this process serves the data plane while it
@@ -82,6 +85,7 @@ resumes where this one stopped.`,
 	}
 	fileFlag(c, &file)
 	c.Flags().BoolVarP(&yes, "yes", "y", false, "apply without asking")
+	c.Flags().BoolVar(&allowLoss, "allow-data-loss", false, "let this apply delete or replace what holds data (a database, file system, table or bucket) without typing the app's name")
 	c.Flags().BoolVar(&containers, "wait-for-containers", true, "wait until every service runs its desired count (false: return once ECS accepted the change; watch with mvi status)")
 	cf.add(c)
 	return c
@@ -115,4 +119,22 @@ func confirm(in io.Reader, out io.Writer, question string) (bool, error) {
 	}
 	answer := strings.ToLower(strings.TrimSpace(line))
 	return answer == "y" || answer == "yes", nil
+}
+
+// typed asks for an exact word, as before anything that loses data: a
+// reflexive "y" is not enough.
+func typed(in io.Reader, out io.Writer, question, want string) (bool, error) {
+	if !isTerminalReader(in) {
+		return false, usagef("no terminal to ask on: this plan loses data; pass --allow-data-loss to go ahead")
+	}
+	fmt.Fprint(out, question)
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && line == "" {
+		return false, nil
+	}
+	if strings.TrimSpace(line) != want {
+		fmt.Fprintln(out, "That is not "+want+"; nothing was deleted.")
+		return false, nil
+	}
+	return true, nil
 }

@@ -21,8 +21,16 @@ func newVersion() *cobra.Command {
 
 func versionString() string {
 	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "mvi (unknown build)"
+	return versionOf(info, ok)
+}
+
+// versionOf is the version line of a build: mvi VERSION (commit COMMIT)
+// GO, the commit as Go stamped it (vcs.revision, +dirty when built from
+// a changed tree), "unknown" when the build has none (go run, a build
+// outside a checkout), so the line always says which.
+func versionOf(info *debug.BuildInfo, ok bool) string {
+	if !ok || info == nil {
+		return "mvi (commit unknown; no build information)"
 	}
 	v := info.Main.Version
 	if v == "" || v == "(devel)" {
@@ -42,9 +50,8 @@ func versionString() string {
 			}
 		}
 	}
-	out := "mvi " + v
-	if rev != "" {
-		out += " (" + rev + dirty + ")"
+	if rev == "" {
+		rev, dirty = "unknown", ""
 	}
-	return out + " " + info.GoVersion
+	return "mvi " + v + " (commit " + rev + dirty + ") " + info.GoVersion
 }

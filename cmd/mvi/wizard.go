@@ -7,13 +7,18 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	tagtypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/manifest"
+	"github.com/minimalinfra/mvi/engine/resource"
 	"github.com/minimalinfra/mvi/engine/sandbox"
 	"github.com/minimalinfra/mvi/steps"
 	"github.com/minimalinfra/mvi/tui"
@@ -65,17 +70,17 @@ func (w *wizardFlags) runWizard(c *cobra.Command) error {
 	}
 	return tui.Run(ctx, tui.Config{
 		Catalog: cat, Engine: s.cfg, Where: where, Dir: cwd, SetupID: tutorials.InitID, Reach: s.reach,
-		InspectApp: inspectDefault(cwd), Dark: lipgloss.HasDarkBackground(),
+		InspectApp: inspectDefault(cwd), Dark: lipgloss.HasDarkBackground(), Local: cl.local,
 	}, tui.RunOptions{In: in, Out: out})
 }
 
-// inspectDefault is the app inspect offers first: the one in ./mvi.toml,
-// else the book's hello.
+// inspectDefault is the app of ./mvi.toml, which inspect offers first
+// ("" when there is none: inspect then offers the apps the cloud has).
 func inspectDefault(dir string) string {
 	if m, err := manifest.Load(filepath.Join(dir, "mvi.toml")); err == nil && m.Name != "" {
 		return m.Name
 	}
-	return "hello"
+	return ""
 }
 
 // runInitTUI is `mvi init` on a terminal: the init definition in the
@@ -85,26 +90,56 @@ func runInitTUI(ctx context.Context, t tutorials.Tutorial, s *steps.Session) err
 		&tui.Tutorial{ID: t.ID, Title: t.Title, Steps: t.Steps, Session: s, Highlight: highlights(t)}, tui.RunOptions{})
 }
 
-// runPlain lists the tutorials, reads a choice, and runs it as plain
-// prompts and progress lines, resuming saved progress.
+// What the plain menu offers besides the tutorials, as on the home screen.
+const (
+	menuSetup   = "setup"
+	menuInspect = "inspect"
+)
+
+// runPlain offers what the home screen offers (the tutorials, "Set up my
+// app", Inspect), reads a choice (its number or name; anything else is
+// asked again), and runs it as plain prompts and progress lines, resuming
+// saved progress.
 func runPlain(ctx context.Context, in io.Reader, out io.Writer, cat storeCatalog, sess *session, accessible bool) error {
 	ts, err := tutorials.List()
 	if err != nil {
 		return err
 	}
+	r := plain.New(in, out)
+	r.Echo = !isTerminalReader(in)
+	r.Diagram = !accessible
+	r.Store = &cat.store
+	var (
+		opts  []steps.Option
+		notes []string
+	)
+	for _, t := range ts {
+		opts = append(opts, steps.Option{Label: t.Title, Value: t.ID})
+		notes = append(notes, t.Summary)
+	}
+	opts = append(opts, steps.Option{Label: "Set up my app", Value: menuSetup}, steps.Option{Label: "Inspect", Value: menuInspect})
+	notes = append(notes, "questions about your app, then its mvi.toml here", "what an app runs, resource by resource")
 	fmt.Fprintln(out, "Tutorials:")
-	for i, t := range ts {
-		fmt.Fprintf(out, "  %d. %s — %s\n", i+1, t.Title, t.Summary)
+	choice, err := r.Choose(ctx, "Which one?", opts, ts[0].ID, notes...)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(out, "Which one? [1] ")
-	line := readLine(in)
-	n := 1
-	if v := strings.TrimSpace(line); v != "" {
-		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > len(ts) {
-			return usagef("answer a number from 1 to %d, not %q", len(ts), v)
+	id := choice
+	switch choice {
+	case menuInspect:
+		return inspectPlain(ctx, r, out, cat.dir, sess)
+	case menuSetup:
+		if p := filepath.Join(cat.dir, "mvi.toml"); fileExists(p) {
+			fmt.Fprintf(out, "%s already exists: mvi plan shows what it asks for, mvi up builds it.\n", p)
+			return nil
 		}
+		id = tutorials.InitID
 	}
-	tt, err := cat.Open(ts[n-1].ID)
+	t, err := tutorials.Load(id)
+	if err != nil {
+		return err
+	}
+	tt, err := cat.Open(id)
 	if err != nil {
 		return err
 	}
@@ -115,33 +150,81 @@ func runPlain(ctx context.Context, in io.Reader, out io.Writer, cat storeCatalog
 			tt.Session.Engine.App, tt.Session.Engine.Region = app, region
 		}
 	}
-	r := plain.New(in, out)
-	r.Echo = !isTerminalReader(in)
-	r.Diagram = !accessible
-	r.Store = &cat.store
-	run := ts[n-1]
-	run.Steps = tt.Steps // as offered on this machine (the cloud question)
-	return r.Run(ctx, run, tt.Session, tt.Start)
+	if id == tutorials.InitID {
+		r.Store = nil // "Set up my app" always starts fresh
+	}
+	t.Steps = tt.Steps // as offered on this machine (the cloud question)
+	return r.Run(ctx, t, tt.Session, tt.Start)
 }
 
-// readLine reads one line a byte at a time, leaving the rest of the
-// input for the runner's own reader.
-func readLine(in io.Reader) string {
-	var b strings.Builder
-	buf := make([]byte, 1)
-	for {
-		n, err := in.Read(buf)
-		if n == 1 {
-			if buf[0] == '\n' {
-				break
-			}
-			b.WriteByte(buf[0])
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// inspectPlain asks which app (those the cloud has, the one of ./mvi.toml
+// first) and prints what it runs, as mvi status does.
+func inspectPlain(ctx context.Context, r *plain.Runner, out io.Writer, dir string, sess *session) error {
+	apps, err := findApps(ctx, sess.cfg)
+	if err != nil {
+		return err
+	}
+	def := inspectDefault(dir)
+	if def != "" && !slices.Contains(apps, def) {
+		apps = append([]string{def}, apps...)
+	}
+	var app string
+	switch {
+	case len(apps) == 0:
+		fmt.Fprintf(out, "No app has resources on %s yet: a tutorial, or Set up my app, makes one.\n", sess.where)
+		return nil
+	default:
+		if def == "" {
+			def = apps[0]
 		}
-		if err != nil {
-			break
+		opts := make([]steps.Option, len(apps))
+		for i, a := range apps {
+			opts[i] = steps.Option{Label: a, Value: a}
+		}
+		if app, err = r.Choose(ctx, "Which app?", opts, def); err != nil {
+			return err
 		}
 	}
-	return b.String()
+	cfg := sess.cfg
+	cfg.App = app
+	snap, err := engine.Status(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	writeStatus(out, snap, sess.where, sess.localURL)
+	return nil
+}
+
+// findApps lists the apps with resources on the cloud: the values of the
+// mvi:app tag, as Status finds an app's own.
+func findApps(ctx context.Context, c engine.Config) ([]string, error) {
+	if c.Clients == nil || c.Clients.Tagging == nil {
+		return nil, nil
+	}
+	p := resourcegroupstaggingapi.NewGetResourcesPaginator(c.Clients.Tagging, &resourcegroupstaggingapi.GetResourcesInput{
+		TagFilters: []tagtypes.TagFilter{{Key: sdkaws.String(resource.TagApp)}},
+	})
+	var apps []string
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("find the apps: %w", err)
+		}
+		for _, m := range page.ResourceTagMappingList {
+			for _, t := range m.Tags {
+				if v := sdkaws.ToString(t.Value); sdkaws.ToString(t.Key) == resource.TagApp && v != "" && !slices.Contains(apps, v) {
+					apps = append(apps, v)
+				}
+			}
+		}
+	}
+	slices.Sort(apps)
+	return apps, nil
 }
 
 // progressStore keeps tutorial progress beside the sandbox's state, under
@@ -207,6 +290,35 @@ func (c storeCatalog) Open(id string) (out *tui.Tutorial, err error) {
 		}
 	}
 	return &tui.Tutorial{ID: t.ID, Title: t.Title, Steps: t.Steps, Start: start, Session: s, Highlight: highlights(t)}, nil
+}
+
+// Review opens a finished tutorial at its first step with its saved
+// session, so it can be gone through again and stay done.
+func (c storeCatalog) Review(id string) (*tui.Tutorial, error) {
+	tt, err := c.Open(id)
+	if err != nil {
+		return nil, err
+	}
+	t, err := tutorials.Load(id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.store.Load(id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.Restore(t, tt.Session); err != nil {
+		return nil, err
+	}
+	if name := tt.Session.Answers["cloud"]; name != "" && c.clouds != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := c.clouds.use(ctx, tt.Session, name); err != nil {
+			return nil, fmt.Errorf("review %s on %s: %w", id, name, err)
+		}
+	}
+	tt.Start, tt.Done = 0, min(p.Next, len(tt.Steps))
+	return tt, nil
 }
 
 func (c storeCatalog) Save(id string, next int, s *steps.Session) error {

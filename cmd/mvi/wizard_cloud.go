@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/minimalinfra/mvi/engine/cloud"
 	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/minimalinfra/mvi/steps"
 )
@@ -79,6 +80,19 @@ func (c *clouds) open(ctx context.Context, name, region string) (*session, error
 	c.closes = append(c.closes, sess.host(context.Background(), c.hostOut, ""), sess.close)
 	c.other = sess
 	return sess, nil
+}
+
+// local says whether clients are a sandbox's this wizard opened: a cloud
+// on this machine only, where AWS's console and aws commands reach nothing.
+func (c *clouds) local(cl *cloud.Clients) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range []*session{c.first, c.other} {
+		if s != nil && s.sb != nil && cl != nil && s.cfg.Clients == cl {
+			return true
+		}
+	}
+	return false
 }
 
 // close ends what open started.

@@ -22,7 +22,14 @@ func (taskDefinitionHandler) Describe() resource.Descriptor {
 		ARNKinds: []string{"ecs:task-definition"},
 		Console:  func(s resource.Site) string { return console(s, "ecs/v2/task-definitions?region="+s.Region) },
 		Lookup: func(s resource.Site) string {
-			return "aws ecs describe-task-definition --task-definition " + resource.LastPart(s.PhysicalID) + " " + regionFlag(s)
+			// The reference is family:revision (what mvi status shows): the
+			// ARN's last ":" part alone is the bare revision number, which
+			// the aws CLI would take for a family named "1".
+			ref := s.PhysicalID[strings.LastIndex(s.PhysicalID, "/")+1:]
+			if f, r := s.Attrs["family"], s.Attrs["revision"]; f != "" && r != "" {
+				ref = f + ":" + r
+			}
+			return "aws ecs describe-task-definition --task-definition " + ref + " " + regionFlag(s)
 		},
 	}
 }

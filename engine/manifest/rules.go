@@ -34,8 +34,8 @@ type rule struct {
 // characters, target groups 32, S3 buckets forbid a trailing dash), hence
 // lowercase, no trailing dash, and short.
 var (
-	nameRe      = regexp.MustCompile(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
-	envRe       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	nameRe = regexp.MustCompile(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
+	envRe  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	// The region shapes of the SDK's partitions (aws, aws-cn, aws-us-gov):
 	// a well-formed new region passes, xx-fake-9 doesn't.
 	regionRe    = regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-[0-9]+$`)

@@ -10,8 +10,6 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 )
 
-func cwTag(k, v string) cwtypes.Tag { return cwtypes.Tag{Key: aws.String(k), Value: aws.String(v)} }
-
 func alarmInput(name string) *cloudwatch.PutMetricAlarmInput {
 	return &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String(name), Namespace: aws.String("AWS/ApplicationELB"),
 		MetricName: aws.String("HTTPCode_Target_5XX_Count"), Statistic: cwtypes.StatisticSum, Period: aws.Int32(60),
@@ -22,7 +20,7 @@ func alarmInput(name string) *cloudwatch.PutMetricAlarmInput {
 
 func TestCloudWatchAlarms(t *testing.T) {
 	s := openSB(t, Options{})
-	c := s.Clients()
+	c := apiOf(s)
 	in := alarmInput("mvi-shop-5xx")
 	in.Threshold = nil
 	_, err := c.CloudWatch.PutMetricAlarm(bg, in)
@@ -142,7 +140,7 @@ func TestCloudWatchDashboards(t *testing.T) {
 func TestCloudWatchMetricData(t *testing.T) {
 	clk := NewManualClock(time.Date(2026, 9, 10, 11, 0, 0, 0, time.UTC))
 	s := openSB(t, Options{Clock: clk})
-	c := s.Clients()
+	c := apiOf(s)
 	t0 := clk.Now().Add(-10 * time.Minute)
 	dims := []cwtypes.Dimension{{Name: aws.String("Service"), Value: aws.String("web")}}
 	put := func(at time.Duration, v float64) {

@@ -36,11 +36,11 @@ func asgInstances(t testing.TB, c *cloud.Clients, name string) []string {
 
 func TestAutoScalingReachesAndKeepsDesired(t *testing.T) {
 	s := openSB(t, Options{})
-	c := s.Clients()
-	n := buildNetwork(t, c, "asg")
-	name, _ := buildVMs(t, c, "asg", n, 2)
+	c := apiOf(s)
+	n := buildNetwork(t, c.Clients, "asg")
+	name, _ := buildVMs(t, c.Clients, "asg", n, 2)
 	var ids []string
-	eventually(t, "2 instances in service", func() bool { ids = asgInstances(t, c, name); return len(ids) == 2 })
+	eventually(t, "2 instances in service", func() bool { ids = asgInstances(t, c.Clients, name); return len(ids) == 2 })
 
 	out := must(c.EC2.DescribeInstances(bg, &ec2.DescribeInstancesInput{Filters: []ec2types.Filter{
 		{Name: aws.String("tag:aws:autoscaling:groupName"), Values: []string{name}},
@@ -68,7 +68,7 @@ func TestAutoScalingReachesAndKeepsDesired(t *testing.T) {
 	victim := ids[0]
 	must(c.EC2.TerminateInstances(bg, &ec2.TerminateInstancesInput{InstanceIds: []string{victim}}))
 	eventually(t, "a replacement", func() bool {
-		now := asgInstances(t, c, name)
+		now := asgInstances(t, c.Clients, name)
 		if len(now) != 2 {
 			return false
 		}
@@ -86,7 +86,7 @@ func TestAutoScalingReachesAndKeepsDesired(t *testing.T) {
 
 	// Scale in by API; the group deletes only with force while instances live.
 	must(c.AutoScaling.UpdateAutoScalingGroup(bg, &autoscaling.UpdateAutoScalingGroupInput{AutoScalingGroupName: &name, MinSize: aws.Int32(1), DesiredCapacity: aws.Int32(1)}))
-	eventually(t, "1 instance", func() bool { return len(asgInstances(t, c, name)) == 1 })
+	eventually(t, "1 instance", func() bool { return len(asgInstances(t, c.Clients, name)) == 1 })
 	_, err := c.AutoScaling.DeleteAutoScalingGroup(bg, &autoscaling.DeleteAutoScalingGroupInput{AutoScalingGroupName: &name})
 	wantCode(t, err, "ResourceInUse")
 	must(c.AutoScaling.DeleteAutoScalingGroup(bg, &autoscaling.DeleteAutoScalingGroupInput{AutoScalingGroupName: &name, ForceDelete: aws.Bool(true)}))
@@ -162,14 +162,14 @@ func describeService(t testing.TB, c *cloud.Clients, cluster, arn string) ecstyp
 
 func TestECSServiceOnCapacityProvider(t *testing.T) {
 	s := openSB(t, Options{})
-	c := s.Clients()
-	n := buildNetwork(t, c, "web")
-	_, asgARN := buildVMs(t, c, "web", n, 2)
-	cluster, svcARN, tgARN := buildService(t, c, "web", n, asgARN, 2)
+	c := apiOf(s)
+	n := buildNetwork(t, c.Clients, "web")
+	_, asgARN := buildVMs(t, c.Clients, "web", n, 2)
+	cluster, svcARN, tgARN := buildService(t, c.Clients, "web", n, asgARN, 2)
 
 	var svc ecstypes.Service
 	eventually(t, "2 running tasks and a completed deployment", func() bool {
-		svc = describeService(t, c, cluster, svcARN)
+		svc = describeService(t, c.Clients, cluster, svcARN)
 		return svc.RunningCount == 2 && svc.Deployments[0].RolloutState == ecstypes.DeploymentRolloutStateCompleted
 	})
 	tasks := must(c.ECS.ListTasks(bg, &ecs.ListTasksInput{Cluster: &cluster, ServiceName: aws.String("web")}))
@@ -216,7 +216,7 @@ func TestECSServiceOnCapacityProvider(t *testing.T) {
 	}
 	must(c.EC2.TerminateInstances(bg, &ec2.TerminateInstancesInput{InstanceIds: []string{victim}}))
 	eventually(t, "the service to heal", func() bool {
-		svc = describeService(t, c, cluster, svcARN)
+		svc = describeService(t, c.Clients, cluster, svcARN)
 		if svc.RunningCount != 2 {
 			return false
 		}
@@ -244,7 +244,7 @@ func TestECSServiceOnCapacityProvider(t *testing.T) {
 		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("web"), Image: aws.String("httpd:2.4"), PortMappings: []ecstypes.PortMapping{{ContainerPort: aws.Int32(80)}}}}}))
 	must(c.ECS.UpdateService(bg, &ecs.UpdateServiceInput{Cluster: &cluster, Service: aws.String("web"), TaskDefinition: td2.TaskDefinition.TaskDefinitionArn}))
 	eventually(t, "the rollout", func() bool {
-		svc = describeService(t, c, cluster, svcARN)
+		svc = describeService(t, c.Clients, cluster, svcARN)
 		return len(svc.Deployments) == 1 && svc.Deployments[0].RolloutState == ecstypes.DeploymentRolloutStateCompleted &&
 			*svc.Deployments[0].TaskDefinition == *td2.TaskDefinition.TaskDefinitionArn && svc.RunningCount == 2
 	})
@@ -255,7 +255,7 @@ func TestECSServiceOnCapacityProvider(t *testing.T) {
 	_, err = c.ECS.DeleteService(bg, &ecs.DeleteServiceInput{Cluster: &cluster, Service: aws.String("web")})
 	wantCode(t, err, "InvalidParameterException")
 	must(c.ECS.DeleteService(bg, &ecs.DeleteServiceInput{Cluster: &cluster, Service: aws.String("web"), Force: aws.Bool(true)}))
-	eventually(t, "the service to drain", func() bool { return *describeService(t, c, cluster, svcARN).Status == "INACTIVE" })
+	eventually(t, "the service to drain", func() bool { return *describeService(t, c.Clients, cluster, svcARN).Status == "INACTIVE" })
 }
 
 func TestECSTaskThatCannotStart(t *testing.T) {
@@ -289,12 +289,12 @@ func TestECSTaskThatCannotStart(t *testing.T) {
 
 func TestTaggingGetResources(t *testing.T) {
 	s := openSB(t, Options{})
-	c := s.Clients()
-	n := buildNetwork(t, c, "tg")
-	buildNetwork(t, c, "other")
+	c := apiOf(s)
+	n := buildNetwork(t, c.Clients, "tg")
+	buildNetwork(t, c.Clients, "other")
 	k := must(c.KMS.CreateKey(bg, &kms.CreateKeyInput{Tags: []kmstypes.Tag{{TagKey: aws.String("mvi:app"), TagValue: aws.String("tg")}}}))
-	_, asgARN := buildVMs(t, c, "tg", n, 1)
-	buildService(t, c, "tg", n, asgARN, 1)
+	_, asgARN := buildVMs(t, c.Clients, "tg", n, 1)
+	buildService(t, c.Clients, "tg", n, asgARN, 1)
 
 	out := must(c.Tagging.GetResources(bg, &tagging.GetResourcesInput{TagFilters: []tagtypes.TagFilter{{Key: aws.String("mvi:app"), Values: []string{"tg"}}}}))
 	types := map[string]int{}
@@ -335,9 +335,9 @@ func TestTaggingGetResources(t *testing.T) {
 func TestTransitionsOnTheClock(t *testing.T) {
 	clk := NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	s := openSB(t, Options{Speed: 1, Clock: clk})
-	c := s.Clients()
-	n := buildNetwork(t, c, "clk")
-	name, _ := buildVMs(t, c, "clk", n, 1)
+	c := apiOf(s)
+	n := buildNetwork(t, c.Clients, "clk")
+	name, _ := buildVMs(t, c.Clients, "clk", n, 1)
 	state := func() string {
 		out := must(c.EC2.DescribeInstances(bg, &ec2.DescribeInstancesInput{Filters: []ec2types.Filter{{Name: aws.String("tag:aws:autoscaling:groupName"), Values: []string{name}}}}))
 		if len(out.Reservations) == 0 {

@@ -158,12 +158,7 @@ func (dp *DataPlane) floor(t *tx, d time.Duration) time.Duration {
 }
 
 // lbDim is the LoadBalancer dimension of CloudWatch: app/name/id.
-func lbDim(arn string) string {
-	if i := strings.Index(arn, ":loadbalancer/"); i >= 0 {
-		return arn[i+len(":loadbalancer/"):]
-	}
-	return arn
-}
+func lbDim(arn string) string { return lbPath(arn) }
 
 // tgDim is the TargetGroup dimension: targetgroup/name/id.
 func tgDim(arn string) string {
@@ -292,11 +287,12 @@ func (dp *DataPlane) run() {
 	defer dp.wg.Done()
 	tick := time.NewTicker(dp.opts.Tick)
 	defer tick.Stop()
-	lastFlush := time.Now()
+	lastFlush := dp.now()
 	for {
-		due := time.Since(lastFlush) >= dp.opts.FlushEvery
+		now := dp.now()
+		due := now.Sub(lastFlush) >= dp.opts.FlushEvery
 		if due {
-			lastFlush = time.Now()
+			lastFlush = now
 		}
 		dp.reconcile(due)
 		select {

@@ -283,7 +283,7 @@ func TestDataPlaneHealsAfterAVMIsTerminated(t *testing.T) {
 	})
 	t.Run("the group loses an instance", func(t *testing.T) {
 		testHealing(t, func(h *hello, id string) {
-			must(h.sb.Clients().AutoScaling.TerminateInstanceInAutoScalingGroup(context.Background(), &autoscaling.TerminateInstanceInAutoScalingGroupInput{
+			must(apiOf(h.sb).AutoScaling.TerminateInstanceInAutoScalingGroup(context.Background(), &autoscaling.TerminateInstanceInAutoScalingGroupInput{
 				InstanceId: aws.String(id), ShouldDecrementDesiredCapacity: aws.Bool(false)}))
 		})
 	})
@@ -495,7 +495,7 @@ func eventually2(t testing.TB, within time.Duration, what string, f func() bool)
 func TestDataPlaneLogsMetricsAndAlarms(t *testing.T) {
 	h := upHello(t, 0, ServeOptions{FlushEvery: 20 * time.Millisecond})
 	ctx := context.Background()
-	c := h.sb.Clients()
+	c := apiOf(h.sb)
 	lbs := must(c.ELB.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{}))
 	dim := lbDim(aws.ToString(lbs.LoadBalancers[0].LoadBalancerArn))
 	must(c.CloudWatch.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{

@@ -29,7 +29,7 @@ func tableInput(name, key string) *dynamodb.CreateTableInput {
 
 func TestDynamoDBTables(t *testing.T) {
 	s := openSB(t, Options{})
-	c := s.Clients()
+	c := apiOf(s)
 	key := must(c.KMS.CreateKey(bg, &kms.CreateKeyInput{}))
 
 	bad := tableInput("mvi-shop-orders", "")
@@ -107,7 +107,7 @@ func TestDynamoDBTables(t *testing.T) {
 
 func TestDynamoDBItemsAndQueries(t *testing.T) {
 	s := openSB(t, Options{})
-	c := s.Clients()
+	c := apiOf(s)
 	must(c.DynamoDB.CreateTable(bg, tableInput("items", "")))
 	tn := aws.String("items")
 	item := map[string]ddbtypes.AttributeValue{
@@ -210,7 +210,7 @@ func TestDynamoDBItemsAndQueries(t *testing.T) {
 func TestDynamoDBTableOnTheClock(t *testing.T) {
 	clk := NewManualClock(time.Date(2026, 2, 3, 4, 5, 6, 0, time.UTC))
 	s := openSB(t, Options{Speed: 1, Clock: clk})
-	c := s.Clients()
+	c := apiOf(s)
 	must(c.DynamoDB.CreateTable(bg, tableInput("tbl1", "")))
 	item := map[string]ddbtypes.AttributeValue{"pk": ddbS("a"), "sk": ddbS("b")}
 	_, err := c.DynamoDB.PutItem(bg, &dynamodb.PutItemInput{TableName: aws.String("tbl1"), Item: item})

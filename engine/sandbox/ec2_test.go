@@ -98,7 +98,7 @@ func TestInvalidCIDRs(t *testing.T) {
 
 func TestNotFoundAfterDelete(t *testing.T) {
 	s := openSB(t, Options{})
-	cl := s.Clients()
+	cl := apiOf(s)
 	c := cl.EC2
 	v := must(c.CreateVpc(bg, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")}))
 	sn := must(c.CreateSubnet(bg, &ec2.CreateSubnetInput{VpcId: v.Vpc.VpcId, CidrBlock: aws.String("10.0.0.0/24")}))
@@ -212,9 +212,9 @@ func TestTagFilters(t *testing.T) {
 
 func TestIGWDetachWithPublicAddresses(t *testing.T) {
 	s := openSB(t, Options{})
-	c := s.Clients()
-	n := buildNetwork(t, c, "pub")
-	buildVMs(t, c, "pub", n, 1)
+	c := apiOf(s)
+	n := buildNetwork(t, c.Clients, "pub")
+	buildVMs(t, c.Clients, "pub", n, 1)
 	eventually(t, "an instance", func() bool {
 		out := must(c.EC2.DescribeInstances(bg, &ec2.DescribeInstancesInput{}))
 		return len(out.Reservations) == 1

@@ -61,18 +61,20 @@ func (t *tx) repoOut(r *ecrRepo) ecrtypes.Repository {
 	return out
 }
 
+func ecrKV(t ecrtypes.Tag) (string, string) { return aws.ToString(t.Key), aws.ToString(t.Value) }
+func ecrTag(k, v string) ecrtypes.Tag       { return ecrtypes.Tag{Key: aws.String(k), Value: aws.String(v)} }
+
+func ecrTooManyTags() error {
+	return &ecrtypes.TooManyTagsException{Message: aws.String("Number of tags exceeds the limit of 50")}
+}
+
 func ecrTagMap(ts []ecrtypes.Tag) (map[string]string, error) {
-	m := map[string]string{}
-	for _, tg := range ts {
-		m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
-	}
-	if k, bad := reservedTag(m); bad {
-		return nil, &ecrtypes.InvalidTagParameterException{Message: aws.String("Tag key " + k + " uses the reserved aws: prefix")}
-	}
-	if len(m) > 50 {
-		return nil, &ecrtypes.TooManyTagsException{Message: aws.String("Number of tags exceeds the limit of 50")}
-	}
-	return m, nil
+	return checkedTagMap(ts, ecrKV, tagRules{
+		reserved: func(k string) error {
+			return &ecrtypes.InvalidTagParameterException{Message: aws.String("Tag key " + k + " uses the reserved aws: prefix")}
+		},
+		tooMany: ecrTooManyTags(),
+	})
 }
 
 func (a *ecrAPI) CreateRepository(ctx context.Context, in *ecr.CreateRepositoryInput, _ ...func(*ecr.Options)) (*ecr.CreateRepositoryOutput, error) {
@@ -88,7 +90,7 @@ func (a *ecrAPI) CreateRepository(ctx context.Context, in *ecr.CreateRepositoryI
 		if mut == "" {
 			mut = "MUTABLE"
 		}
-		r := &ecrRepo{Meta: Meta{ID: name, ARN: t.arn("ecr", "repository/"+name), Created: t.now}, Name: name, Mutability: mut, Encryption: "AES256"}
+		r := &ecrRepo{Meta: Meta{ID: name, ARN: t.repositoryARN(name), Created: t.now}, Name: name, Mutability: mut, Encryption: "AES256"}
 		if in.ImageScanningConfiguration != nil {
 			r.ScanOnPush = in.ImageScanningConfiguration.ScanOnPush
 		}
@@ -110,7 +112,7 @@ func (a *ecrAPI) CreateRepository(ctx context.Context, in *ecr.CreateRepositoryI
 					}
 					r.KMSKey = k.ARN
 				} else {
-					r.KMSKey = t.arn("kms", "key/"+uuid()) // aws/ecr
+					r.KMSKey = t.kmsKeyARN(uuid()) // aws/ecr
 				}
 			default:
 				return nil, &ecrtypes.InvalidParameterException{Message: aws.String("Invalid encryption type " + string(ec.EncryptionType))}
@@ -260,7 +262,7 @@ func (t *tx) repoByARN(a string) (*ecrRepo, error) {
 	if !ok || p.Service != "ecr" {
 		return nil, &ecrtypes.InvalidParameterException{Message: aws.String("Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN'")}
 	}
-	name := p.Resource[len("repository/"):]
+	name := repositoryName(p)
 	r := t.r.ECR.Repos[name]
 	if r == nil {
 		return nil, &ecrtypes.RepositoryNotFoundException{Message: aws.String("The repository with name '" + name + "' does not exist in the registry with id '" + t.account() + "'")}
@@ -274,11 +276,7 @@ func (a *ecrAPI) ListTagsForResource(ctx context.Context, in *ecr.ListTagsForRes
 		if err != nil {
 			return nil, err
 		}
-		out := []ecrtypes.Tag{}
-		for _, k := range sortedKeys(r.Tags) {
-			out = append(out, ecrtypes.Tag{Key: aws.String(k), Value: aws.String(r.Tags[k])})
-		}
-		return &ecr.ListTagsForResourceOutput{Tags: out}, nil
+		return &ecr.ListTagsForResourceOutput{Tags: tagList(r.Tags, ecrTag)}, nil
 	})
 }
 
@@ -292,9 +290,8 @@ func (a *ecrAPI) TagResource(ctx context.Context, in *ecr.TagResourceInput, _ ..
 		if err != nil {
 			return nil, err
 		}
-		r.setTags(kv)
-		if len(r.Tags) > 50 {
-			return nil, &ecrtypes.TooManyTagsException{Message: aws.String("Number of tags exceeds the limit of 50")}
+		if err := mergeTags(&r.Tags, kv, ecrTooManyTags()); err != nil {
+			return nil, err
 		}
 		return &ecr.TagResourceOutput{}, nil
 	})

@@ -13,13 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 )
 
-func efsTag(k, v string) efstypes.Tag { return efstypes.Tag{Key: aws.String(k), Value: aws.String(v)} }
-
 func TestEFSFileSystemsAndMountTargets(t *testing.T) {
 	s := openSB(t, Options{})
-	c := s.Clients()
-	n := buildNetwork(t, c, "fs")
-	sg := newSG(c, n.vpc, "nfs")
+	c := apiOf(s)
+	n := buildNetwork(t, c.Clients, "fs")
+	sg := newSG(c.Clients, n.vpc, "nfs")
 	key := must(c.KMS.CreateKey(bg, &kms.CreateKeyInput{}))
 
 	_, err := c.EFS.CreateFileSystem(bg, &efs.CreateFileSystemInput{CreationToken: aws.String("t0"), KmsKeyId: key.KeyMetadata.Arn})
@@ -91,7 +89,7 @@ func TestEFSFileSystemsAndMountTargets(t *testing.T) {
 	wantCode(t, err, "DependencyViolation")
 
 	// Security groups follow a change.
-	sg2 := newSG(c, n.vpc, "nfs2")
+	sg2 := newSG(c.Clients, n.vpc, "nfs2")
 	must(c.EFS.ModifyMountTargetSecurityGroups(bg, &efs.ModifyMountTargetSecurityGroupsInput{MountTargetId: &mts[0], SecurityGroups: []string{sg2}}))
 	got := must(c.EFS.DescribeMountTargetSecurityGroups(bg, &efs.DescribeMountTargetSecurityGroupsInput{MountTargetId: &mts[0]}))
 	if len(got.SecurityGroups) != 1 || got.SecurityGroups[0] != sg2 {

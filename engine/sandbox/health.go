@@ -66,7 +66,7 @@ func (dp *DataPlane) applyChecks(v *view) {
 			}
 			ctx, cancel := context.WithCancel(dp.ctx)
 			c := &checker{tg: arn, key: x.Key, addr: addr, cancel: cancel, obs: targetObs{State: string(elbtypes.TargetHealthStateEnumInitial),
-				Reason: string(elbtypes.TargetHealthReasonEnumRegistrationInProgress), Desc: "Target registration is in progress", At: time.Now().UTC(), Task: x.Task}}
+				Reason: string(elbtypes.TargetHealthReasonEnumRegistrationInProgress), Desc: "Target registration is in progress", At: dp.now(), Task: x.Task}}
 			dp.checks[k] = c
 			dp.obsDirty = true
 			dp.wg.Add(1)
@@ -134,7 +134,7 @@ func (dp *DataPlane) runChecker(ctx context.Context, c *checker, gv tgView) {
 			return
 		}
 		dp.mu.Lock()
-		changed := dp.checks[gv.ARN+"|"+c.key] == c && c.record(ok, reason, desc, gv)
+		changed := dp.checks[gv.ARN+"|"+c.key] == c && c.record(ok, reason, desc, gv, dp.now())
 		obs := c.obs
 		if changed {
 			dp.obsDirty = true
@@ -152,9 +152,9 @@ func (dp *DataPlane) runChecker(ctx context.Context, c *checker, gv tgView) {
 	}
 }
 
-// record counts one probe; it reports whether the state changed.
-func (c *checker) record(ok bool, reason elbtypes.TargetHealthReasonEnum, desc string, gv tgView) bool {
-	now := time.Now().UTC()
+// record counts one probe, made at now; it reports whether the state
+// changed.
+func (c *checker) record(ok bool, reason elbtypes.TargetHealthReasonEnum, desc string, gv tgView, now time.Time) bool {
 	if ok {
 		c.okN, c.failN = c.okN+1, 0
 		if !c.healthy() && c.okN >= gv.Healthy {

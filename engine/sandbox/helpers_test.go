@@ -156,3 +156,31 @@ func eventually(t testing.TB, what string, f func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// api is the sandbox's clients at their own types: every call the sandbox
+// serves, beyond the ones cloud's interfaces name (those mvi makes). The
+// embedded *cloud.Clients is for what takes the engine's view.
+type api struct {
+	*cloud.Clients
+	EC2         *ec2API
+	AutoScaling *autoscalingAPI
+	KMS         *kmsAPI
+	SSM         *ssmAPI
+	ECS         *ecsAPI
+	ECR         *ecrAPI
+	ELB         *elbAPI
+	EFS         *efsAPI
+	Logs        *logsAPI
+	CloudWatch  *cloudwatchAPI
+	DynamoDB    *dynamodbAPI
+	S3          *s3API
+	Tagging     *taggingAPI
+}
+
+func apiOf(s *Sandbox) api {
+	c := s.Clients()
+	return api{Clients: c, EC2: c.EC2.(*ec2API), AutoScaling: c.AutoScaling.(*autoscalingAPI), KMS: c.KMS.(*kmsAPI),
+		SSM: c.SSM.(*ssmAPI), ECS: c.ECS.(*ecsAPI), ECR: c.ECR.(*ecrAPI), ELB: c.ELB.(*elbAPI), EFS: c.EFS.(*efsAPI),
+		Logs: c.Logs.(*logsAPI), CloudWatch: c.CloudWatch.(*cloudwatchAPI), DynamoDB: c.DynamoDB.(*dynamodbAPI),
+		S3: c.S3.(*s3API), Tagging: c.Tagging.(*taggingAPI)}
+}

@@ -85,7 +85,7 @@ var awsManagedPolicies = []string{
 
 func managedPolicyExists(arn string) bool {
 	for _, p := range awsManagedPolicies {
-		if arn == "arn:aws:iam::aws:policy/"+p {
+		if arn == awsPolicyARN(p) {
 			return true
 		}
 	}
@@ -122,34 +122,35 @@ func checkPolicyDoc(doc *string, param string) error {
 	return nil
 }
 
+func iamKV(t iamtypes.Tag) (string, string) { return aws.ToString(t.Key), aws.ToString(t.Value) }
+func iamTag(k, v string) iamtypes.Tag       { return iamtypes.Tag{Key: aws.String(k), Value: aws.String(v)} }
+
+// iamTagMap reads IAM's tags (nil for none).
 func iamTagMap(ts []iamtypes.Tag) map[string]string {
 	if len(ts) == 0 {
 		return nil
 	}
-	m := map[string]string{}
-	for _, t := range ts {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
+	return tagMap(ts, iamKV)
 }
 
+// iamTags lists tags as IAM does (nil for none).
 func iamTags(m map[string]string) []iamtypes.Tag {
 	if len(m) == 0 {
 		return nil
 	}
-	var out []iamtypes.Tag
-	for _, k := range sortedKeys(m) {
-		out = append(out, iamtypes.Tag{Key: aws.String(k), Value: aws.String(m[k])})
-	}
-	return out
+	return tagList(m, iamTag)
+}
+
+func iamTooManyTags() error {
+	return &iamtypes.LimitExceededException{Message: aws.String("The number of tags has reached the maximum limit.")}
 }
 
 func checkIAMTags(m map[string]string) error {
 	if k, bad := reservedTag(m); bad {
 		return &iamtypes.InvalidInputException{Message: aws.String("User-defined tag keys can't start with 'aws:'. (" + k + ")")}
 	}
-	if len(m) > 50 {
-		return &iamtypes.LimitExceededException{Message: aws.String("The number of tags has reached the maximum limit.")}
+	if len(m) > maxTags {
+		return iamTooManyTags()
 	}
 	return nil
 }
@@ -269,7 +270,7 @@ func (a *iamAPI) CreateRole(ctx context.Context, in *iam.CreateRoleInput, _ ...f
 		if ms < 3600 || ms > 43200 {
 			return nil, validationError("1 validation error detected: Value '%d' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200", ms)
 		}
-		r := &role{Name: name, Path: path, ARN: "arn:aws:iam::" + t.account() + ":role" + path + name, RoleID: iamID("AROA"),
+		r := &role{Name: name, Path: path, ARN: roleARN(t.account(), path, name), RoleID: iamID("AROA"),
 			Assume: *in.AssumeRolePolicyDocument, Description: aws.ToString(in.Description), MaxSession: ms, Tags: tags, Created: t.now}
 		t.st.IAM.Roles[name] = r
 		out := t.roleOut(r, true)
@@ -355,296 +356,13 @@ func (a *iamAPI) TagRole(ctx context.Context, in *iam.TagRoleInput, _ ...func(*i
 			return nil, err
 		}
 		kv := iamTagMap(in.Tags)
-		merged := copyMap(r.Tags)
-		if merged == nil {
-			merged = map[string]string{}
-		}
-		for k, v := range kv {
-			merged[k] = v
-		}
-		if err := checkIAMTags(merged); err != nil {
+		if err := checkIAMTags(kv); err != nil {
 			return nil, err
 		}
-		r.Tags = merged
+		if err := mergeTags(&r.Tags, kv, iamTooManyTags()); err != nil {
+			return nil, err
+		}
 		return &iam.TagRoleOutput{}, nil
-	})
-}
-
-func (a *iamAPI) PutRolePolicy(ctx context.Context, in *iam.PutRolePolicyInput, _ ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error) {
-	return call(ctx, a.s, svcIAM, "PutRolePolicy", func(t *tx) (*iam.PutRolePolicyOutput, error) {
-		r, err := t.roleByName(aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		name := aws.ToString(in.PolicyName)
-		if !regexp.MustCompile(`^[\w+=,.@-]{1,128}$`).MatchString(name) {
-			return nil, validationError("1 validation error detected: Value '%s' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+", name)
-		}
-		if err := checkPolicyDoc(in.PolicyDocument, "policyDocument"); err != nil {
-			return nil, err
-		}
-		total := len(*in.PolicyDocument)
-		for n, d := range r.Inline {
-			if n != name {
-				total += len(d)
-			}
-		}
-		if total > 10240 {
-			return nil, &iamtypes.LimitExceededException{Message: aws.String("Maximum policy size of 10240 bytes exceeded for role " + r.Name)}
-		}
-		if r.Inline == nil {
-			r.Inline = map[string]string{}
-		}
-		r.Inline[name] = *in.PolicyDocument
-		return &iam.PutRolePolicyOutput{}, nil
-	})
-}
-
-func (a *iamAPI) GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInput, _ ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
-	return call(ctx, a.s, svcIAM, "GetRolePolicy", func(t *tx) (*iam.GetRolePolicyOutput, error) {
-		r, err := t.roleByName(aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		d, ok := r.Inline[aws.ToString(in.PolicyName)]
-		if !ok {
-			return nil, noSuchEntity("The role policy with name %s cannot be found.", aws.ToString(in.PolicyName))
-		}
-		return &iam.GetRolePolicyOutput{RoleName: aws.String(r.Name), PolicyName: in.PolicyName, PolicyDocument: aws.String(iamEncode(d))}, nil
-	})
-}
-
-func (a *iamAPI) DeleteRolePolicy(ctx context.Context, in *iam.DeleteRolePolicyInput, _ ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error) {
-	return call(ctx, a.s, svcIAM, "DeleteRolePolicy", func(t *tx) (*iam.DeleteRolePolicyOutput, error) {
-		r, err := t.roleByName(aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		if _, ok := r.Inline[aws.ToString(in.PolicyName)]; !ok {
-			return nil, noSuchEntity("The role policy with name %s cannot be found.", aws.ToString(in.PolicyName))
-		}
-		delete(r.Inline, aws.ToString(in.PolicyName))
-		return &iam.DeleteRolePolicyOutput{}, nil
-	})
-}
-
-func (a *iamAPI) ListRolePolicies(ctx context.Context, in *iam.ListRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error) {
-	return call(ctx, a.s, svcIAM, "ListRolePolicies", func(t *tx) (*iam.ListRolePoliciesOutput, error) {
-		r, err := t.roleByName(aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		names := sortedKeys(r.Inline)
-		if names == nil {
-			names = []string{}
-		}
-		items, trunc, marker, err := iamPage(names, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListRolePoliciesOutput{PolicyNames: items, IsTruncated: trunc, Marker: marker}, nil
-	})
-}
-
-func (a *iamAPI) AttachRolePolicy(ctx context.Context, in *iam.AttachRolePolicyInput, _ ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error) {
-	return call(ctx, a.s, svcIAM, "AttachRolePolicy", func(t *tx) (*iam.AttachRolePolicyOutput, error) {
-		r, err := t.roleByName(aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		p := aws.ToString(in.PolicyArn)
-		if _, ok := parseARN(p); !ok {
-			return nil, &iamtypes.InvalidInputException{Message: aws.String("ARN " + p + " is not valid.")}
-		}
-		if !managedPolicyExists(p) {
-			return nil, noSuchEntity("Policy %s does not exist or is not attachable.", p)
-		}
-		for _, x := range r.Attached {
-			if x == p {
-				return &iam.AttachRolePolicyOutput{}, nil
-			}
-		}
-		if len(r.Attached) >= 20 {
-			return nil, &iamtypes.LimitExceededException{Message: aws.String("Cannot exceed quota for PoliciesPerRole: 20")}
-		}
-		r.Attached = append(r.Attached, p)
-		return &iam.AttachRolePolicyOutput{}, nil
-	})
-}
-
-func (a *iamAPI) DetachRolePolicy(ctx context.Context, in *iam.DetachRolePolicyInput, _ ...func(*iam.Options)) (*iam.DetachRolePolicyOutput, error) {
-	return call(ctx, a.s, svcIAM, "DetachRolePolicy", func(t *tx) (*iam.DetachRolePolicyOutput, error) {
-		r, err := t.roleByName(aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		p := aws.ToString(in.PolicyArn)
-		for i, x := range r.Attached {
-			if x == p {
-				r.Attached = append(r.Attached[:i], r.Attached[i+1:]...)
-				return &iam.DetachRolePolicyOutput{}, nil
-			}
-		}
-		return nil, noSuchEntity("Policy %s was not found.", p)
-	})
-}
-
-func (a *iamAPI) ListAttachedRolePolicies(ctx context.Context, in *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
-	return call(ctx, a.s, svcIAM, "ListAttachedRolePolicies", func(t *tx) (*iam.ListAttachedRolePoliciesOutput, error) {
-		r, err := t.roleByName(aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		prefix := aws.ToString(in.PathPrefix)
-		all := []iamtypes.AttachedPolicy{}
-		for _, p := range r.Attached {
-			rest := strings.TrimPrefix(p, "arn:aws:iam::aws:policy")
-			name := rest[strings.LastIndex(rest, "/")+1:]
-			path := rest[:strings.LastIndex(rest, "/")+1]
-			if prefix != "" && !strings.HasPrefix(path, prefix) {
-				continue
-			}
-			all = append(all, iamtypes.AttachedPolicy{PolicyArn: aws.String(p), PolicyName: aws.String(name)})
-		}
-		items, trunc, marker, err := iamPage(all, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListAttachedRolePoliciesOutput{AttachedPolicies: items, IsTruncated: trunc, Marker: marker}, nil
-	})
-}
-
-func (a *iamAPI) CreateInstanceProfile(ctx context.Context, in *iam.CreateInstanceProfileInput, _ ...func(*iam.Options)) (*iam.CreateInstanceProfileOutput, error) {
-	return call(ctx, a.s, svcIAM, "CreateInstanceProfile", func(t *tx) (*iam.CreateInstanceProfileOutput, error) {
-		name := aws.ToString(in.InstanceProfileName)
-		if !regexp.MustCompile(`^[\w+=,.@-]{1,128}$`).MatchString(name) {
-			return nil, validationError("1 validation error detected: Value '%s' at 'instanceProfileName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+", name)
-		}
-		path, err := checkPath(in.Path)
-		if err != nil {
-			return nil, err
-		}
-		tags := iamTagMap(in.Tags)
-		if err := checkIAMTags(tags); err != nil {
-			return nil, err
-		}
-		for k := range t.st.IAM.Profiles {
-			if strings.EqualFold(k, name) {
-				return nil, &iamtypes.EntityAlreadyExistsException{Message: aws.String("Instance Profile " + name + " already exists.")}
-			}
-		}
-		p := &instanceProfile{Name: name, Path: path, ARN: "arn:aws:iam::" + t.account() + ":instance-profile" + path + name,
-			ProfileID: iamID("AIPA"), Tags: tags, Created: t.now}
-		t.st.IAM.Profiles[name] = p
-		out := t.profileOut(p)
-		return &iam.CreateInstanceProfileOutput{InstanceProfile: &out}, nil
-	})
-}
-
-func (a *iamAPI) GetInstanceProfile(ctx context.Context, in *iam.GetInstanceProfileInput, _ ...func(*iam.Options)) (*iam.GetInstanceProfileOutput, error) {
-	return call(ctx, a.s, svcIAM, "GetInstanceProfile", func(t *tx) (*iam.GetInstanceProfileOutput, error) {
-		p, err := t.profileByName(aws.ToString(in.InstanceProfileName))
-		if err != nil {
-			return nil, err
-		}
-		out := t.profileOut(p)
-		return &iam.GetInstanceProfileOutput{InstanceProfile: &out}, nil
-	})
-}
-
-func (a *iamAPI) DeleteInstanceProfile(ctx context.Context, in *iam.DeleteInstanceProfileInput, _ ...func(*iam.Options)) (*iam.DeleteInstanceProfileOutput, error) {
-	return call(ctx, a.s, svcIAM, "DeleteInstanceProfile", func(t *tx) (*iam.DeleteInstanceProfileOutput, error) {
-		p, err := t.profileByName(aws.ToString(in.InstanceProfileName))
-		if err != nil {
-			return nil, err
-		}
-		if len(p.Roles) > 0 {
-			return nil, deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
-		}
-		delete(t.st.IAM.Profiles, p.Name)
-		return &iam.DeleteInstanceProfileOutput{}, nil
-	})
-}
-
-func (a *iamAPI) ListInstanceProfiles(ctx context.Context, in *iam.ListInstanceProfilesInput, _ ...func(*iam.Options)) (*iam.ListInstanceProfilesOutput, error) {
-	return call(ctx, a.s, svcIAM, "ListInstanceProfiles", func(t *tx) (*iam.ListInstanceProfilesOutput, error) {
-		prefix := aws.ToString(in.PathPrefix)
-		if prefix == "" {
-			prefix = "/"
-		}
-		var all []iamtypes.InstanceProfile
-		for _, k := range sortedKeys(t.st.IAM.Profiles) {
-			p := t.st.IAM.Profiles[k]
-			if strings.HasPrefix(p.Path, prefix) && !t.hidden(p.Created) {
-				out := t.profileOut(p)
-				out.Tags = nil
-				all = append(all, out)
-			}
-		}
-		items, trunc, marker, err := iamPage(all, in.Marker, in.MaxItems)
-		if err != nil {
-			return nil, err
-		}
-		return &iam.ListInstanceProfilesOutput{InstanceProfiles: items, IsTruncated: trunc, Marker: marker}, nil
-	})
-}
-
-func (a *iamAPI) AddRoleToInstanceProfile(ctx context.Context, in *iam.AddRoleToInstanceProfileInput, _ ...func(*iam.Options)) (*iam.AddRoleToInstanceProfileOutput, error) {
-	return call(ctx, a.s, svcIAM, "AddRoleToInstanceProfile", func(t *tx) (*iam.AddRoleToInstanceProfileOutput, error) {
-		p, err := t.profileByName(aws.ToString(in.InstanceProfileName))
-		if err != nil {
-			return nil, err
-		}
-		r, err := t.roleByName(aws.ToString(in.RoleName))
-		if err != nil {
-			return nil, err
-		}
-		if len(p.Roles) > 0 {
-			return nil, &iamtypes.LimitExceededException{Message: aws.String("Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1")}
-		}
-		p.Roles = []string{r.Name}
-		return &iam.AddRoleToInstanceProfileOutput{}, nil
-	})
-}
-
-func (a *iamAPI) RemoveRoleFromInstanceProfile(ctx context.Context, in *iam.RemoveRoleFromInstanceProfileInput, _ ...func(*iam.Options)) (*iam.RemoveRoleFromInstanceProfileOutput, error) {
-	return call(ctx, a.s, svcIAM, "RemoveRoleFromInstanceProfile", func(t *tx) (*iam.RemoveRoleFromInstanceProfileOutput, error) {
-		p, err := t.profileByName(aws.ToString(in.InstanceProfileName))
-		if err != nil {
-			return nil, err
-		}
-		rn := aws.ToString(in.RoleName)
-		for i, x := range p.Roles {
-			if x == rn {
-				p.Roles = append(p.Roles[:i], p.Roles[i+1:]...)
-				return &iam.RemoveRoleFromInstanceProfileOutput{}, nil
-			}
-		}
-		if _, err := t.roleByName(rn); err != nil {
-			return nil, err
-		}
-		return nil, noSuchEntity("Role %s in Instance Profile %s cannot be found.", rn, p.Name)
-	})
-}
-
-func (a *iamAPI) TagInstanceProfile(ctx context.Context, in *iam.TagInstanceProfileInput, _ ...func(*iam.Options)) (*iam.TagInstanceProfileOutput, error) {
-	return call(ctx, a.s, svcIAM, "TagInstanceProfile", func(t *tx) (*iam.TagInstanceProfileOutput, error) {
-		p, err := t.profileByName(aws.ToString(in.InstanceProfileName))
-		if err != nil {
-			return nil, err
-		}
-		merged := copyMap(p.Tags)
-		if merged == nil {
-			merged = map[string]string{}
-		}
-		for k, v := range iamTagMap(in.Tags) {
-			merged[k] = v
-		}
-		if err := checkIAMTags(merged); err != nil {
-			return nil, err
-		}
-		p.Tags = merged
-		return &iam.TagInstanceProfileOutput{}, nil
 	})
 }
 

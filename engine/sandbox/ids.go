@@ -79,38 +79,6 @@ func lowerAlnum(n int) string {
 	return sb.String()
 }
 
-// arn builds arn:aws:<service>:<region>:<account>:<resource>.
-func arn(service, region, account, resource string) string {
-	return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, account, resource)
-}
-
-// parsedARN is an ARN split into its parts.
-type parsedARN struct {
-	Partition, Service, Region, Account, Resource string
-}
-
-func parseARN(s string) (parsedARN, bool) {
-	p := strings.SplitN(s, ":", 6)
-	if len(p) != 6 || p[0] != "arn" {
-		return parsedARN{}, false
-	}
-	return parsedARN{p[1], p[2], p[3], p[4], p[5]}, true
-}
-
-// resourceType is the Tagging API's "service:type" for an ARN: ec2:vpc,
-// logs:log-group, elasticloadbalancing:loadbalancer, s3 …
-func (a parsedARN) resourceType() string {
-	r := a.Resource
-	if a.Service == "s3" {
-		return "s3"
-	}
-	i := strings.IndexAny(r, "/:")
-	if i < 0 {
-		return a.Service
-	}
-	return a.Service + ":" + r[:i]
-}
-
 // zones is the region's availability zones (a, b, c; four in us-east-1 as
 // a reminder that not every region has the same number).
 func zones(region string) []string {

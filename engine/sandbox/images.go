@@ -90,12 +90,13 @@ func (dp *DataPlane) containerHandler(ts *taskServer, c containerView, kind imag
 		inner = appPage(ts.view, c)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := dp.now()
 		ts.hits.Add(1)
 		w.Header().Set(TaskHeader, ts.view.ID)
 		rec := &statusWriter{ResponseWriter: w, code: 200}
 		inner.ServeHTTP(rec, r)
-		dp.appLine(ts.view, c, accessLine(kind, c.Name, r, rec.code, rec.n, time.Since(start)))
+		now := dp.now()
+		dp.appLine(ts.view, c, accessLine(kind, c.Name, r, rec.code, rec.n, now, now.Sub(start)))
 	})
 }
 
@@ -150,8 +151,9 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// accessLine is one request as the image logs it on stdout.
-func accessLine(kind imageKindT, name string, r *http.Request, code, n int, took time.Duration) string {
+// accessLine is one request, answered at now, as the image logs it on
+// stdout.
+func accessLine(kind imageKindT, name string, r *http.Request, code, n int, now time.Time, took time.Duration) string {
 	host := r.RemoteAddr
 	if i := strings.LastIndex(host, ":"); i >= 0 {
 		host = host[:i]
@@ -159,7 +161,6 @@ func accessLine(kind imageKindT, name string, r *http.Request, code, n int, took
 	if f := r.Header.Get("X-Forwarded-For"); f != "" {
 		host = f
 	}
-	now := time.Now().UTC()
 	switch kind {
 	case kindHTTPD:
 		return fmt.Sprintf("%s - - [%s] \"%s %s %s\" %d %d", host, now.Format("02/Jan/2006:15:04:05 -0700"), r.Method, r.URL.RequestURI(), r.Proto, code, n)
@@ -171,7 +172,7 @@ func accessLine(kind imageKindT, name string, r *http.Request, code, n int, took
 
 // startupLines are what the image prints as it starts.
 func (dp *DataPlane) startupLines(tv taskView, c containerView, kind imageKindT, port int32) {
-	ts := time.Now().UTC()
+	ts := dp.now()
 	switch kind {
 	case kindHTTPD:
 		dp.appLine(tv, c, "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using 172.17.0.2. Set the 'ServerName' directive globally to suppress this message")
@@ -190,12 +191,13 @@ func (dp *DataPlane) startupLines(tv taskView, c containerView, kind imageKindT,
 	}
 }
 
-func shutdownLine(kind imageKindT, name string) string {
+// shutdownLine is what the image prints on SIGTERM at now.
+func shutdownLine(kind imageKindT, name string, now time.Time) string {
 	switch kind {
 	case kindHTTPD:
-		return fmt.Sprintf("[%s] [mpm_event:notice] [pid 1:tid 1] AH00492: caught SIGWINCH, shutting down gracefully", time.Now().UTC().Format("Mon Jan 02 15:04:05.000000 2006"))
+		return fmt.Sprintf("[%s] [mpm_event:notice] [pid 1:tid 1] AH00492: caught SIGWINCH, shutting down gracefully", now.Format("Mon Jan 02 15:04:05.000000 2006"))
 	case kindNginx:
-		return fmt.Sprintf("%s [notice] 1#1: signal 3 (SIGQUIT) received, shutting down", time.Now().UTC().Format("2006/01/02 15:04:05"))
+		return fmt.Sprintf("%s [notice] 1#1: signal 3 (SIGQUIT) received, shutting down", now.Format("2006/01/02 15:04:05"))
 	}
 	return name + ": SIGTERM received, finishing requests in flight and exiting"
 }
@@ -223,5 +225,5 @@ func (dp *DataPlane) appLine(tv taskView, c containerView, msg string) {
 		dp.logs = dp.logs[1:]
 		dp.dropped++
 	}
-	dp.logs = append(dp.logs, logLine{group: c.LogGroup, stream: c.LogStream, ts: time.Now().UnixMilli(), msg: msg})
+	dp.logs = append(dp.logs, logLine{group: c.LogGroup, stream: c.LogStream, ts: dp.now().UnixMilli(), msg: msg})
 }

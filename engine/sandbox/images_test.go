@@ -23,7 +23,7 @@ func TestContainersBehaveLikeTheirImages(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(site, "index.html"), []byte("<h1>my shop</h1>"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	dp := &DataPlane{opts: ServeOptions{Sites: map[string]string{"site": site}}}
+	dp := &DataPlane{clock: realClock{}, opts: ServeOptions{Sites: map[string]string{"site": site}}}
 	ts := &taskServer{view: taskView{ID: "0123abcd", Family: "mvi-shop-task-definition-web", Revision: 7}}
 	cases := []struct {
 		c          containerView

@@ -1,10 +1,7 @@
 package sandbox
 
 import (
-	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -80,17 +77,17 @@ func (t *tx) kmsKeyRef(ref string) (*kmsKey, error) {
 		}
 		name = a.Resource
 	}
-	if strings.HasPrefix(name, "alias/") {
+	if strings.HasPrefix(name, resourcePath(kmsTypeAlias, "")) {
 		al := t.r.KMS.Aliases[name]
 		if al == nil {
-			return nil, kmsNotFound("Alias %s is not found.", t.arn("kms", name))
+			return nil, kmsNotFound("Alias %s is not found.", t.kmsAliasARN(name))
 		}
-		name = "key/" + al.Target
+		name = kmsKeyPath(al.Target)
 	}
-	id := strings.TrimPrefix(name, "key/")
+	id := resourceName(name, kmsTypeKey)
 	k := t.r.KMS.Keys[id]
 	if k == nil || t.hidden(k.Created) {
-		return nil, kmsNotFound("Key '%s' does not exist", t.arn("kms", "key/"+id))
+		return nil, kmsNotFound("Key '%s' does not exist", t.kmsKeyARN(id))
 	}
 	return k, nil
 }
@@ -124,23 +121,17 @@ func (t *tx) keyMeta(k *kmsKey) *kmstypes.KeyMetadata {
 	return m
 }
 
-func kmsTags(m map[string]string) []kmstypes.Tag {
-	out := []kmstypes.Tag{}
-	for _, k := range sortedKeys(m) {
-		out = append(out, kmstypes.Tag{TagKey: aws.String(k), TagValue: aws.String(m[k])})
-	}
-	return out
+func kmsKV(t kmstypes.Tag) (string, string) { return aws.ToString(t.TagKey), aws.ToString(t.TagValue) }
+func kmsTag(k, v string) kmstypes.Tag {
+	return kmstypes.Tag{TagKey: aws.String(k), TagValue: aws.String(v)}
 }
 
 func kmsTagMap(ts []kmstypes.Tag) (map[string]string, error) {
-	m := map[string]string{}
-	for _, t := range ts {
-		m[aws.ToString(t.TagKey)] = aws.ToString(t.TagValue)
-	}
-	if k, bad := reservedTag(m); bad {
-		return nil, &kmstypes.TagException{Message: aws.String("Tag key " + k + " uses the reserved aws: prefix")}
-	}
-	return m, nil
+	return checkedTagMap(ts, kmsKV, tagRules{
+		reserved: func(k string) error {
+			return &kmstypes.TagException{Message: aws.String("Tag key " + k + " uses the reserved aws: prefix")}
+		},
+	})
 }
 
 func advanceKMS(t *tx) {
@@ -187,7 +178,7 @@ func (a *kmsAPI) CreateKey(ctx context.Context, in *kms.CreateKeyInput, _ ...fun
 				return nil, &kmstypes.MalformedPolicyDocumentException{Message: aws.String("The new key policy will not allow you to update the key policy in the future.")}
 			}
 		} else {
-			policy = `{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + t.account() + `:root"},"Action":"kms:*","Resource":"*"}]}`
+			policy = `{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"` + rootARN(t.account()) + `"},"Action":"kms:*","Resource":"*"}]}`
 		}
 		tags, err := kmsTagMap(in.Tags)
 		if err != nil {
@@ -197,7 +188,7 @@ func (a *kmsAPI) CreateKey(ctx context.Context, in *kms.CreateKeyInput, _ ...fun
 		if aws.ToBool(in.MultiRegion) {
 			id = "mrk-" + hexID(32)
 		}
-		k := &kmsKey{Meta: Meta{ID: id, ARN: t.arn("kms", "key/"+id), Created: t.now, Tags: tags},
+		k := &kmsKey{Meta: Meta{ID: id, ARN: t.kmsKeyARN(id), Created: t.now, Tags: tags},
 			Description: aws.ToString(in.Description), Usage: usage, Spec: spec, Policy: policy, State: "Enabled",
 			MultiRegion: aws.ToBool(in.MultiRegion), Material: randBytes(32)}
 		if len(k.Tags) == 0 {
@@ -224,7 +215,7 @@ func (a *kmsAPI) EnableKeyRotation(ctx context.Context, in *kms.EnableKeyRotatio
 		if err != nil {
 			return nil, err
 		}
-		if strings.HasPrefix(aws.ToString(in.KeyId), "alias/") || strings.Contains(aws.ToString(in.KeyId), ":alias/") {
+		if isAlias(aws.ToString(in.KeyId)) {
 			return nil, kmsNotFound("Alias is not supported for this operation; use a key id or key ARN")
 		}
 		if err := k.usable(); err != nil {
@@ -309,7 +300,7 @@ func checkAliasName(n string) error {
 // aliasTarget resolves the TargetKeyId of CreateAlias/UpdateAlias: a key
 // id or key ARN, never an alias.
 func (t *tx) aliasTarget(ref string) (*kmsKey, error) {
-	if strings.HasPrefix(ref, "alias/") || strings.Contains(ref, ":alias/") {
+	if isAlias(ref) {
 		return nil, validation("Aliases must refer to keys. Not aliases")
 	}
 	k, err := t.kmsKeyRef(ref)
@@ -333,7 +324,7 @@ func (a *kmsAPI) CreateAlias(ctx context.Context, in *kms.CreateAliasInput, _ ..
 			return nil, err
 		}
 		if t.r.KMS.Aliases[n] != nil {
-			return nil, &kmstypes.AlreadyExistsException{Message: aws.String("An alias with the name " + t.arn("kms", n) + " already exists")}
+			return nil, &kmstypes.AlreadyExistsException{Message: aws.String("An alias with the name " + t.kmsAliasARN(n) + " already exists")}
 		}
 		t.r.KMS.Aliases[n] = &kmsAlias{Name: n, Target: k.ID, Created: t.now, Updated: t.now}
 		return &kms.CreateAliasOutput{}, nil
@@ -345,7 +336,7 @@ func (a *kmsAPI) UpdateAlias(ctx context.Context, in *kms.UpdateAliasInput, _ ..
 		n := aws.ToString(in.AliasName)
 		al := t.r.KMS.Aliases[n]
 		if al == nil {
-			return nil, kmsNotFound("Alias %s is not found.", t.arn("kms", n))
+			return nil, kmsNotFound("Alias %s is not found.", t.kmsAliasARN(n))
 		}
 		k, err := t.aliasTarget(aws.ToString(in.TargetKeyId))
 		if err != nil {
@@ -363,7 +354,7 @@ func (a *kmsAPI) DeleteAlias(ctx context.Context, in *kms.DeleteAliasInput, _ ..
 			return nil, &kmstypes.InvalidAliasNameException{Message: aws.String("Alias must not begin with 'alias/aws/'")}
 		}
 		if t.r.KMS.Aliases[n] == nil {
-			return nil, kmsNotFound("Alias %s is not found.", t.arn("kms", n))
+			return nil, kmsNotFound("Alias %s is not found.", t.kmsAliasARN(n))
 		}
 		delete(t.r.KMS.Aliases, n)
 		return &kms.DeleteAliasOutput{}, nil
@@ -388,7 +379,7 @@ func (a *kmsAPI) ListAliases(ctx context.Context, in *kms.ListAliasesInput, _ ..
 		}
 		for _, n := range names {
 			al := t.r.KMS.Aliases[n]
-			e := kmstypes.AliasListEntry{AliasName: aws.String(n), AliasArn: aws.String(t.arn("kms", n))}
+			e := kmstypes.AliasListEntry{AliasName: aws.String(n), AliasArn: aws.String(t.kmsAliasARN(n))}
 			if al != nil {
 				if keyID != "" && al.Target != keyID {
 					continue
@@ -419,7 +410,7 @@ func (a *kmsAPI) ListResourceTags(ctx context.Context, in *kms.ListResourceTagsI
 		if lim == 0 {
 			lim = 50
 		}
-		items, next, err := page(kmsTags(k.Tags), in.Marker, lim)
+		items, next, err := page(tagList(k.Tags, kmsTag), in.Marker, lim)
 		if err != nil {
 			return nil, &kmstypes.InvalidMarkerException{Message: aws.String("Invalid marker")}
 		}
@@ -442,135 +433,5 @@ func (a *kmsAPI) TagResource(ctx context.Context, in *kms.TagResourceInput, _ ..
 		}
 		k.setTags(m)
 		return &kms.TagResourceOutput{}, nil
-	})
-}
-
-// --- cryptography ---
-
-var cipherMagic = []byte("mvi-kms1")
-
-func contextAAD(ec map[string]string) []byte {
-	var b bytes.Buffer
-	for _, k := range sortedKeys(ec) {
-		b.WriteString(k)
-		b.WriteByte(0)
-		b.WriteString(ec[k])
-		b.WriteByte(0)
-	}
-	return b.Bytes()
-}
-
-func (k *kmsKey) seal(plain []byte, ec map[string]string) []byte {
-	blk, _ := aes.NewCipher(k.Material)
-	g, _ := cipher.NewGCM(blk)
-	nonce := randBytes(g.NonceSize())
-	out := append([]byte{}, cipherMagic...)
-	out = append(out, byte(len(k.ID)))
-	out = append(out, k.ID...)
-	out = append(out, nonce...)
-	return g.Seal(out, nonce, plain, contextAAD(ec))
-}
-
-func (t *tx) open(blob []byte, ec map[string]string) (*kmsKey, []byte, error) {
-	bad := &kmstypes.InvalidCiphertextException{Message: aws.String("The ciphertext is invalid or was not encrypted under a key in this account and region.")}
-	if !bytes.HasPrefix(blob, cipherMagic) || len(blob) < len(cipherMagic)+1 {
-		return nil, nil, bad
-	}
-	rest := blob[len(cipherMagic):]
-	n := int(rest[0])
-	if len(rest) < 1+n {
-		return nil, nil, bad
-	}
-	id := string(rest[1 : 1+n])
-	rest = rest[1+n:]
-	k := t.r.KMS.Keys[id]
-	if k == nil {
-		return nil, nil, bad
-	}
-	if err := k.usable(); err != nil {
-		return nil, nil, err
-	}
-	blk, _ := aes.NewCipher(k.Material)
-	g, _ := cipher.NewGCM(blk)
-	if len(rest) < g.NonceSize() {
-		return nil, nil, bad
-	}
-	plain, err := g.Open(nil, rest[:g.NonceSize()], rest[g.NonceSize():], contextAAD(ec))
-	if err != nil {
-		return nil, nil, &kmstypes.InvalidCiphertextException{}
-	}
-	return k, plain, nil
-}
-
-func (a *kmsAPI) Encrypt(ctx context.Context, in *kms.EncryptInput, _ ...func(*kms.Options)) (*kms.EncryptOutput, error) {
-	return call(ctx, a.s, svcKMS, "Encrypt", func(t *tx) (*kms.EncryptOutput, error) {
-		k, err := t.kmsKeyRef(aws.ToString(in.KeyId))
-		if err != nil {
-			return nil, err
-		}
-		if len(in.Plaintext) == 0 || len(in.Plaintext) > 4096 {
-			return nil, validation("1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length between 1 and 4096")
-		}
-		if err := k.usable(); err != nil {
-			return nil, err
-		}
-		if aws.ToBool(in.DryRun) {
-			return nil, &kmstypes.DryRunOperationException{Message: aws.String("The request would have succeeded, but the DryRun option is set.")}
-		}
-		return &kms.EncryptOutput{CiphertextBlob: k.seal(in.Plaintext, in.EncryptionContext), KeyId: aws.String(k.ARN),
-			EncryptionAlgorithm: kmstypes.EncryptionAlgorithmSpecSymmetricDefault}, nil
-	})
-}
-
-func (a *kmsAPI) Decrypt(ctx context.Context, in *kms.DecryptInput, _ ...func(*kms.Options)) (*kms.DecryptOutput, error) {
-	return call(ctx, a.s, svcKMS, "Decrypt", func(t *tx) (*kms.DecryptOutput, error) {
-		k, plain, err := t.open(in.CiphertextBlob, in.EncryptionContext)
-		if err != nil {
-			return nil, err
-		}
-		if in.KeyId != nil {
-			want, err := t.kmsKeyRef(*in.KeyId)
-			if err != nil {
-				return nil, err
-			}
-			if want.ID != k.ID {
-				return nil, &kmstypes.IncorrectKeyException{Message: aws.String("The key ID in the request does not identify a CMK that can perform this operation.")}
-			}
-		}
-		if aws.ToBool(in.DryRun) {
-			return nil, &kmstypes.DryRunOperationException{Message: aws.String("The request would have succeeded, but the DryRun option is set.")}
-		}
-		return &kms.DecryptOutput{KeyId: aws.String(k.ARN), Plaintext: plain, EncryptionAlgorithm: kmstypes.EncryptionAlgorithmSpecSymmetricDefault}, nil
-	})
-}
-
-func (a *kmsAPI) GenerateDataKey(ctx context.Context, in *kms.GenerateDataKeyInput, _ ...func(*kms.Options)) (*kms.GenerateDataKeyOutput, error) {
-	return call(ctx, a.s, svcKMS, "GenerateDataKey", func(t *tx) (*kms.GenerateDataKeyOutput, error) {
-		k, err := t.kmsKeyRef(aws.ToString(in.KeyId))
-		if err != nil {
-			return nil, err
-		}
-		n := int(aws.ToInt32(in.NumberOfBytes))
-		switch {
-		case in.KeySpec != "" && in.NumberOfBytes != nil:
-			return nil, validation("Please specify either number of bytes or key spec.")
-		case in.KeySpec == kmstypes.DataKeySpecAes256:
-			n = 32
-		case in.KeySpec == kmstypes.DataKeySpecAes128:
-			n = 16
-		case in.NumberOfBytes == nil:
-			return nil, validation("Please specify either number of bytes or key spec.")
-		}
-		if n < 1 || n > 1024 {
-			return nil, validation("1 validation error detected: Value '%d' at 'numberOfBytes' failed to satisfy constraint: Member must have value between 1 and 1024", n)
-		}
-		if err := k.usable(); err != nil {
-			return nil, err
-		}
-		if aws.ToBool(in.DryRun) {
-			return nil, &kmstypes.DryRunOperationException{Message: aws.String("The request would have succeeded, but the DryRun option is set.")}
-		}
-		plain := randBytes(n)
-		return &kms.GenerateDataKeyOutput{KeyId: aws.String(k.ARN), Plaintext: plain, CiphertextBlob: k.seal(plain, in.EncryptionContext)}, nil
 	})
 }

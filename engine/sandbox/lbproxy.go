@@ -128,7 +128,7 @@ func (dp *DataPlane) proxyHandler(l *lbListener) http.Handler {
 		},
 		ModifyResponse: func(r *http.Response) error {
 			ri := r.Request.Context().Value(reqInfoKey{}).(*reqInfo)
-			l.counters.target(r.StatusCode, time.Since(ri.start))
+			l.counters.target(r.StatusCode, dp.now().Sub(ri.start))
 			return nil
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -144,7 +144,7 @@ func (dp *DataPlane) proxyHandler(l *lbListener) http.Handler {
 			return
 		}
 		b := (*list)[int((l.rr.Add(1)-1)%uint64(len(*list)))]
-		ctx := context.WithValue(r.Context(), reqInfoKey{}, &reqInfo{b: b, start: time.Now()})
+		ctx := context.WithValue(r.Context(), reqInfoKey{}, &reqInfo{b: b, start: dp.now()})
 		rp.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -104,7 +104,7 @@ func TestLogGroupsRetentionTagsAndKeys(t *testing.T) {
 func TestLogEventsGetAndFilter(t *testing.T) {
 	clk := NewManualClock(time.Date(2026, 7, 8, 9, 10, 11, 0, time.UTC))
 	s := openSB(t, Options{Clock: clk})
-	c := s.Clients()
+	c := apiOf(s)
 	grp := aws.String("/app")
 	must(c.Logs.CreateLogGroup(bg, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: grp}))
 	for _, st := range []string{"web/1", "web/2", "cron/1"} {

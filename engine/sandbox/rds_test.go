@@ -18,8 +18,6 @@ import (
 	"github.com/minimalinfra/mvi/engine/cloud"
 )
 
-func rdsTag(k, v string) rdstypes.Tag { return rdstypes.Tag{Key: aws.String(k), Value: aws.String(v)} }
-
 // dbInput is a valid CreateDBInstance request in a subnet group.
 func dbInput(id, group, sg, key string) *rds.CreateDBInstanceInput {
 	in := &rds.CreateDBInstanceInput{DBInstanceIdentifier: aws.String(id), DBInstanceClass: aws.String("db.t4g.micro"),
@@ -40,9 +38,9 @@ func newSG(c *cloud.Clients, vpc, name string) string {
 
 func TestRDSSubnetGroupsInstancesAndErrors(t *testing.T) {
 	s := openSB(t, Options{})
-	c := s.Clients()
-	n := buildNetwork(t, c, "shop")
-	sg := newSG(c, n.vpc, "db")
+	c := apiOf(s)
+	n := buildNetwork(t, c.Clients, "shop")
+	sg := newSG(c.Clients, n.vpc, "db")
 	key := must(c.KMS.CreateKey(bg, &kms.CreateKeyInput{}))
 
 	// Subnet groups: two zones at least, real subnets, unique names.

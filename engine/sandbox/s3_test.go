@@ -12,15 +12,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-
-	"github.com/minimalinfra/mvi/engine/cloud"
 )
 
-func putObject(c *cloud.Clients, bucket, key, body string) *s3.PutObjectOutput {
+func putObject(c api, bucket, key, body string) *s3.PutObjectOutput {
 	return must(c.S3.PutObject(bg, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}))
 }
 
-func getObject(t *testing.T, c *cloud.Clients, bucket, key, version string) string {
+func getObject(t *testing.T, c api, bucket, key, version string) string {
 	t.Helper()
 	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
 	if version != "" {
@@ -36,7 +34,7 @@ func getObject(t *testing.T, c *cloud.Clients, bucket, key, version string) stri
 
 func TestS3BucketsAndSettings(t *testing.T) {
 	s := openSB(t, Options{})
-	c := s.Clients()
+	c := apiOf(s)
 	for _, n := range []string{"ab", "Upper", "a..b", "192.168.1.1", "xn--abc", "bucket-"} {
 		_, err := c.S3.CreateBucket(bg, &s3.CreateBucketInput{Bucket: aws.String(n)})
 		wantCode(t, err, "InvalidBucketName")
@@ -147,7 +145,7 @@ func TestS3BucketsAndSettings(t *testing.T) {
 
 func TestS3ObjectsAndVersions(t *testing.T) {
 	s := openSB(t, Options{})
-	c := s.Clients()
+	c := apiOf(s)
 	b := "mvi-objects"
 	must(c.S3.CreateBucket(bg, &s3.CreateBucketInput{Bucket: aws.String(b)}))
 

@@ -96,6 +96,7 @@ type serveRecord struct {
 // DataPlane is a running data plane; see Serve.
 type DataPlane struct {
 	s     *Sandbox
+	clock Clock // the sandbox's: the data plane keeps the control plane's time
 	opts  ServeOptions
 	lockf *os.File
 
@@ -150,10 +151,10 @@ func Serve(ctx context.Context, sb *Sandbox, o ServeOptions) (*DataPlane, error)
 	}
 	dctx, cancel := context.WithCancel(context.Background())
 	dp := &DataPlane{
-		s: sb, opts: o, lockf: f, ctx: dctx, cancel: cancel, done: make(chan struct{}),
+		s: sb, clock: sb.clock, opts: o, lockf: f, ctx: dctx, cancel: cancel, done: make(chan struct{}),
 		listeners: map[string]*lbListener{}, tasks: map[string]*taskServer{}, checks: map[string]*checker{},
 		views: map[string]*tgView{}, metrics: map[string]*lbCounters{},
-		proxyTr: loopbackTransport(), prevAddr: map[string]string{}, started: time.Now().UTC(),
+		proxyTr: loopbackTransport(), prevAddr: map[string]string{}, started: sb.clock.Now().UTC(),
 	}
 	if rec, err := readServeRecord(sb.dir); err == nil && (rec.Region == "" || rec.Region == sb.region) {
 		for _, e := range rec.Endpoints {
@@ -240,7 +241,7 @@ func (dp *DataPlane) Close() error {
 		// whether anyone serves): the next server reuses its ports, so a
 		// URL someone copied keeps working.
 		dp.mu.Lock()
-		dp.stopped = time.Now().UTC()
+		dp.stopped = dp.now()
 		dp.mu.Unlock()
 		_ = dp.writeRecord()
 		dp.mu.Lock()
@@ -250,6 +251,9 @@ func (dp *DataPlane) Close() error {
 	})
 	return dp.closeErr
 }
+
+// now is the sandbox's time, as the data plane stamps and measures it.
+func (dp *DataPlane) now() time.Time { return dp.clock.Now().UTC() }
 
 func (dp *DataPlane) release() {
 	dp.s.serving.Store(false)

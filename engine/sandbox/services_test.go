@@ -19,7 +19,7 @@ import (
 
 func TestKMSAliasesAndCrypto(t *testing.T) {
 	s := openSB(t, Options{})
-	c := s.Clients().KMS
+	c := apiOf(s).KMS
 	k := must(c.CreateKey(bg, &kms.CreateKeyInput{Description: aws.String("app")}))
 	if !strings.HasPrefix(*k.KeyMetadata.Arn, "arn:aws:kms:us-east-1:"+s.Account()+":key/") {
 		t.Fatalf("arn %s", *k.KeyMetadata.Arn)
@@ -59,7 +59,7 @@ func TestKMSAliasesAndCrypto(t *testing.T) {
 
 func TestSSMParameters(t *testing.T) {
 	s := openSB(t, Options{})
-	cl := s.Clients()
+	cl := apiOf(s)
 	k := must(cl.KMS.CreateKey(bg, &kms.CreateKeyInput{}))
 	must(cl.SSM.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/mvi/app/db-password"), Value: aws.String("hunter22"),
 		Type: ssmtypes.ParameterTypeSecureString, KeyId: k.KeyMetadata.Arn, Tags: []ssmtypes.Tag{{Key: aws.String("mvi:app"), Value: aws.String("app")}}}))
@@ -120,7 +120,7 @@ func TestIAMRolesAndProfiles(t *testing.T) {
 
 func TestECRRepositories(t *testing.T) {
 	s := openSB(t, Options{})
-	cl := s.Clients()
+	cl := apiOf(s)
 	k := must(cl.KMS.CreateKey(bg, &kms.CreateKeyInput{}))
 	r := must(cl.ECR.CreateRepository(bg, &ecr.CreateRepositoryInput{RepositoryName: aws.String("mvi/app"), ImageTagMutability: ecrtypes.ImageTagMutabilityImmutable,
 		ImageScanningConfiguration: &ecrtypes.ImageScanningConfiguration{ScanOnPush: true},

@@ -88,13 +88,6 @@ func (t *tx) resolveSSM(name string) (string, bool) {
 	return "", false
 }
 
-func paramARN(t *tx, name string) string {
-	if strings.HasPrefix(name, "/") {
-		return t.arn("ssm", "parameter"+name)
-	}
-	return t.arn("ssm", "parameter/"+name)
-}
-
 // paramName accepts a name or a parameter ARN.
 func (t *tx) paramName(ref string) string {
 	if a, ok := parseARN(ref); ok && a.Service == "ssm" && strings.HasPrefix(a.Resource, "parameter") {
@@ -133,13 +126,10 @@ func checkParamName(n string) error {
 	return nil
 }
 
-func ssmTagMap(ts []ssmtypes.Tag) map[string]string {
-	m := map[string]string{}
-	for _, t := range ts {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
-}
+func ssmKV(t ssmtypes.Tag) (string, string) { return aws.ToString(t.Key), aws.ToString(t.Value) }
+func ssmTag(k, v string) ssmtypes.Tag       { return ssmtypes.Tag{Key: aws.String(k), Value: aws.String(v)} }
+
+func ssmTagMap(ts []ssmtypes.Tag) map[string]string { return tagMap(ts, ssmKV) }
 
 func (t *tx) paramOut(p *param, decrypt bool) ssmtypes.Parameter {
 	v := p.Value
@@ -157,7 +147,7 @@ func (t *tx) getParam(ref string, decrypt bool) (ssmtypes.Parameter, error) {
 		if strings.HasSuffix(name, "image_id") || strings.Contains(name, "ami-amazon-linux-latest") {
 			dt = "aws:ec2:image"
 		}
-		return ssmtypes.Parameter{Name: aws.String(name), ARN: aws.String(arn("ssm", t.regionName(), "", "parameter"+name)),
+		return ssmtypes.Parameter{Name: aws.String(name), ARN: aws.String(publicParamARN(t.regionName(), name)),
 			Type: ssmtypes.ParameterTypeString, Value: aws.String(v), Version: 101, DataType: aws.String(dt),
 			LastModifiedDate: tp(t.st.Created)}, nil
 	}
@@ -431,7 +421,7 @@ func (a *ssmAPI) DescribeParameters(ctx context.Context, in *ssm.DescribeParamet
 			}
 			m := ssmtypes.ParameterMetadata{Name: aws.String(p.Name), ARN: aws.String(p.ARN), Type: ssmtypes.ParameterType(p.Type),
 				Version: p.Version, Tier: ssmtypes.ParameterTier(p.Tier), DataType: aws.String(p.DataType), LastModifiedDate: tp(p.Modified),
-				LastModifiedUser: aws.String("arn:aws:iam::" + t.account() + ":root"), Policies: []ssmtypes.ParameterInlinePolicy{}}
+				LastModifiedUser: aws.String(rootARN(t.account())), Policies: []ssmtypes.ParameterInlinePolicy{}}
 			if p.KeyID != "" {
 				m.KeyId = aws.String(p.KeyID)
 			}
@@ -472,9 +462,8 @@ func (a *ssmAPI) AddTagsToResource(ctx context.Context, in *ssm.AddTagsToResourc
 		if k, bad := reservedTag(m); bad {
 			return nil, &ssmtypes.InvalidParameters{Message: aws.String("Tag key " + k + " uses the reserved aws: prefix")}
 		}
-		p.setTags(m)
-		if len(p.Tags) > 50 {
-			return nil, &ssmtypes.TooManyTagsError{Message: aws.String("The Targets parameter includes too many tags. Remove one or more tags and try the command again.")}
+		if err := mergeTags(&p.Tags, m, &ssmtypes.TooManyTagsError{Message: aws.String("The Targets parameter includes too many tags. Remove one or more tags and try the command again.")}); err != nil {
+			return nil, err
 		}
 		return &ssm.AddTagsToResourceOutput{}, nil
 	})
@@ -486,10 +475,6 @@ func (a *ssmAPI) ListTagsForResource(ctx context.Context, in *ssm.ListTagsForRes
 		if err != nil {
 			return nil, err
 		}
-		out := []ssmtypes.Tag{}
-		for _, k := range sortedKeys(p.Tags) {
-			out = append(out, ssmtypes.Tag{Key: aws.String(k), Value: aws.String(p.Tags[k])})
-		}
-		return &ssm.ListTagsForResourceOutput{TagList: out}, nil
+		return &ssm.ListTagsForResourceOutput{TagList: tagList(p.Tags, ssmTag)}, nil
 	})
 }

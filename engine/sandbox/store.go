@@ -79,16 +79,16 @@ package sandbox
 //   - sandbox.go's newClients names the API types: rdsAPI, efsAPI,
 //     logsAPI, cloudwatchAPI, dynamodbAPI, s3API, stsAPI, ecrAPI,
 //     taggingAPI, each a struct{ s *Sandbox }.
-//   - logs (ecs.go): t.r.Logs.Groups map[string]*logGroup keyed by name;
+//   - logs (ecs_task_lifecycle.go): t.r.Logs.Groups map[string]*logGroup keyed by name;
 //     logGroup embeds Meta and has Name string and Streams
 //     map[string]*logStream; logStream has Name string, Created time.Time.
 //     ECS creates a group for awslogs-create-group and a stream per
 //     container when a task starts.
-//   - efs (ecs.go): t.r.EFS.FileSystems map[string]*fileSystem (by fs id)
+//   - efs (ecs_task_lifecycle.go): t.r.EFS.FileSystems map[string]*fileSystem (by fs id)
 //     and t.r.EFS.MountTargets map[string]*mountTarget with FS, AZ string,
 //     AvailableAt, DeletedAt time.Time (an EFS volume needs an available
 //     mount target in the task's zone).
-//   - ecr (ecs.go): t.r.ECR.Repos map[string]*… keyed by repository name.
+//   - ecr (ecs_task_lifecycle.go): t.r.ECR.Repos map[string]*… keyed by repository name.
 //   - kms (everyone): t.kmsKey(ref) resolves id/ARN/alias, k.usable(),
 //     k.ARN, k.seal(plain, ctx).
 //   - ec2 (rds, efs, elb): t.newENI(subnet, sgs, desc, public, requester,
@@ -98,7 +98,7 @@ package sandbox
 //     t.releaseENIs(owner, linger) lets go of them (linger: a few seconds
 //     later, as RDS's and ELB's do); t.setENIGroups(owner, sgs) follows a
 //     security-group change; t.checkGroupsInVPC(sgs, vpc).
-//   - ssm (ecs.go, ec2): t.r.SSM.Params by name, t.paramName(nameOrARN),
+//   - ssm (ecs_task_lifecycle.go, ec2): t.r.SSM.Params by name, t.paramName(nameOrARN),
 //     t.resolveSSM(name).
 //   - iam (ec2, ecs): t.st.IAM.Roles by name (Assume, Attached, Inline),
 //     t.profileByRef(arn, name).
@@ -234,11 +234,6 @@ func (t *tx) reached(at time.Time) bool { return !at.IsZero() && !at.After(t.now
 func (t *tx) account() string    { return t.st.Account }
 func (t *tx) regionName() string { return t.r.Name }
 
-// arn builds an ARN in this region and account.
-func (t *tx) arn(service, resource string) string {
-	return arn(service, t.r.Name, t.st.Account, resource)
-}
-
 // hidden reports whether a record created at c must look absent to this
 // call (eventual-consistency fault).
 func (t *tx) hidden(c time.Time) bool {
@@ -248,10 +243,10 @@ func (t *tx) hidden(c time.Time) bool {
 // advancers move time-driven state on, in this order, until none changes
 // anything. Each is defined in its service's file.
 var advancers = []func(*tx){
-	advanceInstances,     // ec2_instances.go: pending → running → (shutting-down → terminated), ENIs
-	advanceAutoScaling,   // autoscaling.go: launch/replace/terminate to desired capacity, deletes
+	advanceInstances,     // ec2_launch.go: pending → running → (shutting-down → terminated), ENIs
+	advanceAutoScaling,   // autoscaling_clock.go: launch/replace/terminate to desired capacity, deletes
 	advanceLoadBalancers, // elb.go: provisioning → active, target health, draining
-	advanceECS,           // ecs.go: container instances, task placement and lifecycle, deployments
+	advanceECS,           // ecs_clock.go: container instances, task placement and lifecycle, deployments
 	advanceRDS,           // rds.go
 	advanceEFS,           // efs.go
 	advanceDynamoDB,      // dynamodb.go

@@ -32,7 +32,7 @@ func stsUserID(account string) string {
 func (a *stsAPI) GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, _ ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
 	return call(ctx, a.s, svcSTS, "GetCallerIdentity", func(t *tx) (*sts.GetCallerIdentityOutput, error) {
 		acct := t.account()
-		return &sts.GetCallerIdentityOutput{Account: aws.String(acct), Arn: aws.String("arn:aws:iam::" + acct + ":user/sandbox"),
+		return &sts.GetCallerIdentityOutput{Account: aws.String(acct), Arn: aws.String(userARN(acct, "sandbox")),
 			UserId: aws.String(stsUserID(acct))}, nil
 	})
 }

@@ -150,11 +150,9 @@ func (a *taggingAPI) GetResources(ctx context.Context, in *tagging.GetResourcesI
 			if !ok || !typeMatches(p, in.ResourceTypeFilters) {
 				return
 			}
-			rm := tagtypes.ResourceTagMapping{ResourceARN: aws.String(m.ARN)}
-			for _, k := range sortedKeys(m.Tags) {
-				rm.Tags = append(rm.Tags, tagtypes.Tag{Key: aws.String(k), Value: aws.String(m.Tags[k])})
-			}
-			all = append(all, rm)
+			all = append(all, tagtypes.ResourceTagMapping{ResourceARN: aws.String(m.ARN), Tags: tagList(m.Tags, func(k, v string) tagtypes.Tag {
+				return tagtypes.Tag{Key: aws.String(k), Value: aws.String(v)}
+			})})
 		})
 		sort.Slice(all, func(i, j int) bool { return *all[i].ResourceARN < *all[j].ResourceARN })
 		items, next, err := page(all, in.PaginationToken, per)

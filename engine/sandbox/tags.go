@@ -10,17 +10,94 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
+// maxTags is how many tags AWS lets one resource carry.
+const maxTags = 50
+
 // setTags merges tags into a record's tags.
-func (m *Meta) setTags(kv map[string]string) {
+func (m *Meta) setTags(kv map[string]string) { addTags(&m.Tags, kv) }
+
+// addTags merges kv into *tags (making the map if there is any to add).
+func addTags(tags *map[string]string, kv map[string]string) {
 	if len(kv) == 0 {
 		return
 	}
-	if m.Tags == nil {
-		m.Tags = map[string]string{}
+	if *tags == nil {
+		*tags = map[string]string{}
 	}
 	for k, v := range kv {
-		m.Tags[k] = v
+		(*tags)[k] = v
 	}
+}
+
+// mergeTags merges kv into *tags unless the resource would then carry more
+// than maxTags: then it changes nothing and returns tooMany, the service's
+// error.
+func mergeTags(tags *map[string]string, kv map[string]string, tooMany error) error {
+	n := len(*tags)
+	for k := range kv {
+		if _, ok := (*tags)[k]; !ok {
+			n++
+		}
+	}
+	if n > maxTags {
+		return tooMany
+	}
+	addTags(tags, kv)
+	return nil
+}
+
+// tagMap reads a service's list of tags into a map (of a key given twice,
+// the last wins); kv reads one tag's key and value.
+func tagMap[T any](ts []T, kv func(T) (key, value string)) map[string]string {
+	m := map[string]string{}
+	for _, tg := range ts {
+		k, v := kv(tg)
+		m[k] = v
+	}
+	return m
+}
+
+// tagList is a map of tags as a service lists them: sorted by key, an
+// empty list (not nil) for none; mk makes one tag.
+func tagList[T any](m map[string]string, mk func(key, value string) T) []T {
+	out := []T{}
+	for _, k := range sortedKeys(m) {
+		out = append(out, mk(k, m[k]))
+	}
+	return out
+}
+
+// tagRules are what a service checks of the tags a call gives it, each
+// with the service's error, in the order AWS checks them: each tag in turn
+// (a key given twice, then the lengths), then the aws: prefix, then the
+// count. A nil rule is not checked.
+type tagRules struct {
+	dup      func(key string) error // a key given twice (unchecked: the last wins)
+	size     error                  // a key not 1 to 128 characters long, or a value over 256
+	reserved func(key string) error // a key in the aws: namespace
+	tooMany  error                  // more than maxTags
+}
+
+// checkedTagMap is tagMap that applies a service's rules.
+func checkedTagMap[T any](ts []T, kv func(T) (key, value string), r tagRules) (map[string]string, error) {
+	m := map[string]string{}
+	for _, tg := range ts {
+		k, v := kv(tg)
+		if _, dup := m[k]; dup && r.dup != nil {
+			return nil, r.dup(k)
+		}
+		if r.size != nil && (k == "" || len(k) > 128 || len(v) > 256) {
+			return nil, r.size
+		}
+		m[k] = v
+	}
+	if k, bad := reservedTag(m); bad && r.reserved != nil {
+		return nil, r.reserved(k)
+	}
+	if r.tooMany != nil && len(m) > maxTags {
+		return nil, r.tooMany
+	}
+	return m, nil
 }
 
 // untag removes tag keys.
@@ -67,25 +144,19 @@ func tagsMatch(tags map[string]string, filters map[string][]string) bool {
 
 // --- EC2-style filters (EC2 and its Describe* calls) ---
 
-// ec2Tags converts tags to EC2's sorted []Tag.
+func ec2KV(t ec2types.Tag) (string, string) { return aws.ToString(t.Key), aws.ToString(t.Value) }
+func ec2Tag(k, v string) ec2types.Tag       { return ec2types.Tag{Key: aws.String(k), Value: aws.String(v)} }
+
+// ec2Tags converts tags to EC2's sorted []Tag (nil for none, as EC2
+// leaves the set out).
 func ec2Tags(m map[string]string) []ec2types.Tag {
 	if len(m) == 0 {
 		return nil
 	}
-	out := make([]ec2types.Tag, 0, len(m))
-	for _, k := range sortedKeys(m) {
-		out = append(out, ec2types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
-	}
-	return out
+	return tagList(m, ec2Tag)
 }
 
-func fromEC2Tags(ts []ec2types.Tag) map[string]string {
-	out := map[string]string{}
-	for _, t := range ts {
-		out[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return out
-}
+func fromEC2Tags(ts []ec2types.Tag) map[string]string { return tagMap(ts, ec2KV) }
 
 // tagsFor picks the tags of a TagSpecifications list for one resource type.
 func tagsFor(specs []ec2types.TagSpecification, rt ec2types.ResourceType) map[string]string {

@@ -42,7 +42,7 @@ func (ts *taskServer) addrFor(hostPort int32) string {
 }
 
 func (dp *DataPlane) applyTasks(v *view, grace time.Duration) {
-	now := time.Now()
+	now := dp.now()
 	for arn, ts := range dp.tasks {
 		tv := v.tasks[arn]
 		switch {
@@ -84,7 +84,7 @@ func (dp *DataPlane) applyTasks(v *view, grace time.Duration) {
 
 func (dp *DataPlane) startTask(tv taskView) (*taskServer, error) {
 	ctx, cancel := context.WithCancel(dp.ctx)
-	ts := &taskServer{view: tv, cancel: cancel, started: time.Now()}
+	ts := &taskServer{view: tv, cancel: cancel, started: dp.now()}
 	for _, c := range tv.Containers {
 		kind := imageKind(c.Image)
 		if len(c.Ports) == 0 {
@@ -124,7 +124,7 @@ func (dp *DataPlane) stopTask(ts *taskServer, graceful bool) {
 		}
 		for _, cv := range ts.view.Containers {
 			if cv.Name == c.name {
-				dp.appLine(ts.view, cv, shutdownLine(imageKind(cv.Image), cv.Name))
+				dp.appLine(ts.view, cv, shutdownLine(imageKind(cv.Image), cv.Name, dp.now()))
 			}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

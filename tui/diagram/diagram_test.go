@@ -127,7 +127,7 @@ func TestNoColor(t *testing.T) {
 		t.Errorf("escape sequence with Color false:\n%q", plain)
 	}
 	for _, want := range []string{"● web 1", "✗ worker 1", "◐ VM 1", "◐ Load Balancer", "● VPC", "○ Database",
-		"● Crypto", "● Registry", "◐ KV", "○ Blob", "⊘ Shared FS", "● Log"} {
+		"● Crypto", "● Registry", "◐ KV", "○ Blob", "◌ Shared FS", "● Log"} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("no %q in\n%s", want, plain)
 		}

@@ -140,7 +140,10 @@ func newScene(a arch.Architecture, o Options) *scene {
 			if bare {
 				num = 0
 			}
-			ts := o.States[arch.ServiceID(t.Process)]
+			ts, own := o.States[TaskKey(t.Process, t.N)]
+			if !own {
+				ts = o.States[arch.ServiceID(t.Process)]
+			}
 			if ok && (s == Failed || s == Creating) {
 				// No container runs on a lost VM or on one still booting,
 				// whatever its service says of the others.

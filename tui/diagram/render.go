@@ -21,7 +21,7 @@ type Options struct {
 	Highlight map[arch.Service]bool
 	// States by resource logical id. The VPC box shows arch.IDVPC's, the
 	// VMs VMKey(n)'s or else arch.IDAutoScalingGroup's, containers
-	// arch.ServiceID(process)'s, the load balancer arch.IDLoadBalancer's;
+	// TaskKey(process, n)'s or else arch.ServiceID(process)'s, the load balancer arch.IDLoadBalancer's;
 	// the database and the services beneath the VPC show ServiceState over
 	// all their resources.
 	States map[string]State

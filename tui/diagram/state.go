@@ -38,7 +38,7 @@ func (s State) String() string {
 // Glyph is the one-cell mark put before a label, so state reads without
 // colour (NO_COLOR, screen captures, colour-blind readers). The shapes go
 // from empty to full as a resource comes up: planned ○, creating ◐, ready ●;
-// failed ✗ and deleting ⊘ stand apart. ○ ◐ ● are East Asian "ambiguous"
+// failed ✗ stands apart, and deleting ◌ is the circle fading out. ○ ◐ ● are East Asian "ambiguous"
 // width, like every box-drawing rune, so a terminal set to draw ambiguous
 // runes wide breaks the whole diagram anyway, not just the glyphs.
 func Glyph(s State) string {
@@ -52,7 +52,7 @@ func Glyph(s State) string {
 	case Failed:
 		return "✗"
 	case Deleting:
-		return "⊘"
+		return "◌"
 	}
 	return ""
 }
@@ -168,3 +168,16 @@ func VMKey(n int) string { return vmKeyPrefix + strconv.Itoa(n) }
 
 // IsVMKey reports whether a States key is one VM's.
 func IsVMKey(k string) bool { return strings.HasPrefix(k, vmKeyPrefix) }
+
+// taskKeyPrefix starts the States key of one container as drawn.
+const taskKeyPrefix = "task/"
+
+// TaskKey is the States key of container n of a process as drawn
+// (arch.Task's N): a container shows its own state when the caller knows
+// it (the cloud's tasks), else its service's.
+func TaskKey(process string, n int) string {
+	return taskKeyPrefix + process + "/" + strconv.Itoa(n)
+}
+
+// IsTaskKey reports whether a States key is one container's.
+func IsTaskKey(k string) bool { return strings.HasPrefix(k, taskKeyPrefix) }

@@ -2,25 +2,30 @@ package plain
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
-	"strconv"
+	"strings"
 
-	"github.com/charmbracelet/huh"
 	"github.com/minimalinfra/mvi/steps"
 )
 
-// Ask asks each field of a as an accessible huh prompt and puts the
-// answers in s.Answers. A wrong answer is asked again with the reason;
-// input that ends before a question is answered is an error (a default
-// is taken instead when there is one).
+// Ask asks each field of a as a plain prompt and puts the answers in
+// s.Answers. A wrong answer is asked again with the reason; input that
+// ends before a question is answered stops the run (*InputEndedError).
 func (r *Runner) Ask(ctx context.Context, a steps.Ask, s *steps.Session) error {
 	for _, f := range a.Fields {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		v, err := r.askField(ctx, f, s.DefaultFor(f))
+		def := s.DefaultFor(f)
+		if prev, ok := s.Answers[f.Key]; ok {
+			// Back at a question already answered: Enter keeps the answer.
+			def = prev
+		}
+		v, err := r.askField(ctx, f, def)
 		if err != nil {
 			return err
 		}
@@ -29,35 +34,105 @@ func (r *Runner) Ask(ctx context.Context, a steps.Ask, s *steps.Session) error {
 	return nil
 }
 
+// Choose asks one choice outside a tutorial (the wizard's menu, what to
+// do after a failed check) the way a select question is asked, and
+// returns the chosen option's value. notes, when given, say more of each
+// option after its label ("Hello World — your first app"), so the label
+// stays short enough to type as the answer.
+func (r *Runner) Choose(ctx context.Context, prompt string, opts []steps.Option, def string, notes ...string) (string, error) {
+	return r.ask(ctx, steps.Field{Key: "choice", Prompt: prompt, Type: steps.Select, Options: opts, Default: def}, def, notes)
+}
+
+// askField asks f until the answer passes its check. An empty line takes
+// the default; a choice may be named by its number, label or value.
 func (r *Runner) askField(ctx context.Context, f steps.Field, def string) (string, error) {
+	return r.ask(ctx, f, def, nil)
+}
+
+func (r *Runner) ask(ctx context.Context, f steps.Field, def string, notes []string) (string, error) {
+	if f.Kind() == steps.Confirm && def == "" {
+		def = "false" // as the wizard's form shows it: Enter never agrees
+	}
 	if f.Help != "" {
 		r.printf("%s\n", f.Help)
 	}
+	if f.Kind() == steps.Select {
+		for i, o := range f.Options {
+			if i < len(notes) && notes[i] != "" {
+				r.printf("  %d. %s — %s\n", i+1, o.Label, notes[i])
+				continue
+			}
+			r.printf("  %d. %s\n", i+1, o.Label)
+		}
+	}
 	for {
-		v, err := interruptible(ctx, func() (string, error) { return r.prompt(f, def) })
+		r.printf("%s", promptLine(f, def))
+		line, err := interruptible(ctx, r.in.line)
+		if errors.Is(err, io.EOF) {
+			r.printf("\n")
+			return "", &InputEndedError{Question: f.Prompt, Changed: r.changed}
+		}
 		if err != nil {
 			return "", err
 		}
+		v := strings.TrimSpace(line)
+		if v == "" {
+			v = def
+		}
+		cerr := f.Check(v)
 		if r.Echo {
-			shown := v
-			if f.Kind() == steps.Confirm {
-				// Said the way Confirm says it, not as the stored "false".
-				shown = map[bool]string{true: "yes", false: "no"}[steps.IsYes(v)]
+			// A transcript of piped answers reads as a dialogue: what was
+			// typed when it was wrong, what it means when it was right.
+			shown := line
+			if cerr == nil {
+				shown = said(f, v)
 			}
 			r.printf("%s\n", shown)
 		}
-		cerr := f.Check(v)
-		if cerr == nil {
-			return v, nil
+		if cerr != nil {
+			r.printf("%v\n", cerr)
+			continue
 		}
-		if r.in.ended() {
-			return "", fmt.Errorf("%s: the input ended without an answer (%v)", f.Key, cerr)
-		}
-		r.printf("%v\n", cerr)
+		return f.Normalize(v), nil
 	}
 }
 
-// interruptible runs a prompt, returning early when ctx ends: a read from
+// said is an accepted answer in the question's own words: a choice's
+// label, yes or no, else the text.
+func said(f steps.Field, v string) string {
+	switch f.Kind() {
+	case steps.Select:
+		if o, ok := f.Choice(v); ok {
+			return o.Label
+		}
+	case steps.Confirm:
+		return map[bool]string{true: "yes", false: "no"}[steps.IsYes(v)]
+	}
+	return v
+}
+
+// promptLine is the question with how to answer it and what Enter takes.
+func promptLine(f steps.Field, def string) string {
+	switch f.Kind() {
+	case steps.Select:
+		hint := fmt.Sprintf("a number from 1 to %d, or a name", len(f.Options))
+		if o, ok := f.Choice(def); ok && def != "" {
+			hint += ", Enter for " + o.Label
+		}
+		return fmt.Sprintf("%s (%s): ", f.Prompt, hint)
+	case steps.Confirm:
+		if steps.IsYes(def) {
+			return f.Prompt + " [Y/n] "
+		}
+		return f.Prompt + " [y/N] "
+	}
+	if def != "" {
+		return fmt.Sprintf("%s [%s] ", f.Prompt, def)
+	}
+	return f.Prompt + " "
+}
+
+// interruptible runs a read, returning early when ctx ends: a read from
 // a terminal can't be cancelled, and Ctrl-C must not wait for Enter. The
 // abandoned read ends with the process.
 func interruptible(ctx context.Context, f func() (string, error)) (string, error) {
@@ -78,67 +153,14 @@ func interruptible(ctx context.Context, f func() (string, error)) (string, error
 	}
 }
 
-// prompt asks once through huh's accessible mode. It writes to Out without
-// the lock: nothing else runs while a question waits, and a prompt
-// abandoned by Ctrl-C must not hold it.
-func (r *Runner) prompt(f steps.Field, def string) (string, error) {
-	switch f.Kind() {
-	case steps.Select:
-		v := def
-		opts := make([]huh.Option[string], len(f.Options))
-		for i, o := range f.Options {
-			opts[i] = huh.NewOption(o.Label, o.Value)
-		}
-		sel := huh.NewSelect[string]().Title(f.Prompt).Options(opts...).Value(&v)
-		if err := sel.RunAccessible(r.out, r.in); err != nil {
-			return "", fmt.Errorf("%s: %w", f.Key, err)
-		}
-		return v, nil
-	case steps.Confirm:
-		b := steps.IsYes(def)
-		c := huh.NewConfirm().Title(f.Prompt).Value(&b)
-		if err := c.RunAccessible(r.out, r.in); err != nil {
-			return "", fmt.Errorf("%s: %w", f.Key, err)
-		}
-		return strconv.FormatBool(b), nil
-	default:
-		v := def
-		title := f.Prompt
-		if def != "" {
-			title += " [" + def + "]"
-		}
-		in := huh.NewInput().Title(title).Value(&v).Validate(func(s string) error {
-			if s == "" {
-				return nil // the default, or the outer check says why not
-			}
-			return f.Check(s)
-		})
-		if err := in.RunAccessible(r.out, r.in); err != nil {
-			return "", fmt.Errorf("%s: %w", f.Key, err)
-		}
-		return v, nil
-	}
-}
-
-// Confirm asks a yes/no question; the default is no, so an input that
-// runs out never agrees to anything.
+// Confirm asks a yes/no question; the default is no, so nothing is agreed
+// to by pressing Enter, and input that ends stops the run.
 func (r *Runner) Confirm(ctx context.Context, q string) (bool, error) {
-	v, err := interruptible(ctx, func() (string, error) {
-		yes := false
-		c := huh.NewConfirm().Title(q).Value(&yes)
-		if err := c.RunAccessible(r.out, r.in); err != nil {
-			return "", err
-		}
-		return strconv.FormatBool(yes), nil
-	})
+	v, err := r.askField(ctx, steps.Field{Key: "confirm", Prompt: q, Type: steps.Confirm, Default: "false"}, "false")
 	if err != nil {
 		return false, err
 	}
-	yes := steps.IsYes(v)
-	if r.Echo {
-		r.printf("%s\n", map[bool]string{true: "yes", false: "no"}[yes])
-	}
-	return yes, nil
+	return steps.IsYes(v), nil
 }
 
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }

@@ -3,50 +3,50 @@ package plain
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
+	"strings"
 	"sync"
 )
 
-// lineReader hands out its input one line per Read. huh's accessible
-// prompts wrap the reader in a new bufio.Scanner for every question, and a
-// scanner reads as far ahead as it can: from a pipe, the first question
-// would swallow the answers to all the others. Giving each Read at most one
-// line keeps every answer for its own question.
+// lineReader reads answers one line at a time. One buffered reader serves
+// every question, so a pipe's lines each go to their own question however
+// many arrive at once.
 type lineReader struct {
-	mu      sync.Mutex
-	r       *bufio.Reader
-	pending []byte
-	eof     bool
+	mu sync.Mutex // a read abandoned by Ctrl-C keeps it; nothing reads after
+	r  *bufio.Reader
 }
 
 func newLineReader(r io.Reader) *lineReader {
 	return &lineReader{r: bufio.NewReader(r)}
 }
 
-func (l *lineReader) Read(p []byte) (int, error) {
+// line is the next line without its line ending. A last line without a
+// newline still counts; io.EOF means the input ended before any.
+func (l *lineReader) line() (string, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.pending) == 0 {
-		line, err := l.r.ReadBytes('\n')
-		if errors.Is(err, io.EOF) {
-			l.eof = true
-		}
-		if len(line) == 0 {
-			if err == nil {
-				err = io.EOF
-			}
-			return 0, err
-		}
-		l.pending = line
+	s, err := l.r.ReadString('\n')
+	if err != nil && (s == "" || !errors.Is(err, io.EOF)) {
+		return "", err
 	}
-	n := copy(p, l.pending)
-	l.pending = l.pending[n:]
-	return n, nil
+	return strings.TrimRight(s, "\r\n"), nil
 }
 
-// ended reports whether the input has run out.
-func (l *lineReader) ended() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.eof && len(l.pending) == 0
+// InputEndedError is the input running out (a pipe's last line read,
+// Ctrl-D at a terminal) before a question was answered. Nothing is
+// guessed for the person: the run stops there.
+type InputEndedError struct {
+	Question string
+	// Changed says an earlier step of this run already changed something
+	// (wrote mvi.toml, applied), so "nothing changed" would be untrue.
+	Changed bool
+}
+
+func (e *InputEndedError) Error() string {
+	what := "nothing was changed"
+	if e.Changed {
+		what = "nothing more was changed"
+	}
+	return fmt.Sprintf("stopped here: the input ended before %q was answered; %s", e.Question, what)
 }

@@ -2,7 +2,10 @@
 // progress lines: no cursor movement, no colour, one line per event. It is
 // the runner for `--accessible` (screen readers) and for any stdin that is
 // not a terminal, so it also works answered from a pipe. Questions are
-// huh's fields in accessible mode; everything else is written as text.
+// asked one line each: a choice is answered by its number, label or value,
+// a wrong answer is asked again, and input that ends stops the run with
+// one line (huh's accessible prompts can't say the input ended, and
+// crashed on it).
 package plain
 
 import (
@@ -40,6 +43,11 @@ type Runner struct {
 	// Diagram draws each design as the book does, what the step added
 	// heavy. Off for screen readers, to whom box drawing is noise.
 	Diagram bool
+
+	// changed is set once a step of this run changed something outside
+	// the process (wrote a file, applied, destroyed, broke), so a stop
+	// says "nothing more", not "nothing".
+	changed bool
 }
 
 // New makes a runner reading answers from in and writing to out.
@@ -49,7 +57,9 @@ func New(in io.Reader, out io.Writer) *Runner {
 
 // Run runs t on s from step from, asking for each ask step's answers
 // first. A declined confirm ends the run quietly (nil); progress, if a
-// Store is set, is saved after every step so a later Run can resume.
+// Store is set, is saved after every step so a later Run can resume. When
+// a verify step fails, the person chooses: try its checks again, go back
+// to the question its result rests on, or stop.
 func (r *Runner) Run(ctx context.Context, t tutorials.Tutorial, s *steps.Session, from int) error {
 	if s.Answers == nil {
 		s.Answers = map[string]string{}
@@ -59,16 +69,22 @@ func (r *Runner) Run(ctx context.Context, t tutorials.Tutorial, s *steps.Session
 	} else {
 		s.Confirm = nil
 	}
+	running := -1 // the step whose Run is out, so a failure knows where it was
 	hooks := &tutorials.Hooks{
 		Before: func(ctx context.Context, i int, st steps.Step, s *steps.Session) error {
 			r.header(i, len(t.Steps), st)
 			if a, ok := st.(steps.Ask); ok {
-				return r.Ask(ctx, a, s)
+				if err := r.Ask(ctx, a, s); err != nil {
+					return err
+				}
 			}
+			running = i
 			return nil
 		},
 		After: func(ctx context.Context, next int, s *steps.Session) error {
+			running = -1
 			if st := t.Steps[next-1]; steps.ShouldRun(st, s) {
+				r.changed = r.changed || changes(st.Kind())
 				r.after(st, s)
 			}
 			if r.Store == nil {
@@ -77,12 +93,67 @@ func (r *Runner) Run(ctx context.Context, t tutorials.Tutorial, s *steps.Session
 			return r.Store.Save(tutorials.Record(t, next, s))
 		},
 	}
-	err := tutorials.Run(ctx, t, s, from, r, hooks)
-	if errors.Is(err, steps.ErrDeclined) {
-		r.printf("Stopped here; nothing was changed.\n")
-		return nil
+	for {
+		running = -1
+		err := tutorials.Run(ctx, t, s, from, r, hooks)
+		if errors.Is(err, steps.ErrDeclined) {
+			r.printf("Stopped here; nothing was changed.\n")
+			return nil
+		}
+		if err == nil || ctx.Err() != nil || running < 0 || t.Steps[running].Kind() != steps.KindVerify {
+			return err
+		}
+		next, cerr := r.afterFailure(ctx, t, running, err)
+		if cerr != nil {
+			return cerr
+		}
+		from = next
 	}
-	return err
+}
+
+// changes says whether a step of kind k changes something a stop must
+// not deny: a file written, the cloud changed.
+func changes(k steps.Kind) bool {
+	switch k {
+	case steps.KindWrite, steps.KindApply, steps.KindDestroy, steps.KindBreak:
+		return true
+	}
+	return false
+}
+
+// What the person can do after a verify step failed; the values are what
+// Choose returns.
+const (
+	choiceRetry = "retry"
+	choiceBack  = "back"
+	choiceStop  = "stop"
+)
+
+// afterFailure asks what to do after step i's checks failed and returns
+// the step to run from. Going back re-asks the last question before the
+// step (an image that can't run fails its checks, not its question), and
+// runs everything after it again.
+func (r *Runner) afterFailure(ctx context.Context, t tutorials.Tutorial, i int, err error) (int, error) {
+	r.printf("\nStep %d (%s) failed: %v\n", i+1, t.Steps[i].Title(), err)
+	opts := []steps.Option{{Label: "try the checks again", Value: choiceRetry}}
+	back, canGoBack := steps.LastAskBefore(t.Steps, i)
+	if canGoBack {
+		opts = append(opts, steps.Option{
+			Label: fmt.Sprintf("go back to the step that caused this: step %d, %s", back+1, t.Steps[back].Title()),
+			Value: choiceBack})
+	}
+	opts = append(opts, steps.Option{Label: "stop here (progress is kept; run again to resume)", Value: choiceStop})
+	v, cerr := r.Choose(ctx, "What now?", opts, choiceRetry)
+	if cerr != nil {
+		return 0, cerr
+	}
+	switch v {
+	case choiceRetry:
+		return i, nil
+	case choiceBack:
+		return back, nil
+	}
+	return 0, fmt.Errorf("stopped at step %d of %d (%s) after its checks failed; run again to resume there", i+1, len(t.Steps), t.Steps[i].Title())
 }
 
 func (r *Runner) header(i, n int, st steps.Step) {

@@ -53,7 +53,7 @@ func TestHelloWorldPlainStopsAndResumes(t *testing.T) {
 	if err := r.Run(ctx, tu, s, 0); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	for _, want := range []string{"What is the app called?", "Enter a number between 1 and 2", "+ lb (Load Balancer): ", "change(s) to class, about $", "nothing was changed"} {
+	for _, want := range []string{"What is the app called?", "a number from 1 to 2, or a name", "+ lb (Load Balancer): ", "change(s) to class, about $", "nothing was changed"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("day one lacks %q", want)
 		}
