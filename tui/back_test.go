@@ -15,7 +15,7 @@ import (
 // follows is to do again. Esc on the first step goes home.
 func TestEscGoesBackAndAnAnswerCanBeChanged(t *testing.T) {
 	c := newFakeCatalog(fakeApply{})
-	c.done["hello-world"] = 1
+	c.tutorials["hello-world"].Start, c.done["hello-world"] = 1, 1
 	app := New(context.Background(), testConfig(c))
 	d := newDriver(t, app, 80, 24)
 	d.key("enter")
@@ -77,6 +77,8 @@ func TestReopeningAFinishedTutorialAsks(t *testing.T) {
 	tut := c.tutorials["hello-world"]
 	tut.Steps[4] = countingStep{n: &ran}
 	c.done["hello-world"] = len(tut.Steps)
+	// The saved session, as the catalog restores it for a review.
+	tut.Session.Answers = map[string]string{"name": "hello", "port": "80"}
 	app := New(context.Background(), testConfig(c))
 	d := newDriver(t, app, 80, 24)
 	d.key("enter")
@@ -151,7 +153,7 @@ func TestTextAboveAQuestionScrolls(t *testing.T) {
 	c := newFakeCatalog(fakeApply{})
 	c.tutorials["hello-world"].Steps[1] = steps.Ask{Base: steps.Base{Heading: "A new image", Intro: long + "The last sentence."},
 		Fields: []steps.Field{{Key: "name", Prompt: "Which image?", Help: "A public image.", Default: "nginx"}}, Change: "name = {{quote .name}}\n"}
-	c.done["hello-world"] = 1
+	c.tutorials["hello-world"].Start, c.done["hello-world"] = 1, 1
 	app := New(context.Background(), testConfig(c))
 	d := newDriver(t, app, 80, 24)
 	d.key("enter")
@@ -217,16 +219,15 @@ func TestDestroyRetrySaysWhatItWaitsFor(t *testing.T) {
 	}
 	r.phase = phaseRunning
 	r.info.kind = steps.KindDestroy
-	r.out.total = 10
-	r.out.event(engine.Event{ID: dependent, Action: engine.Delete, Phase: engine.PhaseWait})
+	r.out.event(engine.Event{ID: dependent, Action: engine.Delete, Phase: engine.PhaseWait, Total: 10})
 	r.states[dependent] = diagram.Deleting
-	r.out.event(engine.Event{ID: sub, Action: engine.Delete, Phase: engine.PhaseRetry, Detail: "DependencyViolation; trying again in 2s"})
+	r.out.event(engine.Event{ID: sub, Action: engine.Delete, Phase: engine.PhaseRetry, Detail: "DependencyViolation; trying again in 2s", Total: 10})
 	line := r.progress()
 	if !strings.Contains(line, "waits for "+dependent+" to be deleted first") || strings.Contains(line, "trying again") {
 		t.Errorf("the retry line reads like a failure: %q", line)
 	}
 	r.out = newActivity()
-	r.out.event(engine.Event{ID: sub, Action: engine.Delete, Phase: engine.PhaseRetry, Detail: "DependencyViolation; trying again in 2s"})
+	r.out.event(engine.Event{ID: sub, Action: engine.Delete, Phase: engine.PhaseRetry, Detail: "DependencyViolation; trying again in 2s", Total: 10})
 	if line := r.progress(); !strings.Contains(line, "waits until AWS has let go of what still uses it") {
 		t.Errorf("with nothing of mvi's in the way: %q", line)
 	}

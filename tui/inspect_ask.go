@@ -67,7 +67,8 @@ func (in *inspector) askApps() tea.Cmd {
 // askWhich puts up "Which app?". The offer is a placeholder, not a
 // value, so typing replaces it ("shop", never "helloshop") and enter on
 // an empty field takes it: the app of ./mvi.toml, else the only or first
-// app the cloud has, else the book's hello. Tab completes the apps found.
+// app the cloud has, else the book's hello. huh's ctrl+e completes the
+// apps found.
 func (in *inspector) askWhich(apps []string, err error) {
 	here := in.env.cfg.InspectApp
 	offer := here
@@ -92,7 +93,7 @@ func (in *inspector) askWhich(apps []string, err error) {
 	case len(apps) == 0:
 		desc = append(desc, "No app has resources on "+where+" yet.")
 	default:
-		desc = append(desc, "Apps on "+where+": "+strings.Join(apps, ", ")+" (tab completes).")
+		desc = append(desc, "Apps on "+where+": "+strings.Join(apps, ", ")+" (ctrl+e completes).")
 	}
 	desc = append(desc, "Enter takes "+offer+".")
 	suggest := slices.Clone(apps)

@@ -190,7 +190,7 @@ func (in *inspector) detailView() string {
 	if in.env.cfg.Local != nil && in.env.cfg.Local(c.Clients) {
 		// The links are how the same resource is found on AWS; this one
 		// lives in the sandbox on this machine, where neither reaches.
-		b.WriteString(wrap(" On AWS only: this resource is in the sandbox on this machine. The console page and the aws command below are how to find it once the app runs on AWS; here, mvi status shows it.", in.w-1) + "\n")
+		b.WriteString(indent(wrap("On AWS only: this resource is in the sandbox on this machine. The console page and the aws command below are how to find it once the app runs on AWS; here, mvi status shows it.", in.w-2), " ") + "\n")
 	}
 	// A link or command broken at hyphens would not paste back whole:
 	// break them at the width only, on lines of their own.

@@ -61,9 +61,10 @@ func (r *runner) lookNow() tea.Cmd {
 		return r.lookLater()
 	}
 	r.looking = true
-	owner, run, gone, parent := r, r.run, slices.Clone(r.sess.Terminated), r.env.ctx
-	if r.running() {
-		gone = slices.Clone(r.gone)
+	owner, run, parent := r, r.run, r.env.ctx
+	gone := slices.Clone(r.gone) // a running step owns the session
+	if !r.running() {
+		gone = slices.Clone(r.sess.Terminated)
 	}
 	// Failures since the step started are its news; on a step only shown,
 	// those of the last minutes.

@@ -158,17 +158,29 @@ func withExtra(a arch.Architecture, extra map[int][]arch.Task) arch.Architecture
 }
 
 // legend explains the glyphs; they carry state when colour can't. The
-// deleting one is named while something is being deleted.
+// deleting one is named while something is being deleted. A mark is never
+// parted from its word: the legend breaks between entries.
 func legend(w int, deleting bool) string {
 	long, short := []string{"○ planned", "◐ creating", "● ready", "✗ failed"}, []string{"○ plan", "◐ making", "● ready", "✗ fail"}
 	if deleting {
 		long, short = append(long, "◌ deleting"), append(short, "◌ going")
 	}
-	l := strings.Join(long, " ")
-	if w < lipgloss.Width(l) {
-		l = strings.Join(short, " ")
+	if l := strings.Join(short, " "); !deleting && w < lipgloss.Width(strings.Join(long, " ")) {
+		return l
 	}
-	return wrap(l, w)
+	var lines []string
+	line := ""
+	for _, e := range long {
+		switch {
+		case line == "":
+			line = e
+		case lipgloss.Width(line+" "+e) <= w:
+			line += " " + e
+		default:
+			lines, line = append(lines, line), e
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
 }
 
 func (r *runner) formView() string {

@@ -26,7 +26,8 @@ func TestSandboxUpUpDownStatus(t *testing.T) {
 		t.Error("up showed no cost estimate")
 	}
 	out, errs, code = mvi(t, args("up", "--yes")...)
-	if code != 0 || !strings.Contains(out, "0 to create, 0 to update, 0 to replace, 0 to delete") {
+	// Prose is wrapped to the terminal, so read it as words.
+	if code != 0 || !strings.Contains(strings.Join(strings.Fields(out), " "), "0 to create, 0 to update, 0 to replace, 0 to delete") {
 		t.Fatalf("second up: exit %d\n%s\n%s", code, tail(out), errs)
 	}
 	out, _, code = mvi(t, args("status", "--output", "json")...)

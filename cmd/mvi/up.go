@@ -55,7 +55,7 @@ resumes where this one stopped.`,
 			if err := (steps.Plan{}).Run(ctx, sess, nil); err != nil {
 				return err
 			}
-			writeEnginePlan(out, *sess.Plan, s.where)
+			writeEnginePlan(out, *sess.Plan, s.where, termWidth(out))
 			changes := sess.Plan.Changes() > 0
 			if !yes {
 				in := c.InOrStdin()
@@ -91,8 +91,10 @@ resumes where this one stopped.`,
 	return c
 }
 
-func writeEnginePlan(w io.Writer, p engine.Plan, where string) {
-	fmt.Fprintf(w, "Plan for %s on %s: %s.\n", p.App, where, p.Summary())
+// writeEnginePlan prints a plan to fit width columns, breaking prose
+// between words: a terminal left to wrap it breaks words at its edge.
+func writeEnginePlan(w io.Writer, p engine.Plan, where string, width int) {
+	para(w, fmt.Sprintf("Plan for %s on %s: %s.", p.App, where, p.Summary()), "", width)
 	for _, s := range p.Steps {
 		if s.Action == engine.NoOp {
 			continue
@@ -101,9 +103,22 @@ func writeEnginePlan(w io.Writer, p engine.Plan, where string) {
 		if s.MonthlyUSD >= 0.01 && s.Action != engine.Delete {
 			cost = fmt.Sprintf("  ~$%.2f/mo", s.MonthlyUSD)
 		}
-		fmt.Fprintf(w, "  %s %-26s %-44s%s\n      %s\n", s.Action.Symbol(), s.ID, s.Type, cost, s.Reason)
+		// Columns when they fit; else the type goes under the id.
+		head := strings.TrimRight(fmt.Sprintf("  %s %-26s %-44s%s", s.Action.Symbol(), s.ID, s.Type, cost), " ")
+		if len([]rune(head)) > width {
+			head = fmt.Sprintf("  %s %s%s\n      %s", s.Action.Symbol(), s.ID, cost, s.Type)
+		}
+		fmt.Fprintln(w, head)
+		para(w, s.Reason, "      ", width)
 	}
-	fmt.Fprintf(w, "Estimated cost once applied: about $%.2f a month on AWS (prices of %s; the sandbox is free).\n", p.MonthlyUSD, p.PricesDated)
+	para(w, fmt.Sprintf("Estimated cost once applied: about $%.2f a month on AWS (prices of %s; the sandbox is free).", p.MonthlyUSD, p.PricesDated), "", width)
+}
+
+// para writes prose wrapped to width, each line after indent.
+func para(w io.Writer, s, indent string, width int) {
+	for _, line := range wrap(s, width-len(indent)) {
+		fmt.Fprintf(w, "%s%s\n", indent, line)
+	}
 }
 
 // confirm asks a yes/no question; with no one to answer, it refuses

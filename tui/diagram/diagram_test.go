@@ -228,6 +228,24 @@ func TestVMState(t *testing.T) {
 	}
 }
 
+// A container the caller knows the state of shows its own, not its
+// service's: one container failing in a release that otherwise serves,
+// or one drawn without a state where nothing runs.
+func TestTaskState(t *testing.T) {
+	got := Render(helloApp(t, 80), Options{States: map[string]State{"asg": Ready, "service/web": Ready,
+		TaskKey("web", 2): Failed}})
+	if !strings.Contains(got, "● web 1") || !strings.Contains(got, "✗ web 2") {
+		t.Errorf("web 2 should show its own state:\n%s", got)
+	}
+	empty := Render(helloApp(t, 80), Options{States: map[string]State{"asg": Ready, "service/web": Ready, TaskKey("web", 1): Unknown}})
+	if !strings.Contains(empty, "│web 1│") || strings.Contains(empty, "● web 1") {
+		t.Errorf("nothing runs as web 1, yet it is drawn with its service's state:\n%s", empty)
+	}
+	if !IsTaskKey(TaskKey("web", 3)) || IsTaskKey(VMKey(1)) || IsVMKey(TaskKey("web", 1)) {
+		t.Error("task and VM keys are not told apart")
+	}
+}
+
 // TestUnlimited: without a width the diagram is the book's natural size,
 // however wide that is.
 func TestUnlimited(t *testing.T) {
