@@ -36,6 +36,9 @@ type App struct {
 	// leaves the program.
 	single bool
 	start  func() tea.Cmd
+	// interrupted: the person quit while a step ran. Run reports it, so
+	// leaving mid-apply is never a silent success.
+	interrupted bool
 }
 
 // New builds the wizard on its home screen.
@@ -128,11 +131,22 @@ func (a *App) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 			a.run.out.note("Still waiting for the engine to stop; ctrl+c once more leaves without waiting (everything made is tagged; run the step again to finish it).")
 			return a.run.refresh(), true
 		}
+		a.interrupted = a.interrupted || a.run.running()
 		return a.run.stop(leaveQuit), true
 	case screenInspect:
 		a.insp.stop()
 	}
 	return tea.Quit, true
+}
+
+// stopped is what leaving the program reports: context.Canceled when a
+// step was cut short, so `mvi` says its one interrupted line and exits
+// 130 (everything made is tagged; running the step again finishes it).
+func (a *App) stopped() error {
+	if a.interrupted {
+		return fmt.Errorf("a step was stopped part way: %w", context.Canceled)
+	}
+	return nil
 }
 
 // typing reports whether letters belong to a form.

@@ -10,7 +10,9 @@ import (
 type keyMap struct {
 	Up, Down, Enter, Back, Quit, ForceQuit key.Binding
 	Scroll, Retry, Reset, Details, Logs    key.Binding
-	Refresh, Inspect, Diagram              key.Binding
+	// Cause goes back to the question a failed check rests on.
+	Cause                     key.Binding
+	Refresh, Inspect, Diagram key.Binding
 	// Answers to the home screen's questions.
 	Yes, No, Review, Over key.Binding
 }
@@ -25,6 +27,7 @@ func newKeyMap() keyMap {
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Scroll:    key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll")),
 		Retry:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		Cause:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "back to the step that caused this")),
 		Reset:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reset progress")),
 		Details:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
 		Logs:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "logs")),

@@ -50,5 +50,5 @@ func run(ctx context.Context, a *App, o RunOptions) error {
 	if err != nil {
 		return fmt.Errorf("wizard: %w", err)
 	}
-	return nil
+	return a.stopped()
 }

@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"fmt"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/minimalinfra/mvi/steps"
 )
 
 // keyAct is one key that acts now: its binding, with the help the help
@@ -42,7 +45,11 @@ func (r *runner) acts() []keyAct {
 		}
 		as = append(as, back, keyAct{b: k.Quit})
 	case phaseFailed:
-		as = append(as, keyAct{k.Retry, call(func() tea.Cmd { return r.enter(r.idx) })}, back, keyAct{b: k.Quit})
+		as = append(as, keyAct{k.Retry, call(func() tea.Cmd { return r.enter(r.idx) })})
+		if j, ok := r.cause(); ok {
+			as = append(as, keyAct{withHelp(k.Cause, fmt.Sprintf("back to step %d, the cause", j+1)), call(func() tea.Cmd { return r.open(j) })})
+		}
+		as = append(as, back, keyAct{b: k.Quit})
 	case phaseFinished:
 		if r.single {
 			as = append(as, keyAct{withHelp(k.Enter, "leave"), call(func() tea.Cmd { return r.stop(leaveHome) })}, back)
@@ -56,6 +63,16 @@ func (r *runner) acts() []keyAct {
 		as = append(as[:min(1, len(as))], append([]keyAct{scroll}, as[min(1, len(as)):]...)...)
 	}
 	return as
+}
+
+// cause is the step a failed verify goes back to: the last question
+// before it (an image that can't run fails its checks, not its
+// question), so a wrong answer is never a dead end.
+func (r *runner) cause() (int, bool) {
+	if r.idx >= len(r.tut.Steps) || r.tut.Steps[r.idx].Kind() != steps.KindVerify {
+		return 0, false
+	}
+	return steps.LastAskBefore(r.tut.Steps, r.idx)
 }
 
 // key answers a key: an act's, else the form's while one is up, else the

@@ -76,7 +76,7 @@ var (
 )
 
 // TestWizardHelloWorldInTmux builds mvi, opens it in an 80×24 tmux window
-// on a fresh sandbox ten times AWS's pace, and goes through Hello World as
+// on a fresh sandbox four times AWS's pace, and goes through Hello World as
 // a person would: enter on each step, the defaults for each question, y
 // for each "go ahead?", until the final screen; then q leaves cleanly. On
 // "Pull the plug" it presses nothing until the picture has shown the lost
@@ -99,7 +99,7 @@ func TestWizardHelloWorldInTmux(t *testing.T) {
 	tm := &tmuxTerm{t: t, socket: fmt.Sprintf("mvi-test-%d", os.Getpid())}
 	t.Cleanup(func() { _, _ = tm.tmux("kill-server") })
 	start := time.Now()
-	cmd := fmt.Sprintf("cd %q && %q --sandbox-speed 10; echo mvi-exited-$?; sleep 60", dir, bin)
+	cmd := fmt.Sprintf("cd %q && %q --sandbox-speed 4; echo mvi-exited-$?; sleep 60", dir, bin)
 	if out, err := tm.tmux("new-session", "-d", "-s", "mvi", "-x", "80", "-y", "24",
 		"-e", "XDG_STATE_HOME="+state, "-e", "NO_COLOR=", cmd); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
