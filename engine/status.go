@@ -20,6 +20,9 @@ type Snapshot struct {
 	Region   string          `json:"region"`
 	Services []ServiceStatus `json:"services"`
 	Total    int             `json:"total"`
+	// Unhandled are ARNs tagged with the app that no type of this mvi
+	// describes (made by a newer mvi, or tagged by hand).
+	Unhandled []string `json:"unhandled"`
 }
 
 // ServiceStatus is one service's live resources.
@@ -39,19 +42,21 @@ type ResourceStatus struct {
 	Attrs      map[string]string `json:"attrs,omitempty"`
 }
 
-// Status finds the app's resources through the Tagging API (one paged
-// call), then lists only the types present: one describe per type, not
-// per resource.
+// Status lists every type mvi handles, one list call per type in
+// parallel: the Tagging API alone misses types it doesn't index (moto's
+// misses launch templates, listeners, capacity providers…), and a type
+// the design no longer has may still hold strays. The Tagging API then
+// finds what is tagged with the app and no handler knows.
 func Status(ctx context.Context, cfg Config) (Snapshot, error) {
-	types, err := discover(ctx, cfg)
+	live, err := listAll(ctx, cfg, cfg.Handlers.Types())
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("status %s: %w", cfg.App, err)
 	}
-	live, err := listAll(ctx, cfg, types)
+	unknown, err := unhandled(ctx, cfg)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("status %s: %w", cfg.App, err)
 	}
-	snap := Snapshot{App: cfg.App, Region: cfg.Region, Total: len(live), Services: []ServiceStatus{}} // [] in JSON, never null
+	snap := Snapshot{App: cfg.App, Region: cfg.Region, Total: len(live), Services: []ServiceStatus{}, Unhandled: unknown} // [] in JSON, never null
 	groups := map[arch.Service]*ServiceStatus{}
 	for _, l := range live {
 		svc := cfg.Handlers.Describe(l.Type).Service
@@ -89,12 +94,10 @@ func toStatus(l resource.Live) ResourceStatus {
 	return rs
 }
 
-// discover returns the handled types the app has resources of.
-func discover(ctx context.Context, cfg Config) ([]string, error) {
-	want := map[string]bool{}
-	for _, t := range cfg.Handlers.Untagged() {
-		want[t] = true
-	}
+// unhandled returns the ARNs tagged with the app whose kind no handler
+// knows; [] when there are none.
+func unhandled(ctx context.Context, cfg Config) ([]string, error) {
+	out := []string{}
 	p := resourcegroupstaggingapi.NewGetResourcesPaginator(cfg.Clients.Tagging, &resourcegroupstaggingapi.GetResourcesInput{
 		TagFilters: []tagtypes.TagFilter{{Key: sdkaws.String(resource.TagApp), Values: []string{cfg.App}}},
 	})
@@ -106,15 +109,9 @@ func discover(ctx context.Context, cfg Config) ([]string, error) {
 			return nil, fmt.Errorf("find resources tagged %s=%s: %w", resource.TagApp, cfg.App, err)
 		}
 		for _, m := range page.ResourceTagMappingList {
-			for _, t := range cfg.Handlers.TypesOfARN(sdkaws.ToString(m.ResourceARN)) {
-				want[t] = true
+			if arn := sdkaws.ToString(m.ResourceARN); len(cfg.Handlers.TypesOfARN(arn)) == 0 {
+				out = append(out, arn)
 			}
-		}
-	}
-	var out []string
-	for t := range want {
-		if _, ok := cfg.Handlers[t]; ok {
-			out = append(out, t)
 		}
 	}
 	sort.Strings(out)

@@ -11,6 +11,7 @@ import (
 	"github.com/minimalinfra/mvi/engine"
 	engineaws "github.com/minimalinfra/mvi/engine/aws"
 	"github.com/minimalinfra/mvi/engine/cloud"
+	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/minimalinfra/mvi/engine/sandbox"
 	"github.com/spf13/cobra"
 )
@@ -43,6 +44,11 @@ type session struct {
 func (f *cloudFlags) open(ctx context.Context, app, region string) (*session, error) {
 	if f.region != "" {
 		region = f.region
+	}
+	// --app goes into tag filters and parameter paths: "*" or "a/b" would
+	// reach AWS as a raw error, or match what isn't this app's.
+	if err := manifest.CheckAppName(app); err != nil {
+		return nil, usagef("--app %q: %v", app, err)
 	}
 	var (
 		clients *cloud.Clients

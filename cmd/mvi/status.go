@@ -62,6 +62,14 @@ func newStatus() *cobra.Command {
 // writeStatus prints a snapshot; local says where a load balancer answers
 // on this machine (the sandbox's data plane), if anywhere.
 func writeStatus(w io.Writer, s engine.Snapshot, where string, local func(dns string) (string, bool)) {
+	defer func() {
+		if len(s.Unhandled) > 0 {
+			fmt.Fprintf(w, "\nAlso tagged mvi:app=%s, of kinds this mvi doesn't manage (a newer mvi made them, or they were tagged by hand):\n", s.App)
+			for _, arn := range s.Unhandled {
+				fmt.Fprintf(w, "  %s\n", arn)
+			}
+		}
+	}()
 	if s.Total == 0 {
 		fmt.Fprintf(w, "%s has no resources on %s (0 tagged mvi:app=%s).\n", s.App, where, s.App)
 		return

@@ -2,6 +2,8 @@ package aws
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/minimalinfra/mvi/engine/resource"
@@ -55,19 +57,27 @@ func keySchemaOf(p arch.TableProps) string {
 
 // List asks the Tagging API (DynamoDB has no tag filter), then DescribeTable
 // for state: the Tagging API lags behind deletes.
+// List asks the Tagging API and DynamoDB itself (tables named for the
+// app): an index that lags or misses a table must not hide it.
 func (h tableHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	found, err := taggedARNs(ctx, env, "dynamodb:table")
 	if err != nil {
 		return nil, wrap("list", "DynamoDB tables", err)
 	}
-	var out []resource.Live
+	byName := map[string]map[string]string{}
 	for _, f := range found {
-		tags := rgtTagMap(f.Tags)
+		arn := str(f.ResourceARN)
+		byName[arn[strings.LastIndex(arn, "/")+1:]] = rgtTagMap(f.Tags)
+	}
+	if err := h.namedForApp(ctx, env, byName); err != nil {
+		return nil, err
+	}
+	var out []resource.Live
+	for _, name := range slices.Sorted(maps.Keys(byName)) {
+		tags := byName[name]
 		if !ours(env.App, tags) {
 			continue
 		}
-		arn := str(f.ResourceARN)
-		name := arn[strings.LastIndex(arn, "/")+1:]
 		d, err := env.Clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
 		if isCode(err, "ResourceNotFoundException") {
 			continue
@@ -81,6 +91,46 @@ func (h tableHandler) List(ctx context.Context, env resource.Env) ([]resource.Li
 		out = append(out, tableLive(h.Describe().Type, *d.Table, tags))
 	}
 	return out, nil
+}
+
+// namedForApp adds the tables whose names start with the app's prefix,
+// with their tags, to byName.
+func (tableHandler) namedForApp(ctx context.Context, env resource.Env, byName map[string]map[string]string) error {
+	in := &dynamodb.ListTablesInput{}
+	for {
+		res, err := env.Clients.DynamoDB.ListTables(ctx, in)
+		if err != nil {
+			return wrap("list", "DynamoDB tables", err)
+		}
+		for _, n := range res.TableNames {
+			if _, ok := byName[n]; ok || !strings.HasPrefix(n, appPrefix(env.App)) {
+				continue
+			}
+			tags := map[string]string{}
+			tin := &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String("arn:" + partition(env.Region) + ":dynamodb:" + env.Region + ":" + env.Account + ":table/" + n)}
+			for {
+				tr, err := env.Clients.DynamoDB.ListTagsOfResource(ctx, tin)
+				if isCode(err, "ResourceNotFoundException") {
+					break
+				}
+				if err != nil {
+					return wrap("list", n, err)
+				}
+				for _, t := range tr.Tags {
+					tags[str(t.Key)] = str(t.Value)
+				}
+				if str(tr.NextToken) == "" {
+					break
+				}
+				tin.NextToken = tr.NextToken
+			}
+			byName[n] = tags
+		}
+		if str(res.LastEvaluatedTableName) == "" {
+			return nil
+		}
+		in.ExclusiveStartTableName = res.LastEvaluatedTableName
+	}
 }
 
 func (h tableHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {

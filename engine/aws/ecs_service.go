@@ -19,7 +19,7 @@ type serviceHandler struct{}
 
 func (serviceHandler) Describe() resource.Descriptor {
 	return resource.Descriptor{Type: arch.TypeService, Service: arch.Container, DeleteRank: 1,
-		ARNKinds: []string{"ecs:service"},
+		ARNKinds: []string{"ecs:service", "ecs:task"}, // its tasks carry its tags
 		Console: func(s resource.Site) string {
 			cl := s.Attrs["cluster"]
 			return console(s, "ecs/v2/clusters/"+resource.LastPart(cl)+"/services/"+s.Name()+"?region="+s.Region)

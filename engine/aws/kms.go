@@ -59,16 +59,41 @@ func taggedARNs(ctx context.Context, env resource.Env, types ...string) ([]rgtty
 	}
 }
 
+func toRGT(m map[string]string) []rgttypes.Tag {
+	return toSDK(m, func(k, v *string) rgttypes.Tag { return rgttypes.Tag{Key: k, Value: v} })
+}
+
 func rgtTagMap(tags []rgttypes.Tag) map[string]string {
 	return fromSDK(tags, func(t rgttypes.Tag) (*string, *string) { return t.Key, t.Value })
 }
 
+// List finds keys two ways: the Tagging API finds a key whose alias a
+// crash never made, and the app's aliases find a key an index misses
+// (moto's Tagging API, or AWS's while it lags after a create).
 func (h kmsKey) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
 	found, err := taggedARNs(ctx, env, "kms:key")
 	if err != nil {
 		return nil, wrap("list", "KMS keys", err)
 	}
+	aliased, err := kmsAlias{}.List(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
 	var out []resource.Live
+	for _, f := range found {
+		seen[resource.LastPart(str(f.ResourceARN))] = true
+	}
+	for _, a := range aliased {
+		if k := a.Attrs["target_key_id"]; !seen[k] {
+			seen[k] = true
+			tags, err := keyTags(ctx, env, k)
+			if err != nil {
+				return nil, wrap("list", a.ID, err)
+			}
+			found = append(found, rgttypes.ResourceTagMapping{ResourceARN: aws.String(k), Tags: toRGT(tags)})
+		}
+	}
 	for _, f := range found {
 		tags := rgtTagMap(f.Tags)
 		if !ours(env.App, tags) {

@@ -19,6 +19,15 @@ var (
 	imageHostRe   = regexp.MustCompile(`^(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])(?:\.(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))*(?::[0-9]+)?$`)
 )
 
+// imageRefRe is the whole grammar in one pattern, for the JSON Schema:
+// [host/]path[/path…][:tag][@digest].
+var imageRefRe = regexp.MustCompile(`^(?:` + bare(imageHostRe) + `/)?` + bare(imagePathRe) + `(?:/` + bare(imagePathRe) + `)*` +
+	`(?::` + bare(imageTagRe) + `)?(?:@` + bare(imageDigestRe) + `)?$`)
+
+func bare(re *regexp.Regexp) string {
+	return strings.TrimSuffix(strings.TrimPrefix(re.String(), "^"), "$")
+}
+
 // CheckImage says whether ref is an image reference a registry would
 // serve ([registry/]name[:tag][@sha256:digest], e.g. httpd, nginx:1.27,
 // ghcr.io/you/app:1), and if not, which part is wrong. The manifest's

@@ -51,3 +51,14 @@ func TestRealImageReferencesPass(t *testing.T) {
 		}
 	}
 }
+
+// The schema's one pattern and CheckImage agree on references an editor
+// would see: what the pattern refuses, CheckImage refuses too.
+func TestImageSchemaPatternAgrees(t *testing.T) {
+	for _, ref := range []string{"httpd", "nginx:1.27", "ghcr.io/you/app:1", "localhost:5000/a/b",
+		"library/httpd@sha256:" + strings.Repeat("a", 64), "Not An Image!", "HTTPD", "a//b", "x:", "-x"} {
+		if (CheckImage(ref) == nil) != imageRefRe.MatchString(ref) {
+			t.Errorf("%q: CheckImage says %v, schema pattern matches = %v", ref, CheckImage(ref), imageRefRe.MatchString(ref))
+		}
+	}
+}

@@ -36,3 +36,35 @@ func TestWhatWouldFailLateIsRefusedEarly(t *testing.T) {
 		}
 	}
 }
+
+// A 2,000-character secret name was accepted and failed at SSM; the error
+// quotes a clipped name, so the message stays readable.
+func TestLongSecretNameIsRefusedReadably(t *testing.T) {
+	long := strings.Repeat("A", 2000)
+	_, err := Parse("mvi.toml", []byte("name = \"x\"\nsecrets = [\""+long+"\"]\n[processes.web]\nimage = \"httpd\"\n"))
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 1 {
+		t.Fatalf("parse: %v", err)
+	}
+	e := errs[0]
+	if e.Path != "secrets[0]" || !strings.Contains(e.Msg, "at most 128") || strings.Contains(e.Msg, long[:200]) {
+		t.Errorf("got %s: %s", e.Path, e.Msg)
+	}
+	if _, err := Parse("mvi.toml", []byte("name = \"x\"\nsecrets = [\""+long[:128]+"\"]\n[processes.web]\nimage = \"httpd\"\n")); err != nil {
+		t.Errorf("128 characters refused: %v", err)
+	}
+}
+
+// A container that fits exactly is accepted; a bigger VM makes room.
+func TestContainerFitsOnItsVM(t *testing.T) {
+	for src, ok := range map[string]bool{
+		"[processes.web]\nimage = \"httpd\"\ncpu = 2048\nmemory = 1945\n":                             true,
+		"[processes.web]\nimage = \"httpd\"\ncpu = 2049\n":                                            false,
+		"[vm]\ntype = \"t3.xlarge\"\n[processes.web]\nimage = \"httpd\"\ncpu = 4096\nmemory = 8192\n": true,
+	} {
+		_, err := Parse("mvi.toml", []byte("name = \"x\"\n"+src))
+		if (err == nil) != ok {
+			t.Errorf("%q: err = %v, want ok=%v", src, err, ok)
+		}
+	}
+}

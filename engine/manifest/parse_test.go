@@ -73,6 +73,12 @@ func TestBrokenManifests(t *testing.T) {
 			{"3:2", "web", `is "web" a process?`},
 		}},
 		{"array_of_tables.toml", []want{{"1:1", "processes", "expected a table, got an array of tables"}}},
+		// A container runs on one VM: bigger than the VM never starts.
+		{"too_big.toml", []want{
+			{"6:7", "processes.web.cpu", "cpu = 4096 doesn't fit on one t3.small, which gives containers 2048 CPU units"},
+			{"10:10", "processes.worker.memory", "memory = 4096 doesn't fit on one t3.small, which gives containers 1945 MiB"},
+		}},
+		{"vm_type.toml", []want{{"4:8", "vm.type", `"t3.smal" is not an EC2 instance type`}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {

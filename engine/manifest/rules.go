@@ -28,6 +28,9 @@ type rule struct {
 	// check is a test a pattern can't state (an image reference's grammar
 	// depends on where its parts split); its error says what is wrong.
 	check func(string) error
+	// schemaPattern states check's grammar for editors (the JSON Schema),
+	// where check's part-by-part reasons can't be said.
+	schemaPattern *regexp.Regexp
 }
 
 // Names become parts of AWS resource names (load balancers allow 32
@@ -73,7 +76,7 @@ var rules = map[string]rule{
 		suggest: func(s string) string { return nearest(strings.ToLower(s), knownRegions) }},
 	"processes.*": {pattern: nameRe, maxLen: 20, noun: "a valid process name", shape: nameShape,
 		suggest: func(s string) string { return fixName(s, 20) }},
-	"processes.*.image": {minLen: 1, check: CheckImage, noun: "an image reference", suggest: fixImage,
+	"processes.*.image": {minLen: 1, check: CheckImage, schemaPattern: imageRefRe, noun: "an image reference", suggest: fixImage,
 		fix: `name an image as docker pull would, e.g. image = "httpd" or image = "ghcr.io/you/app:1.2"`},
 	"processes.*.build": {minLen: 1, fix: `name the directory to build, e.g. build = "."`},
 	"processes.*.command": {minLen: 1,
@@ -92,9 +95,10 @@ var rules = map[string]rule{
 		shape: "letters, digits and underscores, not starting with a digit", suggest: fixEnv},
 	"env.*": {pattern: envRe, noun: "an environment variable name",
 		shape: "letters, digits and underscores, not starting with a digit", suggest: fixEnv},
-	"secrets[]": {pattern: envRe, noun: "a secret name",
+	"secrets[]": {pattern: envRe, maxLen: maxSecretName, noun: "a secret name",
 		shape: "letters, digits and underscores, not starting with a digit (it becomes an environment variable)", suggest: fixEnv},
-	"vm.type":          {pattern: instanceRe, noun: "an EC2 instance type", shape: "family.size, e.g. t3.small"},
+	"vm.type": {pattern: instanceRe, check: checkInstanceType, noun: "an EC2 instance type", shape: "family.size, e.g. t3.small",
+		fix: `use a type EC2 sells, e.g. type = "t3.small"`, suggest: func(s string) string { return nearest(s, commonInstanceTypes) }},
 	"vm.count":         {min: 1, max: 20, noun: "a VM count", fix: "run between 1 and 20 VMs; 2 or more keep the app up when one fails"},
 	"database.engine":  {enum: []string{"postgres", "mysql", "mariadb"}, noun: "a database engine"},
 	"database.version": {pattern: dbVersionRe, noun: "a database version", shape: "digits and dots, e.g. 16 or 8.0"},
@@ -161,7 +165,7 @@ func (r rule) checkString(c *collector, at pos, path []string, s string) bool {
 		return false
 	case r.maxLen > 0 && n > r.maxLen:
 		c.add(at, path, r.suggestion(s, fmt.Sprintf("shorten it to %d characters or fewer", r.maxLen)),
-			"%q is too long for %s (%d characters, at most %d)", s, strings.TrimPrefix(r.noun, "a valid "), n, r.maxLen)
+			"%q is too long for %s (%d characters, at most %d)", clip(s, 40), strings.TrimPrefix(r.noun, "a valid "), n, r.maxLen)
 		return false
 	case r.pattern != nil && !r.pattern.MatchString(s):
 		c.add(at, path, r.suggestion(s, "use "+r.shape), "%q is not %s: use %s", s, r.noun, r.shape)
@@ -222,4 +226,13 @@ func orList(xs []string) string {
 		return strings.Join(xs, "")
 	}
 	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
+}
+
+// clip shortens a value quoted in a message: a 2,000-character name
+// quoted whole buries the error.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

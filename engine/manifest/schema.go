@@ -58,6 +58,8 @@ func typeSchema(t reflect.Type, pattern string, valueRule bool) *obj {
 			}
 			if r.pattern != nil {
 				s.set("pattern", r.pattern.String())
+			} else if r.schemaPattern != nil {
+				s.set("pattern", r.schemaPattern.String())
 			}
 		}
 	case reflect.Int:

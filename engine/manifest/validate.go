@@ -19,6 +19,21 @@ func (d *decoder) validate(m *Manifest, root *node) {
 	d.checkRefs(m)
 	d.checkEnvNames(m)
 	d.checkBuilds(m)
+	d.checkFit(m)
+}
+
+// CheckAppName says whether s can name an app, as mvi.toml's name would,
+// and suggests one that can.
+func CheckAppName(s string) error {
+	r := rules["name"]
+	if r.pattern.MatchString(s) && len(s) <= r.maxLen {
+		return nil
+	}
+	fix := nameShape
+	if t := fixName(s, r.maxLen); t != "" && t != s {
+		fix = fmt.Sprintf("did you mean %q?", t)
+	}
+	return fmt.Errorf("not an app name (%s)", fix)
 }
 
 func (d *decoder) checkName(m *Manifest, root *node) {
