@@ -86,11 +86,16 @@ func (x *executor) run(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		// A failure before the interrupt is what the person needs to
+		// read: the stop only ended the waiting that followed it.
+		if len(x.errs) > 0 {
+			return errors.Join(err, x.errs[0])
+		}
+		return err
+	}
 	return errors.Join(x.errs...)
 }
 

@@ -48,10 +48,7 @@ func classify(err error) (retryKind, string) {
 		return transient, code
 	}
 	switch {
-	case strings.Contains(code, "Throttl"), code == "RequestLimitExceeded", code == "TooManyRequestsException",
-		code == "SlowDown", code == "PriorRequestNotComplete", code == "ProvisionedThroughputExceededException",
-		// DynamoDB's "backups are being enabled, retry later" on a fresh table.
-		code == "ContinuousBackupsUnavailableException",
+	case strings.Contains(code, "Throttl"), retryableCode(code),
 		code == "LimitExceededException" && strings.Contains(msg, "rate"):
 		return transient, code
 	case ae.ErrorFault() == smithy.FaultServer, code == "InternalError", code == "InternalFailure",

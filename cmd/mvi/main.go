@@ -4,11 +4,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/minimalinfra/mvi/engine"
 )
 
 func main() {
@@ -30,6 +33,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if interrupted(ctx, err) {
 		fmt.Fprintln(stderr, interruptedLine)
+		var failed *engine.Error
+		if errors.As(err, &failed) {
+			fmt.Fprintln(stderr, "Before the stop, this failed:\n"+errorText(failed))
+		}
 		return exitInterrupted
 	}
 	fmt.Fprintln(stderr, errorText(err))

@@ -1,0 +1,35 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/aws/smithy-go"
+)
+
+// The "try later" codes AWS documents are retried; quotas and real
+// mistakes are not, whatever the SDK's throttle table says.
+func TestTryLaterCodesAreRetried(t *testing.T) {
+	for code, want := range map[string]retryKind{
+		"ContinuousBackupsUnavailableException": transient,
+		"TooManyUpdates":                        transient,
+		"OperationAbortedException":             transient,
+		"ConcurrentModification":                transient,
+		"ResourceContention":                    transient,
+		"KMSInternalException":                  transient,
+		"RequestTimeout":                        transient,
+		"EC2ThrottledException":                 transient,
+		"BandwidthLimitExceeded":                transient,
+		"LimitExceededException":                permanent, // a quota unless its message speaks of a rate
+		"ValidationException":                   permanent,
+		"InsufficientInstanceCapacity":          permanent,
+		"ResourceInUseException":                blocked,
+	} {
+		got, _ := classify(&smithy.GenericAPIError{Code: code, Message: "x", Fault: smithy.FaultClient})
+		if got != want {
+			t.Errorf("%s: kind %d, want %d", code, got, want)
+		}
+	}
+	if got, _ := classify(&smithy.GenericAPIError{Code: "LimitExceededException", Message: "Rate exceeded"}); got != transient {
+		t.Errorf("a rate LimitExceededException: kind %d", got)
+	}
+}
