@@ -167,6 +167,21 @@ func (x *executor) do(ctx context.Context, n *node) error {
 // build creates, updates or replaces a resource, then waits until it is
 // ready, so dependents never start on something half made.
 func (x *executor) build(ctx context.Context, s Step, h resource.Handler, check bool, start time.Time) error {
+	err := x.buildOnce(ctx, s, h, start)
+	if err == nil || !notFound(err) || ctx.Err() != nil {
+		return err
+	}
+	changed, rerr := x.reresolve(ctx, s, err, start)
+	if rerr != nil {
+		return rerr
+	}
+	if !changed {
+		return err
+	}
+	return x.buildOnce(ctx, s, h, start)
+}
+
+func (x *executor) buildOnce(ctx context.Context, s Step, h resource.Handler, start time.Time) error {
 	env := x.cfg.env(x.depsOf(s))
 	var live resource.Live
 	switch s.Action {
