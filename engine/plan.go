@@ -25,6 +25,9 @@ type Step struct {
 	// DataLoss: this step deletes or replaces something holding the app's
 	// data. Apply refuses it unless the Config allows data loss.
 	DataLoss bool `json:"data_loss,omitempty"`
+	// Drift lists the settings changed outside mvi that this update puts
+	// back (its Reason starts with DriftReason).
+	Drift []resource.Drift `json:"drift,omitempty"`
 	// duplicate: a second copy an interrupted create left, never used.
 	duplicate  bool
 	MonthlyUSD float64 `json:"monthly_usd"`
@@ -118,6 +121,9 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 			p.Steps = append(p.Steps, Step{ID: d.ID, Type: d.Type, Service: r.Service, Action: Delete, Live: &d, duplicate: true,
 				Reason: "a duplicate of " + r.ID + " left by an interrupted run (" + d.PhysicalID + ")"})
 		}
+	}
+	if err := checkDrift(ctx, cfg, &p); err != nil {
+		return Plan{}, err
 	}
 	cascade(&p)
 	var orphans []resource.Live

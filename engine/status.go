@@ -23,6 +23,9 @@ type Snapshot struct {
 	// Unhandled are ARNs tagged with the app that no type of this mvi
 	// describes (made by a newer mvi, or tagged by hand).
 	Unhandled []string `json:"unhandled"`
+	// Drift is what was changed outside mvi, when the caller compared
+	// with the design (engine.Drift); omitted when it didn't.
+	Drift []ResourceDrift `json:"drift,omitempty"`
 }
 
 // ServiceStatus is one service's live resources.

@@ -113,9 +113,13 @@ func stateOf(e engine.Event) diagram.State {
 	return diagram.Creating
 }
 
-// planState is how a planned resource is drawn before apply.
-func planState(a engine.Action) diagram.State {
-	switch a {
+// planState is how a planned resource is drawn before apply: one changed
+// outside mvi says so until the apply puts it back.
+func planState(s engine.Step) diagram.State {
+	if len(s.Drift) > 0 {
+		return diagram.Drifted
+	}
+	switch s.Action {
 	case engine.NoOp, engine.Update:
 		return diagram.Ready
 	case engine.Delete:

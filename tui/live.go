@@ -126,7 +126,7 @@ func (r *runner) merge(v cloudView) {
 	planned := map[string]bool{}
 	if p := r.seen.plan; p != nil {
 		for _, s := range p.Steps {
-			planned[s.ID] = planState(s.Action) != diagram.Ready
+			planned[s.ID] = planState(s) != diagram.Ready
 		}
 	}
 	keep := func(id string) bool { _, busy := r.out.inflight[id]; return busy || planned[id] }

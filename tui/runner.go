@@ -395,7 +395,7 @@ func (r *runner) settle() {
 	case steps.KindPlan:
 		if p := r.seen.plan; p != nil {
 			for _, s := range p.Steps {
-				r.states[s.ID] = planState(s.Action)
+				r.states[s.ID] = planState(s)
 			}
 		}
 	case steps.KindInspect:

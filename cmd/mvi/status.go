@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/spf13/cobra"
 )
@@ -27,12 +28,18 @@ func newStatus() *cobra.Command {
 				return usagef("--output %q: use text or json", output)
 			}
 			region := manifest.DefaultRegion
+			var design *arch.Architecture
 			if app == "" {
 				m, err := manifest.Load(file)
 				if err != nil {
 					return err
 				}
 				app, region = m.Name, m.Region
+				a, err := arch.Design(m)
+				if err != nil {
+					return err
+				}
+				design = &a
 			}
 			s, err := cf.open(c.Context(), app, region)
 			if err != nil {
@@ -42,6 +49,13 @@ func newStatus() *cobra.Command {
 			snap, err := engine.Status(c.Context(), s.cfg)
 			if err != nil {
 				return err
+			}
+			// Drift needs the design to compare with: without mvi.toml
+			// (--app) there is nothing to say it drifted from.
+			if design != nil && snap.Total > 0 {
+				if snap.Drift, err = engine.Drift(c.Context(), s.cfg, *design); err != nil {
+					return err
+				}
 			}
 			if output == "json" {
 				enc := json.NewEncoder(c.OutOrStdout())
@@ -63,6 +77,14 @@ func newStatus() *cobra.Command {
 // on this machine (the sandbox's data plane), if anywhere.
 func writeStatus(w io.Writer, s engine.Snapshot, where string, local func(dns string) (string, bool)) {
 	defer func() {
+		if len(s.Drift) > 0 {
+			fmt.Fprintf(w, "\nDrift: changed outside mvi (`mvi up` puts each back as mvi.toml says):\n")
+			for _, d := range s.Drift {
+				for _, st := range d.Settings {
+					fmt.Fprintf(w, "  %-24s %s\n", d.ID, st)
+				}
+			}
+		}
 		if len(s.Unhandled) > 0 {
 			fmt.Fprintf(w, "\nAlso tagged mvi:app=%s, of kinds this mvi doesn't manage (a newer mvi made them, or they were tagged by hand):\n", s.App)
 			for _, arn := range s.Unhandled {

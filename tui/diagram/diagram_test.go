@@ -147,7 +147,7 @@ func TestNoColor(t *testing.T) {
 
 func TestGlyph(t *testing.T) {
 	seen := map[string]State{}
-	for _, s := range []State{Planned, Creating, Ready, Failed, Deleting} {
+	for _, s := range []State{Planned, Creating, Ready, Failed, Deleting, Drifted} {
 		g := Glyph(s)
 		if lipgloss.Width(g) != 1 || runewidth.StringWidth(g) != 1 || len([]rune(g)) != 1 {
 			t.Errorf("%v: glyph %q is not one cell (lipgloss %d, runewidth %d)", s, g, lipgloss.Width(g), runewidth.StringWidth(g))
@@ -178,6 +178,9 @@ func TestServiceState(t *testing.T) {
 		{map[string]State{"database": Planned, "db-password": Creating}, Creating},
 		{map[string]State{"database": Creating, "db-password": Deleting}, Deleting},
 		{map[string]State{"database": Deleting, "db-password": Failed, "db-subnets": Ready}, Failed},
+		// Changed by hand outside mvi: shown over everything but a failure.
+		{map[string]State{"database": Drifted, "db-password": Deleting}, Drifted},
+		{map[string]State{"database": Drifted, "db-password": Failed}, Failed},
 	}
 	for i, c := range cases {
 		if got := ServiceState(a, arch.Database, c.states); got != c.want {

@@ -24,9 +24,11 @@ const (
 	Ready
 	Failed
 	Deleting
+	// Drifted: changed outside mvi; the next apply puts it back.
+	Drifted
 )
 
-var stateNames = [...]string{"unknown", "planned", "creating", "ready", "failed", "deleting"}
+var stateNames = [...]string{"unknown", "planned", "creating", "ready", "failed", "deleting", "drifted"}
 
 func (s State) String() string {
 	if s < 0 || int(s) >= len(stateNames) {
@@ -38,7 +40,8 @@ func (s State) String() string {
 // Glyph is the one-cell mark put before a label, so state reads without
 // colour (NO_COLOR, screen captures, colour-blind readers). The shapes go
 // from empty to full as a resource comes up: planned ○, creating ◐, ready ●;
-// failed ✗ stands apart, and deleting ◌ is the circle fading out. ○ ◐ ● are East Asian "ambiguous"
+// failed ✗ stands apart, deleting ◌ is the circle fading out, and drifted ≠
+// is a box that no longer equals its design. ○ ◐ ● are East Asian "ambiguous"
 // width, like every box-drawing rune, so a terminal set to draw ambiguous
 // runes wide breaks the whole diagram anyway, not just the glyphs.
 func Glyph(s State) string {
@@ -53,6 +56,8 @@ func Glyph(s State) string {
 		return "✗"
 	case Deleting:
 		return "◌"
+	case Drifted:
+		return "≠"
 	}
 	return ""
 }
@@ -63,6 +68,8 @@ func Glyph(s State) string {
 func rank(s State) int {
 	switch s {
 	case Failed:
+		return 6
+	case Drifted:
 		return 5
 	case Deleting:
 		return 4
@@ -103,7 +110,7 @@ const boldBit style = 8
 
 func styleOf(s State, heavy bool) style {
 	st := style(0)
-	if s > Unknown && s <= Deleting {
+	if s > Unknown && s <= Drifted {
 		st = style(s)
 	}
 	if heavy {
@@ -120,6 +127,7 @@ var stateColor = [...]lipgloss.Color{
 	Ready:    "2", // green
 	Failed:   "1", // red
 	Deleting: "5", // magenta
+	Drifted:  "6", // cyan: not mvi's doing
 }
 
 // sgr holds the escape sequences around a run of cells of one style.
@@ -141,7 +149,7 @@ func styles() *[16]sgr {
 		for i := 1; i < len(palette); i++ {
 			st := style(i)
 			c := State(st &^ boldBit)
-			if c > Deleting {
+			if c > Drifted {
 				continue // no state has these bits
 			}
 			s := r.NewStyle().Bold(st&boldBit != 0)

@@ -1,0 +1,27 @@
+package sandbox
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+)
+
+// DisableKeyRotation turns yearly rotation off, as KMS does: a key id or
+// ARN (not an alias), on a key that is usable.
+func (a *kmsAPI) DisableKeyRotation(ctx context.Context, in *kms.DisableKeyRotationInput, _ ...func(*kms.Options)) (*kms.DisableKeyRotationOutput, error) {
+	return call(ctx, a.s, svcKMS, "DisableKeyRotation", func(t *tx) (*kms.DisableKeyRotationOutput, error) {
+		k, err := t.kmsKeyRef(aws.ToString(in.KeyId))
+		if err != nil {
+			return nil, err
+		}
+		if isAlias(aws.ToString(in.KeyId)) {
+			return nil, kmsNotFound("Alias is not supported for this operation; use a key id or key ARN")
+		}
+		if err := k.usable(); err != nil {
+			return nil, err
+		}
+		k.Rotation = false
+		return &kms.DisableKeyRotationOutput{}, nil
+	})
+}
