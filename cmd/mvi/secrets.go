@@ -197,42 +197,10 @@ func unknownSecret(file string, m *manifest.Manifest, name string) error {
 		quoted = append(quoted, fmt.Sprintf("%q", s))
 	}
 	fix := fmt.Sprintf("to add it, list it in %s first: secrets = [%s]", file, strings.Join(quoted, ", "))
-	if near := nearestSecret(name, m.Secrets); near != "" {
+	if near := manifest.Nearest(name, m.Secrets); near != "" {
 		fix = fmt.Sprintf("did you mean %s? (mvi secrets set %s); or, %s", near, near, fix)
 	}
 	return usageError{&fixedError{err: fmt.Errorf("%s is not a secret of %s: %s %s; nothing was stored", name, m.Name, file, listed), fix: fix}}
-}
-
-// nearestSecret is the listed name a typo most likely meant, "" if none is
-// close: case-blind, within a third of the length in edits.
-func nearestSecret(s string, names []string) string {
-	best, bestD := "", max(len(s)/3, 1)+1
-	for _, n := range names {
-		if d := editDistance(strings.ToUpper(s), strings.ToUpper(n)); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // secretNames are the app's secrets that have a value.
@@ -461,7 +429,7 @@ lists can be unset too, to delete a value left behind.`,
 			if errors.Is(err, engine.ErrSecretNotSet) {
 				fmt.Fprintf(out, "%s of %s has no value on %s; nothing to unset.\n", name, app, s.where)
 				if m != nil && !slices.Contains(m.Secrets, name) {
-					if near := nearestSecret(name, m.Secrets); near != "" {
+					if near := manifest.Nearest(name, m.Secrets); near != "" {
 						fmt.Fprintf(out, "Did you mean %s? (mvi secrets unset %s)\n", near, near)
 					}
 				}

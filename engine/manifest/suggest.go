@@ -77,3 +77,7 @@ func abs(x int64) int64 {
 	}
 	return x
 }
+
+// Nearest is nearest for commands that suggest a name from mvi.toml (a
+// secret, a process), so every did-you-mean of mvi agrees.
+func Nearest(s string, candidates []string) string { return nearest(s, candidates) }
