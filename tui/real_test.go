@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -43,7 +44,13 @@ func TestRealHelloWorldStepOpensAtTheTop(t *testing.T) {
 	d.key("enter")
 	d.until("the first step is read", func() bool { return app.screen == screenRunner && app.run.phase == phaseDone })
 	d.settle()
-	if app.run.vp.YOffset != 0 || !strings.Contains(d.m.View(), "# Hello World") {
+	if app.run.vp.YOffset != 0 || !strings.Contains(d.m.View(), "Hello World") {
 		t.Errorf("step 1 opens scrolled to line %d:\n%s", app.run.vp.YOffset, d.m.View())
+	}
+	// Issue 10 item 5: tests run without colour (NO_COLOR's profile), and
+	// the text is still rendered: no # at a line's start, no **.
+	v := d.m.View()
+	if strings.Contains(v, "**") || regexp.MustCompile(`(?m)^[│ ]*#`).MatchString(v) {
+		t.Errorf("Markdown marks on a NO_COLOR screen:\n%s", v)
 	}
 }

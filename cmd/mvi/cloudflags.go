@@ -46,8 +46,9 @@ func (f *cloudFlags) open(ctx context.Context, app, region string) (*session, er
 		region = f.region
 	}
 	// --app goes into tag filters and parameter paths: "*" or "a/b" would
-	// reach AWS as a raw error, or match what isn't this app's.
-	if err := manifest.CheckAppName(app); err != nil {
+	// reach AWS as a raw error, or match what isn't this app's. The
+	// wizard opens a cloud before any app is named ("").
+	if err := manifest.CheckAppName(app); app != "" && err != nil {
 		return nil, usagef("--app %q: %v", app, err)
 	}
 	var (

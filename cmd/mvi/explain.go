@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/glamour"
+	"github.com/charmbracelet/glamour/styles"
 	"github.com/minimalinfra/mvi/assets"
 	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/tui/prose"
+	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 )
 
@@ -30,18 +32,18 @@ func newExplain() *cobra.Command {
 				return usageError{err}
 			}
 			out := c.OutOrStdout()
+			// Rendered everywhere: in colour on a terminal that has it,
+			// as plain prose otherwise (NO_COLOR, a pipe, a file).
+			width := 100
 			if isTerminal(out) {
-				style := "dark"
-				if !useColor(out) {
-					style = "notty"
-				}
-				r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(min(termWidth(out), 100)-2))
-				if err == nil {
-					if s, err := r.Render(md); err == nil {
-						md = s
-					}
-				}
+				width = min(termWidth(out), 100)
 			}
+			if isTerminal(out) && useColor(out) {
+				md = prose.Render(md, width, styles.DarkStyleConfig, termenv.ANSI256)
+			} else {
+				md = prose.Plain(md, width)
+			}
+			md += "\n"
 			fmt.Fprint(out, md)
 			return nil
 		},

@@ -31,11 +31,13 @@ import (
 type wizardFlags struct {
 	cf         cloudFlags
 	accessible bool
+	diagram    bool
 }
 
 func (w *wizardFlags) add(c *cobra.Command) {
 	w.cf.add(c)
 	c.Flags().BoolVar(&w.accessible, "accessible", false, "plain prompts and progress lines, for screen readers (also used when stdin or stdout is not a terminal)")
+	c.Flags().BoolVar(&w.diagram, "diagram", false, "in plain mode, also draw each design as boxes (the design is always listed in words)")
 }
 
 // runWizard is bare `mvi`: the home screen on a terminal; with
@@ -62,7 +64,7 @@ func (w *wizardFlags) runWizard(c *cobra.Command) error {
 	defer cl.close()
 	cat := storeCatalog{store: progressStore(), dir: cwd, clouds: cl}
 	if plainMode {
-		return runPlain(ctx, in, out, cat, s, w.accessible)
+		return runPlain(ctx, in, out, cat, s, w.diagram)
 	}
 	where := s.where
 	if n := strings.TrimSpace(hostNote.String()); n != "" {
@@ -100,14 +102,14 @@ const (
 // app", Inspect), reads a choice (its number or name; anything else is
 // asked again), and runs it as plain prompts and progress lines, resuming
 // saved progress.
-func runPlain(ctx context.Context, in io.Reader, out io.Writer, cat storeCatalog, sess *session, accessible bool) error {
+func runPlain(ctx context.Context, in io.Reader, out io.Writer, cat storeCatalog, sess *session, diagram bool) error {
 	ts, err := tutorials.List()
 	if err != nil {
 		return err
 	}
 	r := plain.New(in, out)
 	r.Echo = !isTerminalReader(in)
-	r.Diagram = !accessible
+	r.Diagram = diagram
 	r.Store = &cat.store
 	var (
 		opts  []steps.Option

@@ -20,6 +20,7 @@ import (
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/steps"
 	"github.com/minimalinfra/mvi/tui/diagram"
+	"github.com/minimalinfra/mvi/tui/prose"
 	"github.com/minimalinfra/mvi/tutorials"
 )
 
@@ -41,7 +42,8 @@ type Runner struct {
 	// retried ones are printed, which is what a screen reader can follow.
 	Events bool
 	// Diagram draws each design as the book does, what the step added
-	// heavy. Off for screen readers, to whom box drawing is noise.
+	// drawn heavy (--diagram). Off by default: to a screen reader box
+	// drawing is noise, and the design is listed in words anyway.
 	Diagram bool
 
 	// changed is set once a step of this run changed something outside
@@ -160,7 +162,7 @@ func (r *Runner) header(i, n int, st steps.Step) {
 	r.printf("\n== Step %d of %d: %s ==\n", i+1, n, st.Title())
 	text := steps.Text(st)
 	if strings.TrimSpace(text) != "" {
-		r.printf("\n%s\n", strings.TrimSpace(text))
+		r.printf("\n%s\n", prose.Plain(text, 80))
 	}
 }
 
@@ -176,9 +178,7 @@ func (r *Runner) after(st steps.Step, s *steps.Session) {
 			}
 			r.printf("\n%s\n\n", diagram.Render(s.Arch, diagram.Options{Width: 80, Highlight: hl}))
 		}
-		for _, res := range s.Added() {
-			r.printf("  + %s (%s): %s\n", res.ID, res.Service, res.Reason)
-		}
+		r.added(s.Added())
 	case steps.Plan:
 		if s.Plan == nil {
 			return
@@ -234,4 +234,28 @@ func (r *Runner) printf(format string, a ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	fmt.Fprintf(r.out, format, a...)
+}
+
+// added lists a design step's new pieces in words, a line per service
+// ("added: Load Balancer (lb, listener/web, target-group/web)") and under
+// it why each piece exists.
+func (r *Runner) added(res []arch.Resource) {
+	var order []arch.Service
+	by := map[arch.Service][]arch.Resource{}
+	for _, x := range res {
+		if by[x.Service] == nil {
+			order = append(order, x.Service)
+		}
+		by[x.Service] = append(by[x.Service], x)
+	}
+	for _, svc := range order {
+		ids := make([]string, len(by[svc]))
+		for i, x := range by[svc] {
+			ids[i] = x.ID
+		}
+		r.printf("  added: %s (%s)\n", svc, strings.Join(ids, ", "))
+		for _, x := range by[svc] {
+			r.printf("    %s: %s\n", x.ID, x.Reason)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -53,10 +54,20 @@ func TestHelloWorldPlainStopsAndResumes(t *testing.T) {
 	if err := r.Run(ctx, tu, s, 0); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	for _, want := range []string{"What is the app called?", "a number from 1 to 2, or a name", "+ lb (Load Balancer): ", "change(s) to class, about $", "nothing was changed"} {
+	for _, want := range []string{"What is the app called?", "a number from 1 to 2, or a name", "added: Load Balancer (lb, ", "    lb: ", "change(s) to class, about $", "nothing was changed"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("day one lacks %q", want)
 		}
+	}
+	// Issue 10 item 5: the text is rendered for a screen reader: no
+	// Markdown marks, no boxes (not asked for), no talk of heavy boxes.
+	for _, noise := range []string{"```", "`", "**", "┃", "┌", "heavy"} {
+		if strings.Contains(out.String(), noise) {
+			t.Errorf("day one's transcript has %q:\n%s", noise, out.String())
+		}
+	}
+	if regexp.MustCompile(`(?m)^\s*#`).MatchString(out.String()) {
+		t.Errorf("a line starts with #:\n%s", out.String())
 	}
 	if snap, err := engine.Status(ctx, s.Engine); err != nil || snap.Total != 0 {
 		t.Fatalf("declining the apply still made %d resources (%v)", snap.Total, err)
