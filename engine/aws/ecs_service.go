@@ -271,7 +271,8 @@ func (h serviceHandler) Ready(ctx context.Context, env resource.Env, live resour
 	}
 	dep := s.Deployments[0]
 	if dep.RolloutState == ecstypes.DeploymentRolloutStateFailed {
-		return false, "", fmt.Errorf("%s: deployment failed: %s", live.ID, str(dep.RolloutStateReason))
+		return false, "", &resource.DeploymentFailedError{ID: live.ID, Reason: str(dep.RolloutStateReason),
+			Stopped: stoppedReason(ctx, env, str(s.ClusterArn), str(s.ServiceName), str(dep.TaskDefinition))}
 	}
 	if dep.RolloutState != "" && dep.RolloutState != ecstypes.DeploymentRolloutStateCompleted {
 		return false, fmt.Sprintf("waiting for service (%d/%d running, deployment %s)", s.RunningCount, s.DesiredCount, dep.RolloutState), nil

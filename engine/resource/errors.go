@@ -32,9 +32,7 @@ func (e *RolledBackError) Error() string {
 func lastName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 
 // Fix is what the person can do about a rolled-back release.
-func (e *RolledBackError) Fix() string {
-	return "check that the image and tag in mvi.toml exist and its command starts, then run mvi up again (aws ecs describe-tasks --desired-status STOPPED says why each task stopped)"
-}
+func (e *RolledBackError) Fix() string { return stoppedFix(e.Stopped) }
 
 // Fixer is an error that knows what the person can do about it.
 type Fixer interface {

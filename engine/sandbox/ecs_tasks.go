@@ -35,8 +35,12 @@ func (t *tx) taskOut(tk *ecsTask, withTags bool) ecstypes.Task {
 		out.PullStoppedAt = tp(tk.RunningAt)
 		out.StartedAt = tp(tk.RunningAt)
 	}
+	// ECS says why from the moment it decides to stop a task, while the
+	// task still drains, not only once it has stopped.
 	if !tk.StopAsked.IsZero() {
 		out.StoppingAt = tp(tk.StopAsked)
+		out.StopCode = ecstypes.TaskStopCode(tk.StopCode)
+		out.StoppedReason = aws.String(tk.StopReason)
 	}
 	if tk.LastStatus == "STOPPED" {
 		out.StoppedAt, out.ExecutionStoppedAt = tp(tk.StoppedAt), tp(tk.StoppedAt)

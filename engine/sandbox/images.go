@@ -43,6 +43,30 @@ func imageKind(image string) imageKindT {
 	return kindApp
 }
 
+// listensOn is the port a known image's program listens on inside its
+// container, as its official image configures it; 0 for an image the
+// sandbox can't run, whose stand-in answers on whatever port is mapped.
+// A task definition that maps another port reaches nothing, and its
+// health checks fail as they would on AWS.
+func listensOn(image string) int32 {
+	name := image
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	if i := strings.IndexAny(name, ":@"); i >= 0 {
+		name = name[:i]
+	}
+	switch name {
+	case "nginx-unprivileged":
+		return 8080
+	}
+	switch imageKind(image) {
+	case kindHTTPD, kindNginx:
+		return 80
+	}
+	return 0
+}
+
 const (
 	httpdPage = "<html><body><h1>It works!</h1></body></html>\n"
 	nginxPage = `<!DOCTYPE html>
@@ -117,7 +141,7 @@ func appPage(tv taskView, c containerView) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		var b strings.Builder
-		fmt.Fprintf(&b, "<html><body>\n<h1>%s</h1>\n<ul>\n", html.EscapeString(c.Name))
+		fmt.Fprintf(&b, "<html><body>\n<h1>%s</h1>\n<p>%s</p>\n<ul>\n", html.EscapeString(c.Name), html.EscapeString(standIn(c.Image)))
 		fmt.Fprintf(&b, "<li>process: %s</li>\n<li>task: %s</li>\n<li>release: %s:%d</li>\n<li>image: %s</li>\n",
 			html.EscapeString(c.Name), tv.ID, html.EscapeString(tv.Family), tv.Revision, html.EscapeString(c.Image))
 		b.WriteString("</ul>\n<h2>environment</h2>\n<ul>\n")
@@ -184,9 +208,9 @@ func (dp *DataPlane) startupLines(tv taskView, c containerView, kind imageKindT,
 		dp.appLine(tv, c, fmt.Sprintf("%s [notice] 1#1: start worker processes", ts.Format("2006/01/02 15:04:05")))
 	default:
 		if port != 0 {
-			dp.appLine(tv, c, fmt.Sprintf("%s: release %d of %s listening on port %d (task %s)", c.Name, tv.Revision, tv.Family, port, tv.ID))
+			dp.appLine(tv, c, fmt.Sprintf("%s; it answers HTTP on port %d with a page saying so (release %d of %s, task %s)", standIn(c.Image), port, tv.Revision, tv.Family, tv.ID))
 		} else {
-			dp.appLine(tv, c, fmt.Sprintf("%s: release %d of %s started (task %s)", c.Name, tv.Revision, tv.Family, tv.ID))
+			dp.appLine(tv, c, fmt.Sprintf("%s; it runs and does nothing else (release %d of %s, task %s)", standIn(c.Image), tv.Revision, tv.Family, tv.ID))
 		}
 	}
 }
@@ -226,4 +250,11 @@ func (dp *DataPlane) appLine(tv taskView, c containerView, msg string) {
 		dp.dropped++
 	}
 	dp.logs = append(dp.logs, logLine{group: c.LogGroup, stream: c.LogStream, ts: dp.now().UnixMilli(), msg: msg})
+}
+
+// standIn is what the sandbox says in place of a program it can't run:
+// it runs no third-party code, and never makes up what that code would
+// have printed.
+func standIn(image string) string {
+	return "mvi sandbox: the program of image " + image + " can't run here; this container stands in for it"
 }

@@ -56,6 +56,11 @@ func TestContainersBehaveLikeTheirImages(t *testing.T) {
 		if tc.c.Name == "api" && (!strings.Contains(body, "GREETING=hello") || !strings.Contains(body, "STRIPE_KEY=(secret, not shown)")) {
 			t.Errorf("app page lacks its environment: %s", body)
 		}
+		// Issue 10 item 6: a program the sandbox can't run is said so,
+		// on the page itself, naming the image.
+		if tc.c.Name == "api" && !strings.Contains(body, "the program of image "+tc.c.Image+" can&#39;t run here") {
+			t.Errorf("the stand-in page doesn't say it stands in: %s", body)
+		}
 	}
 }
 
@@ -67,6 +72,17 @@ func TestMatcher(t *testing.T) {
 	}{{"200", 200, true}, {"200", 302, false}, {"200,302", 302, true}, {"200-299", 204, true}, {"200-299", 301, false}, {"", 200, true}} {
 		if got := matches(c.m, c.code); got != c.want {
 			t.Errorf("matches(%q, %d) = %v", c.m, c.code, got)
+		}
+	}
+}
+
+// The ports the known images listen on, as their official images do;
+// an image the sandbox can't run answers wherever it is mapped.
+func TestListensOn(t *testing.T) {
+	for image, want := range map[string]int32{"httpd": 80, "httpd:2.4": 80, "public.ecr.aws/docker/library/nginx:1.27": 80,
+		"nginxinc/nginx-unprivileged:1.27": 8080, "gitea/gitea:1.22": 0} {
+		if got := listensOn(image); got != want {
+			t.Errorf("%s: %d, want %d", image, got, want)
 		}
 	}
 }

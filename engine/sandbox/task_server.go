@@ -100,6 +100,15 @@ func (dp *DataPlane) startTask(tv taskView) (*taskServer, error) {
 				return nil, fmt.Errorf("listen for %s: %w", c.Name, err)
 			}
 			cs := &containerServer{name: c.Name, containerPort: p.ContainerPort, hostPort: p.HostPort, addr: ln.Addr().String()}
+			if want := listensOn(c.Image); want != 0 && want != p.ContainerPort {
+				// The program listens elsewhere: the mapped port refuses
+				// connections, so the load balancer's checks fail.
+				ln.Close()
+				ts.conts = append(ts.conts, cs)
+				dp.startupLines(tv, c, kind, want)
+				dp.appLine(tv, c, fmt.Sprintf("mvi sandbox: %s listens on port %d in its container; nothing answers on port %d, which the task definition maps, so connections to it are refused", c.Image, want, p.ContainerPort))
+				continue
+			}
 			cs.srv = &http.Server{Handler: dp.containerHandler(ts, c, kind), ReadHeaderTimeout: 10 * time.Second}
 			ts.conts = append(ts.conts, cs)
 			dp.startupLines(tv, c, kind, p.ContainerPort)
@@ -118,6 +127,9 @@ func (dp *DataPlane) startTask(tv taskView) (*taskServer, error) {
 func (dp *DataPlane) stopTask(ts *taskServer, graceful bool) {
 	ts.cancel()
 	for _, c := range ts.conts {
+		if c.srv == nil {
+			continue // nothing listened on it
+		}
 		if !graceful {
 			_ = c.srv.Close()
 			continue
@@ -153,23 +165,12 @@ func (dp *DataPlane) stopAll() {
 	dp.mu.Unlock()
 }
 
-// worker is a process without a port: it does (pretend) work and says so.
+// worker is a process without a port. The sandbox can't run its program
+// (startupLines said so), and makes up no output for it: it only lives
+// until its task stops.
 func (dp *DataPlane) worker(ctx context.Context, tv taskView, c containerView) {
 	defer dp.wg.Done()
-	beat := 20 * dp.opts.MinInterval
-	if d := scale(5*time.Second, dp.s.speed); d > beat {
-		beat = d
-	}
-	tick := time.NewTicker(beat)
-	defer tick.Stop()
-	for n := 1; ; n++ {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			dp.appLine(tv, c, fmt.Sprintf("%s: job %d done in %dms (release %d)", c.Name, n, 3+n%17, tv.Revision))
-		}
-	}
+	<-ctx.Done()
 }
 
 // forget drops a task server from the map. The reconcile goroutine owns
