@@ -23,7 +23,7 @@ func Destroy(ctx context.Context, cfg Config, events chan<- Event) error {
 	steps := make([]Step, 0, len(live))
 	for _, l := range live {
 		l := l
-		steps = append(steps, Step{ID: l.ID, Type: l.Type, Service: cfg.Handlers.Describe(l.Type).Service, Action: Delete, Live: &l, Reason: "mvi down"})
+		steps = append(steps, Step{ID: l.ID, Type: l.Type, Service: serviceOf(cfg, l), Action: Delete, Live: &l, Reason: "mvi down"})
 	}
 	x := newExecutor(cfg, events, nil)
 	x.addDeletes(steps, nil)

@@ -140,7 +140,7 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 	})
 	for _, o := range orphans {
 		o := o
-		p.Steps = append(p.Steps, Step{ID: o.ID, Type: o.Type, Service: cfg.Handlers.Describe(o.Type).Service, Action: Delete, Live: &o,
+		p.Steps = append(p.Steps, Step{ID: o.ID, Type: o.Type, Service: serviceOf(cfg, o), Action: Delete, Live: &o,
 			Reason: "no longer in mvi.toml"})
 	}
 	markDataLoss(&p, cfg.Handlers)

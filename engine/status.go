@@ -62,7 +62,7 @@ func Status(ctx context.Context, cfg Config) (Snapshot, error) {
 	snap := Snapshot{App: cfg.App, Region: cfg.Region, Total: len(live), Services: []ServiceStatus{}, Unhandled: unknown} // [] in JSON, never null
 	groups := map[arch.Service]*ServiceStatus{}
 	for _, l := range live {
-		svc := cfg.Handlers.Describe(l.Type).Service
+		svc := serviceOf(cfg, l)
 		g := groups[svc]
 		if g == nil {
 			g = &ServiceStatus{Service: svc}
@@ -119,4 +119,13 @@ func unhandled(ctx context.Context, cfg Config) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// serviceOf is the service a live resource belongs to: its id's, when
+// the type serves several (a role), else its type's.
+func serviceOf(cfg Config, l resource.Live) arch.Service {
+	if s, ok := arch.ServiceOfID(l.ID); ok {
+		return s
+	}
+	return cfg.Handlers.Describe(l.Type).Service
 }

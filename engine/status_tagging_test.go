@@ -50,6 +50,20 @@ func TestStatusDoesNotTrustTheTaggingAPIAlone(t *testing.T) {
 		}
 		t.Errorf("with a Tagging API that indexes nothing, status shows %d of %d", snap.Total, len(a.Resources))
 	}
+	// Issue 10 item 11: Inspect groups each resource where the design
+	// draws it (role/instance is the VMs', though roles are mostly the
+	// containers').
+	grouped := map[string]string{}
+	for _, g := range snap.Services {
+		for _, r := range g.Resources {
+			grouped[r.ID] = string(g.Service)
+		}
+	}
+	for _, r := range a.Resources {
+		if grouped[r.ID] != string(r.Service) {
+			t.Errorf("%s is under %s in status, under %s in the design", r.ID, grouped[r.ID], r.Service)
+		}
+	}
 	if err := Destroy(ctx, cfg, nil); err != nil {
 		t.Fatal(err)
 	}

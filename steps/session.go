@@ -48,6 +48,23 @@ func Text(st Step) string {
 	return ""
 }
 
+// ManifestToken in a step's text stands for the manifest the tutorial has
+// built so far, so a summary shows what the learner chose (port = 8080),
+// not what the text's author assumed.
+const ManifestToken = "{{manifest}}"
+
+// Fill puts the session's manifest where text holds ManifestToken.
+func (s *Session) Fill(text string) string {
+	if !strings.Contains(text, ManifestToken) {
+		return text
+	}
+	m := strings.TrimSpace(s.Manifest)
+	if m == "" {
+		m = "# (no manifest yet)"
+	}
+	return strings.ReplaceAll(text, ManifestToken, m)
+}
+
 // WhenKey is the answer key When depends on, "" when none.
 func (b Base) WhenKey() string { return strings.TrimPrefix(b.When, "!") }
 

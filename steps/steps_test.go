@@ -291,3 +291,16 @@ func TestConfirmQuestionsNameTheCloud(t *testing.T) {
 		t.Errorf("asked %v", asked)
 	}
 }
+
+// Issue 10 item 11: Hello World's summary showed port = 80 after the
+// learner chose 8080; it shows the manifest the session built.
+func TestSummaryShowsTheManifestBuilt(t *testing.T) {
+	s := &Session{Manifest: "name = \"hi\"\n\n[processes.web]\nimage = \"httpd\"\nport = 8080\n"}
+	got := s.Fill("The whole app:\n\n```toml\n" + ManifestToken + "\n```\n")
+	if !strings.Contains(got, "port = 8080") || strings.Contains(got, ManifestToken) {
+		t.Errorf("filled: %s", got)
+	}
+	if (&Session{}).Fill("no token") != "no token" {
+		t.Error("text without the token changed")
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
 )
 
@@ -463,7 +464,7 @@ func others(states map[string]int, skip string) string {
 	var parts []string
 	for _, st := range sortedStates(states) {
 		if st != skip {
-			parts = append(parts, fmt.Sprintf("%d %s", states[st], strings.ToLower(st)))
+			parts = append(parts, fmt.Sprintf("%d %s", states[st], engine.StateWord(st)))
 		}
 	}
 	if len(parts) == 0 {

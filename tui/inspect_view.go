@@ -105,11 +105,7 @@ func (in *inspector) listView(h int) string {
 			if i == in.cursor {
 				mark, id, cur = st.Cursor, st.Selected.Render(id), len(lines)
 			}
-			state := r.State
-			if state == "" {
-				state = "present"
-			}
-			line := fmt.Sprintf(" %s%s %s %-12s %s", mark, stateGlyph(st, r.State), id, state, shortName(r))
+			line := fmt.Sprintf(" %s%s %s %-12s %s", mark, stateGlyph(st, r.State), id, r.Word(), shortName(r))
 			if g := gaugeText(r.Gauges); g != "" {
 				line += st.Muted.Render("  " + g)
 			}
@@ -152,7 +148,7 @@ func (in *inspector) detailView() string {
 	console, cli := engine.SeeItYourself(in.cfg(), in.app, region, r)
 	type kv struct{ k, v string }
 	rows := []kv{{"type", r.Type}, {"id", r.PhysicalID}, {"ARN", r.ARN},
-		{"state", stateGlyph(st, r.State) + " " + r.State}, {"gauges", gaugeText(r.Gauges)}}
+		{"state", stateGlyph(st, r.State) + " " + r.Word()}, {"gauges", gaugeText(r.Gauges)}}
 	keys := make([]string, 0, len(r.Attrs))
 	for k := range r.Attrs {
 		if k != "arn" {

@@ -142,11 +142,7 @@ func snapshotText(s *engine.Snapshot) string {
 	for _, g := range s.Services {
 		states := map[string]int{}
 		for _, r := range g.Resources {
-			st := r.State
-			if st == "" {
-				st = "present"
-			}
-			states[st]++
+			states[r.Word()]++
 		}
 		keys := make([]string, 0, len(states))
 		for k := range states {

@@ -88,9 +88,10 @@ func (r *runner) markdown() (string, tea.Cmd) {
 		}
 		return "", nil
 	}
-	out, cmd := r.env.md.get(r.info.markdown, r.lay.leftW)
+	text := r.sess.Fill(r.info.markdown)
+	out, cmd := r.env.md.get(text, r.lay.leftW)
 	if out == "" {
-		out = wrap(r.info.markdown, r.lay.leftW-2)
+		out = wrap(text, r.lay.leftW-2)
 	}
 	return out, cmd
 }

@@ -100,7 +100,7 @@ func writeStatus(w io.Writer, s engine.Snapshot, where string, local func(dns st
 	for _, g := range s.Services {
 		fmt.Fprintf(w, "\n%s\n", g.Service)
 		for _, r := range g.Resources {
-			fmt.Fprintf(w, "  %-24s %-17s %s%s\n", r.ID, r.State, shortID(r.PhysicalID), gauges(r.Gauges))
+			fmt.Fprintf(w, "  %-24s %-17s %s%s\n", r.ID, r.Word(), shortID(r.PhysicalID), gauges(r.Gauges))
 			if dns := r.Attrs["dns_name"]; dns != "" {
 				if u, ok := local(dns); ok {
 					fmt.Fprintf(w, "      http://%s  (on this machine: %s)\n", dns, u)

@@ -2,6 +2,7 @@ package arch
 
 import (
 	"fmt"
+	"strings"
 	"slices"
 	"sort"
 
@@ -59,6 +60,7 @@ func Design(m *manifest.Manifest) (Architecture, error) {
 	d.vms()
 	d.containers()
 	d.metrics()
+	d.keyReason()
 	a := Architecture{App: m.Name, Region: m.Region, Resources: d.out, Placement: placement(m)}
 	if err := a.Check(); err != nil {
 		return Architecture{}, fmt.Errorf("design %s: %w", m.Name, err)
@@ -78,9 +80,11 @@ func (d *design) network() {
 	d.add(VPC, "vpc", TypeVPC, VPCProps{CIDR: "10.0.0.0/16"},
 		"a private network of the app's own: nothing reaches in unless a rule lets it")
 	d.add(VPC, "igw", TypeInternetGateway, InternetGatewayProps{VPC: "vpc"},
-		"the VPC's door to the internet, so VMs can pull images and the load balancer can answer", "vpc")
+		ifPort(m, "the VPC's door to the internet, so VMs can pull images and the load balancer can answer",
+			"the VPC's door to the internet, so VMs can pull images and reach AWS's services"), "vpc")
 	d.add(VPC, "subnet/public-a", TypeSubnet, SubnetProps{VPC: "vpc", CIDR: "10.0.0.0/20", Zone: 0, Public: true},
-		"a slice of the network in the first zone, for VMs and the load balancer", "vpc")
+		ifPort(m, "a slice of the network in the first zone, for VMs and the load balancer",
+			"a slice of the network in the first zone, for the VMs"), "vpc")
 	d.add(VPC, "subnet/public-b", TypeSubnet, SubnetProps{VPC: "vpc", CIDR: "10.0.16.0/20", Zone: 1, Public: true},
 		"the same in a second zone: when one data center fails, the other still runs", "vpc")
 	d.add(VPC, "route-table/public", TypeRouteTable,
@@ -106,7 +110,8 @@ func (d *design) network() {
 	}
 	d.add(VPC, "sg/app", TypeSecurityGroup, SecurityGroupProps{
 		VPC: "vpc", Description: "app VMs: container ports from the load balancer only", Ingress: appIngress,
-	}, "VMs accept traffic only from the load balancer, never straight from the internet", appDeps...)
+	}, ifPort(m, "VMs accept traffic only from the load balancer, never straight from the internet",
+		"VMs accept no connections at all: nothing of this app listens for requests"), appDeps...)
 	if m.Database != nil {
 		port := dbPort(m.Database.Engine)
 		d.add(VPC, "sg/db", TypeSecurityGroup, SecurityGroupProps{
@@ -278,8 +283,11 @@ func (d *design) containers() {
 		taskStmts = append(taskStmts, Statement{Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []string{"{key}"}})
 		taskDeps = append(taskDeps, "key")
 	}
-	d.add(Container, "role/task", TypeRole, RoleProps{Principal: "ecs-tasks.amazonaws.com", Statements: taskStmts},
-		"what the app's own code may touch: its table, bucket and files, nothing else", taskDeps...)
+	touch := "what the app's own code may touch of AWS: nothing, as it has no table, bucket or shared files"
+	if own := d.present(map[string]string{"table": "its table", "bucket": "its bucket", "fs": "its shared files"}, "table", "bucket", "fs"); own != "" {
+		touch = "what the app's own code may touch: " + own + ", nothing else"
+	}
+	d.add(Container, "role/task", TypeRole, RoleProps{Principal: "ecs-tasks.amazonaws.com", Statements: taskStmts}, touch, taskDeps...)
 
 	primary := true
 	for _, name := range m.ProcessNames() {
@@ -436,4 +444,56 @@ func placement(m *manifest.Manifest) [][]Task {
 		sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].N < tasks[j].N })
 	}
 	return vms
+}
+
+// ifPort picks a reason by whether a process serves requests: the
+// picture without a load balancer must not speak of one.
+func ifPort(m *manifest.Manifest, withLB, without string) string {
+	if m.HasPort() {
+		return withLB
+	}
+	return without
+}
+
+// present lists, in order, the words of the ids the design has ("its
+// table, its bucket and its shared files"), "" when none.
+func (d *design) present(words map[string]string, ids ...string) string {
+	var have []string
+	for _, id := range ids {
+		if d.has(id) {
+			have = append(have, words[id])
+		}
+	}
+	return andList(have)
+}
+
+func andList(have []string) string {
+	switch len(have) {
+	case 0:
+		return ""
+	case 1:
+		return have[0]
+	}
+	return strings.Join(have[:len(have)-1], ", ") + " and " + have[len(have)-1]
+}
+
+// keyReason says what the key encrypts in this design: it is made first,
+// before the rest is known, and its reason must not list a database or a
+// bucket the app doesn't have.
+func (d *design) keyReason() {
+	k := d.find("key")
+	if k == nil {
+		return
+	}
+	var what []string
+	for _, w := range []struct{ id, word string }{{"asg", "its VMs' disks"}, {"database", "its database"}, {"fs", "its files"},
+		{"log-group", "its logs"}, {"bucket", "its objects"}, {"table", "its records"}} {
+		if d.has(w.id) {
+			what = append(what, w.word)
+		}
+	}
+	if d.has("db-password") || len(d.m.Secrets) > 0 {
+		what = append(what, "its secrets")
+	}
+	k.Reason = "one key of the app's own encrypts " + andList(what) + ", and rotates itself every year"
 }

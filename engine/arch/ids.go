@@ -133,3 +133,16 @@ func SecretsPath(app string) string { return "/mvi/" + app + "/secrets/" }
 
 // SecretPath is one secret's SSM parameter name.
 func SecretPath(app, name string) string { return SecretsPath(app) + name }
+
+// idServices are the fixed ids whose type serves more than one service:
+// an IAM role is the VMs' (role/instance) or the containers'
+// (role/execution, role/task), and Inspect must group it where the
+// design draws it.
+var idServices = map[string]Service{IDInstanceRole: VM}
+
+// ServiceOfID is the service a fixed id belongs to when its type alone
+// can't say; ok is false for every other id.
+func ServiceOfID(id string) (s Service, ok bool) {
+	s, ok = idServices[id]
+	return s, ok
+}

@@ -74,7 +74,7 @@ func (r *Runner) Run(ctx context.Context, t tutorials.Tutorial, s *steps.Session
 	running := -1 // the step whose Run is out, so a failure knows where it was
 	hooks := &tutorials.Hooks{
 		Before: func(ctx context.Context, i int, st steps.Step, s *steps.Session) error {
-			r.header(i, len(t.Steps), st)
+			r.header(i, len(t.Steps), st, s)
 			if a, ok := st.(steps.Ask); ok {
 				if err := r.Ask(ctx, a, s); err != nil {
 					return err
@@ -158,9 +158,9 @@ func (r *Runner) afterFailure(ctx context.Context, t tutorials.Tutorial, i int, 
 	return 0, fmt.Errorf("stopped at step %d of %d (%s) after its checks failed; run again to resume there", i+1, len(t.Steps), t.Steps[i].Title())
 }
 
-func (r *Runner) header(i, n int, st steps.Step) {
+func (r *Runner) header(i, n int, st steps.Step, s *steps.Session) {
 	r.printf("\n== Step %d of %d: %s ==\n", i+1, n, st.Title())
-	text := steps.Text(st)
+	text := s.Fill(steps.Text(st))
 	if strings.TrimSpace(text) != "" {
 		r.printf("\n%s\n", prose.Plain(text, 80))
 	}
@@ -196,7 +196,7 @@ func (r *Runner) after(st steps.Step, s *steps.Session) {
 		for _, svc := range s.Snapshot.Services {
 			r.printf("  %s\n", svc.Service)
 			for _, res := range svc.Resources {
-				line := fmt.Sprintf("    %-28s %-12s %s", res.ID, res.State, res.PhysicalID)
+				line := fmt.Sprintf("    %-28s %-12s %s", res.ID, res.Word(), res.PhysicalID)
 				for _, k := range sortedKeys(res.Gauges) {
 					line += fmt.Sprintf("; %s: %s", k, res.Gauges[k])
 				}
