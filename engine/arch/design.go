@@ -2,9 +2,9 @@ package arch
 
 import (
 	"fmt"
-	"strings"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/minimalinfra/mvi/engine/manifest"
 )
