@@ -28,7 +28,62 @@ type Base struct {
 	// how `mvi init` writes the file and stops when asked not to create
 	// anything.
 	When string
+	// Hint helps a learner stuck on the step: the runner shows it on a
+	// key, and by itself once the step's checks have failed twice.
+	Hint string
+	// Predict, if set, asks the learner what will happen before the step
+	// runs, and shows what did happen next to the answer after.
+	Predict *Predict
 }
+
+// Predict is a predict-then-observe question: the learner commits to an
+// outcome before a break, so what they then watch answers a question
+// they asked themselves.
+type Predict struct {
+	Question string
+	Options  []Option
+	// Answer is the value of the option that matches what happens.
+	Answer string
+	// Explain says what happened and why, shown after the step.
+	Explain string
+}
+
+// Verdict is what the runner says after the step about the learner's
+// prediction (the value of the option they chose).
+func (p Predict) Verdict(chose string) string {
+	label := chose
+	for _, o := range p.Options {
+		if o.Value == chose {
+			label = o.Label
+		}
+	}
+	if chose == p.Answer {
+		return "You predicted: " + label + ". That is what happened. " + p.Explain
+	}
+	return "You predicted: " + label + ". What happened instead: " + p.Explain
+}
+
+// HintOf is st's hint, "" when it has none.
+func HintOf(st Step) string {
+	if h, ok := st.(interface{ HintText() string }); ok {
+		return h.HintText()
+	}
+	return ""
+}
+
+// PredictOf is st's prediction question, nil when it has none.
+func PredictOf(st Step) *Predict {
+	if p, ok := st.(interface{ Prediction() *Predict }); ok {
+		return p.Prediction()
+	}
+	return nil
+}
+
+// HintText is the step's hint.
+func (b Base) HintText() string { return b.Hint }
+
+// Prediction is the step's predict-then-observe question.
+func (b Base) Prediction() *Predict { return b.Predict }
 
 // Title is the heading.
 func (b Base) Title() string { return b.Heading }

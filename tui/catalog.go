@@ -29,6 +29,8 @@ type Entry struct {
 	ID, Title, Summary string
 	Steps              int // how many steps it has
 	Done               int // how many are done (saved progress)
+	// Minutes is how long it takes at the default speed, 0 when unknown.
+	Minutes int
 }
 
 // Tutorial is one runnable list of steps.

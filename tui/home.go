@@ -68,7 +68,11 @@ func (h *home) load() {
 			if e.ID == cfg.SetupID {
 				continue
 			}
-			h.items = append(h.items, homeItem{id: e.ID, title: e.Title, summary: e.Summary, steps: e.Steps, done: e.Done, tutorial: true})
+			summary := e.Summary
+			if e.Minutes > 0 {
+				summary += fmt.Sprintf(" About %d min at the default speed.", e.Minutes)
+			}
+			h.items = append(h.items, homeItem{id: e.ID, title: e.Title, summary: summary, steps: e.Steps, done: e.Done, tutorial: true})
 		}
 	}
 	if cfg.SetupID != "" {

@@ -13,6 +13,8 @@ type keyMap struct {
 	// Cause goes back to the question a failed check rests on.
 	Cause                     key.Binding
 	Refresh, Inspect, Diagram key.Binding
+	// A tutorial's steps, a step's hint, the chapter of what it adds.
+	Steps, Hint, Chapter key.Binding
 	// Answers to the home screen's questions.
 	Yes, No, Review, Over key.Binding
 }
@@ -38,6 +40,9 @@ func newKeyMap() keyMap {
 		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 		Review:    key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r/enter", "review")),
 		Over:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start over")),
+		Steps:     key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "steps")),
+		Hint:      key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
+		Chapter:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "chapter")),
 	}
 }
 

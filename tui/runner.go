@@ -106,6 +106,11 @@ type runner struct {
 	done int
 	// reviewing: the step on screen was done before and has not run now.
 	reviewing bool
+	// over covers the text pane: the step list, a hint, a chapter.
+	over *overlay
+	// fails counts each verify step's failures in a row, for the hint
+	// that shows by itself after the second.
+	fails map[int]int
 }
 
 func newRunner(e *env, t *Tutorial) *runner {
@@ -184,7 +189,7 @@ func (r *runner) runnable(i, dir int) int {
 // as it is; else it runs.
 func (r *runner) open(i int) tea.Cmd {
 	ss := r.tut.Steps
-	r.idx, r.out, r.ask, r.confirm, r.confirmForm, r.scrolled, r.reviewing = i, newActivity(), nil, nil, nil, false, false
+	r.idx, r.out, r.ask, r.confirm, r.confirmForm, r.scrolled, r.reviewing, r.over = i, newActivity(), nil, nil, nil, false, false, nil
 	r.vp.SetYOffset(0)
 	if i >= len(ss) {
 		r.phase = phaseFinished
@@ -194,6 +199,9 @@ func (r *runner) open(i int) tea.Cmd {
 		return r.refresh()
 	}
 	r.info = describe(ss[i])
+	if p := steps.PredictOf(ss[i]); p != nil && i >= r.done && r.sess.Answers[predictKey(i)] == "" {
+		r.info.fields = predictFields(p, i) // predict first, then watch
+	}
 	if len(r.info.fields) > 0 {
 		r.phase = phaseAsking
 		r.ask = newAskForm(r.info.fields, r.defaultFor, r.lay.formW())
@@ -375,6 +383,7 @@ func (r *runner) finish(err error) tea.Cmd {
 		return r.leaveCmd()
 	}
 	r.out.err = err
+	r.afterStep(err)
 	if err != nil {
 		r.look()
 		r.phase = phaseFailed

@@ -57,6 +57,7 @@ func (r *runner) acts() []keyAct {
 			as = append(as, keyAct{withHelp(k.Enter, "home"), call(func() tea.Cmd { return r.stop(leaveHome) })}, back, keyAct{b: k.Quit})
 		}
 	}
+	as = append(as, r.teachActs()...)
 	if r.overflows() {
 		// Right after the step's own keys: the text has more than the
 		// pane shows (pgup/pgdn scroll it even while a form has the keys).
@@ -78,6 +79,9 @@ func (r *runner) cause() (int, bool) {
 // key answers a key: an act's, else the form's while one is up, else the
 // text pane's own scrolling keys (arrows, space, b, u, d …).
 func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
+	if r.over != nil && !key.Matches(msg, r.env.keys.ForceQuit) {
+		return r.overlayKey(msg)
+	}
 	for _, a := range r.acts() {
 		if a.do != nil && key.Matches(msg, a.b) {
 			return a.do(msg)
@@ -112,6 +116,16 @@ func (r *runner) overflows() bool { return r.vp.Height > 0 && r.vp.TotalLineCoun
 // helpLine lists the keys that act now: the form's, then the runner's.
 func (r *runner) helpLine() string {
 	var bs []key.Binding
+	if r.over != nil {
+		k := r.env.keys
+		bs = []key.Binding{withHelp(k.Back, "close")}
+		if r.over.kind == overlaySteps {
+			bs = append(bs, k.Up, k.Down, withHelp(k.Enter, "open step"))
+		} else {
+			bs = append(bs, k.Scroll)
+		}
+		return renderHelp(r.env.st, append(bs, k.Quit), r.lay.w)
+	}
 	if f := r.activeForm(); f != nil {
 		bs = append(bs, f.KeyBinds()...)
 	}

@@ -40,6 +40,10 @@ func (r *runner) refresh() tea.Cmd {
 	r.pic = r.picture()
 	md, cmd := r.markdown()
 	body := r.body()
+	if r.over != nil {
+		md, cmd = r.overlayContent()
+		body = ""
+	}
 	content := md
 	if body != "" {
 		if content != "" {

@@ -156,6 +156,8 @@ func TestBrokenDefinitionsAreCaughtWithTheirPosition(t *testing.T) {
 		{"break setting on a plan", goodDef + "\n[[step]]\nkind = \"plan\"\naction = \"terminate-vm\"\n", 20, `no "action" setting`},
 		{"bad syntax", goodDef + "\n[[step]\n", 18, "close array table"},
 		{"cloud field naming an unknown cloud", strings.Replace(goodDef, `default = "t"`, `default = "t"`+"\n  cloud = true\n  type = \"select\"\n  [[step.field.option]]\n  label = \"x\"\n  value = \"azure\"", 1), 18, "a cloud field's options"},
+		{"prediction whose answer is no option", goodDef + "\n[[step]]\nkind = \"plan\"\n  [step.predict]\n  question = \"q?\"\n  answer = \"c\"\n  explain = \"e\"\n    [[step.predict.option]]\n    label = \"a\"\n    value = \"a\"\n    [[step.predict.option]]\n    label = \"b\"\n    value = \"b\"\n", 20, `answer "c" is not the value`},
+		{"prediction with one option", goodDef + "\n[[step]]\nkind = \"plan\"\n  [step.predict]\n  question = \"q?\"\n  answer = \"a\"\n  explain = \"e\"\n    [[step.predict.option]]\n    label = \"a\"\n    value = \"a\"\n", 20, "at least two"},
 		{"bad rule", strings.Replace(goodDef, `default = "t"`, `default = "t"`+"\n  validate = \"shoe-size\"", 1), 14, "unknown validation"},
 	}
 	for _, c := range cases {

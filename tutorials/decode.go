@@ -33,6 +33,10 @@ type stepDef struct {
 	Markdown  string   `toml:"markdown"`
 	Text      string   `toml:"text"`
 	Highlight []string `toml:"highlight"`
+	// Hint helps a learner stuck on the step.
+	Hint string `toml:"hint"`
+	// Predict asks what will happen before the step runs.
+	Predict *predictDef `toml:"predict"`
 	// ask
 	Field  []fieldDef `toml:"field"`
 	Change string     `toml:"change"`
@@ -60,6 +64,13 @@ type fieldDef struct {
 	Max      int         `toml:"max"`
 	Optional bool        `toml:"optional"`
 	Cloud    bool        `toml:"cloud"`
+	Option   []optionDef `toml:"option"`
+}
+
+type predictDef struct {
+	Question string      `toml:"question"`
+	Answer   string      `toml:"answer"`
+	Explain  string      `toml:"explain"`
 	Option   []optionDef `toml:"option"`
 }
 
@@ -151,7 +162,23 @@ func decodeStep(c *errs, fsys fs.FS, p string, sd stepDef) (steps.Step, StepMeta
 		}
 		text = string(b)
 	}
-	base := steps.Base{Heading: sd.Title, When: sd.When, Intro: text}
+	base := steps.Base{Heading: sd.Title, When: sd.When, Intro: text, Hint: strings.TrimSpace(sd.Hint)}
+	if pr := sd.Predict; pr != nil {
+		base.Predict = &steps.Predict{Question: pr.Question, Answer: pr.Answer, Explain: strings.TrimSpace(pr.Explain)}
+		answered := false
+		for _, o := range pr.Option {
+			base.Predict.Options = append(base.Predict.Options, steps.Option{Label: o.Label, Value: o.Value})
+			answered = answered || o.Value == pr.Answer
+		}
+		switch {
+		case strings.TrimSpace(pr.Question) == "" || strings.TrimSpace(pr.Explain) == "":
+			c.at(p+".predict", "a prediction needs a question and an explain (what happens, shown after)")
+		case len(pr.Option) < 2:
+			c.at(p+".predict", "a prediction needs at least two [[step.predict.option]] to choose from")
+		case !answered:
+			c.at(p+".predict", "the prediction's answer %q is not the value of one of its options", pr.Answer)
+		}
+	}
 	switch k {
 	case steps.KindExplain:
 		if sd.Markdown == "" && strings.TrimSpace(text) == "" {

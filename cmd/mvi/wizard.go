@@ -251,7 +251,7 @@ func (c storeCatalog) List() ([]tui.Entry, error) {
 	}
 	out := make([]tui.Entry, 0, len(ts))
 	for _, t := range ts {
-		e := tui.Entry{ID: t.ID, Title: t.Title, Summary: t.Summary, Steps: len(t.Steps)}
+		e := tui.Entry{ID: t.ID, Title: t.Title, Summary: t.Summary, Steps: len(t.Steps), Minutes: minutes(estimate(t))}
 		if p, err := c.store.Load(t.ID); err == nil {
 			e.Done = min(p.Next, len(t.Steps))
 		}
