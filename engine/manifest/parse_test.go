@@ -78,6 +78,8 @@ func TestBrokenManifests(t *testing.T) {
 			{"6:7", "processes.web.cpu", "cpu = 4096 doesn't fit on one t3.small, which gives containers 2048 CPU units"},
 			{"10:10", "processes.worker.memory", "memory = 4096 doesn't fit on one t3.small, which gives containers 1945 MiB"},
 		}},
+		// Two public processes on port 80 both claimed the listener.
+		{"listener_clash.toml", []want{{"9:8", "processes.proxy.port", "the load balancer's port 80 is already backend's"}}},
 		{"vm_type.toml", []want{{"4:8", "vm.type", `"t3.smal" is not an EC2 instance type`}}},
 	}
 	for _, tc := range cases {

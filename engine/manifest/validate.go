@@ -20,6 +20,7 @@ func (d *decoder) validate(m *Manifest, root *node) {
 	d.checkEnvNames(m)
 	d.checkBuilds(m)
 	d.checkFit(m)
+	d.checkListeners(m)
 }
 
 // CheckAppName says whether s can name an app, as mvi.toml's name would,
