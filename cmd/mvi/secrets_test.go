@@ -289,7 +289,7 @@ func TestSecretsCanaryShowsNowhere(t *testing.T) {
 // (JSON "value") holds a SecureString's plain text in the state file beside
 // its ciphertext. Someone else owns the sandbox; when it keeps only the
 // ciphertext, set this false and the canary test holds the state too.
-const sandboxKeepsSecureStringsInClear = true
+const sandboxKeepsSecureStringsInClear = false
 
 // dropSecureValues blanks the "value" of every SecureString in a decoded
 // sandbox state, in place.

@@ -35,6 +35,23 @@ func (k *kmsKey) seal(plain []byte, ec map[string]string) []byte {
 	return g.Seal(out, nonce, plain, contextAAD(ec))
 }
 
+// unseal opens what seal made with this very key (a key outside the
+// account's key table: the AWS-managed SSM key).
+func (k *kmsKey) unseal(blob []byte, ec map[string]string) ([]byte, bool) {
+	head := append(append(append([]byte{}, cipherMagic...), byte(len(k.ID))), k.ID...)
+	if !bytes.HasPrefix(blob, head) {
+		return nil, false
+	}
+	rest := blob[len(head):]
+	blk, _ := aes.NewCipher(k.Material)
+	g, _ := cipher.NewGCM(blk)
+	if len(rest) < g.NonceSize() {
+		return nil, false
+	}
+	plain, err := g.Open(nil, rest[:g.NonceSize()], rest[g.NonceSize():], contextAAD(ec))
+	return plain, err == nil
+}
+
 func (t *tx) open(blob []byte, ec map[string]string) (*kmsKey, []byte, error) {
 	bad := &kmstypes.InvalidCiphertextException{Message: aws.String("The ciphertext is invalid or was not encrypted under a key in this account and region.")}
 	if !bytes.HasPrefix(blob, cipherMagic) || len(blob) < len(cipherMagic)+1 {

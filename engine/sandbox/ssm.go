@@ -29,13 +29,19 @@ var _ cloud.SSM = (*ssmAPI)(nil)
 
 type ssmState struct {
 	Params map[string]*param `json:"parameters"`
+	// ManagedKey is the material of the account's AWS-managed key
+	// (alias/aws/ssm), made on first use: SecureStrings under it are
+	// kept encrypted like the rest.
+	ManagedKey []byte `json:"aws_ssm_key,omitempty"`
 }
 
 type param struct {
 	Meta
 	Name        string    `json:"name"`
 	Type        string    `json:"type"`
-	Value       string    `json:"value"`
+	// Value is a String's or StringList's value. A SecureString keeps
+	// only Cipher: as on AWS, its plain text is nowhere at rest.
+	Value       string    `json:"value,omitempty"`
 	Cipher      string    `json:"ciphertext,omitempty"`
 	KeyID       string    `json:"key_id,omitempty"`
 	Version     int64     `json:"version"`
@@ -133,8 +139,11 @@ func ssmTagMap(ts []ssmtypes.Tag) map[string]string { return tagMap(ts, ssmKV) }
 
 func (t *tx) paramOut(p *param, decrypt bool) ssmtypes.Parameter {
 	v := p.Value
-	if p.Type == "SecureString" && !decrypt {
+	if p.Type == "SecureString" {
 		v = p.Cipher
+		if decrypt {
+			v = t.decryptParam(p)
+		}
 	}
 	return ssmtypes.Parameter{Name: aws.String(p.Name), ARN: aws.String(p.ARN), Type: ssmtypes.ParameterType(p.Type), Value: aws.String(v),
 		Version: p.Version, LastModifiedDate: tp(p.Modified), DataType: aws.String(p.DataType)}
@@ -257,7 +266,7 @@ func (a *ssmAPI) PutParameter(ctx context.Context, in *ssm.PutParameterInput, _ 
 				}
 				cipherText = base64.StdEncoding.EncodeToString(k.seal([]byte(*in.Value), map[string]string{"PARAMETER_ARN": paramARN(t, name)}))
 			} else {
-				cipherText = base64.StdEncoding.EncodeToString(append([]byte("mvi-aws-ssm:"), randBytes(48)...))
+				cipherText = base64.StdEncoding.EncodeToString(t.ssmManagedKey().seal([]byte(*in.Value), map[string]string{"PARAMETER_ARN": paramARN(t, name)}))
 			}
 		}
 		if p == nil {
@@ -270,7 +279,11 @@ func (a *ssmAPI) PutParameter(ctx context.Context, in *ssm.PutParameterInput, _ 
 			}
 			t.r.SSM.Params[name] = p
 		}
-		p.Type, p.Value, p.Cipher, p.KeyID, p.Tier, p.DataType = typ, *in.Value, cipherText, keyID, tier, dt
+		value := *in.Value
+		if typ == "SecureString" {
+			value = "" // kept only as cipherText
+		}
+		p.Type, p.Value, p.Cipher, p.KeyID, p.Tier, p.DataType = typ, value, cipherText, keyID, tier, dt
 		p.Pattern = aws.ToString(in.AllowedPattern)
 		if in.Description != nil {
 			p.Description = *in.Description
