@@ -37,8 +37,8 @@ type ssmState struct {
 
 type param struct {
 	Meta
-	Name        string    `json:"name"`
-	Type        string    `json:"type"`
+	Name string `json:"name"`
+	Type string `json:"type"`
 	// Value is a String's or StringList's value. A SecureString keeps
 	// only Cipher: as on AWS, its plain text is nowhere at rest.
 	Value       string    `json:"value,omitempty"`
