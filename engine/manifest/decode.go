@@ -21,6 +21,9 @@ type decoder struct {
 	guessed map[string][]string
 	// nodes holds every decoded value by path, for cross-field checks.
 	nodes map[string]*node
+	// dir is the directory of the manifest on disk, when it was loaded
+	// from one: build directories are checked there. "" for Parse.
+	dir string
 }
 
 func newDecoder(c *collector) *decoder {

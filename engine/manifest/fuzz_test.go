@@ -25,7 +25,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// parseAll, not Parse: Parse would hide a panic behind its recover.
-		r := parseAll("mvi.toml", data)
+		r := parseAll("mvi.toml", data, "")
 		if r.m == nil && len(r.errs) == 0 {
 			t.Fatal("no manifest and no error")
 		}

@@ -66,7 +66,28 @@ func Load(path string) (*Manifest, error) {
 	if fi.Mode().IsRegular() && fi.Size() > maxSize {
 		return nil, Errors{tooLarge(file)}
 	}
-	return Read(file, f)
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read manifest %s: %w", file, err)
+	}
+	return parseFile(file, data, filepath.Dir(file))
+}
+
+// parseFile is Parse for a manifest on disk: what it names on disk (a
+// build directory) is checked too.
+func parseFile(file string, data []byte, dir string) (m *Manifest, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			m, err = nil, Errors{{File: file, Line: 1, Col: 1,
+				Msg: fmt.Sprintf("mvi failed to read this file (internal error: %v)", r),
+				Fix: "please report this at https://github.com/minimalinfra/mvi/issues with the file attached"}}
+		}
+	}()
+	r := parseAll(file, data, dir)
+	if len(r.errs) > 0 {
+		return nil, r.errs
+	}
+	return r.m, nil
 }
 
 // Read parses the manifest read from r, which file names in messages. It
@@ -123,7 +144,7 @@ type result struct {
 }
 
 func parse(file string, data []byte) (*Manifest, Errors) {
-	r := parseAll(file, data)
+	r := parseAll(file, data, "")
 	return r.m, r.errs
 }
 
@@ -131,7 +152,7 @@ func parse(file string, data []byte) (*Manifest, Errors) {
 // manifest is a few dozen lines.
 const maxSize = 1 << 20
 
-func parseAll(file string, data []byte) result {
+func parseAll(file string, data []byte, dir string) result {
 	c := &collector{file: file}
 	if len(data) > maxSize {
 		return result{errs: Errors{tooLarge(file)}}
@@ -168,6 +189,7 @@ func parseAll(file string, data []byte) result {
 
 	m := &Manifest{File: file}
 	d := newDecoder(c)
+	d.dir = dir
 	d.value(w.root, reflect.ValueOf(m).Elem(), nil, "", false)
 	m.ApplyDefaults()
 	d.validate(m, w.root)

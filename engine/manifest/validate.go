@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -231,15 +232,43 @@ func (d *decoder) checkBuilds(m *Manifest) {
 			continue
 		}
 		clean := filepath.Clean(filepath.FromSlash(p.Build))
-		if !filepath.IsAbs(clean) && clean != ".." && !strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
-			continue
-		}
 		path := []string{"processes", name, "build"}
 		at := pos{1, 1}
 		if n := d.nodes[joinPath(path)]; n != nil {
 			at = n.at
 		}
+		if !filepath.IsAbs(clean) && clean != ".." && !strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+			d.checkBuildDir(at, path, p.Build, clean)
+			continue
+		}
 		d.c.add(at, path, `name a directory inside the one holding mvi.toml, e.g. build = "." or build = "./web"`,
 			"%q is outside the app's directory", p.Build)
 	}
+}
+
+// checkBuildDir refuses, before any change, a build directory that isn't
+// there or has no Dockerfile: the app would otherwise come "up" with no
+// image of its own.
+func (d *decoder) checkBuildDir(at pos, path []string, build, clean string) {
+	if d.dir == "" {
+		return // parsed from memory: nothing on disk to look at
+	}
+	dir := filepath.Join(d.dir, clean)
+	fi, err := os.Stat(dir)
+	switch {
+	case err != nil || !fi.IsDir():
+		d.c.add(at, path, `name a directory beside mvi.toml holding the app's source and a Dockerfile, e.g. build = "."`,
+			"%q is not a directory (looked in %s)", build, dir)
+	case !exists(filepath.Join(dir, "Dockerfile")):
+		fix := "add a Dockerfile there saying how to build the image, e.g. FROM python:3.12 then COPY . /app"
+		if exists(filepath.Join(dir, "index.html")) {
+			fix = "for a static site, add a two-line Dockerfile: FROM nginx, then COPY . /usr/share/nginx/html/"
+		}
+		d.c.add(at, path, fix, "%q has no Dockerfile, so there is nothing to build", build)
+	}
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
