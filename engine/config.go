@@ -38,6 +38,12 @@ type Config struct {
 	// (the plan marks those steps); without it Apply refuses before
 	// changing anything.
 	AllowDataLoss bool
+	// SkipFinalSnapshot: deleting the database keeps no final snapshot
+	// (`--no-final-snapshot`). By default it keeps one, named in the plan.
+	SkipFinalSnapshot bool
+	// Now is the clock that names what a run makes (a final snapshot's
+	// time); nil is time.Now.
+	Now func() time.Time
 }
 
 // Retry is the backoff policy for throttling, 5xx, eventual consistency
@@ -51,6 +57,13 @@ type Retry struct {
 	Unreachable time.Duration
 	// Sleep waits d or until ctx ends; tests replace it to run instantly.
 	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (c Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
 }
 
 func (c Config) parallel() int {

@@ -22,14 +22,16 @@ type Prices struct {
 		ALBHourly         float64 `toml:"alb_hourly"`
 		ALBLCUHourly      float64 `toml:"alb_lcu_hourly"`
 		RDSStorageGBMonth float64 `toml:"rds_storage_gb_month"`
-		EFSGBMonth        float64 `toml:"efs_gb_month"`
-		KMSKeyMonth       float64 `toml:"kms_key_month"`
-		AlarmMonth        float64 `toml:"alarm_month"`
-		DashboardMonth    float64 `toml:"dashboard_month"`
-		LogsMonth         float64 `toml:"logs_month"`
-		DynamoDBMonth     float64 `toml:"dynamodb_month"`
-		S3Month           float64 `toml:"s3_month"`
-		ECRMonth          float64 `toml:"ecr_month"`
+		// RDSSnapshotGBMonth is what a kept final snapshot costs.
+		RDSSnapshotGBMonth float64 `toml:"rds_snapshot_gb_month"`
+		EFSGBMonth         float64 `toml:"efs_gb_month"`
+		KMSKeyMonth        float64 `toml:"kms_key_month"`
+		AlarmMonth         float64 `toml:"alarm_month"`
+		DashboardMonth     float64 `toml:"dashboard_month"`
+		LogsMonth          float64 `toml:"logs_month"`
+		DynamoDBMonth      float64 `toml:"dynamodb_month"`
+		S3Month            float64 `toml:"s3_month"`
+		ECRMonth           float64 `toml:"ecr_month"`
 	} `toml:"other"`
 }
 

@@ -25,6 +25,7 @@ func Destroy(ctx context.Context, cfg Config, events chan<- Event) error {
 		l := l
 		steps = append(steps, Step{ID: l.ID, Type: l.Type, Service: serviceOf(cfg, l), Action: Delete, Live: &l, Reason: "mvi down"})
 	}
+	keepFinalSnapshots(steps, cfg, nil)
 	x := newExecutor(cfg, events, nil)
 	x.addDeletes(steps, nil)
 	if err := x.run(ctx); err != nil {

@@ -35,11 +35,13 @@ type Step struct {
 
 // Plan is what Apply will do, in the design's order then deletes.
 type Plan struct {
-	App         string  `json:"app"`
-	Region      string  `json:"region"`
-	Steps       []Step  `json:"steps"`
-	MonthlyUSD  float64 `json:"monthly_usd"` // the whole app once applied
-	PricesDated string  `json:"prices_dated"`
+	App        string  `json:"app"`
+	Region     string  `json:"region"`
+	Steps      []Step  `json:"steps"`
+	MonthlyUSD float64 `json:"monthly_usd"` // the whole app once applied
+	// NowMonthlyUSD is what the app's live resources cost now.
+	NowMonthlyUSD float64 `json:"now_monthly_usd"`
+	PricesDated   string  `json:"prices_dated"`
 }
 
 // Changes counts the steps that change something.
@@ -68,6 +70,9 @@ func (p Plan) Count(a Action) int {
 func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error) {
 	live, err := listAll(ctx, cfg, cfg.Handlers.Types())
 	if err != nil {
+		return Plan{}, err
+	}
+	if a, err = withSecretVersions(ctx, cfg, a); err != nil {
 		return Plan{}, err
 	}
 	prices := cfg.Prices
@@ -108,7 +113,7 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 		case keep.Hash == "" || keep.Hash == "pending":
 			s.Action, s.Reason = Update, "a previous run stopped before finishing it"
 		default:
-			s.Action, s.Reason = Update, "its settings in mvi.toml changed since the last apply"
+			s.Action, s.Reason = Update, genericUpdate
 			if d, ok := resource.As[resource.Differ](cfg.Handlers[r.Type]); ok {
 				if cs := d.Changes(*r, keep); len(cs) > 0 {
 					s.Reason = strings.Join(cs, ", ")
@@ -122,6 +127,7 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 				Reason: "a duplicate of " + r.ID + " left by an interrupted run (" + d.PhysicalID + ")"})
 		}
 	}
+	releaseReasons(&p)
 	if err := checkDrift(ctx, cfg, &p); err != nil {
 		return Plan{}, err
 	}
@@ -144,6 +150,10 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 			Reason: "no longer in mvi.toml"})
 	}
 	markDataLoss(&p, cfg.Handlers)
+	keepFinalSnapshots(p.Steps, cfg, prices)
+	for _, s := range p.Steps {
+		p.NowMonthlyUSD += prices.nowMonthly(s, a)
+	}
 	return p, nil
 }
 
@@ -264,10 +274,13 @@ func markDataLoss(p *Plan, reg resource.Registry) {
 		s := &p.Steps[i]
 		if (s.Action == Delete || s.Action == Replace) && !s.duplicate && reg.Describe(s.Type).HoldsData {
 			s.DataLoss = true
-			s.Reason += "; everything stored in it is lost"
+			s.Reason += lostSuffix
 		}
 	}
 }
+
+// lostSuffix ends the reason of a step that loses data.
+const lostSuffix = "; everything stored in it is lost"
 
 // DataLoss lists the steps that lose data.
 func (p Plan) DataLoss() []Step {

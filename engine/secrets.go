@@ -161,12 +161,13 @@ func SetSecret(ctx context.Context, cfg Config, name string, value []byte) error
 	if err != nil {
 		return err
 	}
-	return putSecret(ctx, cfg, name, string(value), key)
+	return putSecret(ctx, cfg, name, string(value), key, 0)
 }
 
 // putSecret creates the parameter with its tags, or overwrites its value
-// (SSM refuses tags with overwrite) and tags it again.
-func putSecret(ctx context.Context, cfg Config, name, value, key string) error {
+// (SSM refuses tags with overwrite) and tags it again. sameAs, when not 0,
+// is the version whose value this one copies (TagSameValue).
+func putSecret(ctx context.Context, cfg Config, name, value, key string, sameAs int64) error {
 	path := arch.SecretPath(cfg.App, name)
 	tags := []ssmtypes.Tag{
 		{Key: aws.String(resource.TagApp), Value: aws.String(cfg.App)},
@@ -181,14 +182,19 @@ func putSecret(ctx context.Context, cfg Config, name, value, key string) error {
 		if !isExists(err) {
 			return err
 		}
-		if _, err := cfg.Clients.SSM.PutParameter(ctx, &ssm.PutParameterInput{
+		out, err := cfg.Clients.SSM.PutParameter(ctx, &ssm.PutParameterInput{
 			Name: aws.String(path), Value: aws.String(value), Type: ssmtypes.ParameterTypeSecureString, KeyId: aws.String(key),
 			Description: desc, Tier: ssmtypes.ParameterTierStandard, Overwrite: aws.Bool(true),
-		}); err != nil {
+		})
+		if err != nil {
 			return err
 		}
+		all := tags
+		if sameAs > 0 {
+			all = append(append([]ssmtypes.Tag(nil), tags...), ssmtypes.Tag{Key: aws.String(TagSameValue), Value: aws.String(sameValueTag(out.Version, sameAs))})
+		}
 		_, err = cfg.Clients.SSM.AddTagsToResource(ctx, &ssm.AddTagsToResourceInput{
-			ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(path), Tags: tags,
+			ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(path), Tags: all,
 		})
 		return err
 	}, nil)
@@ -458,6 +464,10 @@ func RekeySecrets(ctx context.Context, cfg Config, onAppKey bool) ([]string, err
 	if err != nil {
 		return nil, err
 	}
+	versions, err := valueVersions(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
 	var moved []string
 	for _, s := range list {
 		if onAppKey && (s.Key == target || s.Key == SecretKeyAlias(cfg.App)) || !onAppKey && s.DefaultKey {
@@ -479,7 +489,14 @@ func RekeySecrets(ctx context.Context, cfg Config, onAppKey bool) ([]string, err
 		if gone || out.Parameter == nil {
 			continue
 		}
-		if err := putSecret(ctx, cfg, s.Name, aws.ToString(out.Parameter.Value), target); err != nil {
+		// The version of the value read: the listed one's, unless it was
+		// set again since the listing.
+		of := out.Parameter.Version
+		if v, ok := versions[s.Name]; ok && of == s.Version {
+			of = v
+		}
+		// The same value, so what reads it needs no restart.
+		if err := putSecret(ctx, cfg, s.Name, aws.ToString(out.Parameter.Value), target, of); err != nil {
 			return moved, err
 		}
 		moved = append(moved, s.Name)

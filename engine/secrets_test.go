@@ -188,8 +188,11 @@ func TestSecretsLiveBesideThePlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// API_KEY has a new value, so what reads it rolls; STRIPE_KEY only
+	// moved under the app's key, which rolls nothing.
 	for _, s := range p.Steps {
-		if s.Action != NoOp {
+		rolls := s.Type == arch.TypeTaskDefinition || s.Type == arch.TypeService
+		if rolls != (s.Action == Update) || rolls && (!strings.Contains(s.Reason, "secret API_KEY changed (version 1 → 2)") || strings.Contains(s.Reason, "STRIPE_KEY")) {
 			t.Errorf("plan with secrets set: %s %s: %s", s.Action, s.ID, s.Reason)
 		}
 	}
@@ -298,6 +301,11 @@ func TestSecretsOnMoto(t *testing.T) {
 	}
 	if moved, err := RekeySecrets(ctx, cfg, false); err != nil || len(moved) != 2 {
 		t.Errorf("rekey moved %v, %v", moved, err)
+	}
+	// A moved value is the same value: its version stays the one it
+	// copies, so nothing that reads it rolls.
+	if v, err := valueVersions(ctx, cfg); err != nil || v["API_KEY"] != 2 || v["STRIPE_KEY"] != 1 {
+		t.Errorf("value versions after the move: %v, %v", v, err)
 	}
 	got, err := clients.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: sdkaws.String("/mvi/shop/secrets/API_KEY"), WithDecryption: sdkaws.Bool(true)})
 	if err != nil || sdkaws.ToString(got.Parameter.Value) != "after-up" {

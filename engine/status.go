@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/minimalinfra/mvi/engine/resource"
 
@@ -23,6 +24,9 @@ type Snapshot struct {
 	// Unhandled are ARNs tagged with the app that no type of this mvi
 	// describes (made by a newer mvi, or tagged by hand).
 	Unhandled []string `json:"unhandled"`
+	// Kept are the ARNs of final snapshots of the app's database, which
+	// a delete left on purpose: not strays, but billed until deleted.
+	Kept []string `json:"kept"`
 	// Drift is what was changed outside mvi, when the caller compared
 	// with the design (engine.Drift); omitted when it didn't.
 	Drift []ResourceDrift `json:"drift,omitempty"`
@@ -59,7 +63,8 @@ func Status(ctx context.Context, cfg Config) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("status %s: %w", cfg.App, err)
 	}
-	snap := Snapshot{App: cfg.App, Region: cfg.Region, Total: len(live), Services: []ServiceStatus{}, Unhandled: unknown} // [] in JSON, never null
+	unknown, kept := splitKept(cfg.App, unknown)
+	snap := Snapshot{App: cfg.App, Region: cfg.Region, Total: len(live), Services: []ServiceStatus{}, Unhandled: unknown, Kept: kept} // [] in JSON, never null
 	groups := map[arch.Service]*ServiceStatus{}
 	for _, l := range live {
 		svc := serviceOf(cfg, l)
@@ -119,6 +124,20 @@ func unhandled(ctx context.Context, cfg Config) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// splitKept takes the app's final snapshots out of the unhandled ARNs.
+func splitKept(app string, arns []string) (rest, kept []string) {
+	rest, kept = []string{}, []string{}
+	prefix := ":snapshot:" + strings.TrimSuffix(FinalSnapshotID(app, time.Time{}), "00010101-000000")
+	for _, a := range arns {
+		if strings.HasPrefix(a, "arn:") && strings.Contains(a, ":rds:") && strings.Contains(a, prefix) {
+			kept = append(kept, a)
+			continue
+		}
+		rest = append(rest, a)
+	}
+	return rest, kept
 }
 
 // serviceOf is the service a live resource belongs to: its id's, when

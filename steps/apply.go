@@ -69,9 +69,28 @@ func (a Apply) Run(ctx context.Context, s *Session, out Output) error {
 	if err != nil {
 		return err
 	}
+	if err := rekeySecrets(ctx, cfg, out); err != nil {
+		return err
+	}
 	note(out, fmt.Sprintf("%s is up: %d created, %d updated, %d replaced, %d deleted in %s.", pl.App,
 		pl.Count(engine.Create), pl.Count(engine.Update), pl.Count(engine.Replace), pl.Count(engine.Delete),
 		time.Since(start).Round(time.Millisecond)))
+	return nil
+}
+
+// rekeySecrets moves the values set before the app's key existed (under
+// the account's default SSM key, as `up` needs them before it can make
+// the key) under the app's own key, now that it does. The values are the
+// same, so nothing restarts (engine.TagSameValue).
+func rekeySecrets(ctx context.Context, cfg engine.Config, out Output) error {
+	moved, err := engine.RekeySecrets(ctx, cfg, true)
+	if err != nil {
+		return fmt.Errorf("%s is up, but the secrets set before its key existed are still under %s: %w", cfg.App, engine.DefaultSecretKey, err)
+	}
+	if len(moved) > 0 {
+		note(out, fmt.Sprintf("Moved %d secret(s) set before the app's key existed under %s: %s (the same values, so nothing restarts).",
+			len(moved), engine.SecretKeyAlias(cfg.App), strings.Join(moved, ", ")))
+	}
 	return nil
 }
 
@@ -89,7 +108,7 @@ func applyQuestion(pl *engine.Plan, on string) string {
 	for _, l := range ReplaceLines(pl) {
 		b.WriteString(l + "\n")
 	}
-	fmt.Fprintf(&b, "Apply %d change(s) to %s%s, about $%.2f a month once applied?", pl.Changes(), pl.App, on, pl.MonthlyUSD)
+	fmt.Fprintf(&b, "Apply %d change(s) to %s%s, about $%.2f a month once applied (%s)?", pl.Changes(), pl.App, on, pl.MonthlyUSD, pl.CostChange())
 	return b.String()
 }
 

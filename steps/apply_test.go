@@ -14,7 +14,7 @@ import (
 // replacingPlan is a plan that remakes the web target group (its port
 // changes), as the engine plans one.
 func replacingPlan() *engine.Plan {
-	return &engine.Plan{App: "shop", MonthlyUSD: 42, Steps: []engine.Step{
+	return &engine.Plan{App: "shop", MonthlyUSD: 42, NowMonthlyUSD: 30, Steps: []engine.Step{
 		{ID: arch.TargetGroupID("web"), Type: arch.TypeTargetGroup, Action: engine.Replace,
 			Reason: "its port changes 80 → 8080, and AWS can't change a target group's port or protocol in place"},
 		{ID: arch.ListenerID("web"), Type: arch.TypeListener, Action: engine.Update, Reason: "its settings in mvi.toml changed since the last apply"},
@@ -35,7 +35,7 @@ func TestApplyConfirmNamesEveryReplacementFirst(t *testing.T) {
 	lines := strings.Split(asked, "\n")
 	want := []string{
 		"replace target-group/web: its port changes 80 → 8080, and AWS can't change a target group's port or protocol in place",
-		"Apply 2 change(s) to shop on the sandbox, about $42.00 a month once applied?",
+		"Apply 2 change(s) to shop on the sandbox, about $42.00 a month once applied (+$12.00 from now)?",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("asked:\n%s\nwant:\n%s", asked, strings.Join(want, "\n"))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,15 +14,21 @@ import (
 )
 
 func newPlan() *cobra.Command {
-	var file, output string
+	var (
+		file, output string
+		cf           cloudFlags
+	)
 	c := &cobra.Command{
 		Use:   "plan",
 		Short: "Show the architecture mvi.toml needs: every resource, grouped by service, with why",
 		Long: `Plan designs the architecture for mvi.toml with the book's rules and lists every
 cloud resource it needs, grouped by the service it belongs to, each with the
-reason it exists. Nothing is created: this reads only the file.`,
+reason it exists. Nothing is created: by default this reads only the file.
+With --cloud it also reads what runs there (nothing is changed) and says
+what the design costs against what runs now ("+$14.60 from now").`,
 		Example: `  mvi plan
   mvi plan -f assets/examples/hello/mvi.toml
+  mvi plan --cloud sandbox                      # and the cost against what runs now
   mvi plan -f assets/examples/full/mvi.toml --output json | jq '.services[].service'`,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if output != "text" && output != "json" {
@@ -35,16 +42,42 @@ reason it exists. Nothing is created: this reads only the file.`,
 			if err != nil {
 				return err
 			}
+			var now *engine.Plan
+			if c.Flags().Changed("cloud") {
+				if now, err = planAgainst(c.Context(), &cf, a); err != nil {
+					return err
+				}
+			}
 			if output == "json" {
-				return writePlanJSON(c.OutOrStdout(), a, prices)
+				return writePlanJSON(c.OutOrStdout(), a, prices, now)
 			}
 			writePlanText(c.OutOrStdout(), a, prices, termWidth(c.OutOrStdout()))
+			if now != nil {
+				fmt.Fprintf(c.OutOrStdout(), "\nAgainst what runs now (about $%.2f a month): $%.2f a month, %s; %d change(s), which `mvi up` lists.\n",
+					now.NowMonthlyUSD, now.MonthlyUSD, now.CostChange(), now.Changes())
+			}
 			return nil
 		},
 	}
 	fileFlag(c, &file)
 	c.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	cf.add(c)
 	return c
+}
+
+// planAgainst compares the design with what runs on the chosen cloud,
+// reading only: the engine's plan, as up would make it.
+func planAgainst(ctx context.Context, cf *cloudFlags, a arch.Architecture) (*engine.Plan, error) {
+	s, err := cf.open(ctx, a.App, a.Region)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	p, err := engine.MakePlan(ctx, s.cfg, a)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // load reads and designs a manifest: the first half of every command.
@@ -61,12 +94,14 @@ func load(file string) (arch.Architecture, error) {
 }
 
 type planJSON struct {
-	App         string              `json:"app"`
-	Region      string              `json:"region"`
-	Resources   int                 `json:"resource_count"`
-	MonthlyUSD  float64             `json:"monthly_usd"`
-	PricesDated string              `json:"prices_dated"`
-	Services    []arch.ServiceGroup `json:"services"`
+	App         string  `json:"app"`
+	Region      string  `json:"region"`
+	Resources   int     `json:"resource_count"`
+	MonthlyUSD  float64 `json:"monthly_usd"`
+	PricesDated string  `json:"prices_dated"`
+	// Now is what runs now, with --cloud only.
+	Now      *planNowJSON        `json:"now,omitempty"`
+	Services []arch.ServiceGroup `json:"services"`
 }
 
 func monthly(a arch.Architecture, prices *engine.Prices) float64 {
@@ -77,11 +112,21 @@ func monthly(a arch.Architecture, prices *engine.Prices) float64 {
 	return sum
 }
 
-func writePlanJSON(w io.Writer, a arch.Architecture, prices *engine.Prices) error {
+type planNowJSON struct {
+	MonthlyUSD float64 `json:"monthly_usd"`
+	ChangeUSD  float64 `json:"change_usd"`
+	Changes    int     `json:"changes"`
+}
+
+func writePlanJSON(w io.Writer, a arch.Architecture, prices *engine.Prices, now *engine.Plan) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(planJSON{App: a.App, Region: a.Region, Resources: len(a.Resources),
-		MonthlyUSD: monthly(a, prices), PricesDated: prices.Dated, Services: a.ByService()})
+	doc := planJSON{App: a.App, Region: a.Region, Resources: len(a.Resources),
+		MonthlyUSD: monthly(a, prices), PricesDated: prices.Dated, Services: a.ByService()}
+	if now != nil {
+		doc.Now = &planNowJSON{MonthlyUSD: now.NowMonthlyUSD, ChangeUSD: now.MonthlyUSD - now.NowMonthlyUSD, Changes: now.Changes()}
+	}
+	return enc.Encode(doc)
 }
 
 func writePlanText(w io.Writer, a arch.Architecture, prices *engine.Prices, width int) {

@@ -19,6 +19,7 @@ func newUp() *cobra.Command {
 		yes        bool
 		containers bool
 		allowLoss  bool
+		noSnap     bool
 		cf         cloudFlags
 	)
 	c := &cobra.Command{
@@ -47,6 +48,7 @@ resumes where this one stopped.`,
 				s.cfg.NoWait = steps.ContainersNoWait()
 			}
 			s.cfg.AllowDataLoss = allowLoss
+			s.cfg.SkipFinalSnapshot = noSnap
 			out := c.OutOrStdout()
 			// The same plan and apply steps a tutorial runs: they ask, apply,
 			// stream the events and sum up; this command prints the plan in
@@ -86,6 +88,7 @@ resumes where this one stopped.`,
 	fileFlag(c, &file)
 	c.Flags().BoolVarP(&yes, "yes", "y", false, "apply without asking")
 	c.Flags().BoolVar(&allowLoss, "allow-data-loss", false, "let this apply delete or replace what holds data (a database, file system, table or bucket) without typing the app's name")
+	c.Flags().BoolVar(&noSnap, "no-final-snapshot", false, "when this apply deletes or replaces the database, keep no final snapshot of it")
 	c.Flags().BoolVar(&containers, "wait-for-containers", true, "wait until every service runs its desired count (false: return once ECS accepted the change; watch with mvi status)")
 	cf.add(c)
 	return c
@@ -111,7 +114,7 @@ func writeEnginePlan(w io.Writer, p engine.Plan, where string, width int) {
 		fmt.Fprintln(w, head)
 		para(w, s.Reason, "      ", width)
 	}
-	para(w, fmt.Sprintf("Estimated cost once applied: about $%.2f a month on AWS (prices of %s; the sandbox is free).", p.MonthlyUSD, p.PricesDated), "", width)
+	para(w, fmt.Sprintf("Estimated cost once applied: about $%.2f a month on AWS, %s (prices of %s; the sandbox is free).", p.MonthlyUSD, p.CostChange(), p.PricesDated), "", width)
 }
 
 // para writes prose wrapped to width, each line after indent.

@@ -116,14 +116,16 @@ func (d *design) network() {
 		port := dbPort(m.Database.Engine)
 		d.add(VPC, "sg/db", TypeSecurityGroup, SecurityGroupProps{
 			VPC: "vpc", Description: "database: " + m.Database.Engine + " from app VMs only",
-			Ingress: []Rule{{Protocol: "tcp", FromPort: port, ToPort: port, SourceGroup: "sg/app", Description: "database port from app VMs"}},
-		}, "only the app's containers may open connections to the database", "vpc", "sg/app")
+			Ingress:  []Rule{{Protocol: "tcp", FromPort: port, ToPort: port, SourceGroup: "sg/app", Description: "database port from app VMs"}},
+			NoEgress: true,
+		}, "only the app's containers may open connections to the database, and the database may open none", "vpc", "sg/app")
 	}
 	if m.FS != nil {
 		d.add(VPC, "sg/fs", TypeSecurityGroup, SecurityGroupProps{
 			VPC: "vpc", Description: "shared fs: NFS from app VMs only",
-			Ingress: []Rule{{Protocol: "tcp", FromPort: 2049, ToPort: 2049, SourceGroup: "sg/app", Description: "NFS from app VMs"}},
-		}, "only the app's VMs may mount the shared file system", "vpc", "sg/app")
+			Ingress:  []Rule{{Protocol: "tcp", FromPort: 2049, ToPort: 2049, SourceGroup: "sg/app", Description: "NFS from app VMs"}},
+			NoEgress: true,
+		}, "only the app's VMs may mount the shared file system, and it opens no connection of its own", "vpc", "sg/app")
 	}
 }
 
@@ -198,6 +200,7 @@ func (d *design) database() {
 	d.add(Database, "database", TypeDBInstance, DBInstanceProps{
 		Engine: db.Engine, Version: db.Version, Name: db.DBName, User: db.User, Class: db.Size, StorageGiB: db.Storage,
 		SubnetGroup: "db-subnets", SecurityGroup: "sg/db", Key: "key", Password: "db-password", BackupDays: 7, Port: dbPort(db.Engine),
+		DeletionProtection: true,
 	}, "one place all containers share data, private, encrypted and backed up daily",
 		"db-subnets", "sg/db", "key", "db-password")
 	d.add(Database, IDDatabaseURL, TypeParameter, ParameterProps{
@@ -217,9 +220,9 @@ func (d *design) vms() {
 	d.add(Container, "cluster", TypeCluster, ClusterProps{ContainerInsights: true},
 		"the container service's view of the app: which VMs it may use and what runs where")
 	d.add(VM, "launch-template", TypeLaunchTemplate, LaunchTemplateProps{
-		InstanceType: m.VM.Type, AMIParameter: AMIParameter, IMDSv2: true, VolumeGiB: 30, VolumeType: "gp3",
+		InstanceType: m.VM.Type, AMIParameter: AMIParameter, IMDSv2: true, IMDSHopLimit: 1, VolumeGiB: 30, VolumeType: "gp3",
 		Key: "key", InstanceProfile: "instance-profile", SecurityGroup: "sg/app", Cluster: "cluster",
-	}, "the recipe for every VM: a current container-ready image, an encrypted disk, and metadata that needs a session token",
+	}, "the recipe for every VM: a current container-ready image, an encrypted disk, and metadata that needs a session token and answers the VM alone, not its containers",
 		"instance-profile", "sg/app", "key", "cluster")
 	reason := "one VM runs the containers; without a port nothing needs a second"
 	if m.VM.Count > 1 {
@@ -336,7 +339,7 @@ func (d *design) containers() {
 			primary = false
 			svc.TargetGroup, svc.Port = TargetGroupID(name), p.Port
 			svcDeps = append(svcDeps, TargetGroupID(name), ListenerID(name))
-			reason = fmt.Sprintf("keeps %d %s containers on different VMs and tells the load balancer where they are: when one fails, %s still answers", p.Count, name, name)
+			reason = spreadReason(name, p.Count, m.VM.Count)
 		}
 		d.add(Container, ServiceID(name), TypeService, svc, reason, svcDeps...)
 	}

@@ -47,6 +47,12 @@ type (
 		VPC         string `json:"vpc"`
 		Description string `json:"description"`
 		Ingress     []Rule `json:"ingress"`
+		// NoEgress: the group may open no connection at all. AWS gives
+		// every new group an allow-all egress rule; a group that only
+		// answers (the database, the file system) has it revoked, so a
+		// compromised server can't call out. Others keep it: VMs pull
+		// images and talk to AWS's APIs.
+		NoEgress bool `json:"no_egress,omitempty"`
 	}
 	RoleProps struct {
 		Principal string `json:"principal"`
@@ -58,9 +64,16 @@ type (
 		Role string `json:"role"`
 	}
 	LaunchTemplateProps struct {
-		InstanceType    string `json:"instance_type"`
-		AMIParameter    string `json:"ami_parameter"`
-		IMDSv2          bool   `json:"imdsv2_required"`
+		InstanceType string `json:"instance_type"`
+		AMIParameter string `json:"ami_parameter"`
+		IMDSv2       bool   `json:"imdsv2_required"`
+		// IMDSHopLimit is how many network hops the instance metadata's
+		// answer to a token request may travel. 1 keeps it on the VM
+		// itself: a container in bridge mode sits one hop further, behind
+		// docker's bridge, so it can't get a token and with it the
+		// instance role's credentials (ECS's ECS_AWSVPC_BLOCK_IMDS covers
+		// awsvpc mode only). The ECS agent uses the host's network.
+		IMDSHopLimit    int    `json:"imds_hop_limit,omitempty"`
 		VolumeGiB       int    `json:"volume_gib"`
 		VolumeType      string `json:"volume_type"`
 		Key             string `json:"kms_key"`
@@ -115,15 +128,18 @@ type (
 		// Params are variables read at start from a parameter the design
 		// makes (the database password, DATABASE_URL, a composed value):
 		// variable → the parameter's logical id.
-		Params        map[string]string `json:"params,omitempty"`
-		LogGroup      string            `json:"log_group"`
-		ExecutionRole string            `json:"execution_role"`
-		TaskRole      string            `json:"task_role"`
-		Repository    string            `json:"repository,omitempty"`
-		FileSystem    string            `json:"file_system,omitempty"`
-		MountPath     string            `json:"mount_path,omitempty"`
-		Database      string            `json:"database,omitempty"`
-		DBPassword    string            `json:"db_password,omitempty"`
+		Params map[string]string `json:"params,omitempty"`
+		// SecretVersions are the versions of the secrets it reads, by
+		// name: see SecretVersions.
+		SecretVersions SecretVersions `json:"secret_versions,omitempty"`
+		LogGroup       string         `json:"log_group"`
+		ExecutionRole  string         `json:"execution_role"`
+		TaskRole       string         `json:"task_role"`
+		Repository     string         `json:"repository,omitempty"`
+		FileSystem     string         `json:"file_system,omitempty"`
+		MountPath      string         `json:"mount_path,omitempty"`
+		Database       string         `json:"database,omitempty"`
+		DBPassword     string         `json:"db_password,omitempty"`
 	}
 	ServiceProps struct {
 		Process        string `json:"process"`
@@ -183,6 +199,9 @@ type (
 		// Template, when set, is the value: composed at apply time from
 		// what it references (DATABASE_URL from the endpoint and password).
 		Template Template `json:"template,omitempty"`
+		// SecretVersions are the versions of the secrets the template
+		// reads: a new value of one is a new value of this.
+		SecretVersions SecretVersions `json:"secret_versions,omitempty"`
 	}
 	DBInstanceProps struct {
 		Engine        string `json:"engine"`
@@ -198,6 +217,11 @@ type (
 		BackupDays    int    `json:"backup_days"`
 		Public        bool   `json:"publicly_accessible"`
 		Port          int    `json:"port"`
+		// DeletionProtection makes RDS refuse to delete the database
+		// until it is turned off: a script, a console click or another
+		// tool can't drop it by mistake. `mvi down` and a consented
+		// removal turn it off just before they delete.
+		DeletionProtection bool `json:"deletion_protection,omitempty"`
 	}
 	FileSystemProps struct {
 		Key string `json:"kms_key"`

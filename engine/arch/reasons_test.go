@@ -2,6 +2,7 @@ package arch
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -63,3 +64,33 @@ func TestServiceOfIDMatchesTheDesign(t *testing.T) {
 		t.Errorf("role/instance is %s", s)
 	}
 }
+
+// Issue 11 item 6: ECS spreads a process over zones and then VMs, so 3
+// containers on 2 VMs can't all be on different VMs; the reason must not
+// say they are.
+func TestServiceReasonSaysWhenContainersShareAVM(t *testing.T) {
+	for _, tc := range []struct {
+		count, vms int
+		want, not  string
+	}{
+		{2, 2, "on different VMs", "share"},
+		{3, 2, "the 2 VMs, so some share a VM", "different VMs"},
+		{1, 2, "down until ECS has started its replacement", "different VMs"},
+	} {
+		src := "name = \"s\"\n[vm]\ncount = " + itoa(tc.vms) + "\n[processes.web]\nimage = \"httpd\"\nport = 80\ncount = " + itoa(tc.count) + "\n"
+		m, err := manifest.Parse("mvi.toml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := Design(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := a.Get(ServiceID("web"))
+		if !strings.Contains(r.Reason, tc.want) || strings.Contains(r.Reason, tc.not) {
+			t.Errorf("count %d on %d VMs: %q, want %q and not %q", tc.count, tc.vms, r.Reason, tc.want, tc.not)
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

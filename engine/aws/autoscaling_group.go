@@ -65,6 +65,11 @@ func asgLive(typ string, g astypes.AutoScalingGroup) resource.Live {
 	for _, i := range g.Instances {
 		if i.LifecycleState == astypes.LifecycleStateInService {
 			inService++
+			// What the VMs cost now is what they are (a new type rolls in
+			// only as VMs are replaced).
+			if l.Attrs["instance_type"] == "" {
+				l.Attrs["instance_type"] = str(i.InstanceType)
+			}
 		}
 	}
 	// Gauges: what `mvi status` shows beside the state.

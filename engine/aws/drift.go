@@ -49,15 +49,15 @@ func (securityGroupHandler) Drift(ctx context.Context, env resource.Env, r arch.
 	var out []resource.Drift
 	for _, k := range sortedRules(have) {
 		if _, ok := want[k]; !ok {
-			out = append(out, resource.Drift{Setting: "ingress " + ruleText(k, names), Live: "allowed", Want: "not allowed"})
+			out = append(out, resource.Drift{Setting: "ingress " + ruleText(k, names, "from"), Live: "allowed", Want: "not allowed"})
 		}
 	}
 	for _, k := range sortedRules(keysOf(want)) {
 		if !have[k] {
-			out = append(out, resource.Drift{Setting: "ingress " + ruleText(k, names), Live: "missing", Want: "allowed"})
+			out = append(out, resource.Drift{Setting: "ingress " + ruleText(k, names, "from"), Live: "missing", Want: "allowed"})
 		}
 	}
-	return out, nil
+	return append(out, egressDrift(p, res.SecurityGroups[0].IpPermissionsEgress, names)...), nil
 }
 
 // groupNames maps the dependencies' group ids to their logical ids, so a
@@ -72,7 +72,7 @@ func groupNames(env resource.Env) map[string]string {
 	return out
 }
 
-func ruleText(k ruleKey, names map[string]string) string {
+func ruleText(k ruleKey, names map[string]string, dir string) string {
 	ports := fmt.Sprintf("%s %d", k.proto, k.from)
 	if k.to != k.from {
 		ports = fmt.Sprintf("%s %d-%d", k.proto, k.from, k.to)
@@ -87,7 +87,7 @@ func ruleText(k ruleKey, names map[string]string) string {
 			from = n
 		}
 	}
-	return ports + " from " + from
+	return ports + " " + dir + " " + from
 }
 
 // Drift checks the public access block, the TLS-only policy and the
@@ -178,6 +178,9 @@ func (dbInstanceHandler) Drift(_ context.Context, _ resource.Env, r arch.Resourc
 	var out []resource.Drift
 	if got := live.Attrs["public"]; got != "" && got != fmt.Sprint(p.Public) {
 		out = append(out, resource.Drift{Setting: "publicly accessible", Live: got, Want: fmt.Sprint(p.Public)})
+	}
+	if got := live.Attrs["deletion_protection"]; p.DeletionProtection && got == "false" {
+		out = append(out, resource.Drift{Setting: "deletion protection", Live: got, Want: "true"})
 	}
 	return out, nil
 }

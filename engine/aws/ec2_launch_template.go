@@ -77,8 +77,11 @@ func userData(cluster string) string {
 }
 
 // templateData is the VM recipe: the current ECS-optimized image from the
-// public SSM parameter, IMDSv2 only (hop limit 2 so bridge-mode containers'
-// agent calls still work), an encrypted gp3 root volume with the app key.
+// public SSM parameter, IMDSv2 only with the designed hop limit (1: the
+// VM's own agent, on the host network, reaches the metadata; a bridge-mode
+// container, one hop further, doesn't, and gets its task role from ECS's
+// credential endpoint instead), an encrypted gp3 root volume with the app
+// key.
 func (h launchTemplateHandler) templateData(ctx context.Context, env resource.Env, r arch.Resource, p arch.LaunchTemplateProps) (*ec2types.RequestLaunchTemplateData, error) {
 	ami, err := env.Clients.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(p.AMIParameter)})
 	if err != nil {
@@ -108,6 +111,10 @@ func (h launchTemplateHandler) templateData(ctx context.Context, env resource.En
 	if p.IMDSv2 {
 		tokens = ec2types.LaunchTemplateHttpTokensStateRequired
 	}
+	hops := int32(p.IMDSHopLimit)
+	if hops == 0 {
+		hops = 2 // what a template made before the limit was designed had
+	}
 	vmTags := map[string]string{resource.TagApp: env.App}
 	return &ec2types.RequestLaunchTemplateData{
 		ImageId:            aws.String(image),
@@ -117,7 +124,7 @@ func (h launchTemplateHandler) templateData(ctx context.Context, env resource.En
 		MetadataOptions: &ec2types.LaunchTemplateInstanceMetadataOptionsRequest{
 			HttpEndpoint:            ec2types.LaunchTemplateInstanceMetadataEndpointStateEnabled,
 			HttpTokens:              tokens,
-			HttpPutResponseHopLimit: aws.Int32(2),
+			HttpPutResponseHopLimit: aws.Int32(hops),
 		},
 		BlockDeviceMappings: []ec2types.LaunchTemplateBlockDeviceMappingRequest{{
 			DeviceName: aws.String(rootDevice),

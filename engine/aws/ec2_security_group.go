@@ -179,7 +179,8 @@ func sortedRules(m map[ruleKey]bool) []ruleKey {
 }
 
 // Update makes the ingress rules exactly the designed ones; egress keeps
-// AWS's default allow-all (VMs pull images and talk to AWS APIs).
+// AWS's default allow-all (VMs pull images and talk to AWS APIs) except
+// in a group that may open nothing (NoEgress), which keeps none.
 func (h securityGroupHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.SecurityGroupProps]("update", r)
 	if err != nil {
@@ -217,13 +218,7 @@ func (h securityGroupHandler) Update(ctx context.Context, env resource.Env, r ar
 	}
 	if len(revoke) > 0 {
 		for i := range revoke {
-			// Descriptions are not part of a rule's identity when revoking.
-			for j := range revoke[i].IpRanges {
-				revoke[i].IpRanges[j].Description = nil
-			}
-			for j := range revoke[i].UserIdGroupPairs {
-				revoke[i].UserIdGroupPairs[j].Description = nil
-			}
+			revoke[i] = bare(revoke[i])
 		}
 		_, err := env.Clients.EC2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(live.PhysicalID), IpPermissions: revoke})
 		if err != nil && !isCode(err, "InvalidPermission.NotFound") {
@@ -237,6 +232,11 @@ func (h securityGroupHandler) Update(ctx context.Context, env resource.Env, r ar
 		})
 		if err != nil && !isCode(err, "InvalidPermission.Duplicate") {
 			return resource.Live{}, wrap("authorize ingress of", r.ID, err)
+		}
+	}
+	if p.NoEgress {
+		if err := revokeEgress(ctx, env, r.ID, live.PhysicalID, res.SecurityGroups[0].IpPermissionsEgress); err != nil {
+			return resource.Live{}, err
 		}
 	}
 	if live.Hash, err = setHash(ctx, env, r, live.PhysicalID); err != nil {

@@ -47,9 +47,15 @@ func tdLive(typ string, td ecstypes.TaskDefinition, tags []ecstypes.Tag) resourc
 		l.Attrs["cpu"] = itoa(int(c.Cpu))
 		l.Attrs["memory"] = itoa(int(i32(c.Memory)))
 		l.Attrs["command"] = strings.Join(c.Command, " ")
+		l.Attrs["secret_versions"] = c.DockerLabels[labelSecretVersions]
 	}
 	return l
 }
+
+// labelSecretVersions is the container label that records the versions
+// of the secrets a revision was made with (arch.SecretVersions): numbers,
+// never values, so a plan can name the secret whose change rolls it.
+const labelSecretVersions = "mvi.secret-versions"
 
 // Changes names what a new revision changes that a person wrote.
 func (taskDefinitionHandler) Changes(r arch.Resource, live resource.Live) []string {
@@ -63,6 +69,9 @@ func (taskDefinitionHandler) Changes(r arch.Resource, live resource.Live) []stri
 	}
 	if cmd := strings.Join(p.Command, " "); live.Attrs["image"] != "" && live.Attrs["command"] != cmd {
 		cs = append(cs, fmt.Sprintf("command %q → %q", live.Attrs["command"], cmd))
+	}
+	if live.Attrs["image"] != "" {
+		cs = append(cs, p.SecretVersions.Changes(arch.ParseSecretVersions(live.Attrs["secret_versions"]))...)
 	}
 	return cs
 }
@@ -186,14 +195,15 @@ func (h taskDefinitionHandler) input(ctx context.Context, env resource.Env, r ar
 		kv = append(kv, ecstypes.KeyValuePair{Name: aws.String(k), Value: aws.String(env2[k])})
 	}
 	c := ecstypes.ContainerDefinition{
-		Name:        aws.String(p.Process),
-		Image:       aws.String(image),
-		Essential:   aws.Bool(true),
-		Command:     p.Command,
-		Cpu:         int32(p.CPU),
-		Memory:      aws.Int32(int32(p.Memory)),
-		Environment: kv,
-		Secrets:     secrets,
+		Name:         aws.String(p.Process),
+		Image:        aws.String(image),
+		Essential:    aws.Bool(true),
+		Command:      p.Command,
+		Cpu:          int32(p.CPU),
+		Memory:       aws.Int32(int32(p.Memory)),
+		Environment:  kv,
+		Secrets:      secrets,
+		DockerLabels: secretLabels(p.SecretVersions),
 		LogConfiguration: &ecstypes.LogConfiguration{LogDriver: ecstypes.LogDriverAwslogs, Options: map[string]string{
 			"awslogs-group": group, "awslogs-region": env.Region, "awslogs-stream-prefix": p.Process,
 		}},
@@ -225,6 +235,13 @@ func (h taskDefinitionHandler) input(ctx context.Context, env resource.Env, r ar
 		in.ContainerDefinitions[0].MountPoints = []ecstypes.MountPoint{{SourceVolume: aws.String("shared"), ContainerPath: aws.String(p.MountPath)}}
 	}
 	return in, nil
+}
+
+func secretLabels(v arch.SecretVersions) map[string]string {
+	if len(v) == 0 {
+		return nil
+	}
+	return map[string]string{labelSecretVersions: v.String()}
 }
 
 func (h taskDefinitionHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {

@@ -549,7 +549,7 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 		t.Fatalf("launch template versions: %v %v", v, err)
 	}
 	d := v.LaunchTemplateVersions[0].LaunchTemplateData
-	if d.MetadataOptions == nil || d.MetadataOptions.HttpTokens != ec2types.LaunchTemplateHttpTokensStateRequired || aws.ToInt32(d.MetadataOptions.HttpPutResponseHopLimit) != 2 {
+	if d.MetadataOptions == nil || d.MetadataOptions.HttpTokens != ec2types.LaunchTemplateHttpTokensStateRequired || aws.ToInt32(d.MetadataOptions.HttpPutResponseHopLimit) != 1 {
 		t.Errorf("launch template metadata options: %+v", d.MetadataOptions)
 	}
 	if len(d.BlockDeviceMappings) != 1 || d.BlockDeviceMappings[0].Ebs == nil {
@@ -572,13 +572,24 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 		t.Errorf("launch template instance profile: %+v", d.IamInstanceProfile)
 	}
 
-	// Database: encrypted with the app key, private, backed up, deletable.
+	// The groups of what only answers keep no egress rule (AWS made one).
+	for id, want := range map[string]bool{"sg/db": false, "sg/fs": false, "sg/app": true} {
+		g, err := c.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{live[id].PhysicalID}})
+		if err != nil || len(g.SecurityGroups) != 1 {
+			t.Fatalf("describe %s: %v", id, err)
+		}
+		if got := len(g.SecurityGroups[0].IpPermissionsEgress) > 0; got != want {
+			t.Errorf("%s egress %+v, want some: %v", id, g.SecurityGroups[0].IpPermissionsEgress, want)
+		}
+	}
+	// Database: encrypted with the app key, private, backed up, protected
+	// from deletion (Delete turns that off first).
 	db, err := c.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(live["database"].PhysicalID)})
 	if err != nil || len(db.DBInstances) != 1 {
 		t.Fatalf("describe database: %v", err)
 	}
 	dbi := db.DBInstances[0]
-	if !aws.ToBool(dbi.StorageEncrypted) || aws.ToBool(dbi.PubliclyAccessible) || aws.ToInt32(dbi.BackupRetentionPeriod) != 7 || aws.ToBool(dbi.DeletionProtection) {
+	if !aws.ToBool(dbi.StorageEncrypted) || aws.ToBool(dbi.PubliclyAccessible) || aws.ToInt32(dbi.BackupRetentionPeriod) != 7 || !aws.ToBool(dbi.DeletionProtection) {
 		t.Errorf("database: encrypted %v public %v backups %d deletion protection %v",
 			aws.ToBool(dbi.StorageEncrypted), aws.ToBool(dbi.PubliclyAccessible), aws.ToInt32(dbi.BackupRetentionPeriod), aws.ToBool(dbi.DeletionProtection))
 	}

@@ -20,7 +20,7 @@ import (
 type dbInstanceHandler struct{}
 
 func (dbInstanceHandler) Describe() resource.Descriptor {
-	return resource.Descriptor{Type: arch.TypeDBInstance, Service: arch.Database, DeleteRank: 7, HoldsData: true, LateOutputs: true,
+	return resource.Descriptor{Type: arch.TypeDBInstance, Service: arch.Database, DeleteRank: 7, HoldsData: true, LateOutputs: true, FinalSnapshot: true,
 		ARNKinds: []string{"rds:db"},
 		Console:  func(s resource.Site) string { return console(s, "rds/home?region="+s.Region+"#database:id="+s.Name()) },
 		Lookup: func(s resource.Site) string {
@@ -51,6 +51,7 @@ func dbLive(typ string, d rdstypes.DBInstance) resource.Live {
 	l.Attrs["encrypted"] = fmt.Sprint(boolv(d.StorageEncrypted))
 	l.Attrs["kms_key"] = str(d.KmsKeyId)
 	l.Attrs["public"] = fmt.Sprint(boolv(d.PubliclyAccessible))
+	l.Attrs["deletion_protection"] = fmt.Sprint(boolv(d.DeletionProtection))
 	if d.DBSubnetGroup != nil {
 		l.Attrs["subnet_group"] = str(d.DBSubnetGroup.DBSubnetGroupName)
 	}
@@ -147,9 +148,8 @@ func (h dbInstanceHandler) Create(ctx context.Context, env resource.Env, r arch.
 		KmsKeyId:              aws.String(key),
 		PubliclyAccessible:    aws.Bool(p.Public),
 		BackupRetentionPeriod: aws.Int32(int32(p.BackupDays)),
-		// mvi down must be able to delete the database; the book explains
-		// when to turn protection on by hand.
-		DeletionProtection:      aws.Bool(false),
+		// Delete turns it off first, once the person has agreed.
+		DeletionProtection:      aws.Bool(p.DeletionProtection),
 		CopyTagsToSnapshot:      aws.Bool(true),
 		AutoMinorVersionUpgrade: aws.Bool(true),
 		MultiAZ:                 aws.Bool(false),
@@ -252,6 +252,9 @@ func (h dbInstanceHandler) Update(ctx context.Context, env resource.Env, r arch.
 	if a["public"] != fmt.Sprint(p.Public) {
 		in.PubliclyAccessible, changed = aws.Bool(p.Public), true
 	}
+	if a["deletion_protection"] != fmt.Sprint(p.DeletionProtection) {
+		in.DeletionProtection, changed = aws.Bool(p.DeletionProtection), true
+	}
 	if changed {
 		if _, err := env.Clients.RDS.ModifyDBInstance(ctx, in); err != nil {
 			return resource.Live{}, wrap("update", r.ID, err)
@@ -269,12 +272,38 @@ func (h dbInstanceHandler) Update(ctx context.Context, env resource.Env, r arch.
 	return out, nil
 }
 
-// Delete skips the final snapshot and drops automated backups: mvi down
-// removes everything it made (deletion protection is off for that reason).
+// Delete runs only once the person has agreed (the plan's data-loss
+// consent, or down's): it turns deletion protection off, then deletes,
+// keeping the final snapshot the engine named (AttrFinalSnapshot) or, when
+// told not to keep one, none. Automated backups go with the instance; the
+// final snapshot is what stays.
 func (h dbInstanceHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
-	_, err := env.Clients.RDS.DeleteDBInstance(ctx, &rds.DeleteDBInstanceInput{
-		DBInstanceIdentifier: aws.String(live.PhysicalID), SkipFinalSnapshot: aws.Bool(true), DeleteAutomatedBackups: aws.Bool(true),
-	})
+	if live.Attrs["deletion_protection"] == "true" {
+		if err := h.unprotect(ctx, env, live); err != nil {
+			return err
+		}
+	}
+	in := &rds.DeleteDBInstanceInput{DBInstanceIdentifier: aws.String(live.PhysicalID), DeleteAutomatedBackups: aws.Bool(true)}
+	if snap := live.Attrs[resource.AttrFinalSnapshot]; snap != "" {
+		in.FinalDBSnapshotIdentifier = aws.String(snap)
+	} else {
+		in.SkipFinalSnapshot = aws.Bool(true)
+	}
+	_, err := env.Clients.RDS.DeleteDBInstance(ctx, in)
+	for n := 2; isCode(err, "DBSnapshotAlreadyExists", "DBSnapshotAlreadyExistsFault") && n <= 9; n++ {
+		// An earlier delete took one in the same second (up and down again
+		// at once): this one is kept beside it, numbered. A retry of this
+		// same delete never gets here: RDS says "already being deleted".
+		in.FinalDBSnapshotIdentifier = aws.String(live.Attrs[resource.AttrFinalSnapshot] + "-" + strconv.Itoa(n))
+		_, err = env.Clients.RDS.DeleteDBInstance(ctx, in)
+	}
+	if isCode(err, "InvalidParameterCombination") && strings.Contains(strings.ToLower(errMessage(err)), "protect") {
+		// Turned on by hand since the listing: off again, once.
+		if err := h.unprotect(ctx, env, live); err != nil {
+			return err
+		}
+		_, err = env.Clients.RDS.DeleteDBInstance(ctx, in)
+	}
 	if isCode(err, "DBInstanceNotFound", "DBInstanceNotFoundFault") {
 		return nil
 	}
@@ -282,6 +311,20 @@ func (h dbInstanceHandler) Delete(ctx context.Context, env resource.Env, live re
 		return nil
 	}
 	return wrap("delete", live.ID, err)
+}
+
+// unprotect turns deletion protection off. RDS applies it at once, with
+// no maintenance window and no "modifying" state.
+func (h dbInstanceHandler) unprotect(ctx context.Context, env resource.Env, live resource.Live) error {
+	_, err := env.Clients.RDS.ModifyDBInstance(ctx, &rds.ModifyDBInstanceInput{
+		DBInstanceIdentifier: aws.String(live.PhysicalID), DeletionProtection: aws.Bool(false)})
+	if isCode(err, "DBInstanceNotFound", "DBInstanceNotFoundFault") {
+		return nil
+	}
+	if isCode(err, "InvalidParameterCombination") && strings.Contains(errMessage(err), "No modifications were requested") {
+		return nil // already off: a retried delete turned it off the first time
+	}
+	return wrap("turn off deletion protection of", live.ID, err)
 }
 
 func (h dbInstanceHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {

@@ -45,7 +45,30 @@ func paramLive(env resource.Env, typ, name, ptype, key string, tags map[string]s
 	l.Attrs["arn"] = l.ARN
 	l.Attrs["type"] = ptype
 	l.Attrs["kms_key"] = key
+	l.Attrs["secret_versions"] = tags[tagSecretVersions]
 	return l
+}
+
+// tagSecretVersions records, on a composed parameter, the versions of the
+// secrets its value was made from (arch.SecretVersions), so a plan can
+// name the one whose change rewrites it. A tag holds 256 characters: a
+// longer record is left out, and the plan then says less.
+const tagSecretVersions = "mvi:secret-versions"
+
+func withSecretVersions(tags map[string]string, v arch.SecretVersions) map[string]string {
+	if s := v.String(); s != "" && len(s) <= 256 {
+		tags[tagSecretVersions] = s
+	}
+	return tags
+}
+
+// Changes names the secrets whose new values rewrite a composed value.
+func (parameterHandler) Changes(r arch.Resource, live resource.Live) []string {
+	p, ok := r.Props.(arch.ParameterProps)
+	if !ok || p.Template == nil || live.Attrs["secret_versions"] == "" && len(p.SecretVersions) == 0 {
+		return nil
+	}
+	return p.SecretVersions.Changes(arch.ParseSecretVersions(live.Attrs["secret_versions"]))
 }
 
 func (h parameterHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
@@ -149,7 +172,7 @@ func (h parameterHandler) compose(ctx context.Context, env resource.Env, r arch.
 	if err != nil {
 		return resource.Live{}, err
 	}
-	tags := resource.Tags(env.App, r)
+	tags := withSecretVersions(resource.Tags(env.App, r), p.SecretVersions)
 	in := &ssm.PutParameterInput{
 		Name: aws.String(p.Name), Value: aws.String(value), Type: ssmtypes.ParameterTypeSecureString, KeyId: aws.String(key),
 		Description: aws.String("mvi " + env.App + ": composed by mvi from the app's resources, never shown"),

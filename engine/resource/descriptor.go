@@ -24,6 +24,9 @@ type Descriptor struct {
 	// (a database, a file system, a table, a bucket): the plan says so and
 	// an apply needs the person's explicit yes.
 	HoldsData bool
+	// FinalSnapshot says a delete can keep a snapshot of what it deletes
+	// (a database), named by the Live's AttrFinalSnapshot.
+	FinalSnapshot bool
 	// LateOutputs says Create returns before the outputs dependents need
 	// exist (a database's endpoint): the engine reads it again once Ready.
 	LateOutputs bool

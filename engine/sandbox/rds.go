@@ -30,6 +30,8 @@ var _ cloud.RDS = (*rdsAPI)(nil)
 type rdsState struct {
 	SubnetGroups map[string]*rdsSubnetGroup `json:"subnet_groups"`
 	Instances    map[string]*rdsInstance    `json:"instances"`
+	// Snapshots are final snapshots deletes took (rds_snapshots.go).
+	Snapshots map[string]*rdsSnapshot `json:"snapshots,omitempty"`
 }
 
 type rdsSubnetGroup struct {

@@ -461,7 +461,15 @@ func (a *rdsAPI) DeleteDBInstance(ctx context.Context, in *rds.DeleteDBInstanceI
 		if !skip && db.Status == "creating" {
 			return nil, &rdstypes.InvalidDBInstanceStateFault{Message: aws.String("Instance " + db.ID + " is currently creating - a final snapshot cannot be taken.")}
 		}
-		db.Status, db.GoneAt, db.ModifyAt = "deleting", t.at(paceRDSDelete), time.Time{}
+		gone := t.at(paceRDSDelete)
+		if !skip {
+			// Taken as the instance goes, and kept after it: what a person
+			// restores from.
+			if err := t.takeFinalSnapshot(db, final, gone); err != nil {
+				return nil, err
+			}
+		}
+		db.Status, db.GoneAt, db.ModifyAt = "deleting", gone, time.Time{}
 		return &rds.DeleteDBInstanceOutput{DBInstance: t.dbOut(db)}, nil
 	})
 }

@@ -57,6 +57,12 @@ func (t *tx) rdsMeta(ref string) (*Meta, error) {
 			return nil, err
 		}
 		return &g.Meta, nil
+	case rdsTypeSnapshot:
+		s := t.r.RDS.Snapshots[strings.ToLower(name)]
+		if s == nil {
+			return nil, snapshotNotFound(name)
+		}
+		return &s.Meta, nil
 	}
 	return nil, errf("InvalidParameterValue", "Unsupported resource type %q in %s for the sandbox (db and subgrp are).", kind, ref)
 }
