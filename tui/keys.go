@@ -15,6 +15,8 @@ type keyMap struct {
 	Refresh, Inspect, Diagram key.Binding
 	// A tutorial's steps, a step's hint, the chapter of what it adds.
 	Steps, Hint, Chapter key.Binding
+	// HintF1 is the hint while a form has the letter keys (a question).
+	HintF1 key.Binding
 	// Answers to the home screen's questions.
 	Yes, No, Review, Over key.Binding
 }
@@ -41,7 +43,8 @@ func newKeyMap() keyMap {
 		Review:    key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r/enter", "review")),
 		Over:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start over")),
 		Steps:     key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "steps")),
-		Hint:      key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
+		Hint:      key.NewBinding(key.WithKeys("h", "f1"), key.WithHelp("h", "hint")),
+		HintF1:    key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "hint")),
 		Chapter:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "chapter")),
 	}
 }

@@ -35,10 +35,13 @@ type overlay struct {
 
 // teachActs are the keys that open an overlay, when no form has the keys.
 func (r *runner) teachActs() []keyAct {
+	k := r.env.keys
+	if r.phase == phaseAsking && r.idx < len(r.tut.Steps) {
+		return []keyAct{{k.HintF1, func(tea.KeyMsg) tea.Cmd { return r.openHint() }}}
+	}
 	if r.typing() || r.phase == phaseFinished {
 		return nil
 	}
-	k := r.env.keys
 	as := []keyAct{{k.Steps, func(tea.KeyMsg) tea.Cmd { return r.openSteps() }}}
 	if r.idx < len(r.tut.Steps) {
 		as = append(as, keyAct{k.Hint, func(tea.KeyMsg) tea.Cmd { return r.openHint() }})

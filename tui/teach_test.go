@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/steps"
 )
@@ -137,5 +139,31 @@ func TestPredictThenObserve(t *testing.T) {
 	d.settle()
 	if v := strings.Join(strings.Fields(strings.ReplaceAll(d.m.View(), "│", " ")), " "); !strings.Contains(v, "You predicted: it goes down. What happened instead: the other VM") {
 		t.Errorf("no verdict:\n%s", v)
+	}
+}
+
+// On a question the letters belong to the form: f1 shows the hint.
+func TestHintOnAQuestionIsF1(t *testing.T) {
+	c := newFakeCatalog(fakeApply{})
+	tu := c.tutorials["hello-world"]
+	ask := tu.Steps[1].(steps.Ask)
+	ask.Hint = "Any lowercase name will do; it tags everything."
+	tu.Steps[1] = ask
+	tu.Start, tu.Done = 1, 0
+	app := New(context.Background(), testConfig(c))
+	d := newDriver(t, app, 100, 30)
+	d.key("enter")
+	d.until("the question is up", func() bool { return app.screen == screenRunner && app.run.phase == phaseAsking })
+	d.settle()
+	if v := d.m.View(); !strings.Contains(v, "f1 hint") {
+		t.Errorf("no f1 in the help:\n%s", v)
+	}
+	d.send(tea.KeyMsg{Type: tea.KeyF1})
+	if v := d.m.View(); !strings.Contains(v, "Any lowercase name will do") {
+		t.Errorf("f1 shows no hint:\n%s", v)
+	}
+	d.key("esc")
+	if app.run.over != nil || app.run.phase != phaseAsking {
+		t.Errorf("esc didn't go back to the question")
 	}
 }
