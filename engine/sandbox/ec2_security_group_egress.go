@@ -5,7 +5,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
 // RevokeSecurityGroupEgress removes outbound rules as EC2 does: each
@@ -52,18 +51,7 @@ func (a *ec2API) RevokeSecurityGroupEgress(ctx context.Context, in *ec2.RevokeSe
 			}
 		}
 		out := &ec2.RevokeSecurityGroupEgressOutput{Return: aws.Bool(true)}
-		kept := g.Rules[:0]
-		for _, r := range g.Rules {
-			if drop[r.ID] {
-				out.RevokedSecurityGroupRules = append(out.RevokedSecurityGroupRules, ec2types.RevokedSecurityGroupRule{
-					SecurityGroupRuleId: aws.String(r.ID), GroupId: aws.String(g.ID), IsEgress: aws.Bool(true),
-					IpProtocol: aws.String(r.Proto), FromPort: aws.Int32(r.From), ToPort: aws.Int32(r.To),
-				})
-				continue
-			}
-			kept = append(kept, r)
-		}
-		g.Rules = kept
+		out.RevokedSecurityGroupRules = dropRules(g, drop, true)
 		return out, nil
 	})
 }

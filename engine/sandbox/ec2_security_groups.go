@@ -435,18 +435,7 @@ func (a *ec2API) RevokeSecurityGroupIngress(ctx context.Context, in *ec2.RevokeS
 				return nil, errf("InvalidPermission.NotFound", "The specified rule does not exist in this security group.")
 			}
 		}
-		kept := g.Rules[:0]
-		for _, r := range g.Rules {
-			if drop[r.ID] {
-				out.RevokedSecurityGroupRules = append(out.RevokedSecurityGroupRules, ec2types.RevokedSecurityGroupRule{
-					SecurityGroupRuleId: aws.String(r.ID), GroupId: aws.String(g.ID), IsEgress: aws.Bool(false),
-					IpProtocol: aws.String(r.Proto), FromPort: aws.Int32(r.From), ToPort: aws.Int32(r.To),
-				})
-				continue
-			}
-			kept = append(kept, r)
-		}
-		g.Rules = kept
+		out.RevokedSecurityGroupRules = dropRules(g, drop, false)
 		return out, nil
 	})
 }
@@ -487,4 +476,23 @@ func (a *ec2API) DescribeSecurityGroupRules(ctx context.Context, in *ec2.Describ
 		}
 		return &ec2.DescribeSecurityGroupRulesOutput{SecurityGroupRules: items, NextToken: next}, nil
 	})
+}
+
+// dropRules takes the rules whose ids are in drop out of g and says what
+// was revoked, as Revoke*SecurityGroup{Ingress,Egress} report it.
+func dropRules(g *securityGroup, drop map[string]bool, egress bool) []ec2types.RevokedSecurityGroupRule {
+	var out []ec2types.RevokedSecurityGroupRule
+	kept := g.Rules[:0]
+	for _, r := range g.Rules {
+		if drop[r.ID] {
+			out = append(out, ec2types.RevokedSecurityGroupRule{
+				SecurityGroupRuleId: aws.String(r.ID), GroupId: aws.String(g.ID), IsEgress: aws.Bool(egress),
+				IpProtocol: aws.String(r.Proto), FromPort: aws.Int32(r.From), ToPort: aws.Int32(r.To),
+			})
+			continue
+		}
+		kept = append(kept, r)
+	}
+	g.Rules = kept
+	return out
 }

@@ -211,14 +211,8 @@ func (a *kmsAPI) DescribeKey(ctx context.Context, in *kms.DescribeKeyInput, _ ..
 
 func (a *kmsAPI) EnableKeyRotation(ctx context.Context, in *kms.EnableKeyRotationInput, _ ...func(*kms.Options)) (*kms.EnableKeyRotationOutput, error) {
 	return call(ctx, a.s, svcKMS, "EnableKeyRotation", func(t *tx) (*kms.EnableKeyRotationOutput, error) {
-		k, err := t.kmsKeyRef(aws.ToString(in.KeyId))
+		k, err := t.rotatableKey(aws.ToString(in.KeyId))
 		if err != nil {
-			return nil, err
-		}
-		if isAlias(aws.ToString(in.KeyId)) {
-			return nil, kmsNotFound("Alias is not supported for this operation; use a key id or key ARN")
-		}
-		if err := k.usable(); err != nil {
 			return nil, err
 		}
 		days := aws.ToInt32(in.RotationPeriodInDays)
