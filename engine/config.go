@@ -59,6 +59,9 @@ type Retry struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
+// Clock is the time now on the config's clock.
+func (c Config) Clock() time.Time { return c.now() }
+
 func (c Config) now() time.Time {
 	if c.Now != nil {
 		return c.Now()

@@ -53,6 +53,19 @@ func TestDriftIsSeenAndRepaired(t *testing.T) {
 					IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
 			return err
 		}},
+		{"sg/lb", "egress all traffic to 0.0.0.0/0", func() error {
+			_, err := c.EC2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{
+				GroupId:       aws.String(phys(arch.TypeSecurityGroup, "sg/lb")),
+				IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("-1"), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
+			return err
+		}},
+		{"sg/db", "egress tcp 443 to 0.0.0.0/0", func() error {
+			_, err := c.EC2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{
+				GroupId: aws.String(phys(arch.TypeSecurityGroup, "sg/db")),
+				IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
+					IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
+			return err
+		}},
 		{"bucket", "public access block", func() error {
 			_, err := s3x.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: aws.String(bucket)})
 			return err

@@ -111,6 +111,14 @@ func checkSecretName(op string, cfg Config, name string) error {
 		Advice: "a secret is named like an environment variable: letters, digits and _, not starting with a digit, as it is in mvi.toml's secrets"}
 }
 
+// CheckSecretName says whether name can name a secret.
+func CheckSecretName(name string) error {
+	if secretNameRE.MatchString(name) {
+		return nil
+	}
+	return fmt.Errorf("%q is not a secret name: use letters, digits and _, not starting with a digit (API_TOKEN)", name)
+}
+
 // CheckSecretValue says whether v can be a secret's value.
 func CheckSecretValue(v []byte) error {
 	switch {

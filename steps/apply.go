@@ -125,13 +125,18 @@ func consentToLoss(ctx context.Context, s *Session, pl *engine.Plan) (engine.Con
 	if s.ConfirmLoss == nil {
 		return cfg, &engine.DataLossError{App: pl.App, Steps: lost}
 	}
-	var b strings.Builder
-	b.WriteString("This plan deletes data that can't be brought back:\n")
-	for _, st := range lost {
-		fmt.Fprintf(&b, "  %s %s: %s\n", st.Action, st.ID, st.Reason)
+	lines := make([]string, len(lost))
+	for i, st := range lost {
+		lines[i] = fmt.Sprintf("  %s %s: %s", st.Action, st.ID, st.Reason)
 	}
-	fmt.Fprintf(&b, "Type the app's name (%s) to lose it", pl.App)
-	ok, err := s.ConfirmLoss(ctx, b.String(), pl.App)
+	return askLoss(ctx, s, cfg, "This plan deletes data that can't be brought back:", lines, pl.App)
+}
+
+// askLoss has the person type the app's name to agree to lose what lines
+// list; only then does the config allow it.
+func askLoss(ctx context.Context, s *Session, cfg engine.Config, head string, lines []string, app string) (engine.Config, error) {
+	q := head + "\n" + strings.Join(lines, "\n") + fmt.Sprintf("\nType the app's name (%s) to lose it", app)
+	ok, err := s.ConfirmLoss(ctx, q, app)
 	if err != nil {
 		return cfg, err
 	}
@@ -199,12 +204,61 @@ func (d Destroy) Run(ctx context.Context, s *Session, out Output) error {
 	if err := confirm(ctx, s, fmt.Sprintf("Delete everything tagged mvi:app=%s%s?", app, s.on())); err != nil {
 		return err
 	}
-	if err := withEvents(out, func(ev chan<- engine.Event) error { return engine.Destroy(ctx, s.Engine, ev) }); err != nil {
+	cfg, err := consentToDestroy(ctx, s)
+	if err != nil {
+		return err
+	}
+	if err := withEvents(out, func(ev chan<- engine.Event) error { return engine.Destroy(ctx, cfg, ev) }); err != nil {
 		return err
 	}
 	s.Plan, s.Snapshot = nil, nil
-	note(out, "nothing tagged mvi:app="+app+" is left")
+	// As `mvi down`: a secret's value goes with the app, so a later app
+	// of the same name never starts with a stale one.
+	gone, err := engine.DeleteSecrets(ctx, s.Engine)
+	if err != nil {
+		return err
+	}
+	if len(gone) > 0 {
+		note(out, fmt.Sprintf("Deleted the values of %d secret(s): %s.", len(gone), strings.Join(gone, ", ")))
+	}
+	kept, err := engine.KeptSnapshots(ctx, s.Engine)
+	if err != nil {
+		return err
+	}
+	for _, k := range kept {
+		note(out, fmt.Sprintf("Kept on purpose: final snapshot %s of the database (%d GiB); delete it with `%s`.", k.ID, k.GiB, k.Delete))
+	}
+	note(out, "nothing tagged mvi:app="+app+" is left"+map[bool]string{true: " but the final snapshot", false: ""}[len(kept) > 0])
 	return nil
+}
+
+// consentToDestroy asks, as an apply would, before deleting what holds
+// the app's data: the person types the app's name; a runner that can't
+// ask is refused unless AllowDataLoss was given.
+func consentToDestroy(ctx context.Context, s *Session) (engine.Config, error) {
+	cfg := s.Engine
+	if cfg.AllowDataLoss {
+		return cfg, nil
+	}
+	snap, err := engine.Status(ctx, cfg)
+	if err != nil {
+		return cfg, err
+	}
+	var held []string
+	for _, svc := range snap.Services {
+		for _, r := range svc.Resources {
+			if s.Engine.Handlers.Describe(r.Type).HoldsData {
+				held = append(held, fmt.Sprintf("  delete %s (%s)", r.ID, r.PhysicalID))
+			}
+		}
+	}
+	if len(held) == 0 {
+		return cfg, nil
+	}
+	if s.ConfirmLoss == nil {
+		return cfg, fmt.Errorf("%s holds data (%d resources); nothing was deleted: run `mvi down --app %s`, which asks for the app's name", s.Engine.App, len(held), s.Engine.App)
+	}
+	return askLoss(ctx, s, cfg, "This deletes data that can't be brought back (a database keeps a final snapshot):", held, s.Engine.App)
 }
 
 // Inspect takes one snapshot of what runs (engine.Status) into

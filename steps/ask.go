@@ -48,6 +48,9 @@ func (a Ask) Run(ctx context.Context, s *Session, out Output) error {
 		s.Answers = map[string]string{}
 	}
 	for _, f := range a.Fields {
+		if f.Kind() == Secret {
+			continue // set after the change, which lists it (setSecrets)
+		}
 		v, ok := s.Answers[f.Key]
 		if !ok {
 			v = s.DefaultFor(f)
@@ -62,25 +65,24 @@ func (a Ask) Run(ctx context.Context, s *Session, out Output) error {
 			}
 		}
 	}
-	if strings.TrimSpace(a.Change) == "" {
-		return nil
+	if strings.TrimSpace(a.Change) != "" {
+		frag, err := a.Fragment(s.Answers)
+		if err != nil {
+			return err
+		}
+		merged, err := MergeTOML(s.Manifest, frag)
+		if err != nil {
+			return fmt.Errorf("apply the answers to the manifest: %w", err)
+		}
+		if _, err := manifest.Parse("mvi.toml", []byte(merged)); err != nil {
+			return fmt.Errorf("the answers make a manifest mvi refuses:\n%w", err)
+		}
+		s.Manifest = merged
+		if out != nil {
+			out.Note("mvi.toml now reads:\n" + merged)
+		}
 	}
-	frag, err := a.Fragment(s.Answers)
-	if err != nil {
-		return err
-	}
-	merged, err := MergeTOML(s.Manifest, frag)
-	if err != nil {
-		return fmt.Errorf("apply the answers to the manifest: %w", err)
-	}
-	if _, err := manifest.Parse("mvi.toml", []byte(merged)); err != nil {
-		return fmt.Errorf("the answers make a manifest mvi refuses:\n%w", err)
-	}
-	s.Manifest = merged
-	if out != nil {
-		out.Note("mvi.toml now reads:\n" + merged)
-	}
-	return nil
+	return a.setSecrets(ctx, s, out)
 }
 
 // Fragment renders Change with the answers.

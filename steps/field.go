@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/manifest"
 )
 
@@ -18,7 +19,17 @@ const (
 	Select  FieldType = "select"  // one of Options
 	Confirm FieldType = "confirm" // yes or no, stored as "true" or "false"
 	Number  FieldType = "number"  // an integer, within Min and Max when set
+	// Secret is a value typed into a masked field. Its Key names one of
+	// the manifest's secrets; Ask.Run hands the value to the cloud's
+	// secret store (engine.SetSecret) and keeps it nowhere else: not in
+	// Session.Answers, the progress file, the manifest or the screen.
+	Secret FieldType = "secret"
 )
+
+// MinSecretLen is the shortest value a secret field takes: a shorter one
+// is guessable, and too short to search for when proving it leaked
+// nowhere (a check for "abc" would find it in any log).
+const MinSecretLen = 8
 
 // Rule names a validation a field's answers must pass. Rules are names, not
 // code, so tutorial files can use them.
@@ -112,6 +123,16 @@ func (f Field) Check(value string) error {
 		return fmt.Errorf("%s needs an answer", f.label())
 	}
 	switch f.Kind() {
+	case Secret:
+		// Never quote the value back: the message is shown under the
+		// field and may end up in a transcript.
+		if err := engine.CheckSecretValue([]byte(value)); err != nil {
+			return fmt.Errorf("%s: %v", f.label(), err)
+		}
+		if len(value) < MinSecretLen {
+			return fmt.Errorf("%s: use at least %d characters (this one has %d)", f.label(), MinSecretLen, len(value))
+		}
+		return nil
 	case Select:
 		if _, ok := f.Choice(v); ok {
 			return nil
@@ -214,6 +235,9 @@ func IsDir(v string) bool {
 // confirm answers as "true" or "false", a choice as its option's value.
 // Ask.Run stores answers so; a runner calls it to show what was chosen.
 func (f Field) Normalize(v string) string {
+	if f.Kind() == Secret {
+		return v // a secret is what was typed, spaces and all
+	}
 	v = strings.TrimSpace(v)
 	switch f.Kind() {
 	case Confirm:

@@ -84,6 +84,10 @@ type Session struct {
 	Dir string
 	// Answers are the ask steps' answers by field key.
 	Answers map[string]string
+	// Secrets are values typed into secret fields, by secret name, held
+	// in memory only until the ask step hands them to SSM and deletes
+	// them: never in Answers, so never in a progress file.
+	Secrets map[string]string
 	// Arch is the latest design; Prev the one before the last design step,
 	// so a runner can draw what the step added heavy.
 	Arch, Prev arch.Architecture

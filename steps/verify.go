@@ -49,11 +49,21 @@ const (
 	// (Revision "latest", the default) or, after a bad release, the
 	// revision that ran before it (Revision "previous": rolled back).
 	CheckRelease CheckKind = "release"
+	// CheckEnv expects each of Names in the process's containers: plain
+	// environment with a value, or a secret delivered from SSM.
+	CheckEnv CheckKind = "env"
+	// CheckSealed expects no value of the app's SecureStrings (secrets,
+	// the database's password and URL) in its status, plan, task
+	// definitions or logs.
+	CheckSealed CheckKind = "sealed"
+	// CheckPrivate expects the database closed: its security groups admit
+	// only groups, and a connection from outside the VPC gets nowhere.
+	CheckPrivate CheckKind = "private"
 )
 
 // CheckKinds lists the probes.
 func CheckKinds() []CheckKind {
-	return []CheckKind{CheckHTTP, CheckHealthy, CheckVMs, CheckLog, CheckUptime, CheckRelease}
+	return []CheckKind{CheckHTTP, CheckHealthy, CheckVMs, CheckLog, CheckUptime, CheckRelease, CheckEnv, CheckSealed, CheckPrivate}
 }
 
 // The revisions a release check can expect.
@@ -73,6 +83,8 @@ type Check struct {
 	Count    int    // healthy, vms: how many (default: as designed)
 	Contains string // log: text a line must contain
 	Revision string // release: "latest" (default) or "previous"
+	// Names are the environment variables an env check expects.
+	Names []string
 }
 
 // Verify runs real checks against the running app, each retried until it
@@ -146,8 +158,23 @@ func (c Check) Title() string {
 			return c.process() + " is back on the release before the bad one"
 		}
 		return c.process() + " runs the newest release"
+	case CheckEnv:
+		return c.process() + "'s containers get " + strings.Join(c.Names, ", ")
+	case CheckSealed:
+		return "no secret value shows anywhere"
+	case CheckPrivate:
+		return "the database is closed to everything but the app"
 	}
 	return string(c.Kind)
+}
+
+func joinKinds() string {
+	ks := CheckKinds()
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
 }
 
 func (c Check) path() string {
@@ -189,8 +216,23 @@ func (c Check) Satisfiable(a arch.Architecture) error {
 		if c.Revision != "" && c.Revision != RevisionLatest && c.Revision != RevisionPrevious {
 			return fmt.Errorf("revision %q: use %q or %q", c.Revision, RevisionLatest, RevisionPrevious)
 		}
+	case CheckEnv:
+		if len(c.Names) == 0 {
+			return errors.New("an env check needs the variables to look for (names)")
+		}
+		if err := envArrives(a, p, c.Names); err != nil {
+			return err
+		}
+	case CheckSealed:
+	case CheckPrivate:
+		if _, ok := a.Get(arch.IDDatabase); !ok {
+			return errors.New("the design has no database to be private")
+		}
 	default:
-		return fmt.Errorf("unknown check %q (known: http, healthy, vms, log, uptime, release)", c.Kind)
+		return fmt.Errorf("unknown check %q (known: %s)", c.Kind, joinKinds())
+	}
+	if len(c.Names) > 0 && c.Kind != CheckEnv {
+		return fmt.Errorf("only an env check has names")
 	}
 	if c.Revision != "" && c.Kind != CheckRelease {
 		return fmt.Errorf("only a release check has a revision")
@@ -275,6 +317,12 @@ func (c Check) probe(ctx context.Context, s *Session) (string, error) {
 		return c.probeUptime(ctx, s)
 	case CheckRelease:
 		return c.probeRelease(ctx, s)
+	case CheckEnv:
+		return c.probeEnv(ctx, s)
+	case CheckSealed:
+		return c.probeSealed(ctx, s)
+	case CheckPrivate:
+		return c.probePrivate(ctx, s)
 	}
 	return "", &fatalError{fmt.Sprintf("unknown check %q", c.Kind)}
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strconv"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -56,6 +57,18 @@ func (a *askForm) field(i int, f steps.Field) huh.Field {
 	case steps.Confirm:
 		return huh.NewConfirm().Key(f.Key).Title(f.Prompt).Description(f.Help).
 			Affirmative("Yes").Negative("No").Value(&a.yes[i])
+	case steps.Secret:
+		// Masked as typed, and never a placeholder: a secret has no
+		// default to show. Empty keeps a value set before (Ask.Run says
+		// whether there is one).
+		return huh.NewInput().Key(f.Key).Title(f.Prompt).Description(f.Help).
+			EchoMode(huh.EchoModePassword).Value(&a.text[i]).
+			Validate(func(v string) error {
+				if v == "" {
+					return nil
+				}
+				return f.Check(v)
+			})
 	}
 	// The default is a placeholder, not a value: typed text replaces it
 	// instead of being appended to it ("httpd" + "nginx"), and Enter on
@@ -76,9 +89,12 @@ func (a *askForm) orDefault(i int, v string) string {
 func (a *askForm) answers() map[string]string {
 	out := make(map[string]string, len(a.fields))
 	for i, f := range a.fields {
-		if f.Kind() == steps.Confirm {
+		switch f.Kind() {
+		case steps.Confirm:
 			out[f.Key] = strconv.FormatBool(a.yes[i])
 			continue
+		case steps.Secret:
+			continue // secrets(): never an answer, never saved
 		}
 		out[f.Key] = a.orDefault(i, a.text[i])
 	}
@@ -95,6 +111,22 @@ func newConfirmForm(question string, answer *bool, width int) *huh.Form {
 	)).WithTheme(huhTheme()).WithShowHelp(false).WithWidth(width)
 }
 
+// newTypedForm asks for want to be typed before something that can't be
+// undone; anything else typed is refused under the field, and Esc keeps
+// everything as it is.
+func newTypedForm(question, want string, typed *string, width int) *huh.Form {
+	return huh.NewForm(huh.NewGroup(
+		huh.NewInput().Title(ansi.Wordwrap(question, max(width-2, 10), "")).
+			Description("Esc keeps everything as it is.").Value(typed).
+			Validate(func(v string) error {
+				if v != want {
+					return fmt.Errorf("type %s exactly to go ahead, or Esc to keep it", want)
+				}
+				return nil
+			}),
+	)).WithTheme(huhTheme()).WithShowHelp(false).WithWidth(width)
+}
+
 // sizeForm fits a form to a pane. WithWidth alone is not enough: huh
 // measures each group's height once, at the width it had when built, so
 // a description that wraps at the pane's width would cut off the field
@@ -103,4 +135,16 @@ func newConfirmForm(question string, answer *bool, width int) *huh.Form {
 func sizeForm(f *huh.Form, w, h int) {
 	f.WithWidth(w)
 	f.Update(tea.WindowSizeMsg{Width: w, Height: max(h, 3)})
+}
+
+// secrets are the values typed into secret fields, by secret name; an
+// empty one is left out (it keeps the value set before).
+func (a *askForm) secrets() map[string]string {
+	out := map[string]string{}
+	for i, f := range a.fields {
+		if f.Kind() == steps.Secret && a.text[i] != "" {
+			out[f.Key] = a.text[i]
+		}
+	}
+	return out
 }

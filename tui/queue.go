@@ -25,7 +25,10 @@ type item struct {
 // answers on reply.
 type confirmAsk struct {
 	question string
-	reply    chan bool
+	// want, when set, must be typed to agree (the app's name, before data
+	// is lost); otherwise the question is a yes or no.
+	want  string
+	reply chan bool
 }
 
 // stepDone is Run returning.
@@ -114,6 +117,21 @@ func (q *queue) confirmer() func(ctx context.Context, question string) (bool, er
 	return func(ctx context.Context, question string) (bool, error) {
 		reply := make(chan bool, 1)
 		q.push(item{confirm: &confirmAsk{question: question, reply: reply}})
+		select {
+		case ok := <-reply:
+			return ok, nil
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
+	}
+}
+
+// lossConfirmer is Session.ConfirmLoss for the UI: agreeing means typing
+// want, so deleting data is never one keypress away.
+func (q *queue) lossConfirmer() func(ctx context.Context, question, want string) (bool, error) {
+	return func(ctx context.Context, question, want string) (bool, error) {
+		reply := make(chan bool, 1)
+		q.push(item{confirm: &confirmAsk{question: question, want: want, reply: reply}})
 		select {
 		case ok := <-reply:
 			return ok, nil

@@ -70,6 +70,7 @@ type runner struct {
 	confirm     *confirmAsk
 	confirmForm *huh.Form
 	confirmYes  bool
+	confirmText string // what was typed to a confirm that wants a name
 
 	// seen is what the screen shows of the session, copied from it only
 	// while no step runs: during Run the step's goroutine owns the session.
@@ -240,6 +241,7 @@ func (r *runner) start() tea.Cmd {
 	ctx, cancel := context.WithCancel(r.env.ctx)
 	r.cancel = cancel
 	r.sess.Confirm = r.q.confirmer()
+	r.sess.ConfirmLoss = r.q.lossConfirmer()
 	r.eng, r.gone = r.sess.Engine, slices.Clone(r.sess.Terminated)
 	if !looksDuring(r.info.kind) {
 		// The engine's events speak for the resources now: what the last
@@ -369,8 +371,11 @@ func (r *runner) ask4(c *confirmAsk) tea.Cmd {
 		c.reply <- false
 		return nil
 	}
-	r.confirm, r.confirmYes, r.phase = c, false, phaseConfirming
+	r.confirm, r.confirmYes, r.confirmText, r.phase = c, false, "", phaseConfirming
 	r.confirmForm = newConfirmForm(c.question, &r.confirmYes, r.lay.formW())
+	if c.want != "" {
+		r.confirmForm = newTypedForm(c.question, c.want, &r.confirmText, r.lay.formW())
+	}
 	sizeForm(r.confirmForm, r.lay.formW(), r.lay.bodyH-2)
 	return r.confirmForm.Init()
 }
@@ -435,7 +440,7 @@ func (r *runner) forward(msg tea.Msg) tea.Cmd {
 		r.ask.form = f.(*huh.Form)
 		switch r.ask.form.State {
 		case huh.StateCompleted:
-			return r.answered(r.ask.answers())
+			return r.answered(r.ask.answers(), r.ask.secrets())
 		case huh.StateAborted:
 			return r.back()
 		}
@@ -444,6 +449,9 @@ func (r *runner) forward(msg tea.Msg) tea.Cmd {
 		f, cmd := r.confirmForm.Update(msg)
 		r.confirmForm = f.(*huh.Form)
 		if r.confirmForm.State != huh.StateNormal {
+			if r.confirm != nil && r.confirm.want != "" {
+				r.confirmYes = r.confirmText == r.confirm.want
+			}
 			if r.confirmForm.State == huh.StateAborted {
 				r.confirmYes = false
 			}
@@ -457,9 +465,9 @@ func (r *runner) forward(msg tea.Msg) tea.Cmd {
 // answered takes an ask step's answers. Answers kept as they were on a
 // step done before change nothing; a changed one means every step after
 // it is to do again, from this one on.
-func (r *runner) answered(ans map[string]string) tea.Cmd {
+func (r *runner) answered(ans, secrets map[string]string) tea.Cmd {
 	if r.idx < r.done {
-		same := true
+		same := len(secrets) == 0 // a value typed again is a change
 		for k, v := range ans {
 			if old, ok := r.sess.Answers[k]; !ok || old != v {
 				same = false
@@ -473,6 +481,12 @@ func (r *runner) answered(ans map[string]string) tea.Cmd {
 		r.save()
 	}
 	maps.Copy(r.sess.Answers, ans)
+	if len(secrets) > 0 {
+		if r.sess.Secrets == nil {
+			r.sess.Secrets = map[string]string{}
+		}
+		maps.Copy(r.sess.Secrets, secrets)
+	}
 	cmd := r.start()
 	return tea.Batch(r.refresh(), cmd)
 }

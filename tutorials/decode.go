@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/steps"
 	"github.com/pelletier/go-toml/v2"
@@ -80,15 +81,16 @@ type optionDef struct {
 }
 
 type checkDef struct {
-	Kind     string `toml:"kind"`
-	Name     string `toml:"name"`
-	Process  string `toml:"process"`
-	Path     string `toml:"path"`
-	Status   int    `toml:"status"`
-	Body     string `toml:"body"`
-	Count    int    `toml:"count"`
-	Contains string `toml:"contains"`
-	Revision string `toml:"revision"`
+	Kind     string   `toml:"kind"`
+	Name     string   `toml:"name"`
+	Process  string   `toml:"process"`
+	Path     string   `toml:"path"`
+	Status   int      `toml:"status"`
+	Body     string   `toml:"body"`
+	Count    int      `toml:"count"`
+	Contains string   `toml:"contains"`
+	Revision string   `toml:"revision"`
+	Names    []string `toml:"names"`
 }
 
 // allowed lists the settings each kind reads beyond kind, title, when,
@@ -215,7 +217,7 @@ func decodeStep(c *errs, fsys fs.FS, p string, sd stepDef) (steps.Step, StepMeta
 		}
 		for _, cd := range sd.Check {
 			v.Checks = append(v.Checks, steps.Check{Kind: steps.CheckKind(cd.Kind), Name: cd.Name, Process: cd.Process,
-				Path: cd.Path, Status: cd.Status, Body: cd.Body, Count: cd.Count, Contains: cd.Contains, Revision: cd.Revision})
+				Path: cd.Path, Status: cd.Status, Body: cd.Body, Count: cd.Count, Contains: cd.Contains, Revision: cd.Revision, Names: cd.Names})
 		}
 		if len(v.Checks) == 0 {
 			c.at(p, "a verify step needs at least one [[step.check]]")
@@ -270,8 +272,18 @@ func decodeField(c *errs, p string, fd fieldDef) steps.Field {
 		if len(f.Options) == 0 {
 			c.at(p, "select field %q needs [[step.field.option]]s", f.Key)
 		}
+	case steps.Secret:
+		if len(f.Options) > 0 {
+			c.at(p+".option[0]", "only a select field has options")
+		}
+		if err := engine.CheckSecretName(f.Key); err != nil {
+			c.at(p+".key", "a secret field's key is the secret's name: %v", err)
+		}
+		if f.Default != "" {
+			c.at(p+".default", "a secret field has no default: a value written in a tutorial is no secret")
+		}
 	default:
-		c.at(p+".type", "unknown field type %q (known: input, select, confirm, number)", fd.Type)
+		c.at(p+".type", "unknown field type %q (known: input, select, confirm, number, secret)", fd.Type)
 	}
 	if f.Cloud {
 		for i, o := range f.Options {

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"slices"
 
 	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/minimalinfra/mvi/steps"
 )
 
@@ -47,17 +49,29 @@ func Validate(t Tutorial, answers map[string]string) error {
 		switch x := st.(type) {
 		case steps.Ask:
 			for j, f := range x.Fields {
-				if _, dup := asked[f.Key]; dup {
+				if _, dup := asked[f.Key]; dup && f.Kind() != steps.Secret { // a secret may be given again: a rotation
 					c.at(fmt.Sprintf("%s.field[%d].key", p, j), "key %q is asked twice", f.Key)
 				}
 				asked[f.Key] = f
+				if f.Kind() == steps.Secret {
+					continue // typed by the learner; checked against the manifest below
+				}
 				if _, ok := s.Answers[f.Key]; !ok && f.Default == "" && !f.Optional {
 					c.at(fmt.Sprintf("%s.field[%d]", p, j), "field %q has no default, so the tutorial can't be checked (or run headless) without an answer", f.Key)
 					s.Answers[f.Key] = placeholder(f)
 				}
 			}
-			if err := x.Run(ctx, s, nil); err != nil {
+			// Secrets go to a cloud, which validation has none of: walk the
+			// change without them, then check it lists each one.
+			plain := x
+			plain.Fields = slices.DeleteFunc(slices.Clone(x.Fields), func(f steps.Field) bool { return f.Kind() == steps.Secret })
+			if err := plain.Run(ctx, s, nil); err != nil {
 				c.at(p+".change", "%v", err)
+			}
+			for j, f := range x.Fields {
+				if f.Kind() == steps.Secret && !listsSecret(s.Manifest, f.Key) {
+					c.at(fmt.Sprintf("%s.field[%d].key", p, j), "secret %q is not in the manifest's secrets once this step's change is made: add secrets = [%q] to the change", f.Key, f.Key)
+				}
 			}
 		case steps.Design:
 			if err := x.Run(ctx, s, nil); err != nil {
@@ -200,4 +214,10 @@ func validateBadRelease(b steps.Break, s *steps.Session, live arch.Architecture)
 		return fmt.Errorf("%s isn't running yet, so there is nothing to roll back to", procs[0])
 	}
 	return nil
+}
+
+// listsSecret reports whether the manifest text lists the secret name.
+func listsSecret(text, name string) bool {
+	m, err := manifest.Parse("mvi.toml", []byte(text))
+	return err == nil && slices.Contains(m.Secrets, name)
 }

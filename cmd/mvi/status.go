@@ -85,6 +85,12 @@ func writeStatus(w io.Writer, s engine.Snapshot, where string, local func(dns st
 				}
 			}
 		}
+		if len(s.Kept) > 0 {
+			fmt.Fprintf(w, "\nKept on purpose, billed for storage until deleted (`mvi down` printed the command):\n")
+			for _, arn := range s.Kept {
+				fmt.Fprintf(w, "  final snapshot %s\n", arn)
+			}
+		}
 		if len(s.Unhandled) > 0 {
 			fmt.Fprintf(w, "\nAlso tagged mvi:app=%s, of kinds this mvi doesn't manage (a newer mvi made them, or they were tagged by hand):\n", s.App)
 			for _, arn := range s.Unhandled {

@@ -56,6 +56,33 @@ func (tm *tmuxTerm) waitFor(what string, d time.Duration, cond func(string) bool
 	}
 }
 
+// startWizard builds mvi and opens it in an 80×24 tmux window on a fresh
+// sandbox at speed; it returns the window and the state directory. It
+// skips the test where tmux is missing or with -short.
+func startWizard(t *testing.T, name string, speed int) (*tmuxTerm, string) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (.ci/run installs it): skipping the terminal end-to-end test")
+	}
+	if testing.Short() {
+		t.Skip("-short: skipping the terminal end-to-end test")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "mvi")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	state := filepath.Join(dir, "state")
+	tm := &tmuxTerm{t: t, socket: fmt.Sprintf("mvi-test-%s-%d", name, os.Getpid())}
+	t.Cleanup(func() { _, _ = tm.tmux("kill-server") })
+	cmd := fmt.Sprintf("cd %q && %q --sandbox-speed %d; echo mvi-exited-$?; sleep 60", dir, bin, speed)
+	if out, err := tm.tmux("new-session", "-d", "-s", "mvi", "-x", "80", "-y", "24",
+		"-e", "XDG_STATE_HOME="+state, "-e", "NO_COLOR=", cmd); err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, out)
+	}
+	return tm, state
+}
+
 // readable checks a captured screen fits 80×24.
 func readable(t *testing.T, screen string) {
 	t.Helper()
@@ -84,26 +111,8 @@ var (
 // step that is done, not only while one runs (issue 10, item 3). Instant
 // speed would heal before any screen could show it.
 func TestWizardHelloWorldInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (.ci/run installs it): skipping the terminal end-to-end test")
-	}
-	if testing.Short() {
-		t.Skip("-short: skipping the terminal end-to-end test")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "mvi")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	state := filepath.Join(dir, "state")
-	tm := &tmuxTerm{t: t, socket: fmt.Sprintf("mvi-test-%d", os.Getpid())}
-	t.Cleanup(func() { _, _ = tm.tmux("kill-server") })
 	start := time.Now()
-	cmd := fmt.Sprintf("cd %q && %q --sandbox-speed 4; echo mvi-exited-$?; sleep 60", dir, bin)
-	if out, err := tm.tmux("new-session", "-d", "-s", "mvi", "-x", "80", "-y", "24",
-		"-e", "XDG_STATE_HOME="+state, "-e", "NO_COLOR=", cmd); err != nil {
-		t.Fatalf("tmux new-session: %v: %s", err, out)
-	}
+	tm, _ := startWizard(t, "hello", 4)
 	home := tm.waitFor("the home screen", 20*time.Second, func(s string) bool { return strings.Contains(s, "Hello World") })
 	t.Logf("binary start to first frame under tmux: %s", time.Since(start).Round(time.Millisecond))
 	screens := []string{home}

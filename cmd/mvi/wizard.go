@@ -25,6 +25,7 @@ import (
 	"github.com/minimalinfra/mvi/tui/plain"
 	"github.com/minimalinfra/mvi/tutorials"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // wizardFlags are the bare `mvi` command's flags.
@@ -109,6 +110,12 @@ func runPlain(ctx context.Context, in io.Reader, out io.Writer, cat storeCatalog
 	}
 	r := plain.New(in, out)
 	r.Echo = !isTerminalReader(in)
+	if f, ok := in.(*os.File); ok && !r.Echo {
+		r.Hidden = func() (string, error) {
+			v, err := term.ReadPassword(int(f.Fd()))
+			return string(v), err
+		}
+	}
 	r.Diagram = diagram
 	r.Store = &cat.store
 	var (

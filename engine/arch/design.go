@@ -77,7 +77,7 @@ func (d *design) crypto() {
 
 func (d *design) network() {
 	m := d.m
-	d.add(VPC, "vpc", TypeVPC, VPCProps{CIDR: "10.0.0.0/16"},
+	d.add(VPC, "vpc", TypeVPC, VPCProps{CIDR: vpcCIDR},
 		"a private network of the app's own: nothing reaches in unless a rule lets it")
 	d.add(VPC, "igw", TypeInternetGateway, InternetGatewayProps{VPC: "vpc"},
 		ifPort(m, "the VPC's door to the internet, so VMs can pull images and the load balancer can answer",
@@ -103,7 +103,11 @@ func (d *design) network() {
 		d.add(VPC, "sg/lb", TypeSecurityGroup, SecurityGroupProps{
 			VPC: "vpc", Description: "load balancer: HTTP from anywhere",
 			Ingress: []Rule{{Protocol: "tcp", FromPort: 80, ToPort: 80, CIDR: "0.0.0.0/0", Description: "HTTP from the internet"}},
-		}, "lets the internet reach the load balancer on port 80, and nothing else", "vpc")
+			// The group can't name sg/app (which names it back): the
+			// VPC's range on the container ports says the same, and
+			// keeps a broken-into load balancer from calling out.
+			Egress: []Rule{{Protocol: "tcp", FromPort: ephemeralFrom, ToPort: ephemeralTo, CIDR: vpcCIDR, Description: "container ports, inside the VPC only"}},
+		}, "lets the internet reach the load balancer on port 80, and the load balancer reach only the containers", "vpc")
 		appIngress = []Rule{{Protocol: "tcp", FromPort: ephemeralFrom, ToPort: ephemeralTo, SourceGroup: "sg/lb",
 			Description: "container ports, from the load balancer only"}}
 		appDeps = append(appDeps, "sg/lb")
@@ -128,6 +132,9 @@ func (d *design) network() {
 		}, "only the app's VMs may mount the shared file system, and it opens no connection of its own", "vpc", "sg/app")
 	}
 }
+
+// vpcCIDR is the app network's range.
+const vpcCIDR = "10.0.0.0/16"
 
 func dbPort(engine string) int {
 	if engine == "mysql" || engine == "mariadb" {

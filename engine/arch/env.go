@@ -147,3 +147,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// DatabaseVars are the variables every process of an app with a database
+// gets, under the names most images read, with the database's output
+// each is set from; a person's own value of the same name wins.
+// DATABASE_PASSWORD and DATABASE_URL come as secrets besides.
+func DatabaseVars() map[string]string {
+	return map[string]string{"DATABASE_HOST": "endpoint", "DATABASE_PORT": "port", "DATABASE_NAME": "db_name", "DATABASE_USER": "username"}
+}

@@ -53,6 +53,9 @@ type (
 		// compromised server can't call out. Others keep it: VMs pull
 		// images and talk to AWS's APIs.
 		NoEgress bool `json:"no_egress,omitempty"`
+		// Egress, when set, are the only connections the group may open
+		// (the load balancer's, into the VPC on the container ports).
+		Egress []Rule `json:"egress,omitempty"`
 	}
 	RoleProps struct {
 		Principal string `json:"principal"`

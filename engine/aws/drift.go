@@ -57,7 +57,11 @@ func (securityGroupHandler) Drift(ctx context.Context, env resource.Env, r arch.
 			out = append(out, resource.Drift{Setting: "ingress " + ruleText(k, names, "from"), Live: "missing", Want: "allowed"})
 		}
 	}
-	return append(out, egressDrift(p, res.SecurityGroups[0].IpPermissionsEgress, names)...), nil
+	egress, managed, err := wantEgress(env, r.ID, p)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, egressDrift(egress, managed, res.SecurityGroups[0].IpPermissionsEgress, names)...), nil
 }
 
 // groupNames maps the dependencies' group ids to their logical ids, so a

@@ -178,9 +178,8 @@ func sortedRules(m map[ruleKey]bool) []ruleKey {
 	return out
 }
 
-// Update makes the ingress rules exactly the designed ones; egress keeps
-// AWS's default allow-all (VMs pull images and talk to AWS APIs) except
-// in a group that may open nothing (NoEgress), which keeps none.
+// Update makes the ingress rules exactly the designed ones, and the
+// egress rules too where the design manages them (wantEgress).
 func (h securityGroupHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.SecurityGroupProps]("update", r)
 	if err != nil {
@@ -234,8 +233,12 @@ func (h securityGroupHandler) Update(ctx context.Context, env resource.Env, r ar
 			return resource.Live{}, wrap("authorize ingress of", r.ID, err)
 		}
 	}
-	if p.NoEgress {
-		if err := revokeEgress(ctx, env, r.ID, live.PhysicalID, res.SecurityGroups[0].IpPermissionsEgress); err != nil {
+	egress, managed, err := wantEgress(env, r.ID, p)
+	if err != nil {
+		return resource.Live{}, err
+	}
+	if managed {
+		if err := syncEgress(ctx, env, r.ID, live.PhysicalID, egress, res.SecurityGroups[0].IpPermissionsEgress); err != nil {
 			return resource.Live{}, err
 		}
 	}

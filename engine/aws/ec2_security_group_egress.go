@@ -11,21 +11,52 @@ import (
 	"github.com/minimalinfra/mvi/engine/resource"
 )
 
-// A group that only answers (arch.SecurityGroupProps.NoEgress) keeps no
-// egress rule: AWS creates each group with allow-all egress, and a server
-// that never calls out should not be able to once it is broken into.
+// A group's egress is left as AWS makes it (allow-all: VMs pull images
+// and talk to AWS's APIs) unless the design says otherwise: a group that
+// only answers (arch.SecurityGroupProps.NoEgress, the database and the
+// file system) keeps no egress rule, and one with Egress rules (the load
+// balancer) keeps exactly those, so a server broken into can't call out.
 // Security groups are stateful, so answers to allowed connections still
 // flow without any egress rule.
 
-// revokeEgress removes every egress rule the group has.
-func revokeEgress(ctx context.Context, env resource.Env, id, group string, have []ec2types.IpPermission) error {
+// wantEgress is the egress the design wants; managed is false when it
+// leaves AWS's default alone.
+func wantEgress(env resource.Env, id string, p arch.SecurityGroupProps) (want map[ruleKey]string, managed bool, err error) {
+	switch {
+	case p.NoEgress:
+		return map[ruleKey]string{}, true, nil
+	case len(p.Egress) > 0:
+		want, err = wantRules(env, id, p.Egress)
+		return want, true, err
+	}
+	return nil, false, nil
+}
+
+// syncEgress makes the group's egress rules exactly want: the designed
+// ones are added before the rest are revoked, so there is no moment with
+// neither.
+func syncEgress(ctx context.Context, env resource.Env, id, group string, want map[ruleKey]string, have []ec2types.IpPermission) error {
 	rules := haveRules(have)
-	if len(rules) == 0 {
-		return nil
+	for _, k := range sortedRules(keysOf(want)) {
+		if rules[k] {
+			continue
+		}
+		_, err := env.Clients.EC2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{
+			GroupId: aws.String(group), IpPermissions: []ec2types.IpPermission{permission(k, want[k])},
+			TagSpecifications: tagSpec(ec2types.ResourceTypeSecurityGroupRule, map[string]string{resource.TagApp: env.App}, ""),
+		})
+		if err != nil && !isCode(err, "InvalidPermission.Duplicate") {
+			return wrap("authorize egress of", id, err)
+		}
 	}
 	var perms []ec2types.IpPermission
 	for _, k := range sortedRules(rules) {
-		perms = append(perms, bare(permission(k, "")))
+		if _, ok := want[k]; !ok {
+			perms = append(perms, bare(permission(k, "")))
+		}
+	}
+	if len(perms) == 0 {
+		return nil
 	}
 	_, err := env.Clients.EC2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: aws.String(group), IpPermissions: perms})
 	if err != nil && !isCode(err, "InvalidPermission.NotFound") {
@@ -34,14 +65,23 @@ func revokeEgress(ctx context.Context, env resource.Env, id, group string, have 
 	return nil
 }
 
-// egressDrift names each egress rule a NoEgress group has.
-func egressDrift(p arch.SecurityGroupProps, have []ec2types.IpPermission, names map[string]string) []resource.Drift {
-	if !p.NoEgress {
+// egressDrift names each egress rule that differs from the design's, for
+// a group whose egress the design manages.
+func egressDrift(want map[ruleKey]string, managed bool, have []ec2types.IpPermission, names map[string]string) []resource.Drift {
+	if !managed {
 		return nil
 	}
+	rules := haveRules(have)
 	var out []resource.Drift
-	for _, k := range sortedRules(haveRules(have)) {
-		out = append(out, resource.Drift{Setting: "egress " + ruleText(k, names, "to"), Live: "allowed", Want: "not allowed"})
+	for _, k := range sortedRules(rules) {
+		if _, ok := want[k]; !ok {
+			out = append(out, resource.Drift{Setting: "egress " + ruleText(k, names, "to"), Live: "allowed", Want: "not allowed"})
+		}
+	}
+	for _, k := range sortedRules(keysOf(want)) {
+		if !rules[k] {
+			out = append(out, resource.Drift{Setting: "egress " + ruleText(k, names, "to"), Live: "missing", Want: "allowed"})
+		}
 	}
 	return out
 }

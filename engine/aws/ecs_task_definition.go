@@ -150,7 +150,7 @@ func (h taskDefinitionHandler) input(ctx context.Context, env resource.Env, r ar
 	if p.Database != "" {
 		// The database's settings under the names most images read; a
 		// person's own value of the same name wins.
-		for k, attr := range map[string]string{"DATABASE_HOST": "endpoint", "DATABASE_PORT": "port", "DATABASE_NAME": "db_name", "DATABASE_USER": "username"} {
+		for k, attr := range arch.DatabaseVars() {
 			v, err := depAttr(env, r.ID, p.Database, attr)
 			if err != nil {
 				return nil, err

@@ -3,6 +3,7 @@ package cloud
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 
@@ -50,6 +51,16 @@ type Clients struct {
 	// those names to the loopback listeners of its data plane. Verify steps
 	// and health probes use it, so they never ask which cloud they are on.
 	HTTP HTTP
+	// Dial opens a TCP connection from here to a name AWS gives (a
+	// database's endpoint), to show what a security group lets through. On
+	// AWS it is a plain dialer; the sandbox answers as the resource's
+	// security groups and subnets say.
+	Dial Dialer
+}
+
+// Dialer opens connections the way net.Dialer does.
+type Dialer interface {
+	DialContext(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // HTTP is the one call the engine and the steps make to an app's endpoint.
@@ -84,6 +95,7 @@ func FromConfig(cfg aws.Config) *Clients {
 		STS:     sts.NewFromConfig(cfg),
 		Tagging: resourcegroupstaggingapi.NewFromConfig(cfg),
 		HTTP:    &http.Client{Timeout: 10 * time.Second},
+		Dial:    &net.Dialer{Timeout: 5 * time.Second},
 	}
 }
 

@@ -128,6 +128,9 @@ type targetView struct {
 	Port     int32
 	Draining bool
 	Task     string // task ARN serving it, "" when none
+	// Blocked says why the load balancer can't reach it (a security
+	// group drops the packets), "" when it can.
+	Blocked string
 }
 
 type taskView struct {
@@ -245,6 +248,9 @@ func (dp *DataPlane) snapshot(t *tx) *view {
 		for _, x := range tg.Targets {
 			tv := targetView{Key: targetKey(x.ID, x.Port), ID: x.ID, Port: x.Port, Draining: !x.DrainUntil.IsZero()}
 			tv.Task = byHost[tv.Key]
+			if lbs := t.tgLBs(tg); len(lbs) > 0 {
+				tv.Blocked = t.lbBlocked(lbs[0], x.ID, x.Port)
+			}
 			gv.Targets = append(gv.Targets, tv)
 		}
 		v.tgs[tg.ARN] = gv

@@ -130,6 +130,10 @@ func (dp *DataPlane) runChecker(ctx context.Context, c *checker, gv tgView) {
 			tick.Reset(interval)
 		}
 		ok, reason, desc := dp.probe(ctx, addr, gv)
+		if blocked(gv, c.key) {
+			// A security group drops the packets: the check hears nothing.
+			ok, reason, desc = false, elbtypes.TargetHealthReasonEnumTimeout, "Request timed out"
+		}
 		if ctx.Err() != nil {
 			return
 		}
@@ -226,6 +230,17 @@ func matches(m string, code int) bool {
 		}
 		if n, _ := strconv.Atoi(part); n == code {
 			return true
+		}
+	}
+	return false
+}
+
+// blocked reports whether the group's target key is out of the load
+// balancer's reach.
+func blocked(gv tgView, key string) bool {
+	for _, x := range gv.Targets {
+		if x.Key == key {
+			return x.Blocked != ""
 		}
 	}
 	return false

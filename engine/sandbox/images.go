@@ -223,7 +223,8 @@ func shutdownLine(kind imageKindT, name string, now time.Time) string {
 	case kindNginx:
 		return fmt.Sprintf("%s [notice] 1#1: signal 3 (SIGQUIT) received, shutting down", now.Format("2006/01/02 15:04:05"))
 	}
-	return name + ": SIGTERM received, finishing requests in flight and exiting"
+	// What the image's own program would print is not known here.
+	return "mvi sandbox: the stand-in for " + name + " got SIGTERM and stops"
 }
 
 // logLine is one line a container wrote, on its way to CloudWatch Logs.

@@ -386,7 +386,7 @@ func (t *tx) dbOut(db *rdsInstance) *rdstypes.DBInstance {
 		if zoneHost == "" {
 			zoneHost = "Z2R2ITUGPM61AM"
 		}
-		out.Endpoint = &rdstypes.Endpoint{Address: aws.String(db.ID + "." + db.Host + "." + t.regionName() + ".rds.amazonaws.com"),
+		out.Endpoint = &rdstypes.Endpoint{Address: aws.String(t.rdsAddress(db)),
 			Port: aws.Int32(db.Port), HostedZoneId: aws.String(zoneHost)}
 		if db.BackupDays > 0 && db.Status != "backing-up" {
 			out.LatestRestorableTime = tp(t.now.Add(-5 * time.Minute).Truncate(time.Second))
@@ -540,4 +540,9 @@ func rdsFiltersMatch(fs []rdstypes.Filter, db *rdsInstance) bool {
 		}
 	}
 	return true
+}
+
+// rdsAddress is the DNS name of an instance's endpoint, as RDS spells it.
+func (t *tx) rdsAddress(db *rdsInstance) string {
+	return db.ID + "." + db.Host + "." + t.regionName() + ".rds.amazonaws.com"
 }

@@ -266,6 +266,7 @@ func (s *Sandbox) newClients() *cloud.Clients {
 		STS:         &stsAPI{s},
 		Tagging:     &taggingAPI{s},
 		HTTP:        s.newHTTP(),
+		Dial:        s.newDialer(),
 	}
 }
 

@@ -20,6 +20,12 @@ func (r *Runner) Ask(ctx context.Context, a steps.Ask, s *steps.Session) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if f.Kind() == steps.Secret {
+			if err := r.askSecret(ctx, f, s); err != nil {
+				return err
+			}
+			continue
+		}
 		def := s.DefaultFor(f)
 		if prev, ok := s.Answers[f.Key]; ok {
 			// Back at a question already answered: Enter keeps the answer.
@@ -164,3 +170,66 @@ func (r *Runner) Confirm(ctx context.Context, q string) (bool, error) {
 }
 
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
+
+// askSecret reads a secret field's value without echo (Hidden, on a
+// terminal) or as a line of piped input, and never writes it back: a
+// transcript says only that it was given. Empty keeps a value set before.
+func (r *Runner) askSecret(ctx context.Context, f steps.Field, s *steps.Session) error {
+	if f.Help != "" {
+		r.printf("%s\n", f.Help)
+	}
+	read := r.in.line
+	if r.Hidden != nil {
+		read = r.Hidden
+	}
+	for {
+		r.printf("%s (typing is not shown; Enter keeps a value set before): ", f.Prompt)
+		v, err := interruptible(ctx, read)
+		if r.Hidden != nil || r.Echo {
+			r.printf("\n")
+		}
+		if errors.Is(err, io.EOF) {
+			return &InputEndedError{Question: f.Prompt, Changed: r.changed}
+		}
+		if err != nil {
+			return err
+		}
+		if v == "" {
+			return nil
+		}
+		if cerr := f.Check(v); cerr != nil {
+			r.printf("%v\n", cerr)
+			continue
+		}
+		if s.Secrets == nil {
+			s.Secrets = map[string]string{}
+		}
+		s.Secrets[f.Key] = v
+		if r.Echo {
+			r.printf("(%d characters, not shown)\n", len(v))
+		}
+		return nil
+	}
+}
+
+// ConfirmLoss asks for want (the app's name) to be typed before data is
+// lost; anything else, or input that ends, keeps everything.
+func (r *Runner) ConfirmLoss(ctx context.Context, q, want string) (bool, error) {
+	r.printf("%s: ", q)
+	line, err := interruptible(ctx, r.in.line)
+	if errors.Is(err, io.EOF) {
+		r.printf("\n")
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if r.Echo {
+		r.printf("%s\n", line)
+	}
+	if strings.TrimSpace(line) != want {
+		r.printf("That is not %s; nothing was deleted.\n", want)
+		return false, nil
+	}
+	return true, nil
+}

@@ -38,6 +38,9 @@ type Runner struct {
 	// Echo writes each answer after its prompt, so a transcript of piped
 	// input reads as a dialogue (a terminal echoes the typing itself).
 	Echo bool
+	// Hidden reads a secret without echo (a terminal's password read);
+	// nil reads it as a line of the input, which is never echoed either.
+	Hidden func() (string, error)
 	// Events prints every engine event; otherwise only finished, failed and
 	// retried ones are printed, which is what a screen reader can follow.
 	Events bool
@@ -70,6 +73,9 @@ func (r *Runner) Run(ctx context.Context, t tutorials.Tutorial, s *steps.Session
 		s.Confirm = r.Confirm
 	} else {
 		s.Confirm = nil
+	}
+	if s.ConfirmLoss == nil {
+		s.ConfirmLoss = r.ConfirmLoss
 	}
 	running := -1 // the step whose Run is out, so a failure knows where it was
 	hooks := &tutorials.Hooks{
