@@ -1,0 +1,59 @@
+package build
+
+import (
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+// An OCI base gets OCI layers: a manifest mixing the two kinds is one
+// some registries refuse.
+func TestBuildOCIBaseGetsOCILayers(t *testing.T) {
+	reg := newTestRegistry(t)
+	base, err := mutate.AppendLayers(mutate.MediaType(empty.Image, types.OCIManifestSchema1), tarLayer(t, map[string]string{"etc/": ""}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base = mutate.ConfigMediaType(base, types.OCIConfigJSON)
+	ref, _ := name.ParseReference(reg.host + "/oci-base:1")
+	if err := remote.Write(ref, base); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"Dockerfile": "FROM oci-base:1\nCOPY a /a\n", "a": "a\n"})
+	p := pull(t, mustBuild(t, reg.opts(dir, "oci")).Image)
+	if mt, _ := p.img.MediaType(); mt != types.OCIManifestSchema1 {
+		t.Errorf("manifest media type %s", mt)
+	}
+	ls, _ := p.img.Layers()
+	if mt, _ := ls[len(ls)-1].MediaType(); mt != types.OCILayer {
+		t.Errorf("new layer media type %s, want %s", mt, types.OCILayer)
+	}
+}
+
+// COPY's flags: --chmod, --exclude, and a here-document.
+func TestBuildCopyFlagsAndHeredoc(t *testing.T) {
+	reg := newTestRegistry(t)
+	reg.pushBase(t)
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"Dockerfile": "FROM httpd\nARG WHO=world\nCOPY --chmod=0755 --exclude=*.bak bin/ /usr/local/bin/\nCOPY <<EOF /etc/motd\nhello ${WHO}\nEOF\n",
+		"bin/serve":  "#!/bin/sh\n", "bin/old.bak": "x\n",
+	})
+	p := pull(t, mustBuild(t, reg.opts(dir, "flags")).Image)
+	ls, _ := p.img.Layers()
+	bin := layerEntries(t, ls[1])
+	if e, ok := bin["usr/local/bin/serve"]; !ok || e.h.Mode&0o7777 != 0o755 {
+		t.Errorf("serve with --chmod=0755: %+v", e.h)
+	}
+	if _, ok := bin["usr/local/bin/old.bak"]; ok {
+		t.Error("--exclude=*.bak copied old.bak")
+	}
+	if motd := p.lastLayer(t)["etc/motd"]; motd.data != "hello world\n" {
+		t.Errorf("here-document gave %q", motd.data)
+	}
+}
