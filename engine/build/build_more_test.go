@@ -57,3 +57,30 @@ func TestBuildCopyFlagsAndHeredoc(t *testing.T) {
 		t.Errorf("here-document gave %q", motd.data)
 	}
 }
+
+// What the base's layers leave at a destination decides where a file
+// goes: through a symlink to a directory, into it; at a path a later
+// layer deleted (a whiteout), a new file.
+func TestBuildCopyReadsBaseLayers(t *testing.T) {
+	reg := newTestRegistry(t)
+	base, err := mutate.AppendLayers(empty.Image,
+		tarLayer(t, map[string]string{"srv/": "", "srv/www/": "", "srv/old/": "", "var/": "", "var/www": "-> /srv/www"}),
+		tarLayer(t, map[string]string{"srv/.wh.old": ""}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := name.ParseReference(reg.host + "/layered:1")
+	if err := remote.Write(ref, base); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"Dockerfile": "FROM layered:1\nCOPY page.html /var/www\nCOPY page.html /srv/old\n", "page.html": "p\n"})
+	p := pull(t, mustBuild(t, reg.opts(dir, "layers")).Image)
+	ls, _ := p.img.Layers()
+	if _, ok := layerEntries(t, ls[2])["var/www/page.html"]; !ok {
+		t.Errorf("COPY through a symlinked directory: layer has %v", sortedKeys(layerEntries(t, ls[2])))
+	}
+	if _, ok := layerEntries(t, ls[3])["srv/old"]; !ok {
+		t.Errorf("COPY onto a deleted directory: layer has %v", sortedKeys(layerEntries(t, ls[3])))
+	}
+}

@@ -112,7 +112,7 @@ func (r *testRegistry) pushBase(t testing.TB) {
 }
 
 // tarLayer makes a layer from name → content; a name ending in "/" is a
-// directory.
+// directory, and content "-> target" makes a symlink.
 func tarLayer(t testing.TB, files map[string]string) v1.Layer {
 	t.Helper()
 	var buf bytes.Buffer
@@ -122,8 +122,14 @@ func tarLayer(t testing.TB, files map[string]string) v1.Layer {
 		if strings.HasSuffix(n, "/") {
 			h.Typeflag, h.Mode, h.Size = tar.TypeDir, 0o755, 0
 		}
+		if target, ok := strings.CutPrefix(files[n], "-> "); ok {
+			h.Typeflag, h.Linkname, h.Mode, h.Size = tar.TypeSymlink, target, 0o777, 0
+		}
 		if err := tw.WriteHeader(h); err != nil {
 			t.Fatal(err)
+		}
+		if h.Typeflag != tar.TypeReg {
+			continue
 		}
 		if _, err := tw.Write([]byte(files[n])); err != nil {
 			t.Fatal(err)
