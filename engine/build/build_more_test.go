@@ -1,6 +1,8 @@
 package build
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -82,5 +84,25 @@ func TestBuildCopyReadsBaseLayers(t *testing.T) {
 	}
 	if _, ok := layerEntries(t, ls[3])["srv/old"]; !ok {
 		t.Errorf("COPY onto a deleted directory: layer has %v", sortedKeys(layerEntries(t, ls[3])))
+	}
+}
+
+// A single-platform base that is not the platform asked for is used, with
+// a warning, since that is what the registry has; FROM --platform takes
+// the automatic platform args.
+func TestBuildPlatformWarning(t *testing.T) {
+	reg := newTestRegistry(t)
+	reg.pushBase(t)
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"Dockerfile": "FROM --platform=$TARGETPLATFORM httpd\nUSER 1\n"})
+	o := reg.opts(dir, "arm")
+	o.Platform = "linux/arm64"
+	res := mustBuild(t, o)
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "linux/amd64, not the linux/arm64") {
+		t.Errorf("Warnings = %q", res.Warnings)
+	}
+	o.Platform = "arm64 please"
+	if _, err := Build(t.Context(), o); !errors.Is(err, ErrTarget) {
+		t.Errorf("a bad platform: %v", err)
 	}
 }

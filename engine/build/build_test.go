@@ -20,7 +20,14 @@ func TestBuildBookExample(t *testing.T) {
 		"public-html/draft.html":   "not yet\n",
 		"build.log":                "noise\n",
 	})
-	res := mustBuild(t, reg.opts(dir, "b-1"))
+	o := reg.opts(dir, "b-1")
+	var log strings.Builder
+	o.Log = &log
+	res := mustBuild(t, o)
+	t.Logf("build log:\n%s", log.String())
+	if !strings.Contains(log.String(), "Dockerfile:2: COPY ./public-html/") || !strings.Contains(log.String(), "push "+reg.host+"/app@sha256:") {
+		t.Errorf("log = %q", log.String())
+	}
 	if !strings.HasPrefix(res.Image, reg.host+"/app@sha256:") || res.ImageDigest == "" {
 		t.Fatalf("Image = %q, ImageDigest = %q", res.Image, res.ImageDigest)
 	}

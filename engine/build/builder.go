@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -46,7 +47,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	if opts.Platform == "" {
 		opts.Platform = defaultPlatform
 	}
-	plat, err := v1.ParsePlatform(opts.Platform)
+	plat, err := parsePlatform(opts.Platform)
 	if err != nil {
 		return Result{}, &Error{Kind: KindTarget, Msg: "platform " + opts.Platform + " is not os/arch[/variant]", Hint: "use linux/amd64 or linux/arm64", Err: err}
 	}
@@ -131,7 +132,7 @@ func (b *builder) step(st Step) error {
 	}
 	b.history = append(b.history, h)
 	b.layers++
-	fmt.Fprintf(b.log, "  layer %d: %d files, %d bytes uncompressed\n", b.layers, len(ls.files), size)
+	fmt.Fprintf(b.log, "  layer %d: %d entries, %d bytes uncompressed\n", b.layers, len(ls.files), size)
 	return nil
 }
 
@@ -155,4 +156,17 @@ func (b *builder) finish() (v1.Image, error) {
 		return nil, &Error{Kind: KindContext, File: b.df.Name, Msg: "cannot write the image config", Err: err}
 	}
 	return img, nil
+}
+
+// parsePlatform reads os/arch[/variant]; ggcr's parser alone accepts
+// "arm64" as an OS with no architecture, which would pull the wrong image.
+func parsePlatform(s string) (*v1.Platform, error) {
+	p, err := v1.ParsePlatform(s)
+	if err != nil {
+		return nil, err
+	}
+	if p.OS == "" || p.Architecture == "" || strings.ContainsAny(s, " \t") {
+		return nil, fmt.Errorf("%q is not os/arch[/variant]", s)
+	}
+	return p, nil
 }

@@ -40,7 +40,7 @@ func (b *builder) from(ctx context.Context) error {
 	if stage.Platform != "" {
 		p, err := b.sc.metaWord(stage.Platform)
 		if err == nil {
-			plat, err = v1.ParsePlatform(p)
+			plat, err = parsePlatform(p)
 		}
 		if err != nil {
 			return fail(KindSyntax, "--platform is not os/arch[/variant]", "write --platform=linux/amd64, or drop it", err)
@@ -61,6 +61,7 @@ func (b *builder) from(ctx context.Context) error {
 		return fail(KindUnsupported, base+" has ONBUILD instructions, which the in-process builder cannot run",
 			"build with docker, podman or buildah, or use a base image without ONBUILD", nil)
 	}
+	fmt.Fprintf(b.log, "  base %s\n", b.base)
 	b.history = baseHistory(b.cfg)
 	if b.cfg.OS != "" && (b.cfg.OS != plat.OS || b.cfg.Architecture != plat.Architecture) {
 		// A single-platform base is used whatever it is built for; say so,
