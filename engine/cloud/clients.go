@@ -56,6 +56,13 @@ type Clients struct {
 	// AWS it is a plain dialer; the sandbox answers as the resource's
 	// security groups and subnets say.
 	Dial Dialer
+	// Registry carries the OCI distribution API calls of a build: pulling
+	// a base image from a public registry (docker.io, public.ecr.aws) and
+	// pushing to the account's ECR registry. On AWS it is the default
+	// transport; the sandbox routes those hosts to its own registries on
+	// 127.0.0.1, so a sandbox push is a real push and nothing is fetched
+	// from the internet.
+	Registry http.RoundTripper
 }
 
 // Dialer opens connections the way net.Dialer does.
@@ -92,10 +99,11 @@ func FromConfig(cfg aws.Config) *Clients {
 				o.UsePathStyle = true
 			}
 		}),
-		STS:     sts.NewFromConfig(cfg),
-		Tagging: resourcegroupstaggingapi.NewFromConfig(cfg),
-		HTTP:    &http.Client{Timeout: 10 * time.Second},
-		Dial:    &net.Dialer{Timeout: 5 * time.Second},
+		STS:      sts.NewFromConfig(cfg),
+		Tagging:  resourcegroupstaggingapi.NewFromConfig(cfg),
+		HTTP:     &http.Client{Timeout: 10 * time.Second},
+		Dial:     &net.Dialer{Timeout: 5 * time.Second},
+		Registry: http.DefaultTransport,
 	}
 }
 
