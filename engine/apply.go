@@ -73,6 +73,9 @@ func Apply(ctx context.Context, cfg Config, p Plan, events chan<- Event) error {
 	if err := x.run(ctx); err != nil {
 		return fmt.Errorf("apply %s: %w", p.App, err)
 	}
+	if _, err := recordRelease(ctx, cfg, p, x.lives); err != nil {
+		return fmt.Errorf("apply %s: everything runs, but %w", p.App, err)
+	}
 	return nil
 }
 

@@ -44,6 +44,9 @@ type Config struct {
 	// Now is the clock that names what a run makes (a final snapshot's
 	// time); nil is time.Now.
 	Now func() time.Time
+	// Dir is the directory holding mvi.toml, which build directories are
+	// relative to; "" when the app builds nothing.
+	Dir string
 }
 
 // Retry is the backoff policy for throttling, 5xx, eventual consistency
@@ -97,7 +100,8 @@ func (c Config) retry() Retry {
 }
 
 func (c Config) env(deps map[string]resource.Live) resource.Env {
-	return resource.Env{Clients: c.Clients, App: c.App, Region: c.Region, Account: c.Account, Deps: deps}
+	return resource.Env{Clients: c.Clients, App: c.App, Region: c.Region, Account: c.Account, Deps: deps,
+		Dir: c.Dir, Clock: c.now, Say: func(string) {}}
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

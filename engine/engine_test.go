@@ -15,7 +15,7 @@ import (
 )
 
 func fakeConfig(c *fakeCloud, a arch.Architecture) Config {
-	return Config{Handlers: c.handlers(a), App: a.App, Region: a.Region, Retry: instant(), Parallel: 4}
+	return Config{Handlers: c.handlers(a), App: a.App, Region: a.Region, Retry: instant(), Parallel: 4, Dir: exampleDir}
 }
 
 func planApply(t *testing.T, ctx context.Context, cfg Config, a arch.Architecture, events chan<- Event) (Plan, error) {
@@ -322,3 +322,7 @@ func TestPlanEstimatesMonthlyCost(t *testing.T) {
 		t.Errorf("estimate $%.2f (prices %q)", p.MonthlyUSD, p.PricesDated)
 	}
 }
+
+// exampleDir holds the full example's Dockerfile: the tests' build = "."
+// processes are built from it.
+const exampleDir = "../assets/examples/full"

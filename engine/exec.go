@@ -183,6 +183,7 @@ func (x *executor) build(ctx context.Context, s Step, h resource.Handler, check 
 
 func (x *executor) buildOnce(ctx context.Context, s Step, h resource.Handler, start time.Time) error {
 	env := x.cfg.env(x.depsOf(s))
+	env.Say = func(line string) { x.emit(ctx, s, PhaseWait, line, start, nil) }
 	var live resource.Live
 	switch s.Action {
 	case NoOp:

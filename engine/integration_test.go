@@ -27,7 +27,7 @@ func openSandbox(t testing.TB, o sandbox.Options) (*sandbox.Sandbox, Config) {
 	t.Cleanup(func() { sb.Close() })
 	cfg := Config{Clients: sb.Clients(), Handlers: aws.Handlers(), App: "shop", Region: "us-east-1",
 		Account: sb.Account(), Retry: Retry{Base: time.Millisecond, Max: 20 * time.Millisecond, Timeout: time.Minute},
-		Locker: FileLocker{Dir: t.TempDir()}}
+		Locker: FileLocker{Dir: t.TempDir()}, Dir: exampleDir}
 	return sb, cfg
 }
 

@@ -75,6 +75,9 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 	if a, err = withSecretVersions(ctx, cfg, a); err != nil {
 		return Plan{}, err
 	}
+	if a, err = withSources(ctx, cfg, a); err != nil {
+		return Plan{}, err
+	}
 	prices := cfg.Prices
 	if prices == nil {
 		if prices, err = LoadPrices(a.Region); err != nil {
@@ -110,6 +113,9 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 			s.Action, s.Reason = NoOp, "up to date"
 		case replaces(cfg.Handlers[r.Type], *r, keep) != "":
 			s.Action, s.Reason = Replace, replaces(cfg.Handlers[r.Type], *r, keep)
+		case strings.HasPrefix(keep.Hash, RolledBackHash):
+			s.Action = Update
+			s.Reason = "runs release " + strings.TrimPrefix(keep.Hash, RolledBackHash) + " again since mvi rollback; this releases what mvi.toml says"
 		case keep.Hash == "" || keep.Hash == "pending":
 			s.Action, s.Reason = Update, "a previous run stopped before finishing it"
 		default:

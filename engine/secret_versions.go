@@ -104,7 +104,6 @@ func pinSecretVersions(a arch.Architecture, versions map[string]int64) arch.Arch
 			a.Resources[i].Props = pp
 		}
 	}
-	release := map[string]string{}
 	for i, r := range a.Resources {
 		td, ok := r.Props.(arch.TaskDefinitionProps)
 		if !ok {
@@ -119,7 +118,19 @@ func pinSecretVersions(a arch.Architecture, versions map[string]int64) arch.Arch
 		}
 		td.SecretVersions = pick(names)
 		a.Resources[i].Props = td
-		release[r.ID] = arch.Hash(td)
+	}
+	return rollOut(a)
+}
+
+// rollOut points every service's release at its task definition as it is
+// now, after a pin changed the task definition: a new revision is a new
+// release, rolled out.
+func rollOut(a arch.Architecture) arch.Architecture {
+	release := map[string]string{}
+	for _, r := range a.Resources {
+		if td, ok := r.Props.(arch.TaskDefinitionProps); ok {
+			release[r.ID] = arch.Hash(td)
+		}
 	}
 	for i, r := range a.Resources {
 		if sp, ok := r.Props.(arch.ServiceProps); ok {

@@ -46,6 +46,9 @@ func makePlan(ctx context.Context, s *Session) (*engine.Plan, error) {
 	if err := engine.CheckSecrets(ctx, s.Engine, s.Arch); err != nil {
 		return nil, err
 	}
+	if s.Engine.Dir == "" {
+		s.Engine.Dir = s.Dir // build directories are beside mvi.toml
+	}
 	pl, err := engine.MakePlan(ctx, s.Engine, s.Arch)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: %w", s.Arch.App, err)

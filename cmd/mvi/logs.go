@@ -16,7 +16,7 @@ import (
 
 func newLogs() *cobra.Command {
 	var (
-		file, app, since, grep, output string
+		file, app, since, grep, output, buildID string
 		follow                         bool
 		every                          time.Duration
 		cf                             cloudFlags
@@ -34,10 +34,14 @@ one story.
 --since takes a duration back from now (15m, 2h, 7d) or a time (RFC 3339).
 --grep keeps lines holding the text. --follow keeps reading new lines as
 they arrive (polling every --every; a line written late is still shown,
-once) until Ctrl-C. --output json prints one JSON object per line.`),
+once) until Ctrl-C. --output json prints one JSON object per line.
+
+--build ID prints the log of one build instead (mvi builds lists them),
+as it was kept in the app's Blob bucket.`),
 		Example: `  mvi logs
   mvi logs web --since 15m --grep error
   mvi logs worker --follow
+  mvi logs --build web-3f2a9c1b0d4e
   mvi logs --app shop --output json | jq -r .message`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 1 {
@@ -48,6 +52,23 @@ once) until Ctrl-C. --output json prints one JSON object per line.`),
 		RunE: func(c *cobra.Command, args []string) error {
 			if output != "text" && output != "json" {
 				return usagef("--output %q: use text or json", output)
+			}
+			if buildID != "" {
+				if len(args) > 0 || follow {
+					return usagef("--build prints one build's log: give no process and no --follow")
+				}
+				f := recordsFlags{file: file, app: app, output: "text", cf: cf}
+				s, st, err := f.open(c)
+				if err != nil {
+					return err
+				}
+				defer s.close()
+				log, err := st.Log(c.Context(), buildID)
+				if err != nil {
+					return &fixedError{err: err, fix: "mvi builds lists the builds of this app and their ids"}
+				}
+				_, err = c.OutOrStdout().Write(log)
+				return err
 			}
 			if every <= 0 {
 				return usagef("--every %s: give a positive duration, e.g. --every 2s", every)
@@ -110,6 +131,7 @@ once) until Ctrl-C. --output json prints one JSON object per line.`),
 	c.Flags().BoolVarP(&follow, "follow", "F", false, "keep reading new lines until Ctrl-C")
 	c.Flags().DurationVar(&every, "every", 2*time.Second, "with --follow, how often to look for new lines")
 	c.Flags().StringVarP(&output, "output", "o", "text", "text or json (one object per line)")
+	c.Flags().StringVar(&buildID, "build", "", "print the log of this build (an id from mvi builds) instead")
 	cf.add(c)
 	return c
 }

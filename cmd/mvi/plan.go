@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/minimalinfra/mvi/engine"
@@ -44,7 +46,7 @@ what the design costs against what runs now ("+$14.60 from now").`,
 			}
 			var now *engine.Plan
 			if c.Flags().Changed("cloud") {
-				if now, err = planAgainst(c.Context(), &cf, a); err != nil {
+				if now, err = planAgainst(c.Context(), &cf, a, manifestDir(file)); err != nil {
 					return err
 				}
 			}
@@ -67,17 +69,31 @@ what the design costs against what runs now ("+$14.60 from now").`,
 
 // planAgainst compares the design with what runs on the chosen cloud,
 // reading only: the engine's plan, as up would make it.
-func planAgainst(ctx context.Context, cf *cloudFlags, a arch.Architecture) (*engine.Plan, error) {
+func planAgainst(ctx context.Context, cf *cloudFlags, a arch.Architecture, dir string) (*engine.Plan, error) {
 	s, err := cf.open(ctx, a.App, a.Region)
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
+	s.cfg.Dir = dir
 	p, err := engine.MakePlan(ctx, s.cfg, a)
 	if err != nil {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// manifestDir is the directory holding the manifest file names (build
+// directories are relative to it).
+func manifestDir(file string) string {
+	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
+		file = filepath.Join(file, "mvi.toml")
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return filepath.Dir(file)
+	}
+	return filepath.Dir(abs)
 }
 
 // load reads and designs a manifest: the first half of every command.

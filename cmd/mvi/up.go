@@ -47,6 +47,7 @@ resumes where this one stopped.`,
 			if !containers {
 				s.cfg.NoWait = steps.ContainersNoWait()
 			}
+			s.cfg.Dir = manifestDir(file)
 			s.cfg.AllowDataLoss = allowLoss
 			s.cfg.SkipFinalSnapshot = noSnap
 			out := c.OutOrStdout()

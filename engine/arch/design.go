@@ -321,8 +321,8 @@ func (d *design) containers() {
 			}
 		}
 		if p.Build != "" {
-			td.Repository = "repository"
-			tdDeps = append(tdDeps, "repository")
+			td.Repository, td.Records, td.Logs = "repository", "table", "bucket"
+			tdDeps = append(tdDeps, "repository", "table", "bucket")
 		}
 		if m.FS != nil {
 			td.FileSystem, td.MountPath = "fs", m.FS.Path

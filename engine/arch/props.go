@@ -110,9 +110,16 @@ type (
 		ContainerInsights bool `json:"container_insights"`
 	}
 	TaskDefinitionProps struct {
-		Process string   `json:"process"`
-		Image   string   `json:"image,omitempty"`
-		Build   string   `json:"build,omitempty"`
+		Process string `json:"process"`
+		Image   string `json:"image,omitempty"`
+		Build   string `json:"build,omitempty"`
+		// Source is the build directory's digest, read at plan time: a
+		// new one is a new build and a new release.
+		Source string `json:"source,omitempty"`
+		// Records and Logs are the table and bucket a build's record and
+		// log go to (logical ids).
+		Records string   `json:"records,omitempty"`
+		Logs    string   `json:"logs,omitempty"`
 		Command []string `json:"command,omitempty"`
 		Port    int      `json:"port,omitempty"`
 		CPU     int      `json:"cpu"`

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine/release"
 	"github.com/minimalinfra/mvi/engine/resource"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -66,6 +67,12 @@ func (taskDefinitionHandler) Changes(r arch.Resource, live resource.Live) []stri
 	cs := changes(change("cpu", live.Attrs["cpu"], itoa(p.CPU)), change("memory", live.Attrs["memory"], itoa(p.Memory)))
 	if p.Image != "" {
 		cs = append(changes(change("image", live.Attrs["image"], p.Image)), cs...)
+	}
+	if p.Build != "" && live.Attrs["image"] != "" {
+		was := live.Attrs["image"][strings.LastIndex(live.Attrs["image"], ":")+1:]
+		if now := release.Tag(p.Process, p.Source); now != was {
+			cs = append([]string{fmt.Sprintf("the source in %s changed: build %s (was %s)", p.Build, now, was)}, cs...)
+		}
 	}
 	if cmd := strings.Join(p.Command, " "); live.Attrs["image"] != "" && live.Attrs["command"] != cmd {
 		cs = append(cs, fmt.Sprintf("command %q → %q", live.Attrs["command"], cmd))
@@ -136,11 +143,9 @@ func (h taskDefinitionHandler) input(ctx context.Context, env resource.Env, r ar
 	}
 	image := p.Image
 	if image == "" {
-		uri, err := depAttr(env, r.ID, p.Repository, "uri")
-		if err != nil {
+		if image, err = builtImage(ctx, env, r, p); err != nil {
 			return nil, err
 		}
-		image = uri + ":" + p.Process
 	}
 	env2 := map[string]string{}
 	for k, v := range p.Env {

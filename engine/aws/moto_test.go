@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minimalinfra/mvi/engine/release"
 	"github.com/minimalinfra/mvi/engine/resource"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -241,7 +242,10 @@ func TestMotoLifecycle(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	a := fullExample(t)
+	dir := buildDir(t)
+	a := pinSources(t, fullExample(t), dir)
+	reg := newTestRegistry(t)
+	clients.Registry = reg
 	hs := Handlers()
 	for _, r := range a.Resources {
 		if hs[r.Type] == nil {
@@ -251,7 +255,9 @@ func TestMotoLifecycle(t *testing.T) {
 	sent := &recordingECS{ECS: clients.ECS, createService: map[string]*ecs.CreateServiceInput{}}
 	recorded := *clients
 	recorded.ECS = sent
-	base := resource.Env{Clients: &recorded, App: a.App, Region: a.Region, Account: account}
+	recorded.S3 = &policyKeepingS3{motoS3: clients.S3.(motoS3)}
+	base := resource.Env{Clients: &recorded, App: a.App, Region: a.Region, Account: account,
+		Dir: dir, Clock: time.Now, Say: func(line string) { t.Log(line) }}
 
 	// ---- create, in dependency order ----
 	live := map[string]resource.Live{}
@@ -292,6 +298,7 @@ func TestMotoLifecycle(t *testing.T) {
 		}
 	}
 	t.Logf("created %d resources in %s", len(a.Resources), time.Since(start).Round(time.Millisecond))
+	checkBuilt(t, ctx, base, reg, live)
 
 	// ---- find everything by tags ----
 	types := typesOf(a)
@@ -760,7 +767,8 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 	if td.TaskDefinition.NetworkMode != ecstypes.NetworkModeBridge || len(cd.PortMappings) != 1 || aws.ToInt32(cd.PortMappings[0].HostPort) != 0 || aws.ToInt32(cd.PortMappings[0].ContainerPort) != 3000 {
 		t.Errorf("task definition networking: %s %+v", td.TaskDefinition.NetworkMode, cd.PortMappings)
 	}
-	if aws.ToString(cd.Image) != live["repository"].Attrs["uri"]+":web" {
+	webTD, _ := a.Get(arch.TaskDefinitionID("web"))
+	if want := release.Tag("web", webTD.Props.(arch.TaskDefinitionProps).Source); aws.ToString(cd.Image) != live["repository"].Attrs["uri"]+":"+want {
 		t.Errorf("task definition image %s", aws.ToString(cd.Image))
 	}
 	if cd.LogConfiguration == nil || cd.LogConfiguration.LogDriver != ecstypes.LogDriverAwslogs || cd.LogConfiguration.Options["awslogs-group"] != "/mvi/shop" || cd.LogConfiguration.Options["awslogs-stream-prefix"] != "web" {

@@ -7,6 +7,7 @@ package resource
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/cloud"
@@ -39,6 +40,14 @@ type Env struct {
 	Region  string
 	Account string
 	Deps    map[string]Live
+	// Dir is the directory holding mvi.toml: build directories are
+	// relative to it.
+	Dir string
+	// Clock is the run's clock (records and names it makes carry its time).
+	Clock func() time.Time
+	// Say reports one line of a long step as it happens (a build's
+	// steps); the engine shows it as the resource's progress. Never nil.
+	Say func(string)
 }
 
 // Tags are the tags every resource is created with.

@@ -1,0 +1,54 @@
+package aws
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/release"
+	"github.com/minimalinfra/mvi/engine/resource"
+)
+
+// builtImage makes sure a built process's image exists before a revision
+// names it: the build id (and image tag) comes from the source digest the
+// plan read, so an unchanged directory is never built twice, and a changed
+// one is built, pushed and recorded here, as the first step of its
+// release.
+func builtImage(ctx context.Context, env resource.Env, r arch.Resource, p arch.TaskDefinitionProps) (string, error) {
+	if p.Source == "" {
+		return "", fmt.Errorf("%s: builds %s but the plan read no source digest of it; make the plan again", r.ID, p.Build)
+	}
+	im, err := imageOf(env, r, p)
+	if err != nil {
+		return "", err
+	}
+	ref, _, err := im.Ensure(ctx)
+	return ref, err
+}
+
+// imageOf is the build of p, as the release package asks for it.
+func imageOf(env resource.Env, r arch.Resource, p arch.TaskDefinitionProps) (release.Image, error) {
+	repo, err := depAttr(env, r.ID, p.Repository, "name")
+	if err != nil {
+		return release.Image{}, err
+	}
+	uri, err := depAttr(env, r.ID, p.Repository, "uri")
+	if err != nil {
+		return release.Image{}, err
+	}
+	table, err := depAttr(env, r.ID, p.Records, "name")
+	if err != nil {
+		return release.Image{}, err
+	}
+	bucket, err := depAttr(env, r.ID, p.Logs, "name")
+	if err != nil {
+		return release.Image{}, err
+	}
+	return release.Image{
+		ECR: env.Clients.ECR, Transport: env.Clients.Registry,
+		Store:      release.Store{DB: env.Clients.DynamoDB, Blob: env.Clients.S3, Table: table, Bucket: bucket},
+		Repository: repo, URI: uri, Process: p.Process, Source: p.Source,
+		Dir: filepath.Join(env.Dir, filepath.FromSlash(p.Build)), Say: env.Say, Now: env.Clock,
+	}, nil
+}

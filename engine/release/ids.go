@@ -1,0 +1,31 @@
+package release
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Tag is the build id and image tag of process built from source: the
+// same source gives the same tag, so an unchanged directory needs no
+// build, and a changed one a new tag (the registry's tags never move).
+func Tag(process, source string) string {
+	hex := strings.TrimPrefix(source, "sha256:")
+	if len(hex) > 12 {
+		hex = hex[:12]
+	}
+	return process + "-" + hex
+}
+
+// logKey is where a build's log is kept in the bucket.
+func logKey(id string) string { return "builds/" + id + ".log" }
+
+// LogURL is the s3:// address of a build's log.
+func LogURL(bucket, id string) string { return "s3://" + bucket + "/" + logKey(id) }
+
+// sortKey spells a release number so the table keeps them in order.
+func sortKey(n int) string { return fmt.Sprintf("%08d", n) }
+
+const (
+	pkBuild   = "build"
+	pkRelease = "release"
+)

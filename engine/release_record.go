@@ -1,0 +1,68 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/release"
+	"github.com/minimalinfra/mvi/engine/resource"
+)
+
+// recordRelease writes the release an apply started, when it started
+// one: any process's task definition changed. Only apps that build keep
+// release records (their table exists for it); an image app's release is
+// its image tag in mvi.toml.
+func recordRelease(ctx context.Context, cfg Config, p Plan, lives map[string]resource.Live) (int, error) {
+	changed := false
+	var store *release.Store
+	procs := map[string]release.Process{}
+	var configs []arch.TaskDefinitionProps
+	for _, s := range p.Steps {
+		if s.Type == arch.TypeService && s.Live != nil && strings.HasPrefix(s.Live.Hash, RolledBackHash) {
+			changed = true // back from a rollback: what runs changes again
+		}
+		if s.Type != arch.TypeTaskDefinition || s.Action == Delete || s.Resource == nil {
+			continue
+		}
+		td, ok := s.Resource.Props.(arch.TaskDefinitionProps)
+		if !ok {
+			continue
+		}
+		changed = changed || s.Action != NoOp
+		l := lives[s.ID]
+		pr := release.Process{Image: l.Attrs["image"], TaskDefinition: l.PhysicalID}
+		if td.Build != "" {
+			pr.Build = release.Tag(td.Process, td.Source)
+			if st, ok := storeOf(cfg, td, lives); ok {
+				store = &st
+			}
+		}
+		procs[td.Process] = pr
+		td.Image, td.Source = "", "" // the settings, not the code
+		configs = append(configs, td)
+	}
+	if !changed || store == nil {
+		return 0, nil
+	}
+	sort.Slice(configs, func(i, j int) bool { return configs[i].Process < configs[j].Process })
+	doc, err := json.Marshal(configs)
+	if err != nil {
+		return 0, err
+	}
+	sum := sha256.Sum256(doc)
+	return store.AddRelease(ctx, release.Release{Time: cfg.now(), Processes: procs, Config: hex.EncodeToString(sum[:6])})
+}
+
+// storeOf is the records store a built process's task definition names.
+func storeOf(cfg Config, td arch.TaskDefinitionProps, lives map[string]resource.Live) (release.Store, bool) {
+	t, b := lives[td.Records].Attrs["name"], lives[td.Logs].Attrs["name"]
+	if t == "" || b == "" {
+		return release.Store{}, false
+	}
+	return release.Store{DB: cfg.Clients.DynamoDB, Blob: cfg.Clients.S3, Table: t, Bucket: b}, true
+}

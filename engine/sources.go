@@ -1,0 +1,61 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/build"
+)
+
+// withSources pins every process built from source to the digest of its
+// build directory as it is now. The digest is the build's id, so the plan
+// can say before anything runs whether there is anything to build: the
+// same files give the same revision (nothing to change), an edited file a
+// new build and a rolling release.
+func withSources(ctx context.Context, cfg Config, a arch.Architecture) (arch.Architecture, error) {
+	changed := false
+	a.Resources = append([]arch.Resource(nil), a.Resources...)
+	for i, r := range a.Resources {
+		td, ok := r.Props.(arch.TaskDefinitionProps)
+		if !ok || td.Build == "" {
+			continue
+		}
+		if cfg.Dir == "" {
+			return arch.Architecture{}, fmt.Errorf("process %s builds %s, but the engine was not told where mvi.toml is (Config.Dir)", td.Process, td.Build)
+		}
+		dir := filepath.Join(cfg.Dir, filepath.FromSlash(td.Build))
+		d, err := build.SourceDigest(ctx, dir)
+		if err != nil {
+			return arch.Architecture{}, &SourceError{Process: td.Process, Dir: dir, Err: err}
+		}
+		td.Source = d
+		a.Resources[i].Props = td
+		changed = true
+	}
+	if !changed {
+		return a, nil
+	}
+	return rollOut(a), nil
+}
+
+// SourceError is a build directory the plan could not read.
+type SourceError struct {
+	Process, Dir string
+	Err          error
+}
+
+func (e *SourceError) Error() string {
+	return fmt.Sprintf("read the source of process %s in %s: %v", e.Process, e.Dir, e.Err)
+}
+
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// Fix says what to do: the builder's own fix when it has one.
+func (e *SourceError) Fix() string {
+	if f, ok := e.Err.(build.Fixer); ok && f.Fix() != "" {
+		return f.Fix()
+	}
+	return "check that the build directory exists and can be read, then run mvi plan again"
+}
