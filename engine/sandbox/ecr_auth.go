@@ -30,6 +30,7 @@ func (a *ecrAPI) GetAuthorizationToken(ctx context.Context, in *ecr.GetAuthoriza
 		password := uuid() + uuid()
 		exp := t.now.Add(ecrTokenLife)
 		t.r.ECR.Tokens[tokenHash(password)] = exp
+		t.touch() // a Get that writes: the token must outlive this call
 		token := base64.StdEncoding.EncodeToString([]byte("AWS:" + password))
 		return &ecr.GetAuthorizationTokenOutput{AuthorizationData: []ecrtypes.AuthorizationData{{
 			AuthorizationToken: aws.String(token),
