@@ -50,6 +50,9 @@ func ecrRef(account, region, image string) (repo, ref string, ok bool) {
 // directory its files are served from ("" when it isn't a pushed image
 // of a program the sandbox runs).
 func (s *Sandbox) builtImage(image string) (imageKindT, string, error) {
+	if s == nil || !strings.Contains(image, ".dkr.ecr.") {
+		return kindApp, "", nil // not in an ECR registry (or a data plane under test without a sandbox)
+	}
 	var digest string
 	err := s.internal(context.Background(), func(t *tx) error {
 		repo, ref, ok := ecrRef(t.account(), t.regionName(), image)
