@@ -14,9 +14,9 @@ import (
 )
 
 // ECR: repositories with tag mutability, scan on push, KMS or AES256
-// encryption, lifecycle policies and tags. There is no registry to push to
-// yet (images arrive with the build work), so DescribeImages lists none,
-// and ECS treats an image in an existing repository as pullable.
+// encryption, lifecycle policies and tags. Images arrive through the
+// registry on loopback (ecr_registry.go) and are listed by DescribeImages
+// and ListImages (ecr_images.go).
 
 type ecrAPI struct{ s *Sandbox }
 
@@ -24,6 +24,9 @@ var _ cloud.ECR = (*ecrAPI)(nil)
 
 type ecrState struct {
 	Repos map[string]*ecrRepo `json:"repositories"` // by name
+	// Tokens: a hash of each live authorization token → its expiry
+	// (ecr_auth.go).
+	Tokens map[string]time.Time `json:"tokens"`
 }
 
 type ecrRepo struct {
@@ -35,6 +38,10 @@ type ecrRepo struct {
 	KMSKey      string    `json:"kms_key,omitempty"`
 	Lifecycle   string    `json:"lifecycle_policy,omitempty"`
 	LifecycleAt time.Time `json:"lifecycle_at,omitempty"`
+	// Images by manifest digest (ecr_images.go). Pushed says the registry
+	// has ever received an image for this repository (see startFailure).
+	Images map[string]*ecrImage `json:"images,omitempty"`
+	Pushed bool                 `json:"pushed,omitempty"`
 }
 
 var ecrNameRE = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
@@ -136,6 +143,9 @@ func (a *ecrAPI) DeleteRepository(ctx context.Context, in *ecr.DeleteRepositoryI
 		if err != nil {
 			return nil, err
 		}
+		if len(r.Images) > 0 && !in.Force {
+			return nil, &ecrtypes.RepositoryNotEmptyException{Message: aws.String("The repository with name '" + r.Name + "' in registry with id '" + t.account() + "' cannot be deleted because it still contains images")}
+		}
 		out := t.repoOut(r)
 		delete(t.r.ECR.Repos, r.Name)
 		return &ecr.DeleteRepositoryOutput{Repository: &out}, nil
@@ -206,6 +216,7 @@ func (a *ecrAPI) PutLifecyclePolicy(ctx context.Context, in *ecr.PutLifecyclePol
 			seen[*rule.RulePriority] = true
 		}
 		r.Lifecycle, r.LifecycleAt = text, t.now
+		t.expireImages(r)
 		return &ecr.PutLifecyclePolicyOutput{LifecyclePolicyText: aws.String(text), RegistryId: aws.String(t.account()), RepositoryName: aws.String(r.Name)}, nil
 	})
 }
@@ -236,24 +247,6 @@ func (a *ecrAPI) PutImageScanningConfiguration(ctx context.Context, in *ecr.PutI
 		r.ScanOnPush = in.ImageScanningConfiguration.ScanOnPush
 		return &ecr.PutImageScanningConfigurationOutput{ImageScanningConfiguration: &ecrtypes.ImageScanningConfiguration{ScanOnPush: r.ScanOnPush},
 			RegistryId: aws.String(t.account()), RepositoryName: aws.String(r.Name)}, nil
-	})
-}
-
-func (a *ecrAPI) DescribeImages(ctx context.Context, in *ecr.DescribeImagesInput, _ ...func(*ecr.Options)) (*ecr.DescribeImagesOutput, error) {
-	return call(ctx, a.s, svcECR, "DescribeImages", func(t *tx) (*ecr.DescribeImagesOutput, error) {
-		r, err := t.repo(aws.ToString(in.RepositoryName), in.RegistryId)
-		if err != nil {
-			return nil, err
-		}
-		if len(in.ImageIds) > 0 {
-			id := in.ImageIds[0]
-			ref := "imageTag=" + aws.ToString(id.ImageTag)
-			if id.ImageDigest != nil {
-				ref = "imageDigest=" + *id.ImageDigest
-			}
-			return nil, &ecrtypes.ImageNotFoundException{Message: aws.String("The image with imageId {" + ref + "} does not exist within the repository with name '" + r.Name + "' in the registry with id '" + t.account() + "'")}
-		}
-		return &ecr.DescribeImagesOutput{ImageDetails: []ecrtypes.ImageDetail{}}, nil
 	})
 }
 

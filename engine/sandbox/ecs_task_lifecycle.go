@@ -135,7 +135,13 @@ func (t *tx) startFailure(td *taskDef, i *instance) string {
 			if i := strings.IndexAny(repo, ":@"); i >= 0 {
 				repo = repo[:i]
 			}
-			if t.r.ECR.Repos[repo] == nil {
+			r := t.r.ECR.Repos[repo]
+			// A repository that has never received a push keeps the old
+			// rule (its images are assumed to pull) until the engine pushes
+			// every build; once images arrive, a tag or digest that isn't
+			// there fails the pull as on AWS.
+			_, ref, _ := ecrRef(t.account(), t.regionName(), img)
+			if r == nil || (r.Pushed && r.resolve(ref) == nil) {
 				return "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref " + img + ": " + img + ": not found"
 			}
 		}

@@ -93,8 +93,10 @@ Commercial support is available at
 </body>
 </html>
 `
-	httpdServer = "Apache/2.4.62 (Unix)"
-	nginxServer = "nginx/1.27.3"
+	httpdNotFound = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n"
+	nginxNotFound = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.27.3</center>\r\n</body>\r\n</html>\r\n"
+	httpdServer   = "Apache/2.4.62 (Unix)"
+	nginxServer   = "nginx/1.27.3"
 )
 
 // TaskHeader names the response header every task server sets to its task
@@ -103,13 +105,23 @@ const TaskHeader = "X-Mvi-Task"
 
 func (dp *DataPlane) containerHandler(ts *taskServer, c containerView, kind imageKindT) http.Handler {
 	var inner http.Handler
+	// A pushed image of httpd or nginx serves its own files; Sites only
+	// applies to a container whose image isn't in the registry.
+	built, root, err := dp.s.builtImage(c.Image)
+	if err != nil {
+		dp.appLine(ts.view, c, fmt.Sprintf("mvi sandbox: cannot read image %s: %v", c.Image, err))
+	}
 	switch {
+	case root != "" && built == kindHTTPD:
+		inner = filesPage(root, httpdServer, httpdNotFound)
+	case root != "" && built == kindNginx:
+		inner = filesPage(root, nginxServer, nginxNotFound)
 	case dp.opts.Sites[c.Name] != "":
 		inner = http.FileServer(http.Dir(dp.opts.Sites[c.Name]))
 	case kind == kindHTTPD:
-		inner = defaultPage(httpdServer, httpdPage, "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n")
+		inner = defaultPage(httpdServer, httpdPage, httpdNotFound)
 	case kind == kindNginx:
-		inner = defaultPage(nginxServer, nginxPage, "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.27.3</center>\r\n</body>\r\n</html>\r\n")
+		inner = defaultPage(nginxServer, nginxPage, nginxNotFound)
 	default:
 		inner = appPage(ts.view, c)
 	}

@@ -83,6 +83,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -158,6 +159,17 @@ type Sandbox struct {
 	serving atomic.Bool
 	probeMu sync.Mutex
 	probe   *os.File
+
+	// The registries (registry_transport.go): a loopback listener started
+	// on first use, and the base images, built on first use.
+	regMu     sync.Mutex
+	regClosed bool
+	regSrv    *http.Server
+	regAddr   string
+	regTr     *http.Transport
+	pub       publicRegistry
+	// Extracted image filesystems, by digest (image_files.go).
+	filesMu sync.Mutex
 }
 
 // DefaultDir is where the sandbox keeps its state when Options.Dir is empty:
@@ -266,6 +278,7 @@ func (s *Sandbox) newClients() *cloud.Clients {
 		STS:         &stsAPI{s},
 		Tagging:     &taggingAPI{s},
 		HTTP:        s.newHTTP(),
+		Registry:    registryTransport{s},
 		Dial:        s.newDialer(),
 	}
 }
@@ -274,6 +287,7 @@ func (s *Sandbox) newClients() *cloud.Clients {
 // mutating call saves before it returns), so there is nothing to flush.
 // Calls after Close fail.
 func (s *Sandbox) Close() error {
+	s.closeRegistry()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

@@ -87,6 +87,9 @@ func (dp *DataPlane) startTask(tv taskView) (*taskServer, error) {
 	ts := &taskServer{view: tv, cancel: cancel, started: dp.now()}
 	for _, c := range tv.Containers {
 		kind := imageKind(c.Image)
+		if built, root, _ := dp.s.builtImage(c.Image); root != "" {
+			kind = built // a pushed image built FROM the sandbox's httpd or nginx
+		}
 		if len(c.Ports) == 0 {
 			dp.startupLines(tv, c, kind, 0)
 			dp.wg.Add(1)
