@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/smithy-go"
+	"github.com/minimalinfra/mvi/engine/release"
 )
 
 // retryKind says whether and how an error is worth another try.
@@ -29,6 +30,12 @@ const (
 // and refuses deletes while dependents linger; all of these pass.
 func classify(err error) (retryKind, string) {
 	if err == nil {
+		return permanent, ""
+	}
+	// A build that failed failed for good: its log says why, and trying
+	// again would only build and fail again (ggcr retried its own calls).
+	var be *release.Error
+	if errors.As(err, &be) {
 		return permanent, ""
 	}
 	var ae smithy.APIError

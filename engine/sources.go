@@ -27,6 +27,12 @@ func withSources(ctx context.Context, cfg Config, a arch.Architecture) (arch.Arc
 		}
 		dir := filepath.Join(cfg.Dir, filepath.FromSlash(td.Build))
 		d, err := build.SourceDigest(ctx, dir)
+		if err == nil {
+			// What can be refused without the network is refused here,
+			// before any change: a bad instruction, a COPY of nothing, a
+			// RUN this builder can't run.
+			_, err = build.Parse(ctx, dir)
+		}
 		if err != nil {
 			return arch.Architecture{}, &SourceError{Process: td.Process, Dir: dir, Err: err}
 		}

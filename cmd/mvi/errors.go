@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine/build"
 	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/minimalinfra/mvi/engine/resource"
 )
@@ -42,6 +43,12 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 func exitCode(err error) int {
 	var u usageError
 	if _, ok := manifest.AsErrors(err); ok || errors.As(err, &u) {
+		return exitInvalid
+	}
+	// A Dockerfile mvi can't build is input too, like a bad mvi.toml.
+	var be *build.Error
+	var nb *build.NeedsBuilderError
+	if errors.As(err, &be) && be.Kind != build.KindPush || errors.As(err, &nb) {
 		return exitInvalid
 	}
 	return exitFailure

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -84,7 +85,8 @@ func upExampleErr(t testing.TB, file string, speed float64, so ServeOptions) (*h
 		t.Fatal(err)
 	}
 	cfg := engine.Config{Clients: sb.Clients(), Handlers: engineaws.Handlers(), App: a.App, Region: sb.Region(), Account: sb.Account(),
-		Retry: engine.Retry{Base: time.Millisecond, Max: 20 * time.Millisecond, Timeout: time.Minute}, Locker: engine.FileLocker{Dir: t.TempDir()}}
+		Retry: engine.Retry{Base: time.Millisecond, Max: 20 * time.Millisecond, Timeout: time.Minute}, Locker: engine.FileLocker{Dir: t.TempDir()},
+		Dir: filepath.Dir(file)}
 	p, err := engine.MakePlan(ctx, cfg, a)
 	if err != nil {
 		t.Fatal(err)

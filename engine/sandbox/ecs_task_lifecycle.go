@@ -136,12 +136,10 @@ func (t *tx) startFailure(td *taskDef, i *instance) string {
 				repo = repo[:i]
 			}
 			r := t.r.ECR.Repos[repo]
-			// A repository that has never received a push keeps the old
-			// rule (its images are assumed to pull) until the engine pushes
-			// every build; once images arrive, a tag or digest that isn't
-			// there fails the pull as on AWS.
+			// A tag or digest the repository doesn't hold fails the pull
+			// as on AWS: the engine pushes every build before naming it.
 			_, ref, _ := ecrRef(t.account(), t.regionName(), img)
-			if r == nil || (r.Pushed && r.resolve(ref) == nil) {
+			if r == nil || r.resolve(ref) == nil {
 				return "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref " + img + ": " + img + ": not found"
 			}
 		}
