@@ -53,6 +53,13 @@ func TestBuildReleaseRollbackOnTheSandbox(t *testing.T) {
 		done <- run(ctx, append([]string{"sandbox", "serve"}, sbFlags...), strings.NewReader(""), &serveOut, io.Discard)
 	}()
 	defer func() { cancel(); <-done }()
+	// The first up must find the server running: one that starts after
+	// it would not be the process its load balancers answer through.
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(serveOut.String(), "Serving the sandbox"); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("sandbox serve never started:\n%s", serveOut.String())
+		}
+	}
 
 	manifest := filepath.Join(app, "mvi.toml")
 	up := func() string {

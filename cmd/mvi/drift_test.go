@@ -42,9 +42,9 @@ func TestDriftThroughTheCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	sb.Close()
-	out, _, code := mvi(t, append([]string{"status"}, flags...)...)
+	out, errs, code := mvi(t, append([]string{"status"}, flags...)...)
 	if code != 0 || !strings.Contains(out, "Drift: changed outside mvi") || !strings.Contains(out, "ingress tcp 5432 from 0.0.0.0/0 allowed → not allowed") {
-		t.Fatalf("status: exit %d\n%s", code, out)
+		t.Fatalf("status: exit %d\n%s\n%s", code, out, errs)
 	}
 	out, _, _ = mvi(t, append([]string{"status", "--output", "json"}, flags...)...)
 	var snap engine.Snapshot
@@ -52,7 +52,7 @@ func TestDriftThroughTheCLI(t *testing.T) {
 		t.Fatalf("status json drift: %v %+v", err, snap.Drift)
 	}
 	// `mvi plan` reads only the file; up's plan is the one against the cloud.
-	out, errs, code := mvi(t, append([]string{"up", "--yes"}, flags...)...)
+	out, errs, code = mvi(t, append([]string{"up", "--yes"}, flags...)...)
 	if code != 0 || !strings.Contains(out, "1 updated") || !strings.Contains(out, "drift: changed outside mvi") {
 		t.Fatalf("repairing up: exit %d\n%s\n%s", code, out, errs)
 	}

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -24,6 +26,7 @@ import (
 
 // killRun is one cloud to crash on.
 type killRun struct {
+	file  string   // the manifest
 	args  []string // cloud flags for up, status and down
 	up    []string // flags for up only
 	env   func() []string
@@ -38,6 +41,7 @@ func TestSigkillDuringUpThenResumeOnTheSandbox(t *testing.T) {
 	bin := buildMVI(t)
 	var state string
 	run := killRun{
+		file: fullFile,
 		args: []string{"--sandbox-speed", "0"},
 		env:  func() []string { return append(os.Environ(), "XDG_STATE_HOME="+state) },
 		reset: func() {
@@ -56,6 +60,10 @@ func TestSigkillDuringUpThenResumeAgainstMoto(t *testing.T) {
 	bin := buildMVI(t)
 	endpoint := os.Getenv("AWS_ENDPOINT_URL")
 	run := killRun{
+		// moto's ECR holds no images (it has no registry API to push to),
+		// so the processes run a public image; builds on the AWS path are
+		// TestMotoLifecycle's, through an in-process registry.
+		file: prebuilt(t, fullFile, "python:3.12-slim"),
 		// moto never starts ECS tasks: don't wait for containers.
 		args: []string{"--cloud", "aws"},
 		up:   []string{"--wait-for-containers=false"},
@@ -131,7 +139,7 @@ func killPoints(t *testing.T, bin string, run killRun, n int, seed uint64) {
 // killed is false when up finished first.
 func killAfter(t *testing.T, bin string, run killRun, k int, delay time.Duration) (killed bool) {
 	t.Helper()
-	cmd := exec.Command(bin, append(append([]string{"up", "-f", fullFile, "--yes"}, run.args...), run.up...)...)
+	cmd := exec.Command(bin, append(append([]string{"up", "-f", run.file, "--yes"}, run.args...), run.up...)...)
 	cmd.Env = run.env()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	pr, pw := io.Pipe()
@@ -170,7 +178,7 @@ func asExit(err error, ee **exec.ExitError) bool {
 
 // runMVI runs the binary on the run's cloud and returns its combined output.
 func runMVI(bin string, run killRun, args ...string) (string, int) {
-	full := append([]string{args[0], "-f", fullFile}, args[1:]...)
+	full := append([]string{args[0], "-f", run.file}, args[1:]...)
 	full = append(full, run.args...)
 	if args[0] == "up" {
 		full = append(full, run.up...)
@@ -186,4 +194,22 @@ func runMVI(bin string, run killRun, args ...string) (string, int) {
 		return fmt.Sprint(err), -1
 	}
 	return string(out), code
+}
+
+// prebuilt is a copy of a manifest whose built processes run image instead.
+func prebuilt(t *testing.T, file, image string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := regexp.MustCompile(`(?m)^build = "\."`).ReplaceAllString(string(b), `image = "`+image+`"`)
+	if s == string(b) {
+		t.Fatalf("%s builds nothing", file)
+	}
+	out := filepath.Join(t.TempDir(), "mvi.toml")
+	if err := os.WriteFile(out, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

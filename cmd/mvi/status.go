@@ -46,6 +46,9 @@ func newStatus() *cobra.Command {
 				return err
 			}
 			defer s.close()
+			if design != nil {
+				s.cfg.Dir = manifestDir(file)
+			}
 			snap, err := engine.Status(c.Context(), s.cfg)
 			if err != nil {
 				return err
