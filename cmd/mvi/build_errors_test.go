@@ -14,7 +14,7 @@ import (
 func TestBadDockerfilesExitTwoWithTheirLine(t *testing.T) {
 	for _, c := range []struct {
 		name, dockerfile, want string
-		planned            bool // refused before any change
+		planned                bool // refused before any change
 	}{
 		{"unknown instruction", "FROM httpd:2.4\nCOPPY ./public-html/ /usr/local/apache2/htdocs/\n", "Dockerfile:2", true},
 		{"missing path", "FROM httpd:2.4\nCOPY ./nothing-here/ /usr/local/apache2/htdocs/\n", "Dockerfile:2", true},

@@ -17,9 +17,9 @@ import (
 func newLogs() *cobra.Command {
 	var (
 		file, app, since, grep, output, buildID string
-		follow                         bool
-		every                          time.Duration
-		cf                             cloudFlags
+		follow                                  bool
+		every                                   time.Duration
+		cf                                      cloudFlags
 	)
 	c := &cobra.Command{
 		Use:   "logs [PROCESS]",
