@@ -64,6 +64,10 @@ func startMoto(t *testing.T) {
 // down, and status shows nothing left — real handlers, real SDK, moto.
 func TestUpUpDownAgainstMoto(t *testing.T) {
 	startMoto(t)
+	// moto's ECR has no registry API and Docker Hub is not reachable from
+	// a test, so the processes run a public image here; the build's push
+	// to ECR is tested against moto plus a loopback registry in engine/aws.
+	fullFile := prebuilt(t, fullFile, "python:3.12-slim")
 	// moto never starts ECS tasks, so don't wait for containers to run.
 	out, errs, code := mvi(t, "up", "-f", fullFile, "--cloud", "aws", "--yes", "--wait-for-containers=false")
 	if code != 0 {
