@@ -56,8 +56,14 @@ type Event struct {
 	Time    time.Time     `json:"time"`
 	Elapsed time.Duration `json:"elapsed"` // since this resource started
 	Err     error         `json:"-"`
-	Done    int           `json:"done"`  // resources finished so far
-	Total   int           `json:"total"` // resources this run touches
+	// Log marks Detail as a line of the step's own output (a build's
+	// log), not a word about the step's state.
+	Log bool `json:"log,omitempty"`
+	// Uses is the resource the step was working with when it said Detail:
+	// a build's Registry, KV table or Blob bucket.
+	Uses  string `json:"uses,omitempty"`
+	Done  int    `json:"done"`  // resources finished so far
+	Total int    `json:"total"` // resources this run touches
 }
 
 // String is one readable line, for logs and non-terminal output.

@@ -183,7 +183,15 @@ func (x *executor) build(ctx context.Context, s Step, h resource.Handler, check 
 
 func (x *executor) buildOnce(ctx context.Context, s Step, h resource.Handler, start time.Time) error {
 	env := x.cfg.env(x.depsOf(s))
-	env.Say = func(line string) { x.emit(ctx, s, PhaseWait, line, start, nil) }
+	var mu sync.Mutex
+	using := ""
+	env.Use = func(id string) { mu.Lock(); using = id; mu.Unlock() }
+	env.Say = func(line string) {
+		mu.Lock()
+		u := using
+		mu.Unlock()
+		x.send(ctx, x.event(s, PhaseWait, line, start, nil), func(e *Event) { e.Log, e.Uses = true, u })
+	}
 	var live resource.Live
 	switch s.Action {
 	case NoOp:
@@ -372,12 +380,23 @@ func (x *executor) setLive(l resource.Live) {
 }
 
 func (x *executor) emit(ctx context.Context, s Step, ph Phase, detail string, start time.Time, err error) {
+	x.send(ctx, x.event(s, ph, detail, start, err), nil)
+}
+
+func (x *executor) event(s Step, ph Phase, detail string, start time.Time, err error) Event {
+	now := time.Now()
+	return Event{ID: s.ID, Service: s.Service, Type: s.Type, Action: s.Action, Phase: ph, Detail: detail,
+		Time: now, Elapsed: now.Sub(start), Err: err, Done: int(x.done.Load()), Total: x.total}
+}
+
+// send hands e, changed by with, to the events channel unless ctx ends.
+func (x *executor) send(ctx context.Context, e Event, with func(*Event)) {
 	if x.events == nil {
 		return
 	}
-	now := time.Now()
-	e := Event{ID: s.ID, Service: s.Service, Type: s.Type, Action: s.Action, Phase: ph, Detail: detail,
-		Time: now, Elapsed: now.Sub(start), Err: err, Done: int(x.done.Load()), Total: x.total}
+	if with != nil {
+		with(&e)
+	}
 	select {
 	case x.events <- e:
 	case <-ctx.Done():

@@ -25,6 +25,11 @@ type activity struct {
 	// look at the cloud sees them while the step runs, by process.
 	failures []taskFailure
 
+	// builds are the resources' own output (a build's log), by id, in
+	// the order they first spoke.
+	builds     map[string]*buildLog
+	buildOrder []string
+
 	inflight    map[string]engine.Event
 	waiting     *engine.Event // the resource the progress line names
 	done, total int
@@ -34,7 +39,7 @@ type activity struct {
 }
 
 func newActivity() *activity {
-	return &activity{byName: map[string]int{}, inflight: map[string]engine.Event{}}
+	return &activity{byName: map[string]int{}, inflight: map[string]engine.Event{}, builds: map[string]*buildLog{}}
 }
 
 func (a *activity) note(s string) { a.notes = append(a.notes, s) }
@@ -67,6 +72,7 @@ func (a *activity) check(c steps.CheckResult) {
 func (a *activity) event(e engine.Event) {
 	a.events++
 	a.done, a.total = e.Done, e.Total
+	a.logged(e)
 	switch e.Phase {
 	case engine.PhaseDone, engine.PhaseFailed:
 		delete(a.inflight, e.ID)

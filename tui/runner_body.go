@@ -68,6 +68,7 @@ func (r *runner) body() string {
 	for _, n := range r.out.notes {
 		add(n)
 	}
+	add(r.buildsText())
 	add(r.eventsText())
 	if err := r.out.err; err != nil && !r.declined() {
 		add(r.env.st.Err.Render("✗ ") + err.Error())

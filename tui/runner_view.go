@@ -296,6 +296,10 @@ func (r *runner) progress() string {
 // added or changed, and what this step of the tutorial points at.
 func (r *runner) highlight() map[arch.Service]bool {
 	h := r.seen.change.Services(r.seen.arch)
+	// A build lights the Registry, Blob or KV box while it uses it.
+	for s := range r.out.using(r.seen.arch) {
+		h[s] = true
+	}
 	if r.idx < len(r.tut.Highlight) {
 		for _, s := range r.tut.Highlight[r.idx] {
 			h[s] = true

@@ -50,5 +50,18 @@ func imageOf(env resource.Env, r arch.Resource, p arch.TaskDefinitionProps) (rel
 		Store:      release.Store{DB: env.Clients.DynamoDB, Blob: env.Clients.S3, Table: table, Bucket: bucket},
 		Repository: repo, URI: uri, Process: p.Process, Source: p.Source,
 		Dir: filepath.Join(env.Dir, filepath.FromSlash(p.Build)), Say: env.Say, Now: env.Clock,
+		Use: func(s release.Service) { env.Use(buildDep(p, s)) },
 	}, nil
+}
+
+// buildDep is the resource behind each service a build uses, so the
+// picture lights the Registry, Blob or KV box the build works with.
+func buildDep(p arch.TaskDefinitionProps, s release.Service) string {
+	switch s {
+	case release.UseLogs:
+		return p.Logs
+	case release.UseRecords:
+		return p.Records
+	}
+	return p.Repository
 }

@@ -257,7 +257,7 @@ func TestMotoLifecycle(t *testing.T) {
 	recorded.ECS = sent
 	recorded.S3 = &policyKeepingS3{motoS3: clients.S3.(motoS3)}
 	base := resource.Env{Clients: &recorded, App: a.App, Region: a.Region, Account: account,
-		Dir: dir, Clock: time.Now, Say: func(line string) { t.Log(line) }}
+		Dir: dir, Clock: time.Now, Say: func(line string) { t.Log(line) }, Use: func(string) {}}
 
 	// ---- create, in dependency order ----
 	live := map[string]resource.Live{}

@@ -40,7 +40,32 @@ type Image struct {
 	Source          string // its digest, as the plan read it
 	// Say gets each line of the build as it happens; nil drops them.
 	Say func(string)
+	// Use is told which of the build's services it works with next (the
+	// lines Say gets after it are that service's); nil drops it.
+	Use func(Service)
 	Now func() time.Time
+}
+
+// Service is one of the services a build uses.
+type Service int
+
+// The services a build uses, in the order it first uses them.
+const (
+	UseRegistry Service = iota // log in, pull the base, push the image
+	UseLogs                    // keep the build's log in the Blob bucket
+	UseRecords                 // record the build in the KV table
+)
+
+func (im Image) use(s Service) {
+	if im.Use != nil {
+		im.Use(s)
+	}
+}
+
+func (im Image) say(format string, a ...any) {
+	if im.Say != nil {
+		im.Say(fmt.Sprintf(format, a...))
+	}
 }
 
 // Ref is where the image is: URI:tag.
@@ -68,6 +93,7 @@ func (im Image) build(ctx context.Context, tag string) error {
 	rec := Build{ID: tag, Process: im.Process, Source: im.Source, Builder: "mvi (in process, no Docker daemon)", Started: im.Now()}
 	var log bytes.Buffer
 	w := &lineWriter{say: im.Say, to: &log}
+	im.use(UseRegistry)
 	fmt.Fprintf(w, "build %s of %s from %s\n", tag, im.Process, im.Dir)
 	auth, err := im.login(ctx)
 	if err == nil && im.Transport == nil {
@@ -94,10 +120,15 @@ func (im Image) build(ctx context.Context, tag string) error {
 	// The records are kept even when the build failed: that is when the
 	// log is wanted most. A record that can't be kept fails a good build,
 	// since a release nobody can find can't be rolled back to.
+	im.use(UseLogs)
 	url, perr := im.Store.PutLog(ctx, tag, log.Bytes())
 	rec.Log = url
 	if perr == nil {
-		perr = im.Store.PutBuild(ctx, rec)
+		im.say("kept the build's log in %s", url)
+		im.use(UseRecords)
+		if perr = im.Store.PutBuild(ctx, rec); perr == nil {
+			im.say("recorded build %s (%s) in table %s", tag, rec.Status, im.Store.Table)
+		}
 	}
 	if err != nil {
 		return &Error{Process: im.Process, ID: tag, Log: url, Err: err}

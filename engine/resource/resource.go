@@ -48,6 +48,11 @@ type Env struct {
 	// Say reports one line of a long step as it happens (a build's
 	// steps); the engine shows it as the resource's progress. Never nil.
 	Say func(string)
+	// Use says the step now works with dependency id (a build logging in
+	// to the Registry, keeping its log in Blob, recording itself in the
+	// KV table); the lines Say gives next carry it, so a picture of the
+	// app can light that service while it is used. Never nil.
+	Use func(id string)
 }
 
 // Tags are the tags every resource is created with.
