@@ -233,7 +233,7 @@ mvi up releases what mvi.toml says again, and its plan says so.`),
 					return nil
 				}
 			}
-			stop := s.host(ctx, out, f.file)
+			stop := s.host(ctx, out)
 			defer stop()
 			events := make(chan engine.Event)
 			done := make(chan struct{})

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/minimalinfra/mvi/engine/arch"
@@ -36,8 +34,8 @@ func newSandboxCmd() *cobra.Command {
 
 func newSandboxServe() *cobra.Command {
 	var (
-		dir, region, file string
-		speed             float64
+		dir, region string
+		speed       float64
 	)
 	c := &cobra.Command{
 		Use:   "serve",
@@ -50,7 +48,7 @@ AWS. It prints each load balancer's DNS name with its local URL; curl that
 URL from another terminal. Only one process serves a sandbox at a time;
 Ctrl-C stops serving and keeps everything else as it is.`,
 		Example: `  mvi sandbox serve
-  mvi sandbox serve -f assets/examples/hello/mvi.toml --sandbox-speed 10
+  mvi sandbox serve --sandbox-speed 10
   curl -i http://127.0.0.1:PORT/      # the URL serve prints`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -61,7 +59,7 @@ Ctrl-C stops serving and keeps everything else as it is.`,
 				return fmt.Errorf("open the sandbox: %w", err)
 			}
 			defer sb.Close()
-			dp, err := sandbox.Serve(ctx, sb, sandbox.ServeOptions{Sites: sites(file), OnListener: func(e sandbox.Endpoint) {
+			dp, err := sandbox.Serve(ctx, sb, sandbox.ServeOptions{OnListener: func(e sandbox.Endpoint) {
 				fmt.Fprintf(out, "  %s:%d  →  %s\n", e.DNSName, e.Port, e.URL())
 			}, OnHealth: func(tg, target, state, reason string) {
 				if reason != "" {
@@ -80,50 +78,19 @@ Ctrl-C stops serving and keeps everything else as it is.`,
 			return err
 		},
 	}
-	fileFlagOptional(c, &file)
 	c.Flags().StringVar(&dir, "sandbox-dir", "", "where the sandbox keeps its state (default $XDG_STATE_HOME/mvi/sandbox)")
 	speedVar(c.Flags(), &speed)
 	c.Flags().StringVar(&region, "region", manifest.DefaultRegion, "the sandbox region to serve")
 	return c
 }
 
-func fileFlagOptional(c *cobra.Command, path *string) {
-	c.Flags().StringVarP(path, "file", "f", "", "an app manifest whose build directories hold static files to serve (public-html)")
-}
-
-// sites maps each process with a build directory holding static files
-// (public-html/, or an index.html) to that directory.
-func sites(file string) map[string]string {
-	if file == "" {
-		return nil
-	}
-	m, err := manifest.Load(file)
-	if err != nil {
-		return nil
-	}
-	out := map[string]string{}
-	for name, p := range m.Processes {
-		if p.Build == "" {
-			continue
-		}
-		dir := filepath.Join(filepath.Dir(file), p.Build)
-		for _, cand := range []string{filepath.Join(dir, "public-html"), dir} {
-			if _, err := os.Stat(filepath.Join(cand, "index.html")); err == nil {
-				out[name] = cand
-				break
-			}
-		}
-	}
-	return out
-}
-
 // host serves the sandbox's data plane for the session's lifetime if it is
 // on the sandbox and nobody else serves it; the returned func stops it.
-func (s *session) host(ctx context.Context, out io.Writer, file string) func() {
+func (s *session) host(ctx context.Context, out io.Writer) func() {
 	if s.sb == nil {
 		return func() {}
 	}
-	dp, err := sandbox.Serve(ctx, s.sb, sandbox.ServeOptions{Sites: sites(file)})
+	dp, err := sandbox.Serve(ctx, s.sb, sandbox.ServeOptions{})
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			fmt.Fprintf(out, "(%v: its load balancers answer through that process)\n", err)

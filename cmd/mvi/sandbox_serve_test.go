@@ -135,7 +135,7 @@ func TestReachListsTheAppsLocalURL(t *testing.T) {
 	if got := s.reach("hello"); len(got) != 0 {
 		t.Errorf("nothing serves, yet reach says %v", got)
 	}
-	stop := s.host(context.Background(), io.Discard, "")
+	stop := s.host(context.Background(), io.Discard)
 	defer stop()
 	var got []string
 	for deadline := time.Now().Add(10 * time.Second); len(got) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {

@@ -69,7 +69,7 @@ resumes where this one stopped.`,
 				// On the sandbox, this process serves the data plane while it
 				// applies (unless another does), so containers pass real
 				// health checks and the load balancer answers.
-				stopServing := s.host(ctx, out, file)
+				stopServing := s.host(ctx, out)
 				defer stopServing()
 			}
 			err = (steps.Apply{}).Run(ctx, sess, &lines{w: out})

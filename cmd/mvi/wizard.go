@@ -58,7 +58,7 @@ func (w *wizardFlags) runWizard(c *cobra.Command) error {
 	// The sandbox's load balancers answer only while someone hosts its data
 	// plane; the wizard does while it is open (unless another mvi does).
 	var hostNote bytes.Buffer
-	stop := s.host(ctx, &hostNote, "")
+	stop := s.host(ctx, &hostNote)
 	defer stop()
 	cwd, _ := os.Getwd()
 	cl := newClouds(w.cf, s, &hostNote)

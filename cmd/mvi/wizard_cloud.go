@@ -77,7 +77,7 @@ func (c *clouds) open(ctx context.Context, name, region string) (*session, error
 	}
 	// A background context: the data plane serves until the wizard ends,
 	// not until the step that opened it returns.
-	c.closes = append(c.closes, sess.host(context.Background(), c.hostOut, ""), sess.close)
+	c.closes = append(c.closes, sess.host(context.Background(), c.hostOut), sess.close)
 	c.other = sess
 	return sess, nil
 }

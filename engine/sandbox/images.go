@@ -10,8 +10,8 @@ import (
 )
 
 // How a task's container behaves, by its image: httpd and nginx answer as
-// their official images do out of the box; a container with a Sites
-// directory serves those files; anything else (the app's own build)
+// their official images do out of the box; an image built FROM them
+// serves the files its build put in it; anything else (the app's own build)
 // answers a page that names the process, task, release and non-secret
 // environment — what the book's chapters on config, processes and
 // releases point at.
@@ -105,8 +105,8 @@ const TaskHeader = "X-Mvi-Task"
 
 func (dp *DataPlane) containerHandler(ts *taskServer, c containerView, kind imageKindT) http.Handler {
 	var inner http.Handler
-	// A pushed image of httpd or nginx serves its own files; Sites only
-	// applies to a container whose image isn't in the registry.
+	// A pushed image of httpd or nginx serves its own files: what the
+	// build put in it, never a directory on this machine.
 	built, root, err := dp.s.builtImage(c.Image)
 	if err != nil {
 		dp.appLine(ts.view, c, fmt.Sprintf("mvi sandbox: cannot read image %s: %v", c.Image, err))
@@ -116,8 +116,6 @@ func (dp *DataPlane) containerHandler(ts *taskServer, c containerView, kind imag
 		inner = filesPage(root, httpdServer, httpdNotFound)
 	case root != "" && built == kindNginx:
 		inner = filesPage(root, nginxServer, nginxNotFound)
-	case dp.opts.Sites[c.Name] != "":
-		inner = http.FileServer(http.Dir(dp.opts.Sites[c.Name]))
 	case kind == kindHTTPD:
 		inner = defaultPage(httpdServer, httpdPage, httpdNotFound)
 	case kind == kindNginx:

@@ -4,8 +4,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -19,11 +17,7 @@ func serveOnce(t *testing.T, h http.Handler, path string) (int, string, http.Hea
 }
 
 func TestContainersBehaveLikeTheirImages(t *testing.T) {
-	site := t.TempDir()
-	if err := os.WriteFile(filepath.Join(site, "index.html"), []byte("<h1>my shop</h1>"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	dp := &DataPlane{clock: realClock{}, opts: ServeOptions{Sites: map[string]string{"site": site}}}
+	dp := &DataPlane{clock: realClock{}}
 	ts := &taskServer{view: taskView{ID: "0123abcd", Family: "mvi-shop-task-definition-web", Revision: 7}}
 	cases := []struct {
 		c          containerView
@@ -36,7 +30,6 @@ func TestContainersBehaveLikeTheirImages(t *testing.T) {
 		{c: containerView{Name: "web", Image: "httpd"}, path: "/", code: 200, body: httpdPage, serverHead: httpdServer},
 		{c: containerView{Name: "web", Image: "public.ecr.aws/docker/library/httpd:2.4"}, path: "/nope", code: 404, body: "Not Found"},
 		{c: containerView{Name: "web", Image: "nginx:1.27"}, path: "/", code: 200, body: "Welcome to nginx!", serverHead: nginxServer},
-		{c: containerView{Name: "site", Image: "123.dkr.ecr.us-east-1.amazonaws.com/mvi-shop:site"}, path: "/", code: 200, body: "<h1>my shop</h1>"},
 		{c: containerView{Name: "api", Image: "123.dkr.ecr.us-east-1.amazonaws.com/mvi-shop:api",
 			Env: [][2]string{{"GREETING", "hello"}}, Secrets: []string{"STRIPE_KEY"}}, path: "/healthz", code: 200,
 			body: "<li>process: api</li>\n<li>task: 0123abcd</li>\n<li>release: mvi-shop-task-definition-web:7</li>", notInBody: "sk_live"},

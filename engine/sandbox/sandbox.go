@@ -40,8 +40,8 @@
 //     Speed and floored at ServeOptions.MinInterval); none healthy → 503,
 //     a target failing mid-request → 502 (lbproxy.go, health.go).
 //   - Every RUNNING ECS task is one HTTP server per port mapping on
-//     127.0.0.1: httpd and nginx images answer their default pages, a
-//     container with a ServeOptions.Sites directory serves its files, any
+//     127.0.0.1: httpd and nginx images answer their default pages, an
+//     image built FROM them serves the files the build put in it, any
 //     other image a page naming process, task, release and non-secret env.
 //     Every response carries X-Mvi-Task: <task id> (TaskHeader). Records
 //     stay AWS-shaped (targets are instance id + dynamic host port); the

@@ -47,10 +47,6 @@ type ServeOptions struct {
 	// FlushEvery is how often container log lines and metrics are written
 	// to the sandbox's CloudWatch Logs and CloudWatch. Default 1 s.
 	FlushEvery time.Duration
-	// Sites maps a container name to a directory of static files it serves
-	// (a `build` app's public-html): a built image exists nowhere but in
-	// the app's directory, which only the caller knows.
-	Sites map[string]string
 	// OnListener, if set, is called (from the data plane's goroutine) each
 	// time a load balancer listener starts serving.
 	OnListener func(Endpoint)
