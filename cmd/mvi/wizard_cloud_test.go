@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/minimalinfra/mvi/steps"
 	"github.com/minimalinfra/mvi/tutorials"
 )
@@ -82,6 +83,11 @@ func TestPickingAWSMovesTheSession(t *testing.T) {
 	defer first.close()
 	cl := newClouds(f, first, &strings.Builder{})
 	defer cl.close()
+	// moto loads each service's code on its first call, which on a busy
+	// machine can outlast the label's 3-second look: warm STS first.
+	if warm, err := cl.open(ctx, steps.CloudAWS, ""); err == nil {
+		_, _ = warm.cfg.Clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	}
 	if label := cl.awsLabel(ctx); !strings.Contains(label, "123456789012") {
 		t.Errorf("AWS choice reads %q, want moto's account", label)
 	}
