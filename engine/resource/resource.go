@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/build"
 	"github.com/minimalinfra/mvi/engine/cloud"
 )
 
@@ -48,6 +49,8 @@ type Env struct {
 	// Say reports one line of a long step as it happens (a build's
 	// steps); the engine shows it as the resource's progress. Never nil.
 	Say func(string)
+	// Exec finds and runs a local image builder; nil is this machine's.
+	Exec build.Exec
 }
 
 // Tags are the tags every resource is created with.
