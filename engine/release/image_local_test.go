@@ -33,7 +33,9 @@ func (fakeECR) GetAuthorizationToken(context.Context, *ecr.GetAuthorizationToken
 	return &ecr.GetAuthorizationTokenOutput{AuthorizationData: []ecrtypes.AuthorizationData{{AuthorizationToken: &tok}}}, nil
 }
 
-type fakeKV struct{ items []map[string]ddbtypes.AttributeValue }
+type fakeKV struct {
+	items []map[string]ddbtypes.AttributeValue
+}
 
 func (k *fakeKV) PutItem(_ context.Context, in *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
 	k.items = append(k.items, in.Item)
