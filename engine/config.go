@@ -10,6 +10,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/minimalinfra/mvi/engine/build"
 	"github.com/minimalinfra/mvi/engine/resource"
 
 	"github.com/minimalinfra/mvi/engine/cloud"
@@ -47,6 +48,9 @@ type Config struct {
 	// Dir is the directory holding mvi.toml, which build directories are
 	// relative to; "" when the app builds nothing.
 	Dir string
+	// Exec finds and runs a local image builder (docker, podman, buildah)
+	// for a Dockerfile that needs RUN; nil is this machine's programs.
+	Exec build.Exec
 }
 
 // Retry is the backoff policy for throttling, 5xx, eventual consistency
@@ -101,7 +105,7 @@ func (c Config) retry() Retry {
 
 func (c Config) env(deps map[string]resource.Live) resource.Env {
 	return resource.Env{Clients: c.Clients, App: c.App, Region: c.Region, Account: c.Account, Deps: deps,
-		Dir: c.Dir, Clock: c.now, Say: func(string) {}, Use: func(string) {}}
+		Dir: c.Dir, Clock: c.now, Say: func(string) {}, Use: func(string) {}, Exec: c.Exec}
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -75,7 +75,8 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 	if a, err = withSecretVersions(ctx, cfg, a); err != nil {
 		return Plan{}, err
 	}
-	if a, err = withSources(ctx, cfg, a); err != nil {
+	a, builders, err := withSources(ctx, cfg, a)
+	if err != nil {
 		return Plan{}, err
 	}
 	prices := cfg.Prices
@@ -134,6 +135,7 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 		}
 	}
 	releaseReasons(&p)
+	sayBuilders(&p, builders)
 	if err := checkDrift(ctx, cfg, &p); err != nil {
 		return Plan{}, err
 	}

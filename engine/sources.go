@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -14,8 +15,12 @@ import (
 // can say before anything runs whether there is anything to build: the
 // same files give the same revision (nothing to change), an edited file a
 // new build and a rolling release.
-func withSources(ctx context.Context, cfg Config, a arch.Architecture) (arch.Architecture, error) {
+//
+// A Dockerfile that needs RUN is accepted when a local builder works;
+// builders names it by resource id, for the plan to say.
+func withSources(ctx context.Context, cfg Config, a arch.Architecture) (_ arch.Architecture, builders map[string]string, err error) {
 	changed := false
+	builders = map[string]string{}
 	a.Resources = append([]arch.Resource(nil), a.Resources...)
 	for i, r := range a.Resources {
 		td, ok := r.Props.(arch.TaskDefinitionProps)
@@ -23,7 +28,7 @@ func withSources(ctx context.Context, cfg Config, a arch.Architecture) (arch.Arc
 			continue
 		}
 		if cfg.Dir == "" {
-			return arch.Architecture{}, fmt.Errorf("process %s builds %s, but the engine was not told where mvi.toml is (Config.Dir)", td.Process, td.Build)
+			return arch.Architecture{}, nil, fmt.Errorf("process %s builds %s, but the engine was not told where mvi.toml is (Config.Dir)", td.Process, td.Build)
 		}
 		dir := filepath.Join(cfg.Dir, filepath.FromSlash(td.Build))
 		d, err := build.SourceDigest(ctx, dir)
@@ -33,17 +38,23 @@ func withSources(ctx context.Context, cfg Config, a arch.Architecture) (arch.Arc
 			// RUN this builder can't run.
 			_, err = build.Parse(ctx, dir)
 		}
+		var nb *build.NeedsBuilderError
+		if errors.As(err, &nb) {
+			if l, ok := build.FindLocal(ctx, cfg.Exec); ok {
+				builders[r.ID], err = l.String(), nil
+			}
+		}
 		if err != nil {
-			return arch.Architecture{}, &SourceError{Process: td.Process, Dir: dir, Err: err}
+			return arch.Architecture{}, nil, &SourceError{Process: td.Process, Dir: dir, Err: err}
 		}
 		td.Source = d
 		a.Resources[i].Props = td
 		changed = true
 	}
 	if !changed {
-		return a, nil
+		return a, builders, nil
 	}
-	return rollOut(a), nil
+	return rollOut(a), builders, nil
 }
 
 // SourceError is a build directory the plan could not read.
@@ -64,4 +75,15 @@ func (e *SourceError) Fix() string {
 		return f.Fix()
 	}
 	return "check that the build directory exists and can be read, then run mvi plan again"
+}
+
+// sayBuilders adds to each task definition that will be built by a
+// local builder which one builds it.
+func sayBuilders(p *Plan, builders map[string]string) {
+	for i := range p.Steps {
+		s := &p.Steps[i]
+		if b, ok := builders[s.ID]; ok && (s.Action == Create || s.Action == Update || s.Action == Replace) {
+			s.Reason += "; its Dockerfile runs programs, so " + b + " builds it"
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
 // defaultPlatform is what the app's ECS VMs run.
@@ -35,6 +36,7 @@ type builder struct {
 	base    string
 	// warnings are kept for the Result, like docker build's.
 	warnings []string
+	notRun   []RunLine
 }
 
 // Build turns opts.Dir into an image and pushes it to opts.Target.
@@ -56,7 +58,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, &Error{Kind: KindTarget, Msg: "cannot push to " + fmt.Sprintf("%q", opts.Target), Err: err,
 			Hint: "name a repository and a tag, such as registry.example.com/app:build-1"}
 	}
-	df, err := parse(ctx, opts.Dir, opts.MaxContextBytes)
+	df, err := parse(ctx, opts.Dir, opts.MaxContextBytes, opts.SkipRun)
 	if err != nil {
 		return Result{}, err
 	}
@@ -96,7 +98,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Image: target.Context().Digest(d.String()).String(), ImageDigest: d.String(),
-		SourceDigest: src, Base: b.base, Layers: b.layers, Warnings: b.warnings}
+		SourceDigest: src, Base: b.base, Layers: b.layers, Warnings: b.warnings, NotRun: b.notRun}
 	for _, k := range b.sc.unused() {
 		res.Warnings = append(res.Warnings, "build arg "+k+" was given but no ARG in "+df.Name+" declares it")
 	}
@@ -106,6 +108,14 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 // step runs one instruction after FROM.
 func (b *builder) step(st Step) error {
 	fmt.Fprintf(b.log, "%s:%d: %s\n", b.df.Name, st.Line, st.Text)
+	if _, ok := st.Cmd.(*instructions.RunCommand); ok {
+		// Only parse(skipRun) lets a RUN through: say so, don't fake it.
+		r := RunLine{File: b.df.Name, Line: st.Line, Text: st.Text, Why: "NOT executed: this builder runs no programs, so the image lacks what this line would make"}
+		b.notRun = append(b.notRun, r)
+		fmt.Fprintf(b.log, "%s:%d: %s\n", r.File, r.Line, r.Why)
+		b.history = append(b.history, v1.History{Created: v1.Time{Time: epoch()}, CreatedBy: st.Text + " # not executed", EmptyLayer: true})
+		return nil
+	}
 	ok, err := b.configure(st)
 	if err != nil {
 		return err

@@ -61,10 +61,12 @@ func (s Step) fail(file string, kind Kind, msg, fix string, err error) *Error {
 // Nothing is pulled or pushed, so a caller can refuse a build before any
 // change. Errors name the Dockerfile as dir/Dockerfile:line.
 func Parse(ctx context.Context, dir string) (*Dockerfile, error) {
-	return parse(ctx, dir, DefaultMaxContextBytes)
+	return parse(ctx, dir, DefaultMaxContextBytes, false)
 }
 
-func parse(ctx context.Context, dir string, limit int64) (*Dockerfile, error) {
+// parse reads the Dockerfile; skipRun keeps RUN lines as steps the
+// builder will say it did not execute, instead of refusing them.
+func parse(ctx context.Context, dir string, limit int64, skipRun bool) (*Dockerfile, error) {
 	name := filepath.Join(dir, DockerfileName)
 	c, err := openContext(ctx, dir, limit)
 	if err != nil {
@@ -117,6 +119,10 @@ func parse(ctx context.Context, dir string, limit int64) (*Dockerfile, error) {
 				continue
 			}
 		case *instructions.RunCommand:
+			if skipRun && seenFrom {
+				df.Steps = append(df.Steps, st)
+				continue
+			}
 			needs = append(needs, RunLine{File: df.Name, Line: st.Line, Text: st.Text,
 				Why: "RUN executes a program inside the image, which needs a real builder"})
 			continue

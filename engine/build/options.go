@@ -39,6 +39,11 @@ type Options struct {
 	// TempDir holds the layer files while the build runs; "" means the
 	// system's temporary directory. It is cleaned up when Build returns.
 	TempDir string
+	// SkipRun builds a Dockerfile with RUN lines anyway, without running
+	// them: each is said in the log and in Result.NotRun. Only for a
+	// builder that must say what it could not do (the sandbox's cluster
+	// builder task); a real build refuses RUN instead.
+	SkipRun bool
 }
 
 // Result is what a build record needs.
@@ -59,4 +64,7 @@ type Result struct {
 	// Warnings are things docker build would also warn about, such as a
 	// build arg that no ARG declares.
 	Warnings []string
+	// NotRun are the RUN lines a SkipRun build did not execute: the image
+	// lacks their effects.
+	NotRun []RunLine
 }

@@ -44,6 +44,9 @@ type Image struct {
 	// lines Say gets after it are that service's); nil drops it.
 	Use func(Service)
 	Now func() time.Time
+	// Exec finds and runs a local builder (docker, podman, buildah) for a
+	// Dockerfile that needs RUN; nil is the machine's own programs.
+	Exec build.Exec
 }
 
 // Service is one of the services a build uses.
@@ -95,14 +98,23 @@ func (im Image) build(ctx context.Context, tag string) error {
 	w := &lineWriter{say: im.Say, to: &log}
 	im.use(UseRegistry)
 	fmt.Fprintf(w, "build %s of %s from %s\n", tag, im.Process, im.Dir)
-	auth, err := im.login(ctx)
+	cred, err := im.login(ctx)
 	if err == nil && im.Transport == nil {
 		err = errors.New("this cloud gives no way to reach its registry (cloud.Clients.Registry is nil)")
 	}
 	if err == nil {
+		host, _, _ := strings.Cut(im.URI, "/")
 		var res build.Result
 		res, err = build.Build(ctx, build.Options{Dir: im.Dir, Target: im.Ref(), Log: w,
-			Remote: []remote.Option{remote.WithTransport(im.Transport), remote.WithAuthFromKeychain(auth)}})
+			Remote: []remote.Option{remote.WithTransport(im.Transport), remote.WithAuthFromKeychain(ecrKeychain{host: host, auth: cred})}})
+		var nb *build.NeedsBuilderError
+		if errors.As(err, &nb) {
+			if l, ok := build.FindLocal(ctx, im.Exec); ok {
+				rec.Builder = l.String()
+				fmt.Fprintf(w, "%s runs programs (%s), which only a real builder can: building with %s\n", nb.Lines[0].File, nb.Lines[0], l)
+				res, err = l.Build(ctx, build.LocalOptions{Dir: im.Dir, Target: im.Ref(), User: cred.Username, Password: cred.Password, Log: w})
+			}
+		}
 		rec.Image, rec.ImageDigest, rec.Base, rec.Layers = res.Image, res.ImageDigest, res.Base, res.Layers
 		for _, warn := range res.Warnings {
 			fmt.Fprintf(w, "warning: %s\n", warn)
@@ -138,7 +150,7 @@ func (im Image) build(ctx context.Context, tag string) error {
 
 // login is the registry's credentials for the app's ECR registry only:
 // base images come from public registries, which must never see them.
-func (im Image) login(ctx context.Context) (authn.Keychain, error) {
+func (im Image) login(ctx context.Context) (*authn.Basic, error) {
 	out, err := im.ECR.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
 	if err != nil {
 		return nil, fmt.Errorf("log in to the registry: %w", err)
@@ -151,8 +163,7 @@ func (im Image) login(ctx context.Context) (authn.Keychain, error) {
 	if err != nil || !ok {
 		return nil, errors.New("log in to the registry: ECR's authorization token is not user:password")
 	}
-	host, _, _ := strings.Cut(im.URI, "/")
-	return ecrKeychain{host: host, auth: &authn.Basic{Username: user, Password: pass}}, nil
+	return &authn.Basic{Username: user, Password: pass}, nil
 }
 
 type ecrKeychain struct {

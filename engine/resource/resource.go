@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/build"
 	"github.com/minimalinfra/mvi/engine/cloud"
 )
 
@@ -53,6 +54,8 @@ type Env struct {
 	// KV table); the lines Say gives next carry it, so a picture of the
 	// app can light that service while it is used. Never nil.
 	Use func(id string)
+	// Exec finds and runs a local image builder; nil is this machine's.
+	Exec build.Exec
 }
 
 // Tags are the tags every resource is created with.
