@@ -45,6 +45,9 @@ type Config struct {
 	// Now is the clock that names what a run makes (a final snapshot's
 	// time); nil is time.Now.
 	Now func() time.Time
+	// ReleaseKeep is [release] keep: a rollback further back than that
+	// many releases is refused. 0 sets no window.
+	ReleaseKeep int
 	// Dir is the directory holding mvi.toml, which build directories are
 	// relative to; "" when the app builds nothing.
 	Dir string

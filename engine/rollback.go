@@ -70,6 +70,22 @@ func RollbackTarget(rs []release.Release, n int) (release.Release, error) {
 		Hint: "mvi releases lists them"}
 }
 
+// InKeptWindow refuses a release older than the newest keep releases:
+// the registry keeps only the images those need (engine/aws
+// lifecyclePolicy), so an older one may be gone now or by the next push.
+// keep 0 sets no window.
+func InKeptWindow(rs []release.Release, to release.Release, keep int) error {
+	if keep <= 0 || len(rs) <= keep {
+		return nil
+	}
+	oldest := rs[len(rs)-keep].Number
+	if to.Number < oldest {
+		return &RollbackError{To: to.Number, Reason: fmt.Sprintf("it is older than the %d releases kept ([release] keep = %d): the oldest kept is release %d", keep, keep, oldest),
+			Hint: fmt.Sprintf("roll back to release %d or later (mvi releases), and raise [release] keep in mvi.toml so more releases stay possible", oldest)}
+	}
+	return nil
+}
+
 // Rollback starts release n again (the one before the current release
 // when n is 0) and returns the new release's number.
 func Rollback(ctx context.Context, cfg Config, n int, events chan<- Event) (int, error) {
@@ -83,6 +99,9 @@ func Rollback(ctx context.Context, cfg Config, n int, events chan<- Event) (int,
 	}
 	to, err := RollbackTarget(rs, n)
 	if err != nil {
+		return 0, err
+	}
+	if err := InKeptWindow(rs, to, cfg.ReleaseKeep); err != nil {
 		return 0, err
 	}
 	services, err := cfg.list(ctx, arch.TypeService)

@@ -36,18 +36,22 @@ func (f *recordsFlags) open(c *cobra.Command) (*session, release.Store, error) {
 	if f.output != "text" && f.output != "json" {
 		return nil, release.Store{}, usagef("--output %q: use text or json", f.output)
 	}
-	app, region := f.app, manifest.DefaultRegion
+	app, region, keep := f.app, manifest.DefaultRegion, 0
 	if app == "" {
 		m, err := manifest.Load(f.file)
 		if err != nil {
 			return nil, release.Store{}, err
 		}
 		app, region = m.Name, m.Region
+		if m.Release != nil {
+			keep = m.Release.Keep
+		}
 	}
 	s, err := f.cf.open(c.Context(), app, region)
 	if err != nil {
 		return nil, release.Store{}, err
 	}
+	s.cfg.ReleaseKeep = keep // a rollback further back is refused
 	st, err := engine.Records(c.Context(), s.cfg)
 	if err != nil {
 		s.close()
@@ -220,6 +224,9 @@ mvi up releases what mvi.toml says again, and its plan says so.`),
 			}
 			to, err := engine.RollbackTarget(rs, n)
 			if err != nil {
+				return err
+			}
+			if err := engine.InKeptWindow(rs, to, s.cfg.ReleaseKeep); err != nil {
 				return err
 			}
 			fmt.Fprintf(out, "Roll %s back to release %d (%s, config %s), as a rolling deploy.\n", s.cfg.App, to.Number, to.Time.Format(time.DateTime), to.Config)

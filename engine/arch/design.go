@@ -153,8 +153,18 @@ func (d *design) registry() {
 	if d.m.Registry == nil {
 		return
 	}
+	var built []string
+	for _, name := range d.m.ProcessNames() {
+		if p := d.m.Processes[name]; p != nil && p.Build != "" {
+			built = append(built, name)
+		}
+	}
+	keep := 0
+	if d.m.Release != nil {
+		keep = d.m.Release.Keep
+	}
 	d.add(Registry, "repository", TypeRepository, RepositoryProps{
-		ScanOnPush: true, ImmutableTags: true, Key: "key", Keep: d.m.Registry.Keep,
+		ScanOnPush: true, ImmutableTags: true, Key: "key", Keep: keep, Processes: built,
 	}, "the images mvi builds need a private home that VMs can pull from; tags never change, so a release always means the same bits", "key")
 }
 

@@ -297,3 +297,19 @@ func contains(xs []string, s string) bool {
 	}
 	return false
 }
+
+// The registry keeps what [release] keep needs, per built process only: a
+// process running a published image has no images in it to count.
+func TestRepositoryKeepsWhatReleasesNeed(t *testing.T) {
+	m := full()
+	m.Processes["proxy"] = &manifest.Process{Image: "nginx"}
+	a := mustDesign(t, m)
+	r, ok := a.Get("repository")
+	if !ok {
+		t.Fatal("no repository")
+	}
+	p := r.Props.(RepositoryProps)
+	if p.Keep != manifest.DefaultReleaseKeep || strings.Join(p.Processes, ",") != "web,worker" {
+		t.Errorf("repository keeps %d of %v, want %d of web,worker", p.Keep, p.Processes, manifest.DefaultReleaseKeep)
+	}
+}

@@ -172,7 +172,10 @@ type (
 		ScanOnPush    bool   `json:"scan_on_push"`
 		ImmutableTags bool   `json:"immutable_tags"`
 		Key           string `json:"kms_key"`
-		Keep          int    `json:"keep"`
+		// Keep is [release] keep: the lifecycle rule keeps Keep images of
+		// each of Processes (the built ones), see engine/aws lifecyclePolicy.
+		Keep      int      `json:"keep"`
+		Processes []string `json:"processes,omitempty"`
 	}
 	LoadBalancerProps struct {
 		Scheme        string   `json:"scheme"`
@@ -306,3 +309,8 @@ func (AlarmProps) props()            {}
 func (DashboardProps) props()        {}
 func (TableProps) props()            {}
 func (BucketProps) props()           {}
+
+// ImageTagPrefix is how every image tag of a built process begins
+// (release.Tag adds the source digest), so a registry rule can count one
+// process's images apart from another's.
+func ImageTagPrefix(process string) string { return process + "-" }

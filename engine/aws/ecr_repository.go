@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/minimalinfra/mvi/engine/resource"
@@ -80,14 +81,34 @@ func (h repositoryHandler) List(ctx context.Context, env resource.Env) ([]resour
 	return out, nil
 }
 
-// lifecyclePolicy expires all but the newest keep images.
-func lifecyclePolicy(keep int) string {
-	b, _ := json.Marshal(map[string]any{"rules": []any{map[string]any{
-		"rulePriority": 1,
-		"description":  fmt.Sprintf("keep the newest %d images", keep),
-		"selection":    map[string]any{"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": keep},
-		"action":       map[string]any{"type": "expire"},
-	}}})
+// lifecyclePolicy keeps every image a kept release needs: one rule per
+// built process, keeping the newest keep images whose tag has that
+// process's prefix. A release rebuilds only the processes whose source
+// changed and reuses the others' images, so the last keep releases use at
+// most keep images of each process, and (builds being pushed in release
+// order) those are that process's newest keep images; one rule over all
+// images would let a busy process's builds push a quiet one's only image
+// out. Rules are ordered longest prefix first: ECR gives an image to the
+// first rule (lowest rulePriority) whose prefix matches, so "web-admin-…"
+// is counted by web-admin's rule before web's "web-" could claim it.
+// A rollback pushes nothing and re-runs an image that is still kept;
+// releases after it push newer images, so a rollback target older than
+// the window can't be rolled back to again (engine.checkRollback says so).
+func lifecyclePolicy(keep int, processes []string) string {
+	ps := append([]string(nil), processes...)
+	sort.SliceStable(ps, func(i, j int) bool { return len(ps[i]) > len(ps[j]) })
+	rules := make([]any, 0, len(ps))
+	for i, p := range ps {
+		prefix := arch.ImageTagPrefix(p)
+		rules = append(rules, map[string]any{
+			"rulePriority": i + 1,
+			"description":  fmt.Sprintf("keep the newest %d images of %s, one for each kept release", keep, p),
+			"selection": map[string]any{"tagStatus": "tagged", "tagPrefixList": []string{prefix},
+				"countType": "imageCountMoreThan", "countNumber": keep},
+			"action": map[string]any{"type": "expire"},
+		})
+	}
+	b, _ := json.Marshal(map[string]any{"rules": rules})
 	return string(b)
 }
 
@@ -149,9 +170,9 @@ func (h repositoryHandler) Update(ctx context.Context, env resource.Env, r arch.
 		RepositoryName: name, ImageScanningConfiguration: &ecrtypes.ImageScanningConfiguration{ScanOnPush: p.ScanOnPush}}); err != nil {
 		return resource.Live{}, wrap("set scanning of", r.ID, err)
 	}
-	if p.Keep > 0 {
+	if p.Keep > 0 && len(p.Processes) > 0 {
 		if _, err := env.Clients.ECR.PutLifecyclePolicy(ctx, &ecr.PutLifecyclePolicyInput{
-			RepositoryName: name, LifecyclePolicyText: aws.String(lifecyclePolicy(p.Keep))}); err != nil {
+			RepositoryName: name, LifecyclePolicyText: aws.String(lifecyclePolicy(p.Keep, p.Processes))}); err != nil {
 			return resource.Live{}, wrap("set lifecycle of", r.ID, err)
 		}
 	}

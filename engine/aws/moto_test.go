@@ -696,7 +696,9 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 		}
 	}
 	lc, err := c.ECR.(ecrReader).GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{RepositoryName: aws.String(live["repository"].PhysicalID)})
-	if err != nil || !strings.Contains(aws.ToString(lc.LifecyclePolicyText), `"countNumber":20`) {
+	// [release] keep (default 10) images of each built process.
+	if txt := aws.ToString(lc.LifecyclePolicyText); err != nil || !strings.Contains(txt, `"countNumber":10`) ||
+		!strings.Contains(txt, `"tagPrefixList":["worker-"]`) || !strings.Contains(txt, `"tagPrefixList":["web-"]`) {
 		t.Errorf("repository lifecycle: %v %v", lc, err)
 	}
 

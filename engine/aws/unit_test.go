@@ -249,8 +249,29 @@ func TestRenderedDocuments(t *testing.T) {
 	if !strings.Contains(string(ud), "ECS_CLUSTER=mvi-shop-cluster\n") || !strings.HasPrefix(string(ud), "#!/bin/bash\n") {
 		t.Errorf("user data:\n%s", ud)
 	}
-	if lp := lifecyclePolicy(20); !strings.Contains(lp, `"countNumber":20`) || !strings.Contains(lp, `"imageCountMoreThan"`) {
-		t.Errorf("lifecycle policy: %s", lp)
+	// One rule per built process, longest prefix first so web-admin's
+	// images are counted by its own rule before web's "web-" sees them.
+	lp := lifecyclePolicy(10, []string{"web", "web-admin", "worker"})
+	var doc struct {
+		Rules []struct {
+			RulePriority int `json:"rulePriority"`
+			Selection    struct {
+				TagStatus     string   `json:"tagStatus"`
+				TagPrefixList []string `json:"tagPrefixList"`
+				CountType     string   `json:"countType"`
+				CountNumber   int      `json:"countNumber"`
+			} `json:"selection"`
+		} `json:"rules"`
+	}
+	if err := json.Unmarshal([]byte(lp), &doc); err != nil || len(doc.Rules) != 3 {
+		t.Fatalf("lifecycle policy: %s %v", lp, err)
+	}
+	for i, want := range []string{"web-admin-", "worker-", "web-"} {
+		r := doc.Rules[i]
+		if r.RulePriority != i+1 || r.Selection.TagStatus != "tagged" || len(r.Selection.TagPrefixList) != 1 || r.Selection.TagPrefixList[0] != want ||
+			r.Selection.CountType != "imageCountMoreThan" || r.Selection.CountNumber != 10 {
+			t.Errorf("lifecycle rule %d: %+v, want prefix %s keeping 10", i, r, want)
+		}
 	}
 	bp := bucketPolicy("arn:aws:s3:::b")
 	if !strings.Contains(bp, `"Deny"`) || !strings.Contains(bp, `"aws:SecureTransport":"false"`) || !strings.Contains(bp, `"arn:aws:s3:::b/*"`) {

@@ -174,6 +174,11 @@ func (d *decoder) unknown(n *node, path []string, key string, known []string) {
 	}
 	kpath := with(path, key)
 	d.bad[joinPath(kpath)] = true
+	if to, ok := movedKeys[joinPath(kpath)]; ok {
+		d.c.add(n.key, kpath, fmt.Sprintf("write it as %s instead: %s", to.key, to.why),
+			"%s has moved to %s", joinPath(kpath), to.key)
+		return
+	}
 	if len(known) == 0 {
 		d.c.add(n.key, kpath, fmt.Sprintf("remove it: %s takes no keys, its presence is enough", where), "unknown key")
 		return
@@ -198,6 +203,12 @@ func (d *decoder) unknown(n *node, path []string, key string, known []string) {
 		return
 	}
 	d.c.add(n.key, kpath, "remove it ("+takes+")", "unknown key")
+}
+
+// movedKeys are keys an older mvi.toml may hold that now live elsewhere,
+// each with why, so the message says where to write it.
+var movedKeys = map[string]struct{ key, why string }{
+	"registry.keep": {"[release] keep", "the registry keeps every image the kept releases need, so how many releases stay possible to roll back to is the one number to set"},
 }
 
 // keyHomes lists the tables that do take key, e.g. `port` → [processes.NAME].

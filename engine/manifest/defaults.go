@@ -21,7 +21,7 @@ const (
 	DefaultDBName        = "app"
 	DefaultDBUser        = "mvi"
 	DefaultFSPath        = "/mnt/shared"
-	DefaultRegistryKeep  = 20
+	DefaultReleaseKeep   = 10
 	DefaultRetentionDays = 30
 	DefaultCPUAlarm      = 80
 	DefaultErrorsAlarm   = 10
@@ -107,8 +107,11 @@ func (m *Manifest) ApplyDefaults() {
 	if m.HasBuild() && m.Registry == nil {
 		m.Registry = &Registry{}
 	}
-	if m.Registry != nil && m.Registry.Keep == 0 {
-		m.Registry.Keep = DefaultRegistryKeep
+	if m.HasBuild() && m.Release == nil {
+		m.Release = &Release{}
+	}
+	if m.Release != nil && m.Release.Keep == 0 {
+		m.Release.Keep = DefaultReleaseKeep
 	}
 	if m.Log == nil {
 		m.Log = &Log{}

@@ -72,6 +72,11 @@ func TestBrokenManifests(t *testing.T) {
 			{"1:1", "port", `"port" belongs in [processes.NAME]`},
 			{"3:2", "web", `is "web" a process?`},
 		}},
+		// [registry] keep moved: the message says where it lives now.
+		{"registry_keep.toml", []want{
+			{"6:1", "registry.keep", "registry.keep has moved to [release] keep"},
+			{"9:8", "release.keep", "0 is not a number of releases to keep (1–1000)"},
+		}},
 		{"array_of_tables.toml", []want{{"1:1", "processes", "expected a table, got an array of tables"}}},
 		// A container runs on one VM: bigger than the VM never starts.
 		{"too_big.toml", []want{
@@ -179,6 +184,7 @@ func TestHelloWorldDefaults(t *testing.T) {
 		{"log.retention_days", m.Log.RetentionDays, 30},
 		{"database", m.Database == nil, true},
 		{"registry", m.Registry == nil, true},
+		{"release", m.Release == nil, true},
 	}
 	for _, c := range checks {
 		if c.got != c.val {
@@ -215,7 +221,7 @@ func TestExamplesParse(t *testing.T) {
 				strings.Join(worker.Command, " ") != "bin/worker" || worker.Count != 1 ||
 				m.Database == nil || m.Database.Engine != "postgres" || m.FS == nil || m.KV == nil ||
 				m.Blob == nil || m.Log.RetentionDays != 14 ||
-				len(m.Env) == 0 || m.Registry == nil {
+				len(m.Env) == 0 || m.Registry == nil || m.Release == nil || m.Release.Keep != 10 {
 				t.Errorf("full example is missing something: %+v", m)
 			}
 		})
@@ -282,7 +288,7 @@ func TestSuggest(t *testing.T) {
 			t.Errorf("nearest(%q) = %q, want %q", in, got, out)
 		}
 	}
-	top := []string{"name", "region", "processes", "vm", "database", "fs", "kv", "blob", "registry", "log", "metric", "env", "secrets"}
+	top := []string{"name", "region", "processes", "vm", "database", "fs", "kv", "blob", "registry", "release", "log", "metric", "env", "secrets"}
 	for in, out := range map[string]string{"procesess": "processes", "process": "processes", "secret": "secrets", "regoin": "region", "logs": "log"} {
 		if got := nearest(in, top); got != out {
 			t.Errorf("nearest(%q) = %q, want %q", in, got, out)

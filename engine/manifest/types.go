@@ -20,6 +20,7 @@ type Manifest struct {
 	KV       *KV       `toml:"kv" json:"kv,omitempty" jsonschema:"description=A key/value table for build and release records."`
 	Blob     *Blob     `toml:"blob" json:"blob,omitempty" jsonschema:"description=An object bucket for build logs and artifacts."`
 	Registry *Registry `toml:"registry" json:"registry,omitempty" jsonschema:"description=The private image registry (added by any build process)."`
+	Release  *Release  `toml:"release" json:"release,omitempty" jsonschema:"description=Releases of built processes: how many stay possible to roll back to."`
 	Log      *Log      `toml:"log" json:"log,omitempty" jsonschema:"description=Where container output goes."`
 	Metric   *Metric   `toml:"metric" json:"metric,omitempty" jsonschema:"description=Alarm thresholds."`
 
@@ -72,9 +73,13 @@ type KV struct{}
 // Blob is an object bucket.
 type Blob struct{}
 
-// Registry is the private image registry.
-type Registry struct {
-	Keep int `toml:"keep" json:"keep,omitempty" jsonschema:"description=How many images to keep (default 20)."`
+// Registry is the private image registry. How many images it keeps
+// follows from [release] keep, its one home.
+type Registry struct{}
+
+// Release says how many releases stay possible to roll back to.
+type Release struct {
+	Keep int `toml:"keep" json:"keep,omitempty" jsonschema:"description=How many releases stay possible to roll back to; the registry keeps every image they need (default 10)."`
 }
 
 // Log is where container output is kept.

@@ -3,6 +3,8 @@ package release
 import (
 	"fmt"
 	"strings"
+
+	"github.com/minimalinfra/mvi/engine/arch"
 )
 
 // Tag is the build id and image tag of process built from source: the
@@ -13,7 +15,7 @@ func Tag(process, source string) string {
 	if len(hex) > 12 {
 		hex = hex[:12]
 	}
-	return process + "-" + hex
+	return arch.ImageTagPrefix(process) + hex
 }
 
 // logKey is where a build's log is kept in the bucket.

@@ -167,3 +167,39 @@ func TestPublicBaseImages(t *testing.T) {
 		t.Fatalf("base digests differ across sandboxes: %v", digests)
 	}
 }
+
+// A rule per tag prefix, in rulePriority order: an image the first rule
+// selects is that rule's to count, never a later rule's (AWS), so
+// web-admin's images don't use up web's count.
+func TestECRLifecycleRulePerTagPrefix(t *testing.T) {
+	clk := NewManualClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	s := openSB(t, Options{Clock: clk})
+	c := s.Clients()
+	must(c.ECR.CreateRepository(bg, &ecr.CreateRepositoryInput{RepositoryName: aws.String("app")}))
+	rule := func(prio int, prefix string) string {
+		return `{"rulePriority":` + string(rune('0'+prio)) + `,"selection":{"tagStatus":"tagged","tagPrefixList":["` + prefix +
+			`"],"countType":"imageCountMoreThan","countNumber":2},"action":{"type":"expire"}}`
+	}
+	// Priorities out of order in the document: ECR sorts by rulePriority.
+	must(c.ECR.PutLifecyclePolicy(bg, &ecr.PutLifecyclePolicyInput{RepositoryName: aws.String("app"),
+		LifecyclePolicyText: aws.String(`{"rules":[` + rule(3, "web-") + `,` + rule(1, "web-admin-") + `,` + rule(2, "worker-") + `]}`)}))
+	auth := ecrAuth(t, s)
+	digest := map[string]string{}
+	for _, tag := range []string{"web-1", "web-admin-1", "web-2", "worker-1", "web-admin-2", "web-3", "web-admin-3", "web-4"} {
+		d, err := pushRandom(t, s, auth, "app:"+tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		digest[d] = tag
+		clk.Advance(time.Second)
+	}
+	out := must(c.ECR.DescribeImages(bg, &ecr.DescribeImagesInput{RepositoryName: aws.String("app")}))
+	var kept []string
+	for _, d := range out.ImageDetails {
+		kept = append(kept, digest[aws.ToString(d.ImageDigest)])
+	}
+	kept = sortStrings(kept)
+	if want := "web-3 web-4 web-admin-2 web-admin-3 worker-1"; strings.Join(kept, " ") != want {
+		t.Fatalf("kept %v, want %s", kept, want)
+	}
+}
