@@ -118,6 +118,13 @@ func (d *design) network() {
 			Description: "container ports, from the load balancer only"}}
 		appDeps = append(appDeps, "sg/lb")
 	}
+	if hasPrivatePort(m) {
+		// Containers run in bridge mode with dynamic host ports, so a
+		// private process is reached on its VM's ephemeral port, not its
+		// own: the rule covers that range, from the app's own VMs only.
+		appIngress = append(appIngress, Rule{Protocol: "tcp", FromPort: ephemeralFrom, ToPort: ephemeralTo, SourceGroup: IDAppGroup,
+			Description: "private processes, from the app's own VMs only"})
+	}
 	d.add(VPC, "sg/app", TypeSecurityGroup, SecurityGroupProps{
 		VPC: "vpc", Description: "app VMs: container ports from the load balancer only", Ingress: appIngress,
 	}, ifPort(m, "VMs accept traffic only from the load balancer, never straight from the internet",
@@ -501,4 +508,15 @@ func (d *design) keyReason() {
 		what = append(what, "its secrets")
 	}
 	k.Reason = "one key of the app's own encrypts " + andList(what) + ", and rotates itself every year"
+}
+
+// hasPrivatePort reports whether a process listens on a port the internet
+// doesn't reach.
+func hasPrivatePort(m *manifest.Manifest) bool {
+	for name, p := range m.Processes {
+		if p != nil && p.Port != 0 && !m.IsPublic(name) {
+			return true
+		}
+	}
+	return false
 }

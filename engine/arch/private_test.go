@@ -56,6 +56,17 @@ func TestPrivateProcessesStayInside(t *testing.T) {
 	if len(sg.Ingress) != 1 || sg.Ingress[0].FromPort != 80 || sg.Ingress[0].ToPort != 80 {
 		t.Errorf("sg/lb opens %+v, want only 80", sg.Ingress)
 	}
+	app := get(t, a, IDAppGroup).Props.(SecurityGroupProps)
+	self := false
+	for _, r := range app.Ingress {
+		self = self || r.SourceGroup == IDAppGroup
+		if r.CIDR != "" {
+			t.Errorf("sg/app open to %s", r.CIDR)
+		}
+	}
+	if !self {
+		t.Errorf("sg/app has no rule for the app's own VMs: %+v", app.Ingress)
+	}
 	if !strings.Contains(lb.Reason, "port 80 only") {
 		t.Errorf("sg/lb's reason doesn't name its one port: %q", lb.Reason)
 	}
