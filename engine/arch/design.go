@@ -48,6 +48,12 @@ func Design(m *manifest.Manifest) (Architecture, error) {
 	if len(m.Processes) == 0 {
 		return Architecture{}, fmt.Errorf("design %s: no processes; add [processes.web] with an image", m.Name)
 	}
+	if r := m.Routes(); len(r) > 0 {
+		// The manifest accepts path and host; listener rules have no
+		// handler on either cloud yet, so the design refuses rather than
+		// silently sending every request to the default process.
+		return Architecture{}, fmt.Errorf("design %s: %s has a path or host, and this mvi can't make load balancer listener rules yet: remove path/host (and reach it from the app as ${processes.%s.url}), or write public = false", m.Name, r[0], r[0])
+	}
 	d := &design{m: m}
 	d.crypto()
 	d.network()
@@ -99,7 +105,7 @@ func (d *design) network() {
 	}
 	appDeps := []string{"vpc"}
 	var appIngress []Rule
-	if m.HasPort() {
+	if m.DefaultProcess() != "" {
 		d.add(VPC, "sg/lb", TypeSecurityGroup, SecurityGroupProps{
 			VPC: "vpc", Description: "load balancer: HTTP from anywhere",
 			Ingress: []Rule{{Protocol: "tcp", FromPort: 80, ToPort: 80, CIDR: "0.0.0.0/0", Description: "HTTP from the internet"}},
@@ -107,10 +113,17 @@ func (d *design) network() {
 			// VPC's range on the container ports says the same, and
 			// keeps a broken-into load balancer from calling out.
 			Egress: []Rule{{Protocol: "tcp", FromPort: ephemeralFrom, ToPort: ephemeralTo, CIDR: vpcCIDR, Description: "container ports, inside the VPC only"}},
-		}, "lets the internet reach the load balancer on port 80, and the load balancer reach only the containers", "vpc")
+		}, "lets the internet reach the load balancer on port 80 only, and the load balancer reach only the containers", "vpc")
 		appIngress = []Rule{{Protocol: "tcp", FromPort: ephemeralFrom, ToPort: ephemeralTo, SourceGroup: "sg/lb",
 			Description: "container ports, from the load balancer only"}}
 		appDeps = append(appDeps, "sg/lb")
+	}
+	if hasPrivatePort(m) {
+		// Containers run in bridge mode with dynamic host ports, so a
+		// private process is reached on its VM's ephemeral port, not its
+		// own: the rule covers that range, from the app's own VMs only.
+		appIngress = append(appIngress, Rule{Protocol: "tcp", FromPort: ephemeralFrom, ToPort: ephemeralTo, SourceGroup: IDAppGroup,
+			Description: "private processes, from the app's own VMs only"})
 	}
 	d.add(VPC, "sg/app", TypeSecurityGroup, SecurityGroupProps{
 		VPC: "vpc", Description: "app VMs: container ports from the load balancer only", Ingress: appIngress,
@@ -309,7 +322,6 @@ func (d *design) containers() {
 	}
 	d.add(Container, "role/task", TypeRole, RoleProps{Principal: "ecs-tasks.amazonaws.com", Statements: taskStmts}, touch, taskDeps...)
 
-	primary := true
 	for _, name := range m.ProcessNames() {
 		p := m.Processes[name]
 		tdDeps := []string{"role/execution", "role/task", "log-group"}
@@ -351,9 +363,8 @@ func (d *design) containers() {
 		}
 		svcDeps := []string{"cluster", "capacity-provider", "cluster-capacity", TaskDefinitionID(name)}
 		reason := fmt.Sprintf("keeps %d %s container(s) running, replacing any that stop, and rolls out new releases without downtime", p.Count, name)
-		if p.Port != 0 {
-			d.loadBalancer(name, p, primary)
-			primary = false
+		if m.IsPublic(name) {
+			d.loadBalancer(name, p)
 			svc.TargetGroup, svc.Port = TargetGroupID(name), p.Port
 			svcDeps = append(svcDeps, TargetGroupID(name), ListenerID(name))
 			reason = spreadReason(name, p.Count, m.VM.Count)
@@ -362,7 +373,7 @@ func (d *design) containers() {
 	}
 }
 
-func (d *design) loadBalancer(name string, p *manifest.Process, primary bool) {
+func (d *design) loadBalancer(name string, p *manifest.Process) {
 	if !d.has("lb") {
 		d.add(LoadBalancer, "lb", TypeLoadBalancer, LoadBalancerProps{
 			Scheme: "internet-facing", Subnets: []string{"subnet/public-a", "subnet/public-b"}, SecurityGroup: "sg/lb",
@@ -373,21 +384,12 @@ func (d *design) loadBalancer(name string, p *manifest.Process, primary bool) {
 		VPC: "vpc", Process: name, Port: p.Port, Protocol: "HTTP", HealthPath: p.Health,
 		HealthInterval: 10, HealthyThreshold: 2, UnhealthyThreshold: 2, DeregistrationDelay: 30,
 	}, fmt.Sprintf("the %s containers the load balancer may send to, checked on %s every 10 s so sick ones get no traffic", name, p.Health), "vpc")
-	listen := 80
-	reason := "accepts HTTP on port 80 and forwards it to " + name
-	if !primary {
-		listen = p.Port
-		reason = fmt.Sprintf("accepts HTTP on port %d and forwards it to %s", listen, name)
-	}
+	// One listener on 80 for the app: the default process takes it.
+	// Routed processes (path, host) would add listener rules to it; see
+	// routedNotBuilt, which refuses them until the handlers exist.
 	d.add(LoadBalancer, ListenerID(name), TypeListener, ListenerProps{
-		LoadBalancer: "lb", TargetGroup: TargetGroupID(name), Port: listen, Protocol: "HTTP",
-	}, reason, "lb", TargetGroupID(name))
-	if listen != 80 {
-		lb := d.find("sg/lb")
-		sg := lb.Props.(SecurityGroupProps)
-		sg.Ingress = append(sg.Ingress, Rule{Protocol: "tcp", FromPort: listen, ToPort: listen, CIDR: "0.0.0.0/0", Description: "HTTP for " + name})
-		lb.Props = sg
-	}
+		LoadBalancer: "lb", TargetGroup: TargetGroupID(name), Port: 80, Protocol: "HTTP",
+	}, "accepts HTTP on port 80 and forwards it to "+name, "lb", TargetGroupID(name))
 }
 
 func (d *design) metrics() {
@@ -396,7 +398,7 @@ func (d *design) metrics() {
 	if d.has("lb") {
 		deps = append(deps, "lb")
 		for _, name := range m.ProcessNames() {
-			if m.Processes[name].Port == 0 {
+			if !m.IsPublic(name) {
 				continue
 			}
 			tg := TargetGroupID(name)
@@ -469,7 +471,7 @@ func placement(m *manifest.Manifest) [][]Task {
 // ifPort picks a reason by whether a process serves requests: the
 // picture without a load balancer must not speak of one.
 func ifPort(m *manifest.Manifest, withLB, without string) string {
-	if m.HasPort() {
+	if m.DefaultProcess() != "" {
 		return withLB
 	}
 	return without
@@ -516,4 +518,15 @@ func (d *design) keyReason() {
 		what = append(what, "its secrets")
 	}
 	k.Reason = "one key of the app's own encrypts " + andList(what) + ", and rotates itself every year"
+}
+
+// hasPrivatePort reports whether a process listens on a port the internet
+// doesn't reach.
+func hasPrivatePort(m *manifest.Manifest) bool {
+	for name, p := range m.Processes {
+		if p != nil && p.Port != 0 && !m.IsPublic(name) {
+			return true
+		}
+	}
+	return false
 }

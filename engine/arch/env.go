@@ -79,6 +79,10 @@ func (d *design) splitEnv(process string, vars map[string]string) env {
 				t = append(t, Part{Lit: p.Lit})
 				continue
 			}
+			if p.Ref.Kind == "processes" {
+				t = append(t, Part{Lit: processRef(p.Ref.Name, d.m.Processes[p.Ref.Name], p.Ref.Field)})
+				continue
+			}
 			if p.Ref.Kind == "fs" && d.m.FS != nil {
 				t = append(t, Part{Lit: d.m.FS.Path}) // known now: where it is mounted
 				continue
@@ -155,3 +159,28 @@ func sortedKeys[V any](m map[string]V) []string {
 func DatabaseVars() map[string]string {
 	return map[string]string{"DATABASE_HOST": "endpoint", "DATABASE_PORT": "port", "DATABASE_NAME": "db_name", "DATABASE_USER": "username"}
 }
+
+// processRef is known at design time: another process of the app is
+// reached by its name and port (ECS Service Connect's client alias), so
+// ${processes.api.url} is http://api:8000 on every cloud.
+func processRef(name string, p *manifest.Process, field string) string {
+	port := 0
+	if p != nil {
+		port = p.Port
+	}
+	switch field {
+	case "host":
+		return name
+	case "port":
+		return fmt.Sprint(port)
+	}
+	scheme := "http"
+	if s, ok := urlSchemes[manifest.NonHTTP(port)]; ok {
+		scheme = s
+	}
+	return fmt.Sprintf("%s://%s:%d", scheme, name, port)
+}
+
+// urlSchemes are the URL schemes clients expect of the non-HTTP servers a
+// process most often is; any other speaks HTTP or is reached by host/port.
+var urlSchemes = map[string]string{"Redis": "redis", "Postgres": "postgres", "MySQL": "mysql", "MongoDB": "mongodb", "AMQP (RabbitMQ)": "amqp"}

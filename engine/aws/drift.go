@@ -33,7 +33,7 @@ func (securityGroupHandler) Drift(ctx context.Context, env resource.Env, r arch.
 	if err != nil {
 		return nil, err
 	}
-	want, err := wantRules(env, r.ID, p.Ingress)
+	want, err := wantRules(env, r.ID, live.PhysicalID, p.Ingress)
 	if err != nil {
 		return nil, err
 	}

@@ -101,11 +101,15 @@ type ruleKey struct {
 }
 
 // wantRules resolves the designed rules to group ids.
-func wantRules(env resource.Env, id string, rules []arch.Rule) (map[ruleKey]string, error) {
+// A rule whose source is the group itself (the app's VMs reaching each
+// other) names the group's own id, which no dependency carries.
+func wantRules(env resource.Env, id, self string, rules []arch.Rule) (map[ruleKey]string, error) {
 	out := map[ruleKey]string{}
 	for _, rl := range rules {
 		k := ruleKey{proto: rl.Protocol, from: int32(rl.FromPort), to: int32(rl.ToPort), cidr: rl.CIDR}
-		if rl.SourceGroup != "" {
+		if rl.SourceGroup == id {
+			k.group = self
+		} else if rl.SourceGroup != "" {
 			g, err := depAttr(env, id, rl.SourceGroup, "group_id")
 			if err != nil {
 				return nil, err
@@ -192,7 +196,7 @@ func (h securityGroupHandler) Update(ctx context.Context, env resource.Env, r ar
 	if live.Attrs["vpc_id"] != vpc || (live.Attrs["description"] != "" && live.Attrs["description"] != sgText(p.Description)) {
 		return resource.Live{}, resource.ErrReplace
 	}
-	want, err := wantRules(env, r.ID, p.Ingress)
+	want, err := wantRules(env, r.ID, live.PhysicalID, p.Ingress)
 	if err != nil {
 		return resource.Live{}, err
 	}

@@ -26,7 +26,7 @@ func wantEgress(env resource.Env, id string, p arch.SecurityGroupProps) (want ma
 	case p.NoEgress:
 		return map[ruleKey]string{}, true, nil
 	case len(p.Egress) > 0:
-		want, err = wantRules(env, id, p.Egress)
+		want, err = wantRules(env, id, "", p.Egress)
 		return want, true, err
 	}
 	return nil, false, nil

@@ -720,7 +720,7 @@ func checkSecureDefaults(t *testing.T, ctx context.Context, env resource.Env, a 
 			t.Errorf("security group %s open to the internet: %v", id, open)
 		}
 		r, _ := a.Get(id)
-		want, _ := wantRules(envFor(env, r, live), id, r.Props.(arch.SecurityGroupProps).Ingress)
+		want, _ := wantRules(envFor(env, r, live), id, live[id].PhysicalID, r.Props.(arch.SecurityGroupProps).Ingress)
 		have := haveRules(g.IpPermissions)
 		if len(have) != len(want) {
 			t.Errorf("security group %s rules %v, want %v", id, have, want)

@@ -92,6 +92,11 @@ func (d *decoder) value(n *node, v reflect.Value, path []string, pattern string,
 			d.bad[joinPath(path)] = true
 		}
 		v.SetInt(x)
+	case reflect.Bool:
+		if n.kind != kBool {
+			return d.typeErr(n, path, t)
+		}
+		v.SetBool(n.text == "true")
 	case reflect.Slice:
 		if n.kind != kArray {
 			return d.typeErr(n, path, t)
@@ -126,6 +131,16 @@ func (d *decoder) value(n *node, v reflect.Value, path []string, pattern string,
 		}
 		v.Set(m)
 	case reflect.Pointer:
+		if t.Elem().Kind() != reflect.Struct {
+			// An optional scalar (public = false): nil means "unwritten",
+			// which a default decides.
+			p := reflect.New(t.Elem())
+			if !d.value(n, p.Elem(), path, pattern, elem) {
+				return false
+			}
+			v.Set(p)
+			return true
+		}
 		if n.kind != kTable {
 			return d.typeErr(n, path, t)
 		}
@@ -248,6 +263,8 @@ func (d *decoder) typeErr(n *node, path []string, want reflect.Type) bool {
 	}
 	var fix string
 	switch want.Kind() {
+	case reflect.Bool:
+		fix = fmt.Sprintf("write true or false without quotes: %s = false", key)
 	case reflect.Int:
 		if _, err := parseInt(n.text); n.kind == kString && err == nil {
 			fix = fmt.Sprintf("write it without quotes: %s = %s", key, n.text)

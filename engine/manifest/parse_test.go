@@ -83,8 +83,16 @@ func TestBrokenManifests(t *testing.T) {
 			{"6:7", "processes.web.cpu", "cpu = 4096 doesn't fit on one t3.small, which gives containers 2048 CPU units"},
 			{"10:10", "processes.worker.memory", "memory = 4096 doesn't fit on one t3.small, which gives containers 1945 MiB"},
 		}},
-		// Two public processes on port 80 both claimed the listener.
-		{"listener_clash.toml", []want{{"9:8", "processes.proxy.port", "the load balancer's port 80 is already backend's"}}},
+		// Two public processes on port 80 both claimed the listener: now
+		// the second needs a rule (a path or host) or public = false.
+		{"listener_clash.toml", []want{{"10:10", "processes.proxy", "backend and proxy would share the load balancer's listener on port 80 with no rule"}}},
+		{"routes.toml", []want{
+			{"6:44", "processes.web.env.B", "${processes.worker.host} refers to worker, which has no port"},
+			{"6:76", "processes.web.env.C", "${processes.rdis.port} names a process this app doesn't have"},
+			{"11:8", "processes.api.path", `"/api/<x>" is not an ALB path pattern`},
+			{"16:10", "processes.redis", "port 6379 speaks Redis, not HTTP"},
+			{"24:8", "processes.admin.host", `"admin" is not an ALB host pattern`},
+		}},
 		{"vm_type.toml", []want{{"4:8", "vm.type", `"t3.smal" is not an EC2 instance type`}}},
 	}
 	for _, tc := range cases {

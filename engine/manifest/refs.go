@@ -14,8 +14,8 @@ import (
 
 // Ref is one ${…} in a value.
 type Ref struct {
-	Kind   string // database, kv, blob, fs, secrets
-	Name   string // the secret's name, for secrets; "" otherwise
+	Kind   string // database, kv, blob, fs, secrets, processes
+	Name   string // the secret's or process's name; "" otherwise
 	Field  string // host, url, table …; "" for secrets
 	Offset int    // byte offset of "${" in the value
 	Text   string // the reference as written, "${database.host}"
@@ -34,6 +34,10 @@ var refFields = map[string][]string{
 	"blob":     {"bucket"},
 	"fs":       {"path"},
 }
+
+// processFields are what ${processes.NAME.…} offers: the name and port
+// another process of the app reaches it at (ECS Service Connect's alias).
+var processFields = []string{"url", "host", "port"}
 
 // refSection is the section a kind needs, to say "add [database]".
 var refSection = map[string]string{"database": "[database]", "kv": "[kv]", "blob": "[blob]", "fs": "[fs]"}
@@ -109,10 +113,18 @@ func Refs(v string) ([]Ref, error) {
 }
 
 func parseRef(body string, at int, text string) (*Ref, error) {
-	kinds := append(keysOf(refFields), "secrets")
+	kinds := append(keysOf(refFields), "secrets", "processes")
 	kind, rest, _ := strings.Cut(body, ".")
 	if body == "" {
 		return nil, &RefError{Offset: at, Msg: "an empty reference ${}", Fix: "name what it refers to, e.g. ${database.host}"}
+	}
+	if kind == "processes" {
+		name, field, _ := strings.Cut(rest, ".")
+		if name == "" || !contains(processFields, field) {
+			return nil, &RefError{Offset: at, Msg: fmt.Sprintf("%s names no process field", text),
+				Fix: "write ${processes.NAME.url}, ${processes.NAME.host} or ${processes.NAME.port}"}
+		}
+		return &Ref{Kind: kind, Name: name, Field: field, Offset: at, Text: text}, nil
 	}
 	if kind == "secrets" {
 		if rest == "" || !envRe.MatchString(rest) {

@@ -62,6 +62,8 @@ func typeSchema(t reflect.Type, pattern string, valueRule bool) *obj {
 				s.set("pattern", r.schemaPattern.String())
 			}
 		}
+	case reflect.Bool:
+		s.set("type", "boolean")
 	case reflect.Int:
 		s.set("type", "integer")
 		if hasRule {

@@ -105,7 +105,7 @@ func TestSchemaCoversEveryField(t *testing.T) {
 			if n != len(props) {
 				t.Errorf("%s: %d toml fields but %d properties", path, n, len(props))
 			}
-		case reflect.String, reflect.Int:
+		case reflect.String, reflect.Int, reflect.Bool:
 		default:
 			t.Errorf("%s: kind %s has no schema", path, t2.Kind())
 		}

@@ -44,6 +44,9 @@ type Process struct {
 	Memory  int               `toml:"memory" json:"memory,omitempty" jsonschema:"description=Memory per container in MiB (default 512)."`
 	Health  string            `toml:"health" json:"health,omitempty" jsonschema:"description=HTTP path the load balancer checks (default /)."`
 	Env     map[string]string `toml:"env" json:"env,omitempty" jsonschema:"description=Environment variables for this process."`
+	Public  *bool             `toml:"public" json:"public,omitempty" jsonschema:"description=Whether the load balancer routes the internet to this process (default: true for the app's first process with an HTTP port, false for the rest; a private one is reached by other processes as NAME:PORT)."`
+	Path    string            `toml:"path" json:"path,omitempty" jsonschema:"description=An ALB path pattern routed to this public process, e.g. /api/*."`
+	Host    string            `toml:"host" json:"host,omitempty" jsonschema:"description=An ALB host pattern routed to this public process, e.g. api.example.com."`
 }
 
 // VM sizes the machines containers are placed on.

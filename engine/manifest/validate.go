@@ -21,7 +21,7 @@ func (d *decoder) validate(m *Manifest, root *node) {
 	d.checkEnvNames(m)
 	d.checkBuilds(m)
 	d.checkFit(m)
-	d.checkListeners(m)
+	d.checkRoutes(m)
 }
 
 // CheckAppName says whether s can name an app, as mvi.toml's name would,
@@ -179,6 +179,8 @@ func (d *decoder) checkRefs(m *Manifest) {
 						fix = fmt.Sprintf("did you mean ${secrets.%s}?", s)
 					}
 					d.c.add(col(r.Offset), kpath, fix, "%s names a secret this app doesn't list", r.Text)
+				case r.Kind == "processes":
+					d.checkProcessRef(m, r, col(r.Offset), kpath)
 				case r.Kind != "secrets" && !has[r.Kind]:
 					d.c.add(col(r.Offset), kpath, fmt.Sprintf("add %s to mvi.toml, or remove the reference", refSection[r.Kind]),
 						"%s refers to the app's %s, and it has none", r.Text, r.Kind)
@@ -271,4 +273,21 @@ func (d *decoder) checkBuildDir(at pos, path []string, build, clean string) {
 func exists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// checkProcessRef needs the process to exist and listen: a name with no
+// port has nothing another process could connect to.
+func (d *decoder) checkProcessRef(m *Manifest, r Ref, at pos, path []string) {
+	p, ok := m.Processes[r.Name]
+	switch {
+	case !ok:
+		fix := "name one of the app's processes: " + strings.Join(m.ProcessNames(), ", ")
+		if s := nearest(r.Name, m.ProcessNames()); s != "" {
+			fix = fmt.Sprintf("did you mean ${processes.%s.%s}?", s, r.Field)
+		}
+		d.c.add(at, path, fix, "%s names a process this app doesn't have", r.Text)
+	case p != nil && p.Port == 0:
+		d.c.add(at, path, fmt.Sprintf("give %s the port its server listens on, e.g. port = 8080", r.Name),
+			"%s refers to %s, which has no port to reach it on", r.Text, r.Name)
+	}
 }
