@@ -99,7 +99,12 @@ func (im Image) build(ctx context.Context, tag string) error {
 	im.use(UseRegistry)
 	fmt.Fprintf(w, "build %s of %s from %s\n", tag, im.Process, im.Dir)
 	cred, err := im.login(ctx)
-	if err == nil && im.Transport == nil {
+	if err != nil {
+		// Not a build yet: the caller may try again (ECR answers 503
+		// now and then), and there is nothing to record.
+		return err
+	}
+	if im.Transport == nil {
 		err = errors.New("this cloud gives no way to reach its registry (cloud.Clients.Registry is nil)")
 	}
 	if err == nil {
