@@ -20,21 +20,23 @@ type Kind string
 
 // The step kinds.
 const (
-	KindExplain Kind = "explain" // markdown to read
-	KindAsk     Kind = "ask"     // questions whose answers change the manifest
-	KindDesign  Kind = "design"  // the architecture the manifest now asks for, and what changed
-	KindPlan    Kind = "plan"    // what apply would do, with the monthly cost; needs a confirm
-	KindApply   Kind = "apply"   // run the plan
-	KindVerify  Kind = "verify"  // real checks against the running app
-	KindBreak   Kind = "break"   // do damage on purpose (terminate a VM, ship a bad release, ...)
-	KindInspect Kind = "inspect" // a snapshot of what runs
-	KindDestroy Kind = "destroy" // delete everything the app made, with proof
-	KindWrite   Kind = "write"   // save the manifest so far as mvi.toml in Session.Dir
+	KindExplain  Kind = "explain"  // markdown to read
+	KindAsk      Kind = "ask"      // questions whose answers change the manifest
+	KindDesign   Kind = "design"   // the architecture the manifest now asks for, and what changed
+	KindPlan     Kind = "plan"     // what apply would do, with the monthly cost; needs a confirm
+	KindApply    Kind = "apply"    // run the plan
+	KindVerify   Kind = "verify"   // real checks against the running app
+	KindBreak    Kind = "break"    // do damage on purpose (terminate a VM, ship a bad release, ...)
+	KindInspect  Kind = "inspect"  // a snapshot of what runs
+	KindDestroy  Kind = "destroy"  // delete everything the app made, with proof
+	KindWrite    Kind = "write"    // save the manifest so far as mvi.toml (or a file of the app's) in Session.Dir
+	KindRollback Kind = "rollback" // start an earlier release again, nothing rebuilt
+	KindRecords  Kind = "records"  // the app's build and release records, read from KV and Blob
 )
 
 // Kinds lists every kind, in the order a tutorial usually meets them.
 func Kinds() []Kind {
-	return []Kind{KindExplain, KindAsk, KindDesign, KindPlan, KindApply, KindVerify, KindBreak, KindInspect, KindDestroy, KindWrite}
+	return []Kind{KindExplain, KindAsk, KindDesign, KindPlan, KindApply, KindVerify, KindBreak, KindInspect, KindDestroy, KindWrite, KindRollback, KindRecords}
 }
 
 // Step is one step of a tutorial.
@@ -109,6 +111,8 @@ type Session struct {
 	// Release is what the last bad-release break did; a release check
 	// with revision "previous" expects the service back on its Good.
 	Release *Release
+	// Records is what the last records step read from KV and Blob.
+	Records *Records
 	// Confirm is asked before an apply or destroy changes anything; nil
 	// means yes (headless, or --yes). The TUI, the plain runner and `mvi up`
 	// set it; an apply's question names what it replaces first.

@@ -373,10 +373,28 @@ func (c Check) probeHTTP(ctx context.Context, s *Session) (string, error) {
 	if resp.StatusCode != c.status() {
 		return "", fmt.Errorf("%s; want %d", got, c.status())
 	}
-	if c.Body != "" && !strings.Contains(string(body), c.Body) {
-		return "", fmt.Errorf("%s; the body lacks %q", got, c.Body)
+	want, err := c.WantBody(s)
+	if err != nil {
+		return "", &fatalError{err.Error()}
+	}
+	if want != "" && !strings.Contains(string(body), want) {
+		return "", fmt.Errorf("%s; the body lacks %q", got, want)
 	}
 	return got, nil
+}
+
+// WantBody is the text the page must hold: Body, with the learner's
+// answers filled in where it names them ({{html .text}}), so a check can
+// look for the words a learner typed into their own page.
+func (c Check) WantBody(s *Session) (string, error) {
+	if !strings.Contains(c.Body, "{{") {
+		return c.Body, nil
+	}
+	b, err := Ask{Change: c.Body}.Fragment(s.Answers)
+	if err != nil {
+		return "", fmt.Errorf("the check's body: %w", err)
+	}
+	return b, nil
 }
 
 // designedCount is the process's designed container count.

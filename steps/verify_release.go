@@ -28,8 +28,12 @@ func (c Check) probeUptime(ctx context.Context, s *Session) (string, error) {
 	if t.Failed > 0 {
 		return "", &fatalError{fmt.Sprintf("%d of %d requests to %s failed (first: %s)", t.Failed, t.Requests, t.URL, t.FirstFailure)}
 	}
-	if c.Body != "" && !t.Served(c.Body) {
-		return "", &fatalError{fmt.Sprintf("no page served while it rolled out contained %q: %s", c.Body, t.Summary())}
+	want, err := c.WantBody(s)
+	if err != nil {
+		return "", &fatalError{err.Error()}
+	}
+	if want != "" && !t.Served(want) {
+		return "", &fatalError{fmt.Sprintf("no page served while it rolled out contained %q: %s", want, t.Summary())}
 	}
 	return t.Summary(), nil
 }

@@ -17,6 +17,10 @@ type Write struct {
 	// Overwrite replaces a file that is already there; without it the step
 	// refuses, so a person's own mvi.toml is never lost.
 	Overwrite bool
+	// Content, when set, is a template (of the answers, as an ask step's
+	// change) for a file of the app's own, a Dockerfile or a page, written
+	// to File instead of the manifest.
+	Content string
 }
 
 // Kind is KindWrite.
@@ -39,7 +43,14 @@ func (w Write) Run(ctx context.Context, s *Session, out Output) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if _, err := DesignManifest(s.Manifest); err != nil {
+	data := []byte(Header + s.Manifest)
+	if w.Content != "" {
+		text, err := Ask{Change: w.Content}.Fragment(s.Answers)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", w.File, err)
+		}
+		data = []byte(text)
+	} else if _, err := DesignManifest(s.Manifest); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	path := w.Path(s)
@@ -50,7 +61,7 @@ func (w Write) Run(ctx context.Context, s *Session, out Output) error {
 			return fmt.Errorf("write: %w", err)
 		}
 	}
-	if err := WriteFileAtomic(path, []byte(Header+s.Manifest), 0o644); err != nil {
+	if err := WriteFileAtomic(path, data, 0o644); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	note(out, "wrote "+path)

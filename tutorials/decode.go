@@ -52,6 +52,9 @@ type stepDef struct {
 	// write
 	File      string `toml:"file"`
 	Overwrite bool   `toml:"overwrite"`
+	Content   string `toml:"content"`
+	// rollback
+	Release int `toml:"release"`
 }
 
 type fieldDef struct {
@@ -97,11 +100,12 @@ type checkDef struct {
 // markdown, text and highlight: a setting another kind reads is a mistake
 // (a "check" under an ask step would silently do nothing).
 var allowed = map[steps.Kind][]string{
-	steps.KindAsk:    {"field", "change"},
-	steps.KindVerify: {"check", "timeout"},
-	steps.KindApply:  {"watch"},
-	steps.KindBreak:  {"action", "target", "change", "watch"},
-	steps.KindWrite:  {"file", "overwrite"},
+	steps.KindAsk:      {"field", "change"},
+	steps.KindVerify:   {"check", "timeout"},
+	steps.KindApply:    {"watch"},
+	steps.KindBreak:    {"action", "target", "change", "watch"},
+	steps.KindWrite:    {"file", "overwrite", "content"},
+	steps.KindRollback: {"release", "watch"},
 }
 
 func decode(fsys fs.FS, id, file string, data []byte) (Tutorial, error) {
@@ -246,7 +250,20 @@ func decodeStep(c *errs, fsys fs.FS, p string, sd stepDef) (steps.Step, StepMeta
 	case steps.KindDestroy:
 		return steps.Destroy{Base: base}, meta
 	case steps.KindWrite:
-		return steps.Write{Base: base, File: sd.File, Overwrite: sd.Overwrite}, meta
+		if sd.Content != "" && sd.File == "" {
+			c.at(p, "a write step with content needs file: the path in the app's directory it is written to")
+		}
+		return steps.Write{Base: base, File: sd.File, Overwrite: sd.Overwrite, Content: sd.Content}, meta
+	case steps.KindRollback:
+		if sd.Watch != "" && !strings.HasPrefix(sd.Watch, "/") {
+			c.at(p+".watch", "watch %q: give a path, like \"/\"", sd.Watch)
+		}
+		if sd.Release < 0 {
+			c.at(p+".release", "release %d: give a release number, or leave it out for the one before", sd.Release)
+		}
+		return steps.Rollback{Base: base, Release: sd.Release, Watch: sd.Watch}, meta
+	case steps.KindRecords:
+		return steps.RecordsStep{Base: base}, meta
 	}
 	return steps.Explain{Base: base}, meta
 }

@@ -80,7 +80,11 @@ func Validate(t Tutorial, answers map[string]string) error {
 			}
 			designed = true
 		case steps.Write:
-			if _, err := steps.DesignManifest(s.Manifest); err != nil {
+			if x.Content != "" {
+				if _, err := (steps.Ask{Change: x.Content}).Fragment(s.Answers); err != nil {
+					c.at(p+".content", "%v", err)
+				}
+			} else if _, err := steps.DesignManifest(s.Manifest); err != nil {
 				c.at(p, "nothing valid to write yet: %v", err)
 			}
 		case steps.Plan, steps.Inspect:
@@ -120,6 +124,21 @@ func Validate(t Tutorial, answers map[string]string) error {
 				if ch.Kind == steps.CheckRelease && ch.Revision == steps.RevisionPrevious && !badRelease {
 					c.at(at, "revision = \"previous\" needs a bad-release break since the last apply: nothing was rolled back")
 				}
+			}
+		case steps.Rollback:
+			if !applied {
+				c.at(p, "a rollback step needs an apply before it: there is no release to go back from")
+				continue
+			}
+			if x.Watch != "" {
+				if _, ok := live.Get(arch.ListenerID(steps.DefaultProcess)); !ok {
+					c.at(p+".watch", "nothing answers on web's port, so there is nothing to watch")
+				}
+			}
+			watched, badRelease = x.Watch != "", false
+		case steps.RecordsStep:
+			if !applied {
+				c.at(p, "a records step needs an apply before it: nothing has been built or released")
 			}
 		case steps.Break:
 			if !applied {
