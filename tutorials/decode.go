@@ -343,6 +343,8 @@ func usedSettings(sd stepDef) []string {
 	add(sd.Watch != "", "watch")
 	add(sd.File != "", "file")
 	add(sd.Overwrite, "overwrite")
+	add(sd.Content != "", "content")
+	add(sd.Release != 0, "release")
 	return out
 }
 
