@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/release"
@@ -55,7 +56,12 @@ func recordRelease(ctx context.Context, cfg Config, p Plan, lives map[string]res
 		return 0, err
 	}
 	sum := sha256.Sum256(doc)
-	return store.AddRelease(ctx, release.Release{Time: cfg.now(), Processes: procs, Config: hex.EncodeToString(sum[:6])})
+	rel := release.Release{Time: cfg.now(), Processes: procs, Config: hex.EncodeToString(sum[:6])}
+	// DynamoDB answers 500 now and then; the release is tried again like
+	// any other call, or it would be lost while everything runs.
+	var n int
+	err = retrying(ctx, cfg.retry(), func() (err error) { n, err = store.AddRelease(ctx, rel); return err }, func(string, time.Duration) {})
+	return n, err
 }
 
 // storeOf is the records store a built process's task definition names.

@@ -169,6 +169,32 @@ func (h *home) askReset(it homeItem) {
 
 // View draws the home screen to exactly w×h.
 func (h *home) View() string {
+	body := h.list(true)
+	// A short terminal keeps every item's title on screen and only the
+	// selected one's summary, so nothing (Your app) falls off the bottom.
+	if h.question == nil && lipgloss.Height(body) > h.h-1 {
+		body = h.list(false)
+	}
+	st := h.env.st
+	acts := h.acts()
+	if q := h.question; q != nil {
+		body += "\n" + indent(wrap(st.Warn.Render("? ")+q.text, max(h.w-2, 20)), " ") + "\n"
+		acts = q.acts
+	}
+	var bs []key.Binding
+	for _, a := range acts {
+		bs = append(bs, a.b)
+	}
+	// The list scrolls so the question (at its end) is never cut off.
+	if n := lipgloss.Height(body); h.question != nil && n > h.h-1 {
+		body = strings.Join(strings.Split(body, "\n")[n-(h.h-1):], "\n")
+	}
+	return fitBlock(body, h.w, h.h-1) + "\n" + fitLine(renderHelp(st, bs, h.w), h.w)
+}
+
+// list is the items under their sections; summaries says whether every
+// item shows its summary or only the selected one.
+func (h *home) list(summaries bool) string {
 	st := h.env.st
 	var b strings.Builder
 	b.WriteString(st.Header.Render("mvi") + st.Muted.Render(" · Minimal Infrastructure, hands on") + "\n\n")
@@ -195,7 +221,9 @@ func (h *home) View() string {
 			line = fitLine(line, max(h.w-24, 20)) + progressDots(it.done, it.steps)
 		}
 		b.WriteString(line + "\n")
-		b.WriteString(indent(st.Muted.Render(wrap(it.summary, max(h.w-6, 20))), "     ") + "\n")
+		if summaries || i == h.cursor {
+			b.WriteString(indent(st.Muted.Render(wrap(it.summary, max(h.w-6, 20))), "     ") + "\n")
+		}
 	}
 	if h.err != nil {
 		b.WriteString("\n " + st.Err.Render("✗ ") + h.err.Error() + "\n")
@@ -203,21 +231,7 @@ func (h *home) View() string {
 	if w := h.env.cfg.Where; w != "" {
 		b.WriteString("\n" + indent(st.Muted.Render(wrap("Working on "+w+".", max(h.w-2, 20))), " ") + "\n")
 	}
-	acts := h.acts()
-	if q := h.question; q != nil {
-		b.WriteString("\n" + indent(wrap(st.Warn.Render("? ")+q.text, max(h.w-2, 20)), " ") + "\n")
-		acts = q.acts
-	}
-	var bs []key.Binding
-	for _, a := range acts {
-		bs = append(bs, a.b)
-	}
-	// The list scrolls so the question (at its end) is never cut off.
-	body := b.String()
-	if n := lipgloss.Height(body); h.question != nil && n > h.h-1 {
-		body = strings.Join(strings.Split(body, "\n")[n-(h.h-1):], "\n")
-	}
-	return fitBlock(body, h.w, h.h-1) + "\n" + fitLine(renderHelp(st, bs, h.w), h.w)
+	return b.String()
 }
 
 // progressDots shows done of n as ten dots and the count: ●●●○○○○○○○ 3/10.
