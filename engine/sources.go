@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/build"
+	"github.com/minimalinfra/mvi/engine/build/site"
 )
 
 // withSources pins every process built from source to the digest of its
@@ -17,7 +19,8 @@ import (
 // new build and a rolling release.
 //
 // A Dockerfile that needs RUN is accepted when a local builder works;
-// builders names it by resource id, for the plan to say.
+// builders says, by resource id, how an image is built when it isn't
+// the plain in-process build of a Dockerfile, for the plan to say.
 func withSources(ctx context.Context, cfg Config, a arch.Architecture) (_ arch.Architecture, builders map[string]string, err error) {
 	changed := false
 	builders = map[string]string{}
@@ -32,16 +35,20 @@ func withSources(ctx context.Context, cfg Config, a arch.Architecture) (_ arch.A
 		}
 		dir := filepath.Join(cfg.Dir, filepath.FromSlash(td.Build))
 		d, err := build.SourceDigest(ctx, dir)
+		var df *build.Dockerfile
 		if err == nil {
 			// What can be refused without the network is refused here,
 			// before any change: a bad instruction, a COPY of nothing, a
 			// RUN this builder can't run.
-			_, err = build.Parse(ctx, dir)
+			df, err = build.Parse(ctx, dir)
+		}
+		if df != nil && df.Static {
+			builders[r.ID] = "it has no Dockerfile and is a plain static site, so it is built on nginx (" + strings.ReplaceAll(strings.TrimSpace(site.Dockerfile), "\n", "; ") + ")"
 		}
 		var nb *build.NeedsBuilderError
 		if errors.As(err, &nb) {
 			if l, ok := build.FindLocal(ctx, cfg.Exec); ok {
-				builders[r.ID], err = l.String(), nil
+				builders[r.ID], err = "its Dockerfile runs programs, so "+l.String()+" builds it", nil
 			}
 		}
 		if err != nil {
@@ -77,13 +84,13 @@ func (e *SourceError) Fix() string {
 	return "check that the build directory exists and can be read, then run mvi plan again"
 }
 
-// sayBuilders adds to each task definition that will be built by a
-// local builder which one builds it.
+// sayBuilders adds to each task definition that will be built how it
+// is built, when that isn't the plain in-process build.
 func sayBuilders(p *Plan, builders map[string]string) {
 	for i := range p.Steps {
 		s := &p.Steps[i]
 		if b, ok := builders[s.ID]; ok && (s.Action == Create || s.Action == Update || s.Action == Replace) {
-			s.Reason += "; its Dockerfile runs programs, so " + b + " builds it"
+			s.Reason += "; " + b
 		}
 	}
 }

@@ -72,3 +72,29 @@ func TestPlanRefusesRunWithADaemonlessDocker(t *testing.T) {
 		t.Fatalf("err = %v, want a SourceError of a NeedsBuilderError at line 2", err)
 	}
 }
+
+// A static site with no Dockerfile is planned, and the plan says it is
+// built on nginx, so nothing about the image is a surprise.
+func TestPlanSaysAStaticSiteIsBuiltOnNginx(t *testing.T) {
+	c := newFake()
+	a := fullArch(t)
+	cfg := fakeConfig(c, a)
+	cfg.Dir = t.TempDir()
+	os.WriteFile(filepath.Join(cfg.Dir, "index.html"), []byte("<h1>hi</h1>"), 0o644)
+	p, err := MakePlan(context.Background(), cfg, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, s := range p.Steps {
+		if s.Type == arch.TypeTaskDefinition {
+			n++
+			if !strings.Contains(s.Reason, "plain static site, so it is built on nginx (FROM nginx; COPY . /usr/share/nginx/html/)") {
+				t.Errorf("%s: reason %q does not say it is built on nginx", s.ID, s.Reason)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no task definition in the plan")
+	}
+}

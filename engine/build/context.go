@@ -163,6 +163,17 @@ func readIgnore(dir string) (*patternmatcher.PatternMatcher, error) {
 // Entries lists the context in order.
 func (c *Context) Entries() []Entry { return c.entries }
 
+// TopNames lists the names at the top of the context.
+func (c *Context) TopNames() []string {
+	var names []string
+	for _, e := range c.Under(".") {
+		if !strings.Contains(e.Rel, "/") {
+			names = append(names, e.Rel)
+		}
+	}
+	return names
+}
+
 // Lookup finds one path ("." for the whole directory).
 func (c *Context) Lookup(rel string) (Entry, bool) {
 	i, ok := c.index[cleanRel(rel)]

@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/minimalinfra/mvi/engine/build/site"
 )
 
 // The source digest is what decides whether anything needs building: the
@@ -32,7 +34,7 @@ func SourceDigest(ctx context.Context, dir string) (string, error) {
 // Digest hashes the context's listing and contents.
 func (c *Context) Digest(ctx context.Context) (string, error) {
 	h := sha256.New()
-	for _, name := range []string{"Dockerfile", ".dockerignore"} {
+	for _, name := range []string{DockerfileName, ".dockerignore"} {
 		if err := hashRecipeFile(h, filepath.Join(c.Dir, name), name); err != nil {
 			return "", err
 		}
@@ -61,6 +63,11 @@ func hashRecipeFile(h hash.Hash, p, name string) error {
 	sum, err := fileSum(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(h, "R %q absent\n", name)
+		if name == DockerfileName {
+			// A static site is built from site.Dockerfile: a new recipe
+			// there is a new build, as an edited Dockerfile would be.
+			fmt.Fprintf(h, "R static %x\n", sha256.Sum256([]byte(site.Dockerfile)))
+		}
 		return nil
 	}
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/minimalinfra/mvi/engine/build/site"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -41,6 +42,7 @@ type Dockerfile struct {
 	Meta    []Step // ARGs before FROM: they may only be used by FROM
 	From    Step
 	Steps   []Step // everything after FROM, in order
+	Static  bool   // no Dockerfile: a static site built from site.Dockerfile
 }
 
 // Step is one instruction with where it was written.
@@ -72,15 +74,18 @@ func parse(ctx context.Context, dir string, limit int64, skipRun bool) (*Dockerf
 	if err != nil {
 		return nil, err
 	}
-	src, err := readDockerfile(c.Dir, name)
+	src, static, err := readDockerfile(c, name)
 	if err != nil {
 		return nil, err
+	}
+	if static {
+		name = dir + " (a static site: " + strings.ReplaceAll(strings.TrimSpace(site.Dockerfile), "\n", "; ") + ")"
 	}
 	res, err := parser.Parse(bytes.NewReader(src))
 	if err != nil {
 		return nil, syntaxError(name, err)
 	}
-	df := &Dockerfile{Name: name, Context: c, Escape: res.EscapeToken}
+	df := &Dockerfile{Name: name, Context: c, Escape: res.EscapeToken, Static: static}
 	var needs []RunLine
 	var first *Error
 	keep := func(e *Error) {
@@ -154,21 +159,35 @@ func parse(ctx context.Context, dir string, limit int64, skipRun bool) (*Dockerf
 	return df, nil
 }
 
-func readDockerfile(dir, name string) ([]byte, error) {
-	f, err := os.Open(filepath.Join(dir, DockerfileName))
+// readDockerfile reads the recipe; a directory without one that is a
+// plain static site gets site.Dockerfile (static is then true).
+func readDockerfile(c *Context, name string) (src []byte, static bool, err error) {
+	f, err := os.Open(filepath.Join(c.Dir, DockerfileName))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &Error{Kind: KindContext, File: name, Msg: "no Dockerfile in " + dir,
-			Hint: "add a Dockerfile (e.g. FROM httpd and COPY ./public-html/ /usr/local/apache2/htdocs/)"}
+		if site.IsStatic(c.TopNames()) {
+			return []byte(site.Dockerfile), true, nil
+		}
+		return nil, false, &Error{Kind: KindContext, File: name, Msg: "no Dockerfile in " + c.Dir, Hint: noDockerfileFix(c)}
 	}
 	if err != nil {
-		return nil, &Error{Kind: KindContext, File: name, Msg: "cannot read it", Err: err}
+		return nil, false, &Error{Kind: KindContext, File: name, Msg: "cannot read it", Err: err}
 	}
 	defer f.Close()
 	b, err := io.ReadAll(&limitedReader{r: f, n: maxDockerfileBytes, name: DockerfileName})
 	if err != nil {
-		return nil, &Error{Kind: KindContext, File: name, Msg: fmt.Sprintf("cannot read it (limit %d bytes)", maxDockerfileBytes), Err: err}
+		return nil, false, &Error{Kind: KindContext, File: name, Msg: fmt.Sprintf("cannot read it (limit %d bytes)", maxDockerfileBytes), Err: err}
 	}
-	return b, nil
+	return b, false, nil
+}
+
+// noDockerfileFix tells a directory that is almost a static site why it
+// isn't one.
+func noDockerfileFix(c *Context) string {
+	names := c.TopNames()
+	if sign := site.AppSign(names); sign != "" {
+		return "add a Dockerfile saying how to build and start the program (" + sign + " shows this is a program, not a static site)"
+	}
+	return "add a Dockerfile (e.g. FROM httpd and COPY ./public-html/ /usr/local/apache2/htdocs/), or put an " + site.Index + " at the top for a static site served by nginx"
 }
 
 // checkStatic refuses what no base image can make right.

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/minimalinfra/mvi/engine/build/site"
 )
 
 // helloWorld is the smallest app mvi runs: the book's Hello World.
@@ -262,12 +264,29 @@ func (d *decoder) checkBuildDir(at pos, path []string, build, clean string) {
 		d.c.add(at, path, `name a directory beside mvi.toml holding the app's source and a Dockerfile, e.g. build = "."`,
 			"%q is not a directory (looked in %s)", build, dir)
 	case !exists(filepath.Join(dir, "Dockerfile")):
+		names := topNames(dir)
+		if site.IsStatic(names) {
+			return // served by nginx; the plan says so
+		}
 		fix := "add a Dockerfile there saying how to build the image, e.g. FROM python:3.12 then COPY . /app"
-		if exists(filepath.Join(dir, "index.html")) {
-			fix = "for a static site, add a two-line Dockerfile: FROM nginx, then COPY . /usr/share/nginx/html/"
+		if sign := site.AppSign(names); sign != "" {
+			fix += " (" + sign + " shows it is a program; only a plain static site with an " + site.Index + " needs no Dockerfile)"
+		} else {
+			fix += ", or put an " + site.Index + " there for a static site served by nginx"
 		}
 		d.c.add(at, path, fix, "%q has no Dockerfile, so there is nothing to build", build)
 	}
+}
+
+// topNames lists dir's top level; an unreadable one lists nothing, and
+// the build says why later.
+func topNames(dir string) []string {
+	ents, _ := os.ReadDir(dir)
+	names := make([]string, len(ents))
+	for i, e := range ents {
+		names[i] = e.Name()
+	}
+	return names
 }
 
 func exists(p string) bool {
