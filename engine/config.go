@@ -108,7 +108,7 @@ func (c Config) retry() Retry {
 
 func (c Config) env(deps map[string]resource.Live) resource.Env {
 	return resource.Env{Clients: c.Clients, App: c.App, Region: c.Region, Account: c.Account, Deps: deps,
-		Dir: c.Dir, Clock: c.now, Say: func(string) {}, Use: func(string) {}, Exec: c.Exec}
+		Dir: c.Dir, Clock: c.now, Say: func(string) {}, Use: func(string) {}, Exec: c.Exec, Sleep: c.retry().Sleep}
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

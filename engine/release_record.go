@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -21,11 +22,18 @@ import (
 func recordRelease(ctx context.Context, cfg Config, p Plan, lives map[string]resource.Live) (int, error) {
 	changed := false
 	var store *release.Store
+	var repo string // the logical id of the repository built images go to
+	keep := 0
 	procs := map[string]release.Process{}
 	var configs []arch.TaskDefinitionProps
 	for _, s := range p.Steps {
 		if s.Type == arch.TypeService && s.Live != nil && strings.HasPrefix(s.Live.Hash, RolledBackHash) {
 			changed = true // back from a rollback: what runs changes again
+		}
+		if s.Resource != nil && s.Action != Delete {
+			if rp, ok := s.Resource.Props.(arch.RepositoryProps); ok {
+				keep = rp.Keep
+			}
 		}
 		if s.Type != arch.TypeTaskDefinition || s.Action == Delete || s.Resource == nil {
 			continue
@@ -42,6 +50,7 @@ func recordRelease(ctx context.Context, cfg Config, p Plan, lives map[string]res
 			if st, ok := storeOf(cfg, td, lives); ok {
 				store = &st
 			}
+			repo = td.Repository
 		}
 		procs[td.Process] = pr
 		td.Image, td.Source = "", "" // the settings, not the code
@@ -61,7 +70,31 @@ func recordRelease(ctx context.Context, cfg Config, p Plan, lives map[string]res
 	// any other call, or it would be lost while everything runs.
 	var n int
 	err = retrying(ctx, cfg.retry(), func() (err error) { n, err = store.AddRelease(ctx, rel); return err }, func(string, time.Duration) {})
-	return n, err
+	if err != nil {
+		return n, err
+	}
+	return n, keepImages(ctx, cfg, *store, lives[repo], keep, n)
+}
+
+// keepImages has the registry keep every image the kept releases run,
+// after release n began (engine/release KeepImages says why the newest
+// images alone are not enough).
+func keepImages(ctx context.Context, cfg Config, store release.Store, repo resource.Live, keep, n int) error {
+	if repo.Attrs["name"] == "" {
+		return nil
+	}
+	k := release.Kept{ECR: cfg.Clients.ECR, Transport: cfg.Clients.Registry, Repository: repo.Attrs["name"], URI: repo.Attrs["uri"]}
+	err := retrying(ctx, cfg.retry(), func() error {
+		rs, err := store.Releases(ctx)
+		if err != nil {
+			return err
+		}
+		return k.KeepImages(ctx, rs, keep, nil)
+	}, func(string, time.Duration) {})
+	if err != nil {
+		return fmt.Errorf("release %d runs, but the registry could not be told to keep the images of the kept releases: %w; the next release or rollback tries again", n, err)
+	}
+	return nil
 }
 
 // storeOf is the records store a built process's task definition names.

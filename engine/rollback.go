@@ -139,7 +139,15 @@ func Rollback(ctx context.Context, cfg Config, n int, events chan<- Event) (int,
 		x.done.Add(1)
 		x.emit(ctx, s, PhaseDone, "", start, nil)
 	}
-	return store.AddRelease(ctx, release.Release{Time: cfg.now(), Processes: to.Processes, Config: to.Config, RollbackOf: to.Number})
+	next, err := store.AddRelease(ctx, release.Release{Time: cfg.now(), Processes: to.Processes, Config: to.Config, RollbackOf: to.Number})
+	if err != nil {
+		return next, err
+	}
+	repos, err := cfg.list(ctx, arch.TypeRepository)
+	if err != nil {
+		return next, err
+	}
+	return next, keepImages(ctx, cfg, store, repos[arch.IDRepository], cfg.ReleaseKeep, next)
 }
 
 // restart points one service at the release's task definition and marks

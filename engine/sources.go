@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/minimalinfra/mvi/engine/arch"
@@ -49,6 +50,8 @@ func withSources(ctx context.Context, cfg Config, a arch.Architecture) (_ arch.A
 		if errors.As(err, &nb) {
 			if l, ok := build.FindLocal(ctx, cfg.Exec); ok {
 				builders[r.ID], err = "its Dockerfile runs programs, so "+l.String()+" builds it", nil
+			} else if onCluster(a, &a.Resources[i]) {
+				builders[r.ID], err = "its Dockerfile runs programs ("+nb.Lines[0].String()+") and this machine has no working docker, podman or buildah, so a BuildKit task on the app's own cluster builds it (its context and log in the Blob bucket), once the cluster has a VM", nil
 			}
 		}
 		if err != nil {
@@ -93,4 +96,21 @@ func sayBuilders(p *Plan, builders map[string]string) {
 			s.Reason += "; " + b
 		}
 	}
+}
+
+// onCluster makes a task definition wait for the cluster's capacity, so
+// its build can run as a task there (engine/aws clusterBuilder reads the
+// cluster, capacity provider and key from these dependencies). It
+// reports false for a design without a cluster.
+func onCluster(a arch.Architecture, r *arch.Resource) bool {
+	if _, ok := a.Get(arch.IDClusterCapacity); !ok || r.Type != arch.TypeTaskDefinition {
+		return false
+	}
+	r.DependsOn = append([]string(nil), r.DependsOn...)
+	for _, id := range []string{arch.IDCluster, arch.IDCapacityProvider, arch.IDClusterCapacity, arch.IDKey} {
+		if !slices.Contains(r.DependsOn, id) {
+			r.DependsOn = append(r.DependsOn, id)
+		}
+	}
+	return true
 }

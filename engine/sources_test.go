@@ -6,11 +6,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/minimalinfra/mvi/engine/arch"
-	"github.com/minimalinfra/mvi/engine/build"
 )
 
 // fakeDocker is a docker on PATH whose "info" answers as daemonUp says.
@@ -60,16 +60,42 @@ func TestPlanAcceptsRunWhenALocalBuilderWorksAndSaysWhich(t *testing.T) {
 	}
 }
 
-func TestPlanRefusesRunWithADaemonlessDocker(t *testing.T) {
+// A docker CLI without a daemon is no builder: the plan gives the build
+// to a task on the app's own cluster, and makes the task definition wait
+// for the cluster's capacity so the task has a VM to run on.
+func TestPlanBuildsOnTheClusterWithADaemonlessDocker(t *testing.T) {
 	c := newFake()
 	a := fullArch(t)
 	cfg := fakeConfig(c, a)
 	cfg.Dir, cfg.Exec = runDockerfileDir(t), fakeDocker{daemonUp: false}
-	_, err := MakePlan(context.Background(), cfg, a)
-	var se *SourceError
-	var nb *build.NeedsBuilderError
-	if !errors.As(err, &se) || !errors.As(err, &nb) || nb.Line() != 2 {
-		t.Fatalf("err = %v, want a SourceError of a NeedsBuilderError at line 2", err)
+	got, builders, err := withSources(context.Background(), cfg, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range got.Resources {
+		if r.Type != arch.TypeTaskDefinition {
+			continue
+		}
+		n++
+		if b := builders[r.ID]; !strings.Contains(b, "a BuildKit task on the app's own cluster builds it") || !strings.Contains(b, "Dockerfile:2") {
+			t.Errorf("%s: builder %q", r.ID, b)
+		}
+		for _, id := range []string{arch.IDCluster, arch.IDCapacityProvider, arch.IDClusterCapacity, arch.IDKey} {
+			if !slices.Contains(r.DependsOn, id) {
+				t.Errorf("%s does not wait for %s: %v", r.ID, id, r.DependsOn)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no task definition")
+	}
+	// The design itself is left as it was: its task definitions don't
+	// wait for the VMs when a build doesn't need them.
+	for _, r := range a.Resources {
+		if r.Type == arch.TypeTaskDefinition && slices.Contains(r.DependsOn, arch.IDClusterCapacity) {
+			t.Errorf("withSources changed the design's %s", r.ID)
+		}
 	}
 }
 

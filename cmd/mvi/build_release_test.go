@@ -44,23 +44,8 @@ func TestBuildReleaseRollbackOnTheSandbox(t *testing.T) {
 	first, second := token(), token()
 	write("public-html/index.html", "<html><body><h1>"+first+"</h1></body></html>\n")
 
-	sbFlags := []string{"--sandbox-dir", t.TempDir(), "--sandbox-speed", "0"}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var serveOut syncBuffer
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, append([]string{"sandbox", "serve"}, sbFlags...), strings.NewReader(""), &serveOut, io.Discard)
-	}()
-	defer func() { cancel(); <-done }()
-	// The first up must find the server running: one that starts after
-	// it would not be the process its load balancers answer through.
-	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(serveOut.String(), "Serving the sandbox"); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("sandbox serve never started:\n%s", serveOut.String())
-		}
-	}
-
+	sv := serveSandbox(t)
+	sbFlags := sv.flags
 	manifest := filepath.Join(app, "mvi.toml")
 	up := func() string {
 		t.Helper()
@@ -71,33 +56,7 @@ func TestBuildReleaseRollbackOnTheSandbox(t *testing.T) {
 		return out
 	}
 	up()
-	urlRE := regexp.MustCompile(`elb\.amazonaws\.com:80  →  (http://127\.0\.0\.1:\d+)`)
-	var local string
-	// Polling until the rolling deploy has happened, not timing it.
-	page := func(want string) {
-		t.Helper()
-		var body string
-		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-			if local == "" {
-				if m := urlRE.FindStringSubmatch(serveOut.String()); m != nil {
-					local = m[1]
-				}
-			}
-			if local != "" {
-				if res, err := http.Get(local + "/"); err == nil {
-					b, _ := io.ReadAll(res.Body)
-					res.Body.Close()
-					body = string(b)
-					if strings.Contains(body, want) {
-						return
-					}
-				}
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the load balancer (%s) never answered %s; last: %q\nserve:\n%s", local, want, body, serveOut.String())
-			}
-		}
-	}
+	page := sv.page
 	page(first)
 
 	write("public-html/index.html", "<html><body><h1>"+second+"</h1></body></html>\n")
@@ -143,4 +102,62 @@ func TestBuildReleaseRollbackOnTheSandbox(t *testing.T) {
 		t.Errorf("the up after a rollback:\n%s", tail(out))
 	}
 	page(second)
+}
+
+// servedSandbox is a sandbox served by `mvi sandbox serve` in this
+// process, so its load balancers answer on 127.0.0.1.
+type servedSandbox struct {
+	t     *testing.T
+	flags []string
+	out   *syncBuffer
+	local string
+}
+
+func serveSandbox(t *testing.T) *servedSandbox {
+	t.Helper()
+	sv := &servedSandbox{t: t, flags: []string{"--sandbox-dir", t.TempDir(), "--sandbox-speed", "0"}, out: &syncBuffer{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, append([]string{"sandbox", "serve"}, sv.flags...), strings.NewReader(""), sv.out, io.Discard)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	// The first up must find the server running: one that starts after
+	// it would not be the process its load balancers answer through.
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(sv.out.String(), "Serving the sandbox"); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("sandbox serve never started:\n%s", sv.out.String())
+		}
+	}
+	return sv
+}
+
+var lbURLRE = regexp.MustCompile(`elb\.amazonaws\.com:80  →  (http://127\.0\.0\.1:\d+)`)
+
+// page waits until the load balancer's / answers with want in the body:
+// polling until the rolling deploy has happened, not timing it.
+func (sv *servedSandbox) page(want string) {
+	t := sv.t
+	t.Helper()
+	var body string
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if sv.local == "" {
+			if m := lbURLRE.FindStringSubmatch(sv.out.String()); m != nil {
+				sv.local = m[1]
+			}
+		}
+		if sv.local != "" {
+			if res, err := http.Get(sv.local + "/"); err == nil {
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				body = string(b)
+				if strings.Contains(body, want) {
+					return
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the load balancer (%s) never answered %s; last: %q\nserve:\n%s", sv.local, want, body, sv.out.String())
+		}
+	}
 }

@@ -177,8 +177,8 @@ func (d *design) registry() {
 		keep = d.m.Release.Keep
 	}
 	d.add(Registry, "repository", TypeRepository, RepositoryProps{
-		ScanOnPush: true, ImmutableTags: true, Key: "key", Keep: keep, Processes: built,
-	}, "the images mvi builds need a private home that VMs can pull from; tags never change, so a release always means the same bits", "key")
+		ScanOnPush: true, ImmutableTags: true, Key: "key", Keep: keep, Processes: built, KeptTags: true,
+	}, "the images mvi builds need a private home that VMs can pull from; tags never change, so a release always means the same bits, and every image a kept release runs stays", "key")
 }
 
 // releases need a record of what was built and what runs.
@@ -284,14 +284,19 @@ func (d *design) containers() {
 			// GetAuthorizationToken has no resource scope on AWS.
 			Statement{Actions: []string{"ecr:GetAuthorizationToken"}, Resources: []string{"*"}})
 	}
-	if m.Database != nil || len(m.Secrets) > 0 {
+	if m.Database != nil || len(m.Secrets) > 0 || m.Registry != nil {
 		var res []string
 		if m.Database != nil {
 			execDeps = append(execDeps, "db-password")
 			res = append(res, "{db-password}")
 		}
 		if len(m.Secrets) > 0 {
-			res = append(res, "arn:aws:ssm:{region}:{account}:parameter/mvi/"+m.Name+"/secrets/*")
+			res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+SecretsPath(m.Name)+"*")
+		}
+		if m.Registry != nil {
+			// A build on the app's cluster gets its registry credentials
+			// this way, for as long as it runs.
+			res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+BuildsPath(m.Name)+"*")
 		}
 		execStmts = append(execStmts, Statement{Actions: []string{"ssm:GetParameters"}, Resources: res})
 	}

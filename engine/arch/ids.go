@@ -131,6 +131,11 @@ func EnvParameterID(process, name string) string { return "env/" + process + "/"
 // app's own path, which the task execution role may read.
 func SecretsPath(app string) string { return "/mvi/" + app + "/secrets/" }
 
+// BuildsPath is where a build on the app's cluster keeps its registry
+// credentials while it runs (engine/release ClusterBuilder): under the
+// app's path, which the task execution role may read.
+func BuildsPath(app string) string { return "/mvi/" + app + "/build/" }
+
 // SecretPath is one secret's SSM parameter name.
 func SecretPath(app, name string) string { return SecretsPath(app) + name }
 

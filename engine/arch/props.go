@@ -176,6 +176,9 @@ type (
 		// each of Processes (the built ones), see engine/aws lifecyclePolicy.
 		Keep      int      `json:"keep"`
 		Processes []string `json:"processes,omitempty"`
+		// KeptTags puts first the rule that keeps every image with a kept
+		// tag (KeptTag): what a kept release runs after a rollback.
+		KeptTags bool `json:"kept_tags,omitempty"`
 	}
 	LoadBalancerProps struct {
 		Scheme        string   `json:"scheme"`
@@ -314,3 +317,13 @@ func (BucketProps) props()           {}
 // (release.Tag adds the source digest), so a registry rule can count one
 // process's images apart from another's.
 func ImageTagPrefix(process string) string { return process + "-" }
+
+// KeptTagPrefix begins the second tag an image carries while a kept
+// release needs it (engine/release KeepImages): the registry's first
+// rule keeps every image with such a tag, whatever its age, because a
+// rollback can make an old image needed again. No process prefix can
+// match it: process names have no ".".
+const KeptTagPrefix = "kept."
+
+// KeptTag is the kept tag of the image built as build (a release.Tag).
+func KeptTag(build string) string { return KeptTagPrefix + build }

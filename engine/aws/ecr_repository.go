@@ -91,17 +91,29 @@ func (h repositoryHandler) List(ctx context.Context, env resource.Env) ([]resour
 // out. Rules are ordered longest prefix first: ECR gives an image to the
 // first rule (lowest rulePriority) whose prefix matches, so "web-admin-…"
 // is counted by web-admin's rule before web's "web-" could claim it.
-// A rollback pushes nothing and re-runs an image that is still kept;
-// releases after it push newer images, so a rollback target older than
-// the window can't be rolled back to again (engine.checkRollback says so).
-func lifecyclePolicy(keep int, processes []string) string {
+// A rollback pushes nothing and re-runs an older image, and the releases
+// after it push newer ones, so the newest keep images of a process may
+// leave out one a kept release runs. So the first rule comes before
+// them: it keeps every image with a kept tag (arch.KeptTag), which
+// engine/release KeepImages puts on exactly the images the kept releases
+// run after each release; there are at most keep of each process.
+func lifecyclePolicy(keep int, processes []string, keptTags bool) string {
 	ps := append([]string(nil), processes...)
 	sort.SliceStable(ps, func(i, j int) bool { return len(ps[i]) > len(ps[j]) })
-	rules := make([]any, 0, len(ps))
-	for i, p := range ps {
+	rules := make([]any, 0, len(ps)+1)
+	if keptTags {
+		rules = append(rules, map[string]any{
+			"rulePriority": 1,
+			"description":  fmt.Sprintf("keep every image a kept release runs (at most %d of each process)", keep),
+			"selection": map[string]any{"tagStatus": "tagged", "tagPrefixList": []string{arch.KeptTagPrefix},
+				"countType": "imageCountMoreThan", "countNumber": keep * len(ps)},
+			"action": map[string]any{"type": "expire"},
+		})
+	}
+	for _, p := range ps {
 		prefix := arch.ImageTagPrefix(p)
 		rules = append(rules, map[string]any{
-			"rulePriority": i + 1,
+			"rulePriority": len(rules) + 1,
 			"description":  fmt.Sprintf("keep the newest %d images of %s, one for each kept release", keep, p),
 			"selection": map[string]any{"tagStatus": "tagged", "tagPrefixList": []string{prefix},
 				"countType": "imageCountMoreThan", "countNumber": keep},
@@ -172,7 +184,7 @@ func (h repositoryHandler) Update(ctx context.Context, env resource.Env, r arch.
 	}
 	if p.Keep > 0 && len(p.Processes) > 0 {
 		if _, err := env.Clients.ECR.PutLifecyclePolicy(ctx, &ecr.PutLifecyclePolicyInput{
-			RepositoryName: name, LifecyclePolicyText: aws.String(lifecyclePolicy(p.Keep, p.Processes))}); err != nil {
+			RepositoryName: name, LifecyclePolicyText: aws.String(lifecyclePolicy(p.Keep, p.Processes, p.KeptTags))}); err != nil {
 			return resource.Live{}, wrap("set lifecycle of", r.ID, err)
 		}
 	}

@@ -45,8 +45,12 @@ func imageOf(env resource.Env, r arch.Resource, p arch.TaskDefinitionProps) (rel
 	if err != nil {
 		return release.Image{}, err
 	}
+	cluster, err := clusterBuilder(env, r, p)
+	if err != nil {
+		return release.Image{}, err
+	}
 	return release.Image{
-		ECR: env.Clients.ECR, Transport: env.Clients.Registry,
+		ECR: env.Clients.ECR, Transport: env.Clients.Registry, Cluster: cluster,
 		Store:      release.Store{DB: env.Clients.DynamoDB, Blob: env.Clients.S3, Table: table, Bucket: bucket},
 		Repository: repo, URI: uri, Process: p.Process, Source: p.Source,
 		Dir: filepath.Join(env.Dir, filepath.FromSlash(p.Build)), Say: env.Say, Now: env.Clock, Exec: env.Exec,
@@ -64,4 +68,37 @@ func buildDep(p arch.TaskDefinitionProps, s release.Service) string {
 		return p.Records
 	}
 	return p.Repository
+}
+
+// clusterBuilder is the build box on the app's own cluster, when the
+// plan asked for it by making the task definition wait for the cluster's
+// capacity (engine withSources: a Dockerfile that runs programs, and no
+// builder on this machine); nil otherwise.
+func clusterBuilder(env resource.Env, r arch.Resource, p arch.TaskDefinitionProps) (*release.ClusterBuilder, error) {
+	if _, ok := env.Deps[arch.IDClusterCapacity]; !ok {
+		return nil, nil
+	}
+	get := func(id, attr string) (string, error) { return depAttr(env, r.ID, id, attr) }
+	cluster, err := get(arch.IDCluster, "name")
+	if err != nil {
+		return nil, err
+	}
+	cp, err := get(arch.IDCapacityProvider, "name")
+	if err != nil {
+		return nil, err
+	}
+	key, err := get(arch.IDKey, "arn")
+	if err != nil {
+		return nil, err
+	}
+	exec, err := get(p.ExecutionRole, "arn")
+	if err != nil {
+		return nil, err
+	}
+	group, err := get(p.LogGroup, "name")
+	if err != nil {
+		return nil, err
+	}
+	return &release.ClusterBuilder{ECS: env.Clients.ECS, SSM: env.Clients.SSM, Logs: env.Clients.Logs, Presign: env.Clients.PresignGet,
+		App: env.App, Region: env.Region, Cluster: cluster, CapacityProvider: cp, ExecutionRole: exec, LogGroup: group, Key: key, Sleep: env.Sleep}, nil
 }

@@ -250,8 +250,9 @@ func TestRenderedDocuments(t *testing.T) {
 		t.Errorf("user data:\n%s", ud)
 	}
 	// One rule per built process, longest prefix first so web-admin's
-	// images are counted by its own rule before web's "web-" sees them.
-	lp := lifecyclePolicy(10, []string{"web", "web-admin", "worker"})
+	// images are counted by its own rule before web's "web-" sees them,
+	// after the rule that keeps what kept releases run.
+	lp := lifecyclePolicy(10, []string{"web", "web-admin", "worker"}, true)
 	var doc struct {
 		Rules []struct {
 			RulePriority int `json:"rulePriority"`
@@ -263,14 +264,20 @@ func TestRenderedDocuments(t *testing.T) {
 			} `json:"selection"`
 		} `json:"rules"`
 	}
-	if err := json.Unmarshal([]byte(lp), &doc); err != nil || len(doc.Rules) != 3 {
+	if err := json.Unmarshal([]byte(lp), &doc); err != nil || len(doc.Rules) != 4 {
 		t.Fatalf("lifecycle policy: %s %v", lp, err)
 	}
-	for i, want := range []string{"web-admin-", "worker-", "web-"} {
+	// First the images kept releases run (a kept tag), at most keep of
+	// each process, then each process's newest.
+	for i, want := range []string{"kept.", "web-admin-", "worker-", "web-"} {
 		r := doc.Rules[i]
+		n := 10
+		if i == 0 {
+			n = 30
+		}
 		if r.RulePriority != i+1 || r.Selection.TagStatus != "tagged" || len(r.Selection.TagPrefixList) != 1 || r.Selection.TagPrefixList[0] != want ||
-			r.Selection.CountType != "imageCountMoreThan" || r.Selection.CountNumber != 10 {
-			t.Errorf("lifecycle rule %d: %+v, want prefix %s keeping 10", i, r, want)
+			r.Selection.CountType != "imageCountMoreThan" || r.Selection.CountNumber != n {
+			t.Errorf("lifecycle rule %d: %+v, want prefix %s keeping %d", i, r, want, n)
 		}
 	}
 	bp := bucketPolicy("arn:aws:s3:::b")

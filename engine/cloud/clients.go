@@ -63,6 +63,10 @@ type Clients struct {
 	// 127.0.0.1, so a sandbox push is a real push and nothing is fetched
 	// from the internet.
 	Registry http.RoundTripper
+	// PresignGet makes a URL that lets whoever holds it GET one object
+	// until ttl has passed: how the cluster builder's task reads its build
+	// context without S3 credentials of its own.
+	PresignGet func(ctx context.Context, bucket, key string, ttl time.Duration) (string, error)
 }
 
 // Dialer opens connections the way net.Dialer does.
@@ -79,6 +83,11 @@ type HTTP interface {
 // (honoured by the SDK) points them all at an emulator; S3 then uses
 // path-style addressing, which emulators on an IP address need.
 func FromConfig(cfg aws.Config) *Clients {
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		if cfg.BaseEndpoint != nil {
+			o.UsePathStyle = true
+		}
+	})
 	return &Clients{
 		Region:      cfg.Region,
 		EC2:         ec2.NewFromConfig(cfg),
@@ -94,16 +103,24 @@ func FromConfig(cfg aws.Config) *Clients {
 		Logs:        cloudwatchlogs.NewFromConfig(cfg),
 		CloudWatch:  cloudwatch.NewFromConfig(cfg),
 		DynamoDB:    dynamodb.NewFromConfig(cfg),
-		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
-			if cfg.BaseEndpoint != nil {
-				o.UsePathStyle = true
-			}
-		}),
-		STS:      sts.NewFromConfig(cfg),
-		Tagging:  resourcegroupstaggingapi.NewFromConfig(cfg),
-		HTTP:     &http.Client{Timeout: 10 * time.Second},
-		Dial:     &net.Dialer{Timeout: 5 * time.Second},
-		Registry: http.DefaultTransport,
+		S3:          s3c,
+		STS:         sts.NewFromConfig(cfg),
+		Tagging:     resourcegroupstaggingapi.NewFromConfig(cfg),
+		HTTP:        &http.Client{Timeout: 10 * time.Second},
+		Dial:        &net.Dialer{Timeout: 5 * time.Second},
+		Registry:    http.DefaultTransport,
+		PresignGet:  presignGet(s3c),
+	}
+}
+
+func presignGet(c *s3.Client) func(ctx context.Context, bucket, key string, ttl time.Duration) (string, error) {
+	pc := s3.NewPresignClient(c)
+	return func(ctx context.Context, bucket, key string, ttl time.Duration) (string, error) {
+		r, err := pc.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}, s3.WithPresignExpires(ttl))
+		if err != nil {
+			return "", fmt.Errorf("presign s3://%s/%s: %w", bucket, key, err)
+		}
+		return r.URL, nil
 	}
 }
 

@@ -21,6 +21,20 @@ func Tag(process, source string) string {
 // logKey is where a build's log is kept in the bucket.
 func logKey(id string) string { return "builds/" + id + ".log" }
 
+// contextKey is where a cluster build's context waits for its task; it
+// is removed when the build ends.
+func contextKey(id string) string { return "builds/" + id + ".context.tar.gz" }
+
+// authParam is the SSM parameter holding a cluster build's registry
+// credentials while it runs.
+func authParam(app, id string) string { return arch.BuildsPath(app) + id + "/registry-auth" }
+
+// builderFamily is the task definition family of the app's builds.
+func builderFamily(app string) string { return app + "-build" }
+
+// builderStreamPrefix starts the log streams of the builder's tasks.
+const builderStreamPrefix = "build"
+
 // LogURL is the s3:// address of a build's log.
 func LogURL(bucket, id string) string { return "s3://" + bucket + "/" + logKey(id) }
 

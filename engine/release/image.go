@@ -47,6 +47,10 @@ type Image struct {
 	// Exec finds and runs a local builder (docker, podman, buildah) for a
 	// Dockerfile that needs RUN; nil is the machine's own programs.
 	Exec build.Exec
+	// Cluster builds such a Dockerfile on the app's own cluster when
+	// this machine has no local builder; nil when the plan didn't ask
+	// for it.
+	Cluster *ClusterBuilder
 }
 
 // Service is one of the services a build uses.
@@ -118,6 +122,10 @@ func (im Image) build(ctx context.Context, tag string) error {
 				rec.Builder = l.String()
 				fmt.Fprintf(w, "%s runs programs (%s), which only a real builder can: building with %s\n", nb.Lines[0].File, nb.Lines[0], l)
 				res, err = l.Build(ctx, build.LocalOptions{Dir: im.Dir, Target: im.Ref(), User: cred.Username, Password: cred.Password, Log: w})
+			} else if im.Cluster != nil {
+				rec.Builder = im.Cluster.String()
+				fmt.Fprintf(w, "%s runs programs (%s) and this machine has no docker, podman or buildah: building with a %s\n", nb.Lines[0].File, nb.Lines[0], im.Cluster)
+				res, err = im.Cluster.build(ctx, im, tag, cred, w)
 			}
 		}
 		rec.Image, rec.ImageDigest, rec.Base, rec.Layers = res.Image, res.ImageDigest, res.Base, res.Layers
@@ -155,8 +163,10 @@ func (im Image) build(ctx context.Context, tag string) error {
 
 // login is the registry's credentials for the app's ECR registry only:
 // base images come from public registries, which must never see them.
-func (im Image) login(ctx context.Context) (*authn.Basic, error) {
-	out, err := im.ECR.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
+func (im Image) login(ctx context.Context) (*authn.Basic, error) { return login(ctx, im.ECR) }
+
+func login(ctx context.Context, reg Registry) (*authn.Basic, error) {
+	out, err := reg.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
 	if err != nil {
 		return nil, fmt.Errorf("log in to the registry: %w", err)
 	}

@@ -58,6 +58,13 @@ func (b *fakeBlob) GetObject(context.Context, *s3.GetObjectInput, ...func(*s3.Op
 	return nil, errors.New("unused")
 }
 
+func (b *fakeBlob) DeleteObjects(_ context.Context, in *s3.DeleteObjectsInput, _ ...func(*s3.Options)) (*s3.DeleteObjectsOutput, error) {
+	for _, o := range in.Delete.Objects {
+		delete(b.objects, aws.ToString(o.Key))
+	}
+	return &s3.DeleteObjectsOutput{}, nil
+}
+
 // fakeDocker answers info, build, login and push as docker does, and
 // keeps what it was asked.
 type fakeDocker struct {

@@ -56,6 +56,9 @@ type Env struct {
 	Use func(id string)
 	// Exec finds and runs a local image builder; nil is this machine's.
 	Exec build.Exec
+	// Sleep waits between the polls of a step that must wait inside it
+	// (a build on the cluster); nil is a real timer.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Tags are the tags every resource is created with.

@@ -177,8 +177,8 @@ func (dp *DataPlane) snapshot(t *tx) *view {
 		tk := t.r.ECS.Tasks[k]
 		// STOPPED tasks stay in the view (until purged) so a server whose
 		// task stopped is told apart from one whose record vanished.
-		if tk.LastStatus == "PROVISIONING" || tk.LastStatus == "PENDING" {
-			continue
+		if tk.LastStatus == "PROVISIONING" || tk.LastStatus == "PENDING" || tk.Program != "" {
+			continue // a program runs on its own (programs.go), it serves nothing
 		}
 		inst := t.r.EC2.Instances[tk.Instance]
 		tv := &taskView{ARN: tk.ARN, ID: tk.ID, Cluster: tk.Cluster, Service: tk.Service, Instance: tk.Instance,

@@ -174,6 +174,11 @@ type ecsTask struct {
 	Targets    []taskTarget `json:"targets,omitempty"`
 	Version    int64        `json:"version"`
 	Containers []taskCont   `json:"containers"`
+	// A standalone task (RunTask) has a group, what it overrode, and,
+	// when its image is one the sandbox really runs, that program.
+	Group     string                 `json:"group,omitempty"`
+	Overrides *ecstypes.TaskOverride `json:"overrides,omitempty"`
+	Program   string                 `json:"program,omitempty"`
 }
 
 type taskPort struct {
@@ -192,6 +197,9 @@ type taskCont struct {
 	Name  string `json:"name"`
 	Image string `json:"image"`
 	ID    string `json:"id"`
+	// Exit is a program's exit code once it has ended; nil is a
+	// container stopped from outside (137, SIGKILL after the grace).
+	Exit *int32 `json:"exit,omitempty"`
 }
 
 type containerInstance struct {

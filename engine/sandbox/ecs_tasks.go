@@ -24,6 +24,11 @@ func (t *tx) taskOut(tk *ecsTask, withTags bool) ecstypes.Task {
 	}
 	if tk.Service != "" {
 		out.Group = aws.String("service:" + tk.Service)
+	} else if tk.Group != "" {
+		out.Group = aws.String(tk.Group)
+	}
+	if tk.Overrides != nil {
+		out.Overrides = tk.Overrides
 	}
 	if tk.StartedBy != "" {
 		out.StartedBy = aws.String(tk.StartedBy)
@@ -57,6 +62,8 @@ func (t *tx) taskOut(tk *ecsTask, withTags bool) ecstypes.Task {
 		if tk.LastStatus == "STOPPED" {
 			if tk.FailReason != "" {
 				co.Reason = aws.String(tk.FailReason)
+			} else if ct.Exit != nil {
+				co.ExitCode = aws.Int32(*ct.Exit)
 			} else {
 				co.ExitCode = aws.Int32(137)
 			}

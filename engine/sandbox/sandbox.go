@@ -170,6 +170,11 @@ type Sandbox struct {
 	pub       publicRegistry
 	// Extracted image filesystems, by digest (image_files.go).
 	filesMu sync.Mutex
+	// Programs of standalone tasks running in the background
+	// (programs.go); Close cancels and waits for them.
+	progs    sync.WaitGroup
+	progCtx  context.Context
+	progStop context.CancelFunc
 }
 
 // DefaultDir is where the sandbox keeps its state when Options.Dir is empty:
@@ -239,6 +244,7 @@ func Open(ctx context.Context, o Options) (*Sandbox, error) {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	s.clients = s.newClients()
+	s.progCtx, s.progStop = context.WithCancel(context.Background())
 	return s, nil
 }
 
@@ -279,6 +285,7 @@ func (s *Sandbox) newClients() *cloud.Clients {
 		Tagging:     &taggingAPI{s},
 		HTTP:        s.newHTTP(),
 		Registry:    registryTransport{s},
+		PresignGet:  s.presignGet,
 		Dial:        s.newDialer(),
 	}
 }
@@ -287,6 +294,12 @@ func (s *Sandbox) newClients() *cloud.Clients {
 // mutating call saves before it returns), so there is nothing to flush.
 // Calls after Close fail.
 func (s *Sandbox) Close() error {
+	// Programs write their end through the lock Close takes, so they
+	// are stopped and waited for first.
+	if s.progStop != nil {
+		s.progStop()
+		s.waitPrograms(programGrace)
+	}
 	s.closeRegistry()
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -1,0 +1,178 @@
+package sandbox
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// A program is a container the sandbox really runs to its end, because
+// it is a program the sandbox has its own implementation of: today only
+// mvi's cluster builder (BuildKit's image, run with mvi's builder). Any
+// other image's program can't run here, and the sandbox never makes up
+// what it would print. A program's lines go to its awslogs stream and its
+// exit code ends the task, as an essential container's exit does on ECS.
+
+// programRun is what a program gets: the container as ECS would start
+// it (environment with overrides, secrets resolved by the execution
+// role), a log, and the sandbox to reach S3 and the registry through.
+type programRun struct {
+	Image   string
+	Command []string
+	Env     map[string]string
+	Log     func(string)
+}
+
+type program func(ctx context.Context, s *Sandbox, r programRun) int32
+
+// programs by the name programOf gives.
+var programs = map[string]program{
+	"buildkit": runBuildkit,
+}
+
+// programOf names the program of a task definition's essential
+// container, "" when the sandbox has none for its image.
+func programOf(td *taskDef) string {
+	for _, c := range td.Containers {
+		if c.Essential != nil && !*c.Essential {
+			continue
+		}
+		repo := aws.ToString(c.Image)
+		if i := strings.IndexAny(repo, ":@"); i >= 0 {
+			repo = repo[:i]
+		}
+		repo = strings.TrimPrefix(strings.TrimPrefix(repo, "docker.io/"), "index.docker.io/")
+		if repo == "moby/buildkit" {
+			return "buildkit"
+		}
+	}
+	return ""
+}
+
+// runProgram runs a placed task's program in the background, so RunTask
+// answers at once as on ECS; DescribeTasks shows it RUNNING until it
+// ends, then STOPPED with its exit code.
+func (s *Sandbox) runProgram(arn string) {
+	var run programRun
+	var prog program
+	var group, stream, container string
+	err := s.internal(context.Background(), func(t *tx) error {
+		tk := t.r.ECS.Tasks[arn]
+		if tk == nil {
+			return nil
+		}
+		td := t.taskDefByKey(tk.TaskDef)
+		if td == nil {
+			return nil
+		}
+		prog = programs[tk.Program]
+		for _, c := range td.Containers {
+			if c.Essential != nil && !*c.Essential {
+				continue
+			}
+			container = aws.ToString(c.Name)
+			run = programRun{Image: aws.ToString(c.Image), Command: append([]string(nil), c.Command...), Env: map[string]string{}}
+			for _, e := range c.Environment {
+				run.Env[aws.ToString(e.Name)] = aws.ToString(e.Value)
+			}
+			for _, sec := range c.Secrets {
+				if p := t.r.SSM.Params[t.paramName(aws.ToString(sec.ValueFrom))]; p != nil {
+					run.Env[aws.ToString(sec.Name)] = aws.ToString(t.paramOut(p, true).Value)
+				}
+			}
+			applyOverride(&run, tk.Overrides, container)
+			if lc := c.LogConfiguration; lc != nil && lc.LogDriver == ecstypes.LogDriverAwslogs {
+				group, stream = lc.Options["awslogs-group"], tk.ID
+				if p := lc.Options["awslogs-stream-prefix"]; p != "" {
+					stream = p + "/" + container + "/" + tk.ID
+				}
+			}
+			break
+		}
+		return nil
+	})
+	if err != nil || prog == nil {
+		return
+	}
+	run.Log = func(line string) {
+		if group == "" {
+			return
+		}
+		_ = s.internal(context.Background(), func(t *tx) error {
+			g := t.r.Logs.Groups[group]
+			if g == nil {
+				return nil // the group is gone: the driver's lines are lost, as on AWS
+			}
+			if g.Streams == nil {
+				g.Streams = map[string]*logStream{}
+			}
+			st := g.Streams[stream]
+			if st == nil {
+				st = &logStream{Name: stream, Created: t.now}
+				g.Streams[stream] = st
+			}
+			t.appendLogEvents(st, []cwltypes.InputLogEvent{{Timestamp: aws.Int64(t.now.UnixMilli()), Message: aws.String(line)}}, t.now)
+			t.touch()
+			return nil
+		})
+	}
+	s.progs.Add(1)
+	go func() {
+		defer s.progs.Done()
+		code := prog(s.progCtx, s, run)
+		_ = s.internal(context.Background(), func(t *tx) error {
+			tk := t.r.ECS.Tasks[arn]
+			if tk == nil || tk.Desired == "STOPPED" {
+				return nil // stopped from outside first: its exit code is ECS's 137
+			}
+			for i := range tk.Containers {
+				if tk.Containers[i].Name == container {
+					tk.Containers[i].Exit = aws.Int32(code)
+				}
+			}
+			// It can't stop before it was seen running.
+			at := latest(t.now, tk.RunningAt)
+			tk.Desired, tk.StopAsked, tk.StopCode, tk.StopReason = "STOPPED", at, "EssentialContainerExited", "Essential container in task exited"
+			tk.StoppedAt = at.Add(t.dur(paceTaskStopping))
+			tk.Version++
+			t.touch()
+			return nil
+		})
+	}()
+}
+
+// applyOverride puts RunTask's container override over the definition.
+func applyOverride(r *programRun, o *ecstypes.TaskOverride, container string) {
+	if o == nil {
+		return
+	}
+	for _, co := range o.ContainerOverrides {
+		if aws.ToString(co.Name) != container {
+			continue
+		}
+		if len(co.Command) > 0 {
+			r.Command = append([]string(nil), co.Command...)
+		}
+		for _, e := range co.Environment {
+			r.Env[aws.ToString(e.Name)] = aws.ToString(e.Value)
+		}
+	}
+}
+
+// programGrace bounds how long Close waits for running programs after
+// cancelling them.
+const programGrace = 10 * time.Second
+
+// waitPrograms waits for running programs, at most grace.
+func (s *Sandbox) waitPrograms(grace time.Duration) {
+	done := make(chan struct{})
+	go func() { s.progs.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(grace):
+	}
+}
