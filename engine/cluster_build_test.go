@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
@@ -97,7 +98,7 @@ func TestClusterBuildWhenThisMachineHasNoBuilder(t *testing.T) {
 	if err != nil || len(params.Parameters) != 0 {
 		t.Errorf("credentials parameters left: %+v, %v", params, err)
 	}
-	tds, err := cl.ECS.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String("page-build")})
+	tds, err := cl.ECS.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String("mvi-page-build")})
 	if err != nil || len(tds.TaskDefinitionArns) != 0 {
 		t.Errorf("builder task definitions left: %v, %v", tds.TaskDefinitionArns, err)
 	}
@@ -159,11 +160,41 @@ func TestClusterBuildThatFailsSaysWhyAndCleansUp(t *testing.T) {
 	if !strings.Contains(string(log), "COPY --from reads another stage or image") {
 		t.Errorf("the log does not say why the sandbox's builder could not build it:\n%s", log)
 	}
-	tds, err := sb.Clients().ECS.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String("page-build")})
+	tds, err := sb.Clients().ECS.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String("mvi-page-build")})
 	if err != nil || len(tds.TaskDefinitionArns) != 0 {
 		t.Errorf("builder task definitions left: %v, %v", tds.TaskDefinitionArns, err)
 	}
 	if err := Destroy(ctx, cfg, nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A build cut off before it could clean up (the machine died) leaves a
+// task definition and a credentials parameter, both tagged as the app's:
+// down finds and removes them.
+func TestDownRemovesWhatAnInterruptedClusterBuildLeft(t *testing.T) {
+	sb, cfg := openSandbox(t, sandbox.Options{})
+	cfg.App = "page"
+	ctx := context.Background()
+	cl := sb.Clients()
+	tags := []ecstypes.Tag{{Key: aws.String("mvi:app"), Value: aws.String("page")}, {Key: aws.String("mvi:id"), Value: aws.String("build/web-0123456789ab")}}
+	if _, err := cl.ECS.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("mvi-page-build"), Tags: tags,
+		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("build"), Image: aws.String("moby/buildkit:rootless"), Memory: aws.Int32(512)}}}); err != nil {
+		t.Fatal(err)
+	}
+	name := arch.BuildsPath("page") + "web-0123456789ab/registry-auth"
+	if _, err := cl.SSM.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String(name), Type: ssmtypes.ParameterTypeSecureString, Value: aws.String("{}"),
+		Tags: []ssmtypes.Tag{{Key: aws.String("mvi:app"), Value: aws.String("page")}, {Key: aws.String("mvi:id"), Value: aws.String("build/web-0123456789ab")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Destroy(ctx, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	tds, _ := cl.ECS.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String("mvi-page-build")})
+	if len(tds.TaskDefinitionArns) != 0 {
+		t.Errorf("down left the builder's task definition: %v", tds.TaskDefinitionArns)
+	}
+	if _, err := cl.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name)}); err == nil {
+		t.Errorf("down left the build's credentials parameter %s", name)
 	}
 }

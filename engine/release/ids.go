@@ -29,8 +29,10 @@ func contextKey(id string) string { return "builds/" + id + ".context.tar.gz" }
 // credentials while it runs.
 func authParam(app, id string) string { return arch.BuildsPath(app) + id + "/registry-auth" }
 
-// builderFamily is the task definition family of the app's builds.
-func builderFamily(app string) string { return app + "-build" }
+// builderFamily is the task definition family of the app's builds,
+// named like the app's other resources so down finds one a build
+// cut off before it could remove it.
+func builderFamily(app string) string { return arch.PhysicalName(app, "build") }
 
 // builderStreamPrefix starts the log streams of the builder's tasks.
 const builderStreamPrefix = "build"
