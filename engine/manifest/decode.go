@@ -67,6 +67,9 @@ func with(path []string, seg string) []string {
 func (d *decoder) value(n *node, v reflect.Value, path []string, pattern string, elem bool) bool {
 	d.nodes[joinPath(path)] = n
 	t := v.Type()
+	if t == expectType {
+		return d.expect(n, v, path)
+	}
 	r, hasRule := rules[pattern]
 	hasRule = hasRule && !elem
 	switch t.Kind() {
@@ -131,7 +134,7 @@ func (d *decoder) value(n *node, v reflect.Value, path []string, pattern string,
 		}
 		v.Set(m)
 	case reflect.Pointer:
-		if t.Elem().Kind() != reflect.Struct {
+		if t.Elem().Kind() != reflect.Struct || t.Elem() == expectType {
 			// An optional scalar (public = false): nil means "unwritten",
 			// which a default decides.
 			p := reflect.New(t.Elem())

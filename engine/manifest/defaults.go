@@ -26,6 +26,10 @@ const (
 	DefaultCPUAlarm      = 80
 	DefaultErrorsAlarm   = 10
 	DefaultUnhealthy     = 1
+	// The seed's smoke test: "once a minute … alerts if there's five
+	// failures in a row".
+	DefaultCheckEvery = "1m"
+	DefaultAlarmAfter = 5
 )
 
 var nameUnsafe = regexp.MustCompile(`[^a-z0-9-]+`)
@@ -130,6 +134,31 @@ func (m *Manifest) ApplyDefaults() {
 	}
 	if m.Metric.UnhealthyHosts == 0 {
 		m.Metric.UnhealthyHosts = DefaultUnhealthy
+	}
+	m.checkDefaults()
+}
+
+// checkDefaults gives every app with a public process its smoke check: an
+// app people reach is one whose breakage somebody must hear of.
+func (m *Manifest) checkDefaults() {
+	def := m.DefaultProcess()
+	if def == "" {
+		return
+	}
+	if m.Check == nil {
+		m.Check = &Check{}
+	}
+	if m.Check.Path == "" {
+		m.Check.Path = m.Processes[def].Health
+		if m.Check.Path == "" {
+			m.Check.Path = DefaultHealth
+		}
+	}
+	if m.Check.Every == "" {
+		m.Check.Every = DefaultCheckEvery
+	}
+	if m.Check.AlarmAfter == 0 {
+		m.Check.AlarmAfter = DefaultAlarmAfter
 	}
 }
 

@@ -122,6 +122,16 @@ var rules = map[string]rule{
 	"metric.errors_5xx": {min: 1, noun: "a 5xx threshold", fix: "alarm at 1 or more errors per minute, e.g. errors_5xx = 10"},
 	"metric.unhealthy_hosts": {min: 1, noun: "an unhealthy-hosts threshold",
 		fix: "alarm at 1 or more unhealthy targets, e.g. unhealthy_hosts = 1"},
+	"metric.notify[]": {check: checkEmail, schemaPattern: emailShapeRe, maxLen: 254, noun: "an email address",
+		fix: `write one address per item, e.g. notify = ["ops@example.com"]`},
+	// Route 53's limits: a resource path of at most 255 characters, a
+	// failure threshold of 1 to 10.
+	"check.path": {pattern: pathRe, maxLen: 255, noun: "a path to check", shape: "a path starting with /, e.g. /healthz",
+		suggest: func(s string) string { return "/" + strings.TrimLeft(strings.TrimSpace(s), "/") }},
+	"check.every": {check: checkEvery, schemaPattern: everyRe, noun: "a check interval",
+		fix: `give a duration of 10s or more, e.g. every = "1m"`},
+	"check.alarm_after": {min: 1, max: 10, noun: "a number of failures in a row",
+		fix: "alarm after 1 to 10 failures in a row (AWS's range), e.g. alarm_after = 5"},
 }
 
 // checkInt reports an integer the rule refuses.

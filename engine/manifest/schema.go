@@ -40,6 +40,9 @@ func typeSchema(t reflect.Type, pattern string, valueRule bool) *obj {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if t == expectType {
+		return expectSchema()
+	}
 	s := &obj{}
 	r, hasRule := rules[pattern]
 	hasRule = hasRule && valueRule

@@ -22,7 +22,8 @@ type Manifest struct {
 	Registry *Registry `toml:"registry" json:"registry,omitempty" jsonschema:"description=The private image registry (added by any build process)."`
 	Release  *Release  `toml:"release" json:"release,omitempty" jsonschema:"description=Releases of built processes: how many stay possible to roll back to."`
 	Log      *Log      `toml:"log" json:"log,omitempty" jsonschema:"description=Where container output goes."`
-	Metric   *Metric   `toml:"metric" json:"metric,omitempty" jsonschema:"description=Alarm thresholds."`
+	Metric   *Metric   `toml:"metric" json:"metric,omitempty" jsonschema:"description=Alarm thresholds and who hears the alarms."`
+	Check    *Check    `toml:"check" json:"check,omitempty" jsonschema:"description=The smoke check: a request from outside, as a user would make it, that alarms after failures in a row (made for every app with a public process)."`
 
 	// Env is set in every process; a process's own env wins.
 	Env map[string]string `toml:"env" json:"env,omitempty" jsonschema:"description=Environment variables for every process."`
@@ -90,9 +91,29 @@ type Log struct {
 	RetentionDays int `toml:"retention_days" json:"retention_days,omitempty" jsonschema:"description=Days to keep log lines (default 30)."`
 }
 
-// Metric holds alarm thresholds.
+// Metric holds alarm thresholds and who is told when an alarm turns.
 type Metric struct {
+	// Notify are the email addresses every alarm mails when it turns red
+	// and when it turns back: an alarm nobody hears is a light in an
+	// empty room.
+	Notify         []string `toml:"notify" json:"notify,omitempty" jsonschema:"description=Email addresses told whenever an alarm turns red or back to OK (each confirms once by a link in a mail from AWS)."`
 	CPU            int `toml:"cpu" json:"cpu,omitempty" jsonschema:"description=Alarm when average VM CPU percent exceeds this (default 80)."`
 	Errors5xx      int `toml:"errors_5xx" json:"errors_5xx,omitempty" jsonschema:"description=Alarm when 5xx responses per minute exceed this (default 10)."`
 	UnhealthyHosts int `toml:"unhealthy_hosts" json:"unhealthy_hosts,omitempty" jsonschema:"description=Alarm when unhealthy targets reach this (default 1)."`
+}
+
+// Check is the smoke check: the book's "external blackbox end-to-end test"
+// that alarms after several failures in a row.
+type Check struct {
+	Path       string  `toml:"path" json:"path,omitempty" jsonschema:"description=The path requested through the load balancer (default: the health path of the app's public process)."`
+	Every      string  `toml:"every" json:"every,omitempty" jsonschema:"description=How often to check, e.g. 1m or 30s (default 1m; AWS checks every 10 or 30 seconds, the nearest not slower than this)."`
+	AlarmAfter int     `toml:"alarm_after" json:"alarm_after,omitempty" jsonschema:"description=Failures in a row before the alarm turns red (default 5)."`
+	Expect     *Expect `toml:"expect" json:"expect,omitempty" jsonschema:"description=What a good answer is: a status (200–399) or a text that must be in the body (default: any 2xx or 3xx status)."`
+}
+
+// Expect is written as a status (expect = 200) or as a text the body must
+// hold (expect = "ok"); exactly one of the two is set.
+type Expect struct {
+	Status int    `json:"status,omitempty"`
+	Text   string `json:"text,omitempty"`
 }
