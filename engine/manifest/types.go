@@ -97,9 +97,9 @@ type Metric struct {
 	// and when it turns back: an alarm nobody hears is a light in an
 	// empty room.
 	Notify         []string `toml:"notify" json:"notify,omitempty" jsonschema:"description=Email addresses told whenever an alarm turns red or back to OK (each confirms once by a link in a mail from AWS)."`
-	CPU            int `toml:"cpu" json:"cpu,omitempty" jsonschema:"description=Alarm when average VM CPU percent exceeds this (default 80)."`
-	Errors5xx      int `toml:"errors_5xx" json:"errors_5xx,omitempty" jsonschema:"description=Alarm when 5xx responses per minute exceed this (default 10)."`
-	UnhealthyHosts int `toml:"unhealthy_hosts" json:"unhealthy_hosts,omitempty" jsonschema:"description=Alarm when unhealthy targets reach this (default 1)."`
+	CPU            int      `toml:"cpu" json:"cpu,omitempty" jsonschema:"description=Alarm when average VM CPU percent exceeds this (default 80)."`
+	Errors5xx      int      `toml:"errors_5xx" json:"errors_5xx,omitempty" jsonschema:"description=Alarm when 5xx responses per minute exceed this (default 10)."`
+	UnhealthyHosts int      `toml:"unhealthy_hosts" json:"unhealthy_hosts,omitempty" jsonschema:"description=Alarm when unhealthy targets reach this (default 1)."`
 }
 
 // Check is the smoke check: the book's "external blackbox end-to-end test"
