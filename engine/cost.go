@@ -27,11 +27,15 @@ type Prices struct {
 		EFSGBMonth         float64 `toml:"efs_gb_month"`
 		KMSKeyMonth        float64 `toml:"kms_key_month"`
 		AlarmMonth         float64 `toml:"alarm_month"`
-		DashboardMonth     float64 `toml:"dashboard_month"`
-		LogsMonth          float64 `toml:"logs_month"`
-		DynamoDBMonth      float64 `toml:"dynamodb_month"`
-		S3Month            float64 `toml:"s3_month"`
-		ECRMonth           float64 `toml:"ecr_month"`
+		// A Route 53 health check, and each option it is given.
+		HealthCheckMonth       float64 `toml:"health_check_month"`
+		HealthCheckOptionMonth float64 `toml:"health_check_option_month"`
+		TopicMonth             float64 `toml:"topic_month"`
+		DashboardMonth         float64 `toml:"dashboard_month"`
+		LogsMonth              float64 `toml:"logs_month"`
+		DynamoDBMonth          float64 `toml:"dynamodb_month"`
+		S3Month                float64 `toml:"s3_month"`
+		ECRMonth               float64 `toml:"ecr_month"`
 	} `toml:"other"`
 }
 
@@ -78,6 +82,17 @@ func (p *Prices) Monthly(r arch.Resource, a arch.Architecture) float64 {
 		return o.KMSKeyMonth
 	case arch.AlarmProps:
 		return o.AlarmMonth
+	case arch.HealthCheckProps:
+		c := o.HealthCheckMonth
+		if props.Type == "HTTP_STR_MATCH" {
+			c += o.HealthCheckOptionMonth
+		}
+		if props.Interval == 10 {
+			c += o.HealthCheckOptionMonth
+		}
+		return c
+	case arch.TopicProps:
+		return o.TopicMonth
 	case arch.DashboardProps:
 		return o.DashboardMonth
 	case arch.LogGroupProps:

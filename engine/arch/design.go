@@ -399,6 +399,8 @@ func (d *design) loadBalancer(name string, p *manifest.Process) {
 
 func (d *design) metrics() {
 	m := d.m
+	d.topics()
+	d.smoke()
 	deps := []string{"cluster"}
 	if d.has("lb") {
 		deps = append(deps, "lb")
@@ -407,17 +409,17 @@ func (d *design) metrics() {
 				continue
 			}
 			tg := TargetGroupID(name)
-			d.add(Metric, Alarm5xxID(name), TypeAlarm, AlarmProps{
+			d.alarm(Alarm5xxID(name), AlarmProps{
 				Namespace: "AWS/ApplicationELB", Metric: "HTTPCode_Target_5XX_Count", Statistic: "Sum",
 				Threshold: float64(m.Metric.Errors5xx), Comparison: "GreaterThanThreshold", Period: 60, Evaluation: 5, Subject: tg,
 			}, fmt.Sprintf("turns red when %s answers more than %d errors a minute for 5 minutes in a row", name, m.Metric.Errors5xx), tg, "lb")
-			d.add(Metric, AlarmUnhealthyID(name), TypeAlarm, AlarmProps{
+			d.alarm(AlarmUnhealthyID(name), AlarmProps{
 				Namespace: "AWS/ApplicationELB", Metric: "UnHealthyHostCount", Statistic: "Maximum",
 				Threshold: float64(m.Metric.UnhealthyHosts), Comparison: "GreaterThanOrEqualToThreshold", Period: 60, Evaluation: 5, Subject: tg,
 			}, fmt.Sprintf("turns red when %d or more %s containers fail their health check for 5 minutes", m.Metric.UnhealthyHosts, name), tg, "lb")
 		}
 	}
-	d.add(Metric, "alarm/cpu", TypeAlarm, AlarmProps{
+	d.alarm(IDCPUAlarm, AlarmProps{
 		Namespace: "AWS/EC2", Metric: "CPUUtilization", Statistic: "Average",
 		Threshold: float64(m.Metric.CPU), Comparison: "GreaterThanThreshold", Period: 300, Evaluation: 3, Subject: "asg",
 	}, fmt.Sprintf("turns red when the VMs run above %d%% CPU for 15 minutes: time for more or bigger VMs", m.Metric.CPU), "asg")

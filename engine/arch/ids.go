@@ -36,6 +36,8 @@ const (
 	TypeListener         = "AWS::ElasticLoadBalancingV2::Listener"
 	TypeAlarm            = "AWS::CloudWatch::Alarm"
 	TypeDashboard        = "AWS::CloudWatch::Dashboard"
+	TypeHealthCheck      = "AWS::Route53::HealthCheck"
+	TypeTopic            = "AWS::SNS::Topic"
 )
 
 // The logical ids of resources an app has at most one of. They become the
@@ -70,6 +72,9 @@ const (
 	IDLoadBalancer     = "lb"
 	IDCPUAlarm         = "alarm/cpu"
 	IDDashboard        = "dashboard"
+	IDSmokeCheck       = "smoke-check"
+	IDSmokeAlarm       = "alarm/smoke"
+	IDTopic            = "topic"
 )
 
 // Prefixes of the ids made per process or per zone.
@@ -83,6 +88,9 @@ const (
 	alarm5xxIDPrefix       = "alarm/5xx-"
 	alarmUnhealthyIDPrefix = "alarm/unhealthy-"
 )
+
+// TopicID is the alarm topic kept in another region than the app's.
+func TopicID(region string) string { return IDTopic + "/" + region }
 
 // ServiceID is the ECS service that keeps a process's containers running.
 func ServiceID(process string) string { return serviceIDPrefix + process }

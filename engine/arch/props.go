@@ -262,6 +262,29 @@ type (
 		Evaluation int     `json:"evaluation_periods"`
 		// Subject is the logical id whose dimensions the alarm watches.
 		Subject string `json:"subject"`
+		// Region is where the alarm lives when it isn't the app's: the
+		// smoke alarm's metric exists only in us-east-1.
+		Region string `json:"region,omitempty"`
+		// Actions are the topics told when the alarm turns to ALARM and
+		// back to OK.
+		Actions []string `json:"actions,omitempty"`
+	}
+	HealthCheckProps struct {
+		// LoadBalancer is checked by its DNS name, from outside AWS's
+		// network, as a user reaches it.
+		LoadBalancer     string `json:"load_balancer"`
+		Port             int    `json:"port"`
+		Path             string `json:"path"`
+		Type             string `json:"type"` // HTTP or HTTP_STR_MATCH
+		SearchString     string `json:"search_string,omitempty"`
+		Interval         int    `json:"request_interval"`
+		FailureThreshold int    `json:"failure_threshold"`
+	}
+	TopicProps struct {
+		Emails []string `json:"emails"`
+		// Key encrypts the topic's messages at rest; "" is SNS's own.
+		Key    string `json:"kms_key,omitempty"`
+		Region string `json:"region,omitempty"`
 	}
 	DashboardProps struct {
 		Cluster      string `json:"cluster"`
@@ -309,6 +332,8 @@ func (FileSystemProps) props()       {}
 func (MountTargetProps) props()      {}
 func (LogGroupProps) props()         {}
 func (AlarmProps) props()            {}
+func (HealthCheckProps) props()      {}
+func (TopicProps) props()            {}
 func (DashboardProps) props()        {}
 func (TableProps) props()            {}
 func (BucketProps) props()           {}
