@@ -13,6 +13,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/cloud"
 )
 
 type alarmHandler struct{}
@@ -41,9 +42,20 @@ func alarmLive(typ string, a cwtypes.MetricAlarm, tags map[string]string) resour
 	return l
 }
 
+// List finds the app's alarms in its region and, where the app lives
+// elsewhere, in us-east-1 (the smoke alarm's home).
 func (h alarmHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	out, err := h.listIn(ctx, env, env.Clients.CloudWatch, "")
+	if err != nil || env.Clients.East == nil || env.Clients.East.CloudWatch == nil {
+		return out, err
+	}
+	east, err := h.listIn(ctx, env, env.Clients.East.CloudWatch, env.Clients.East.Region)
+	return append(out, east...), err
+}
+
+func (h alarmHandler) listIn(ctx context.Context, env resource.Env, cw cloud.CloudWatch, region string) ([]resource.Live, error) {
 	var out []resource.Live
-	p := cloudwatch.NewDescribeAlarmsPaginator(env.Clients.CloudWatch, &cloudwatch.DescribeAlarmsInput{
+	p := cloudwatch.NewDescribeAlarmsPaginator(cw, &cloudwatch.DescribeAlarmsInput{
 		AlarmNamePrefix: aws.String(appPrefix(env.App)), AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm},
 	})
 	for p.HasMorePages() {
@@ -52,7 +64,7 @@ func (h alarmHandler) List(ctx context.Context, env resource.Env) ([]resource.Li
 			return nil, wrap("list", "alarms", err)
 		}
 		for _, a := range page.MetricAlarms {
-			t, err := env.Clients.CloudWatch.ListTagsForResource(ctx, &cloudwatch.ListTagsForResourceInput{ResourceARN: a.AlarmArn})
+			t, err := cw.ListTagsForResource(ctx, &cloudwatch.ListTagsForResourceInput{ResourceARN: a.AlarmArn})
 			if isCode(err, "ResourceNotFound", "ResourceNotFoundException") {
 				continue
 			}
@@ -64,9 +76,35 @@ func (h alarmHandler) List(ctx context.Context, env resource.Env) ([]resource.Li
 				tags[str(tg.Key)] = str(tg.Value)
 			}
 			if ours(env.App, tags) {
-				out = append(out, alarmLive(h.Describe().Type, a, tags))
+				l := alarmLive(h.Describe().Type, a, tags)
+				if region != "" {
+					l.Attrs["region"] = region
+				}
+				out = append(out, l)
 			}
 		}
+	}
+	return out, nil
+}
+
+// cw is CloudWatch where the alarm lives.
+func (h alarmHandler) cw(env resource.Env, region string) (cloud.CloudWatch, error) {
+	c := env.Clients.CloudWatchIn(region)
+	if c == nil {
+		return nil, fmt.Errorf("alarm in %s: these clients reach only %s and us-east-1", region, env.Clients.Region)
+	}
+	return c, nil
+}
+
+// actions are the ARNs of the topics the alarm tells.
+func (h alarmHandler) actions(env resource.Env, r arch.Resource, p arch.AlarmProps) ([]string, error) {
+	var out []string
+	for _, id := range p.Actions {
+		arn, err := depAttr(env, r.ID, id, "arn")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, arn)
 	}
 	return out, nil
 }
@@ -104,6 +142,8 @@ func (h alarmHandler) dimensions(env resource.Env, r arch.Resource, p arch.Alarm
 		return []cwtypes.Dimension{dim("ClusterName", s.Attrs["cluster"]), dim("ServiceName", s.Attrs["name"])}, nil
 	case arch.TypeDBInstance:
 		return []cwtypes.Dimension{dim("DBInstanceIdentifier", s.Attrs["identifier"])}, nil
+	case arch.TypeHealthCheck:
+		return []cwtypes.Dimension{dim("HealthCheckId", s.PhysicalID)}, nil
 	}
 	return nil, fmt.Errorf("%s: no metric dimensions known for a %s", r.ID, s.Type)
 }
@@ -117,10 +157,22 @@ func (h alarmHandler) put(ctx context.Context, env resource.Env, r arch.Resource
 	if err != nil {
 		return resource.Live{}, err
 	}
+	cw, err := h.cw(env, p.Region)
+	if err != nil {
+		return resource.Live{}, err
+	}
+	acts, err := h.actions(env, r, p)
+	if err != nil {
+		return resource.Live{}, err
+	}
 	name := physName(env.App, r.ID, 255)
 	tags := resource.Tags(env.App, r)
-	// PutMetricAlarm creates or replaces the alarm in one call.
-	if _, err := env.Clients.CloudWatch.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
+	// PutMetricAlarm creates or replaces the alarm in one call; the
+	// topics hear of it turning red and of it turning back.
+	if _, err := cw.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
+		AlarmActions:       acts,
+		OKActions:          acts,
+		ActionsEnabled:     aws.Bool(true),
 		AlarmName:          aws.String(name),
 		AlarmDescription:   aws.String(truncate(r.Reason, 1024)),
 		Namespace:          aws.String(p.Namespace),
@@ -136,7 +188,7 @@ func (h alarmHandler) put(ctx context.Context, env resource.Env, r arch.Resource
 	}); err != nil {
 		return resource.Live{}, wrap(op, r.ID, err)
 	}
-	res, err := env.Clients.CloudWatch.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{name}})
+	res, err := cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{name}})
 	if err != nil {
 		return resource.Live{}, wrap("describe", r.ID, err)
 	}
@@ -146,11 +198,15 @@ func (h alarmHandler) put(ctx context.Context, env resource.Env, r arch.Resource
 	a := res.MetricAlarms[0]
 	// Tags given to PutMetricAlarm count only when it creates the alarm.
 	if op != "create" {
-		if _, err := env.Clients.CloudWatch.TagResource(ctx, &cloudwatch.TagResourceInput{ResourceARN: a.AlarmArn, Tags: cwTags(tags)}); err != nil {
+		if _, err := cw.TagResource(ctx, &cloudwatch.TagResourceInput{ResourceARN: a.AlarmArn, Tags: cwTags(tags)}); err != nil {
 			return resource.Live{}, wrap("tag", r.ID, err)
 		}
 	}
-	return alarmLive(h.Describe().Type, a, tags), nil
+	l := alarmLive(h.Describe().Type, a, tags)
+	if p.Region != "" && p.Region != env.Clients.Region {
+		l.Attrs["region"] = p.Region
+	}
+	return l, nil
 }
 
 func (h alarmHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
@@ -162,7 +218,11 @@ func (h alarmHandler) Update(ctx context.Context, env resource.Env, r arch.Resou
 }
 
 func (h alarmHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
-	_, err := env.Clients.CloudWatch.DeleteAlarms(ctx, &cloudwatch.DeleteAlarmsInput{AlarmNames: []string{live.PhysicalID}})
+	cw, err := h.cw(env, live.Attrs["region"])
+	if err != nil {
+		return err
+	}
+	_, err = cw.DeleteAlarms(ctx, &cloudwatch.DeleteAlarmsInput{AlarmNames: []string{live.PhysicalID}})
 	if isCode(err, "ResourceNotFound", "ResourceNotFoundException") {
 		return nil
 	}

@@ -26,7 +26,7 @@ func Handlers() resource.Registry {
 		clusterHandler{}, launchTemplateHandler{}, asgHandler{}, capacityProviderHandler{},
 		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{},
 		loadBalancerHandler{}, targetGroupHandler{}, listenerHandler{},
-		alarmHandler{}, dashboardHandler{},
+		alarmHandler{}, dashboardHandler{}, healthCheckHandler{}, topicHandler{},
 	}
 	out := make(resource.Registry, len(hs))
 	for _, h := range hs {

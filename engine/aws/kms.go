@@ -143,6 +143,15 @@ func keyPolicy(env resource.Env) (string, error) {
 			}},
 		},
 		{
+			// An alarm's message to the app's topic is encrypted with
+			// this key by CloudWatch itself.
+			Sid: "CloudWatchAlarmsToTopic", Effect: "Allow",
+			Principal: map[string]string{"Service": "cloudwatch.amazonaws.com"},
+			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+			Resource:  "*",
+			Condition: map[string]any{"StringEquals": map[string]string{"aws:SourceAccount": env.Account}},
+		},
+		{
 			Sid: "EBSThroughEC2", Effect: "Allow",
 			Principal: map[string]string{"AWS": "*"},
 			Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"},

@@ -24,7 +24,8 @@ func TestHandlersCoverEveryDesignedType(t *testing.T) {
 		}
 	}
 	manifests := []*manifest.Manifest{
-		{Name: "hello", Processes: map[string]*manifest.Process{"web": {Image: "httpd", Port: 80}}},
+		{Name: "hello", Processes: map[string]*manifest.Process{"web": {Image: "httpd", Port: 80}},
+			Metric: &manifest.Metric{Notify: []string{"ops@example.com"}}},
 		{Name: "worker", Processes: map[string]*manifest.Process{"worker": {Image: "busybox"}}},
 		{
 			Name: "shop", Region: "eu-west-1",

@@ -22,7 +22,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -46,6 +48,11 @@ type Clients struct {
 	S3          S3
 	STS         STS
 	Tagging     Tagging
+	Route53     Route53
+	SNS         SNS
+	// East is us-east-1's CloudWatch and SNS when the app lives in another
+	// region (nil in us-east-1, where the fields above are the same).
+	East *Elsewhere
 	// HTTP reaches what the app serves, by the names AWS gives it (a load
 	// balancer's DNS name). On AWS it is a plain client; the sandbox routes
 	// those names to the loopback listeners of its data plane. Verify steps
@@ -106,6 +113,9 @@ func FromConfig(cfg aws.Config) *Clients {
 		S3:          s3c,
 		STS:         sts.NewFromConfig(cfg),
 		Tagging:     resourcegroupstaggingapi.NewFromConfig(cfg),
+		Route53:     route53.NewFromConfig(cfg),
+		SNS:         sns.NewFromConfig(cfg),
+		East:        eastFromConfig(cfg),
 		HTTP:        &http.Client{Timeout: 10 * time.Second},
 		Dial:        &net.Dialer{Timeout: 5 * time.Second},
 		Registry:    http.DefaultTransport,

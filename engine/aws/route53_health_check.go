@@ -1,0 +1,228 @@
+package aws
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/resource"
+)
+
+// healthCheckHandler is the smoke check: a Route 53 health check on the
+// load balancer's DNS name. Route 53 is global and CreateHealthCheck takes
+// no tags, so the mvi tags go on with ChangeTagsForResource right after
+// the create; the CallerReference starts with the design's token, so a
+// create retried after a lost answer or a failed tagging finds the check
+// it made and tags it rather than making a second.
+type healthCheckHandler struct{}
+
+func (healthCheckHandler) Describe() resource.Descriptor {
+	return resource.Descriptor{Type: arch.TypeHealthCheck, Service: arch.Metric, DeleteRank: 1,
+		Console: func(s resource.Site) string {
+			return console(s, "route53/healthchecks/home#/details/"+s.PhysicalID)
+		},
+		Lookup: func(s resource.Site) string {
+			return "aws route53 get-health-check-status --health-check-id " + s.PhysicalID
+		},
+	}
+}
+
+func healthCheckLive(typ string, hc r53types.HealthCheck, tags map[string]string) resource.Live {
+	l := newLive(typ, str(hc.Id), tags)
+	l.ARN = "arn:aws:route53:::healthcheck/" + str(hc.Id)
+	l.State = "available"
+	l.Attrs["id"] = l.PhysicalID
+	l.Attrs["caller_reference"] = str(hc.CallerReference)
+	if c := hc.HealthCheckConfig; c != nil {
+		l.Attrs["type"] = string(c.Type)
+		l.Attrs["fqdn"] = str(c.FullyQualifiedDomainName)
+		l.Attrs["path"] = str(c.ResourcePath)
+		l.Attrs["search_string"] = str(c.SearchString)
+		l.Attrs["request_interval"] = strconv.Itoa(int(i32(c.RequestInterval)))
+		l.Attrs["failure_threshold"] = strconv.Itoa(int(i32(c.FailureThreshold)))
+	}
+	return l
+}
+
+// all lists every health check of the account (Route 53 has no filter).
+func (h healthCheckHandler) all(ctx context.Context, env resource.Env) ([]r53types.HealthCheck, error) {
+	var out []r53types.HealthCheck
+	in := &route53.ListHealthChecksInput{}
+	for {
+		res, err := env.Clients.Route53.ListHealthChecks(ctx, in)
+		if err != nil {
+			return nil, wrap("list", "health checks", err)
+		}
+		out = append(out, res.HealthChecks...)
+		if !res.IsTruncated || res.NextMarker == nil {
+			return out, nil
+		}
+		in.Marker = res.NextMarker
+	}
+}
+
+// tagsOf reads the tags of many health checks, 10 a call (Route 53's limit).
+func (h healthCheckHandler) tagsOf(ctx context.Context, env resource.Env, ids []string) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	for i := 0; i < len(ids); i += 10 {
+		batch := ids[i:min(i+10, len(ids))]
+		res, err := env.Clients.Route53.ListTagsForResources(ctx, &route53.ListTagsForResourcesInput{
+			ResourceType: r53types.TagResourceTypeHealthcheck, ResourceIds: batch,
+		})
+		if err != nil {
+			return nil, wrap("list", "health check tags", err)
+		}
+		for _, s := range res.ResourceTagSets {
+			out[str(s.ResourceId)] = fromSDK(s.Tags, func(t r53types.Tag) (*string, *string) { return t.Key, t.Value })
+		}
+	}
+	return out, nil
+}
+
+func (h healthCheckHandler) List(ctx context.Context, env resource.Env) ([]resource.Live, error) {
+	all, err := h.all(ctx, env)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	ids := make([]string, len(all))
+	for i, hc := range all {
+		ids[i] = str(hc.Id)
+	}
+	tags, err := h.tagsOf(ctx, env, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []resource.Live
+	for _, hc := range all {
+		if t := tags[str(hc.Id)]; ours(env.App, t) {
+			out = append(out, healthCheckLive(h.Describe().Type, hc, t))
+		}
+	}
+	return out, nil
+}
+
+func (h healthCheckHandler) config(env resource.Env, r arch.Resource, op string) (arch.HealthCheckProps, *r53types.HealthCheckConfig, error) {
+	p, err := propsOf[arch.HealthCheckProps](op, r)
+	if err != nil {
+		return p, nil, err
+	}
+	fqdn, err := depAttr(env, r.ID, p.LoadBalancer, "dns_name")
+	if err != nil {
+		return p, nil, err
+	}
+	c := &r53types.HealthCheckConfig{
+		Type:                     r53types.HealthCheckType(p.Type),
+		FullyQualifiedDomainName: aws.String(fqdn),
+		Port:                     aws.Int32(int32(p.Port)),
+		ResourcePath:             aws.String(p.Path),
+		RequestInterval:          aws.Int32(int32(p.Interval)),
+		FailureThreshold:         aws.Int32(int32(p.FailureThreshold)),
+	}
+	if p.SearchString != "" {
+		c.SearchString = aws.String(p.SearchString)
+	}
+	return p, c, nil
+}
+
+func (h healthCheckHandler) tag(ctx context.Context, env resource.Env, r arch.Resource, id string) (map[string]string, error) {
+	tags := resource.Tags(env.App, r)
+	_, err := env.Clients.Route53.ChangeTagsForResource(ctx, &route53.ChangeTagsForResourceInput{
+		ResourceType: r53types.TagResourceTypeHealthcheck, ResourceId: aws.String(id),
+		AddTags: toSDK(tags, func(k, v *string) r53types.Tag { return r53types.Tag{Key: k, Value: v} }),
+	})
+	return tags, wrap("tag", r.ID, err)
+}
+
+func (h healthCheckHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
+	_, cfg, err := h.config(env, r, "create")
+	if err != nil {
+		return resource.Live{}, err
+	}
+	token := clientToken(env, r)
+	all, err := h.all(ctx, env)
+	if err != nil {
+		return resource.Live{}, err
+	}
+	var hc *r53types.HealthCheck
+	for i := range all {
+		if strings.HasPrefix(str(all[i].CallerReference), token+"-") {
+			hc = &all[i] // made by an earlier try of this create
+			break
+		}
+	}
+	if hc == nil {
+		// A CallerReference is never reused, even after its check is
+		// deleted (HealthCheckAlreadyExists): the time makes each new.
+		ref := token + "-" + strconv.FormatInt(env.Clock().UnixNano(), 36)
+		res, err := env.Clients.Route53.CreateHealthCheck(ctx, &route53.CreateHealthCheckInput{
+			CallerReference: aws.String(ref), HealthCheckConfig: cfg,
+		})
+		if err != nil {
+			return resource.Live{}, wrap("create", r.ID, err)
+		}
+		hc = res.HealthCheck
+	}
+	tags, err := h.tag(ctx, env, r, str(hc.Id))
+	if err != nil {
+		return resource.Live{}, err
+	}
+	return healthCheckLive(h.Describe().Type, *hc, tags), nil
+}
+
+// Replaces: Route 53 can't change a health check's type or interval.
+func (h healthCheckHandler) Replaces(r arch.Resource, live resource.Live) string {
+	p, ok := r.Props.(arch.HealthCheckProps)
+	if !ok {
+		return ""
+	}
+	if t := live.Attrs["type"]; t != "" && t != p.Type {
+		return forces("type", t, p.Type, "Route 53 can't change a health check's type")
+	}
+	if iv := live.Attrs["request_interval"]; iv != "" && iv != strconv.Itoa(p.Interval) {
+		return forces("request interval", iv+" s", strconv.Itoa(p.Interval)+" s", "Route 53 can't change how often a check runs")
+	}
+	return ""
+}
+
+func (h healthCheckHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
+	p, cfg, err := h.config(env, r, "update")
+	if err != nil {
+		return resource.Live{}, err
+	}
+	if h.Replaces(r, live) != "" {
+		return resource.Live{}, resource.ErrReplace
+	}
+	in := &route53.UpdateHealthCheckInput{
+		HealthCheckId: aws.String(live.PhysicalID), FullyQualifiedDomainName: cfg.FullyQualifiedDomainName,
+		Port: cfg.Port, ResourcePath: cfg.ResourcePath, FailureThreshold: cfg.FailureThreshold,
+	}
+	if p.SearchString != "" {
+		in.SearchString = cfg.SearchString
+	}
+	res, err := env.Clients.Route53.UpdateHealthCheck(ctx, in)
+	if err != nil {
+		return resource.Live{}, wrap("update", r.ID, err)
+	}
+	tags, err := h.tag(ctx, env, r, live.PhysicalID)
+	if err != nil {
+		return resource.Live{}, err
+	}
+	return healthCheckLive(h.Describe().Type, *res.HealthCheck, tags), nil
+}
+
+func (h healthCheckHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
+	_, err := env.Clients.Route53.DeleteHealthCheck(ctx, &route53.DeleteHealthCheckInput{HealthCheckId: aws.String(live.PhysicalID)})
+	if isCode(err, "NoSuchHealthCheck") {
+		return nil
+	}
+	return wrap("delete", live.ID, err)
+}
+
+func (h healthCheckHandler) Ready(ctx context.Context, env resource.Env, live resource.Live) (bool, string, error) {
+	return true, "", nil
+}
