@@ -21,7 +21,8 @@ func TestTypesOfARN(t *testing.T) {
 		"arn:aws:logs:us-east-1:1:log-group:/mvi/a":                                   {"AWS::Logs::LogGroup"},
 		"arn:aws:rds:us-east-1:1:db:mvi-a-database":                                   {"AWS::RDS::DBInstance"},
 		"arn:aws:autoscaling:us-east-1:1:autoScalingGroup:u:autoScalingGroupName/asg": {"AWS::AutoScaling::AutoScalingGroup"},
-		"not-an-arn": nil,
+		"arn:aws:sns:us-east-1:1:mvi-a-topic":                                         {"AWS::SNS::Topic"},
+		"not-an-arn":                                                                  nil,
 	}
 	for arn, want := range cases {
 		got := aws.Handlers().TypesOfARN(arn)

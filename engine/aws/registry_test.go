@@ -86,9 +86,8 @@ func TestUntaggedTypesAreTheOnesStatusAlwaysLists(t *testing.T) {
 	hs := Handlers()
 	for _, typ := range hs.Untagged() {
 		switch typ {
-		// A health check is global (a regional Tagging API never shows
-		// it); a topic's ARN ends in its name, with no type to read.
-		case arch.TypeRole, arch.TypeInstanceProfile, arch.TypeDashboard, arch.TypeHealthCheck, arch.TypeTopic:
+		// A health check is global: a regional Tagging API never shows it.
+		case arch.TypeRole, arch.TypeInstanceProfile, arch.TypeDashboard, arch.TypeHealthCheck:
 		default:
 			t.Errorf("%s has no ARN kind, so status would list it on every call", typ)
 		}

@@ -31,7 +31,7 @@ const PendingConfirmation = "PendingConfirmation"
 const AttrSubscriptions = "subscriptions"
 
 func (topicHandler) Describe() resource.Descriptor {
-	return resource.Descriptor{Type: arch.TypeTopic, Service: arch.Metric, DeleteRank: 1,
+	return resource.Descriptor{Type: arch.TypeTopic, Service: arch.Metric, DeleteRank: 1, ARNKinds: []string{"sns:"},
 		Console: func(s resource.Site) string {
 			return console(s, "sns/v3/home?region="+orDefault(s.Attrs["region"], s.Region)+"#/topic/"+s.ARNOr())
 		},

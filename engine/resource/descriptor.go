@@ -105,7 +105,7 @@ func (r Registry) Untagged() []string {
 
 // TypesOfARN names the types an ARN from the Tagging API reveals. It reads
 // arn:aws:<service>:<region>:<account>:<type>/<id> (or <type>:<id>; S3's
-// have no type).
+// and SNS's have no type).
 func (r Registry) TypesOfARN(arn string) []string {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) < 6 {
@@ -115,8 +115,8 @@ func (r Registry) TypesOfARN(arn string) []string {
 	if i := strings.IndexAny(res, "/:"); i >= 0 {
 		res = res[:i]
 	}
-	if svc == "s3" {
-		res = ""
+	if svc == "s3" || svc == "sns" {
+		res = "" // a bucket's or topic's ARN ends in its name, with no type
 	}
 	kind := svc + ":" + res
 	var out []string

@@ -23,7 +23,12 @@ import (
 // Services' own metrics (AWS/ApplicationELB, AWS/ECS) are produced only
 // while a data plane serves (see Serve).
 
-type cloudwatchAPI struct{ s *Sandbox }
+// cloudwatchAPI speaks to the sandbox's region, or to region when set (the
+// us-east-1 clients of cloud.Clients.East).
+type cloudwatchAPI struct {
+	s      *Sandbox
+	region string
+}
 
 var _ cloud.CloudWatch = (*cloudwatchAPI)(nil)
 

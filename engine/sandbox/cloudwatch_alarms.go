@@ -76,7 +76,7 @@ func (t *tx) alarmOut(al *cwAlarm) cwtypes.MetricAlarm {
 }
 
 func (a *cloudwatchAPI) PutMetricAlarm(ctx context.Context, in *cloudwatch.PutMetricAlarmInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.PutMetricAlarmOutput, error) {
-	return call(ctx, a.s, svcCloudWatch, "PutMetricAlarm", func(t *tx) (*cloudwatch.PutMetricAlarmOutput, error) {
+	return callIn(ctx, a.s, a.region, svcCloudWatch, "PutMetricAlarm", func(t *tx) (*cloudwatch.PutMetricAlarmOutput, error) {
 		name := aws.ToString(in.AlarmName)
 		if name == "" || len(name) > 255 {
 			return nil, cwValidation("1 validation error detected: Value '%s' at 'alarmName' failed to satisfy constraint: Member must have length between 1 and 255", name)
@@ -205,7 +205,7 @@ func (a *cloudwatchAPI) PutMetricAlarm(ctx context.Context, in *cloudwatch.PutMe
 }
 
 func (a *cloudwatchAPI) DescribeAlarms(ctx context.Context, in *cloudwatch.DescribeAlarmsInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.DescribeAlarmsOutput, error) {
-	return call(ctx, a.s, svcCloudWatch, "DescribeAlarms", func(t *tx) (*cloudwatch.DescribeAlarmsOutput, error) {
+	return callIn(ctx, a.s, a.region, svcCloudWatch, "DescribeAlarms", func(t *tx) (*cloudwatch.DescribeAlarmsOutput, error) {
 		if len(in.AlarmNames) > 0 && in.AlarmNamePrefix != nil {
 			return nil, cwCombination("AlarmNames and AlarmNamePrefix can't be used together.")
 		}
@@ -264,7 +264,7 @@ func (a *cloudwatchAPI) DescribeAlarms(ctx context.Context, in *cloudwatch.Descr
 }
 
 func (a *cloudwatchAPI) DeleteAlarms(ctx context.Context, in *cloudwatch.DeleteAlarmsInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.DeleteAlarmsOutput, error) {
-	return call(ctx, a.s, svcCloudWatch, "DeleteAlarms", func(t *tx) (*cloudwatch.DeleteAlarmsOutput, error) {
+	return callIn(ctx, a.s, a.region, svcCloudWatch, "DeleteAlarms", func(t *tx) (*cloudwatch.DeleteAlarmsOutput, error) {
 		if len(in.AlarmNames) > 100 {
 			return nil, cwValidation("1 validation error detected: Value at 'alarmNames' failed to satisfy constraint: Member must have length less than or equal to 100")
 		}
@@ -285,7 +285,7 @@ func (a *cloudwatchAPI) DeleteAlarms(ctx context.Context, in *cloudwatch.DeleteA
 }
 
 func (a *cloudwatchAPI) SetAlarmState(ctx context.Context, in *cloudwatch.SetAlarmStateInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.SetAlarmStateOutput, error) {
-	return call(ctx, a.s, svcCloudWatch, "SetAlarmState", func(t *tx) (*cloudwatch.SetAlarmStateOutput, error) {
+	return callIn(ctx, a.s, a.region, svcCloudWatch, "SetAlarmState", func(t *tx) (*cloudwatch.SetAlarmStateOutput, error) {
 		switch in.StateValue {
 		case cwtypes.StateValueOk, cwtypes.StateValueAlarm, cwtypes.StateValueInsufficientData:
 		default:
@@ -308,11 +308,15 @@ func (a *cloudwatchAPI) SetAlarmState(ctx context.Context, in *cloudwatch.SetAla
 		if al == nil {
 			return nil, alarmNotFound("Alarm %s not found", aws.ToString(in.AlarmName))
 		}
-		if al.Def.StateValue != in.StateValue {
+		old := al.Def.StateValue
+		if old != in.StateValue {
 			al.Def.StateTransitionedTimestamp = tp(t.now)
 		}
 		al.Def.StateValue, al.Def.StateReason, al.Def.StateReasonData = in.StateValue, aws.String(reason), in.StateReasonData
 		al.Def.StateUpdatedTimestamp = tp(t.now)
+		if old != in.StateValue {
+			t.acted(al, old) // SetAlarmState runs the actions too, which is what it is for
+		}
 		return &cloudwatch.SetAlarmStateOutput{}, nil
 	})
 }

@@ -97,7 +97,7 @@ func checkDashboardBody(body string) []cwtypes.DashboardValidationMessage {
 }
 
 func (a *cloudwatchAPI) PutDashboard(ctx context.Context, in *cloudwatch.PutDashboardInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.PutDashboardOutput, error) {
-	return call(ctx, a.s, svcCloudWatch, "PutDashboard", func(t *tx) (*cloudwatch.PutDashboardOutput, error) {
+	return callIn(ctx, a.s, a.region, svcCloudWatch, "PutDashboard", func(t *tx) (*cloudwatch.PutDashboardOutput, error) {
 		name := aws.ToString(in.DashboardName)
 		if !cwDashNameRE.MatchString(name) {
 			return nil, &cwtypes.DashboardInvalidInputError{Message: aws.String("The value for field DashboardName contains invalid characters. It can only contain alphanumerics, dash (-) and underscore (_).")}
@@ -122,7 +122,7 @@ func (a *cloudwatchAPI) PutDashboard(ctx context.Context, in *cloudwatch.PutDash
 }
 
 func (a *cloudwatchAPI) GetDashboard(ctx context.Context, in *cloudwatch.GetDashboardInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.GetDashboardOutput, error) {
-	return call(ctx, a.s, svcCloudWatch, "GetDashboard", func(t *tx) (*cloudwatch.GetDashboardOutput, error) {
+	return callIn(ctx, a.s, a.region, svcCloudWatch, "GetDashboard", func(t *tx) (*cloudwatch.GetDashboardOutput, error) {
 		name := aws.ToString(in.DashboardName)
 		d := t.r.CloudWatch.Dashboards[name]
 		if d == nil || t.hidden(d.Created) {
@@ -133,7 +133,7 @@ func (a *cloudwatchAPI) GetDashboard(ctx context.Context, in *cloudwatch.GetDash
 }
 
 func (a *cloudwatchAPI) DeleteDashboards(ctx context.Context, in *cloudwatch.DeleteDashboardsInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.DeleteDashboardsOutput, error) {
-	return call(ctx, a.s, svcCloudWatch, "DeleteDashboards", func(t *tx) (*cloudwatch.DeleteDashboardsOutput, error) {
+	return callIn(ctx, a.s, a.region, svcCloudWatch, "DeleteDashboards", func(t *tx) (*cloudwatch.DeleteDashboardsOutput, error) {
 		if len(in.DashboardNames) == 0 {
 			return nil, cwMissing("DashboardNames")
 		}
@@ -150,7 +150,7 @@ func (a *cloudwatchAPI) DeleteDashboards(ctx context.Context, in *cloudwatch.Del
 }
 
 func (a *cloudwatchAPI) ListDashboards(ctx context.Context, in *cloudwatch.ListDashboardsInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.ListDashboardsOutput, error) {
-	return call(ctx, a.s, svcCloudWatch, "ListDashboards", func(t *tx) (*cloudwatch.ListDashboardsOutput, error) {
+	return callIn(ctx, a.s, a.region, svcCloudWatch, "ListDashboards", func(t *tx) (*cloudwatch.ListDashboardsOutput, error) {
 		prefix := aws.ToString(in.DashboardNamePrefix)
 		if prefix != "" && !cwDashNameRE.MatchString(prefix) {
 			return nil, &cwtypes.InvalidParameterValueException{Message: aws.String("The value for DashboardNamePrefix contains invalid characters.")}

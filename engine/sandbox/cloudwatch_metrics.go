@@ -15,7 +15,7 @@ import (
 )
 
 func (a *cloudwatchAPI) PutMetricData(ctx context.Context, in *cloudwatch.PutMetricDataInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.PutMetricDataOutput, error) {
-	return call(ctx, a.s, svcCloudWatch, "PutMetricData", func(t *tx) (*cloudwatch.PutMetricDataOutput, error) {
+	return callIn(ctx, a.s, a.region, svcCloudWatch, "PutMetricData", func(t *tx) (*cloudwatch.PutMetricDataOutput, error) {
 		ns := aws.ToString(in.Namespace)
 		if ns == "" {
 			return nil, cwMissing("Namespace")
@@ -173,7 +173,7 @@ func cwAggregate(stat string, pts []cwPoint) float64 {
 }
 
 func (a *cloudwatchAPI) GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
-	return call(ctx, a.s, svcCloudWatch, "GetMetricData", func(t *tx) (*cloudwatch.GetMetricDataOutput, error) {
+	return callIn(ctx, a.s, a.region, svcCloudWatch, "GetMetricData", func(t *tx) (*cloudwatch.GetMetricDataOutput, error) {
 		if in.StartTime == nil {
 			return nil, cwMissing("StartTime")
 		}

@@ -27,7 +27,7 @@ func (t *tx) cwTaggable(ref string) (*cwAlarm, error) {
 }
 
 func (a *cloudwatchAPI) TagResource(ctx context.Context, in *cloudwatch.TagResourceInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.TagResourceOutput, error) {
-	return call(ctx, a.s, svcCloudWatch, "TagResource", func(t *tx) (*cloudwatch.TagResourceOutput, error) {
+	return callIn(ctx, a.s, a.region, svcCloudWatch, "TagResource", func(t *tx) (*cloudwatch.TagResourceOutput, error) {
 		al, err := t.cwTaggable(aws.ToString(in.ResourceARN))
 		if err != nil {
 			return nil, err
@@ -44,7 +44,7 @@ func (a *cloudwatchAPI) TagResource(ctx context.Context, in *cloudwatch.TagResou
 }
 
 func (a *cloudwatchAPI) ListTagsForResource(ctx context.Context, in *cloudwatch.ListTagsForResourceInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.ListTagsForResourceOutput, error) {
-	return call(ctx, a.s, svcCloudWatch, "ListTagsForResource", func(t *tx) (*cloudwatch.ListTagsForResourceOutput, error) {
+	return callIn(ctx, a.s, a.region, svcCloudWatch, "ListTagsForResource", func(t *tx) (*cloudwatch.ListTagsForResourceOutput, error) {
 		al, err := t.cwTaggable(aws.ToString(in.ResourceARN))
 		if err != nil {
 			return nil, err

@@ -313,11 +313,13 @@ func (dp *DataPlane) run() {
 func (dp *DataPlane) reconcile(flushDue bool) {
 	var v *view
 	var grace time.Duration
+	var probes []r53Probe
 	err := dp.s.internal(dp.ctx, func(t *tx) error {
 		dp.writeObservations(t)
 		if flushDue {
 			dp.flush(t, false)
 		}
+		probes = dp.smokeDue(t)
 		v = dp.snapshot(t)
 		grace = dp.floor(t, time.Second) * 2
 		return nil
@@ -330,4 +332,5 @@ func (dp *DataPlane) reconcile(flushDue bool) {
 	dp.applyTasks(v, grace)
 	dp.applyListeners(v)
 	dp.applyChecks(v)
+	dp.smoke(probes)
 }

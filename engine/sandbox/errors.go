@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -53,6 +55,8 @@ var (
 	svcS3          = &service{"S3", s3.ServiceID, "SlowDown", 503, "InternalError"}
 	svcSTS         = &service{"STS", sts.ServiceID, "Throttling", 400, "InternalFailure"}
 	svcTagging     = &service{"Tagging", resourcegroupstaggingapi.ServiceID, "ThrottlingException", 400, "InternalServiceException"}
+	svcRoute53     = &service{"Route53", route53.ServiceID, "Throttling", 400, "InternalFailure"}
+	svcSNS         = &service{"SNS", sns.ServiceID, "Throttled", 429, "InternalError"}
 )
 
 // errf makes a client error with an AWS error code, as the SDK returns for
@@ -94,6 +98,7 @@ var statusFor = map[string]int{
 	"DBInstanceNotFound": 404, "DBSubnetGroupNotFoundFault": 404,
 	"LoadBalancerNotFound": 400, "TargetGroupNotFound": 400, "ListenerNotFound": 400,
 	"AccessDenied": 403,
+	"NoSuchHealthCheck": 404, "HealthCheckAlreadyExists": 409, "HealthCheckInUse": 400,
 }
 
 // wrapErr turns an error from a service function into what the SDK would

@@ -252,9 +252,7 @@ func (t *tx) evaluateAlarms() {
 		if state == d.StateValue {
 			continue
 		}
-		d.StateValue, d.StateReason = state, aws.String(reason)
-		d.StateUpdatedTimestamp, d.StateTransitionedTimestamp = tp(t.now), tp(t.now)
-		t.touch()
+		t.alarmTurned(al, state, reason)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -122,6 +123,10 @@ type DataPlane struct {
 	dropped  int
 	metrics  map[string]*lbCounters // by listener ARN
 	obsDirty bool
+
+	// smokeBusy keeps one round of Route 53 probes at a time; a round
+	// runs outside the state lock, beside the reconcile loop.
+	smokeBusy atomic.Bool
 }
 
 // Serve starts the data plane of sb in this process: a loopback HTTP

@@ -135,6 +135,7 @@ type state struct {
 
 	IAM     iamState           `json:"iam"`
 	S3      s3State            `json:"s3"`
+	Route53 route53State       `json:"route53"`
 	Regions map[string]*region `json:"regions"`
 }
 
@@ -153,6 +154,7 @@ type region struct {
 	Logs       logsState       `json:"logs"`
 	CloudWatch cloudwatchState `json:"cloudwatch"`
 	DynamoDB   dynamoState     `json:"dynamodb"`
+	SNS        snsState        `json:"sns"`
 }
 
 func (st *state) init() {
@@ -271,6 +273,15 @@ func (s *Sandbox) advance(t *tx) {
 // call runs one API operation; see the package comment at the top of this
 // file.
 func call[O any](ctx context.Context, s *Sandbox, svc *service, op string, fn func(t *tx) (*O, error)) (*O, error) {
+	return callIn(ctx, s, "", svc, op, fn)
+}
+
+// callIn is call in another region than the sandbox's ("" is its own):
+// the clients of us-east-1 an app elsewhere needs (cloud.Clients.East).
+func callIn[O any](ctx context.Context, s *Sandbox, region string, svc *service, op string, fn func(t *tx) (*O, error)) (*O, error) {
+	if region == "" {
+		region = s.region
+	}
 	s.count(svc, op)
 	if d := s.opts.Latency[svc.name]; d > 0 {
 		tm := time.NewTimer(d)
@@ -296,7 +307,7 @@ func call[O any](ctx context.Context, s *Sandbox, svc *service, op string, fn fu
 		return nil, &smithy.OperationError{ServiceID: svc.id, OperationName: op, Err: err}
 	}
 	t := &tx{s: s, st: s.st, now: s.clock.Now().UTC(), svc: svc, op: op}
-	t.r = s.st.region(s.region)
+	t.r = s.st.region(region)
 	s.advance(t)
 	read := isRead(op)
 	finish := func() error {
