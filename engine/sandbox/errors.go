@@ -21,8 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -97,7 +97,7 @@ var statusFor = map[string]int{
 	"FileSystemAlreadyExists": 409, "SubnetNotFound": 400, "MountTargetConflict": 409,
 	"DBInstanceNotFound": 404, "DBSubnetGroupNotFoundFault": 404,
 	"LoadBalancerNotFound": 400, "TargetGroupNotFound": 400, "ListenerNotFound": 400,
-	"AccessDenied": 403,
+	"AccessDenied":      403,
 	"NoSuchHealthCheck": 404, "HealthCheckAlreadyExists": 409, "HealthCheckInUse": 400,
 }
 
