@@ -48,6 +48,10 @@ type Config struct {
 	// sandbox's), so verify steps can say "try it yourself". It must be
 	// quick: it is called while a frame is composed.
 	Reach func(app string) []string
+	// Notices, if set, are the latest messages the app's alarms sent its
+	// topic, one line each, where this machine keeps them (the sandbox,
+	// which sends no mail). Quick, like Reach.
+	Notices func(app string) []string
 	// Local, if set, says whether clients are a cloud that exists only on
 	// this machine (the sandbox): inspect then says its AWS console links
 	// and aws commands find a resource only on AWS.

@@ -115,6 +115,11 @@ func (in *inspector) listView(h int) string {
 					lines = append(lines, "      "+st.Muted.Render("on this machine: ")+u)
 				}
 			}
+			if r.Type == arch.TypeTopic && in.env.cfg.Notices != nil {
+				for _, n := range in.env.cfg.Notices(in.app) {
+					lines = append(lines, "      "+st.Muted.Render("sent: ")+fitLine(n, max(in.w-14, 20)))
+				}
+			}
 			i++
 		}
 	}

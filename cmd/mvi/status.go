@@ -66,6 +66,7 @@ func newStatus() *cobra.Command {
 				return enc.Encode(snap)
 			}
 			writeStatus(c.OutOrStdout(), snap, s.where, s.localURL)
+			s.writeNotices(c.OutOrStdout(), snap.App)
 			return nil
 		},
 	}

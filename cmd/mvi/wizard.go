@@ -72,7 +72,7 @@ func (w *wizardFlags) runWizard(c *cobra.Command) error {
 		where += " " + n
 	}
 	return tui.Run(ctx, tui.Config{
-		Catalog: cat, Engine: s.cfg, Where: where, Dir: cwd, SetupID: tutorials.InitID, Reach: s.reach,
+		Catalog: cat, Engine: s.cfg, Where: where, Dir: cwd, SetupID: tutorials.InitID, Reach: s.reach, Notices: s.notices,
 		InspectApp: inspectDefault(cwd), Dark: lipgloss.HasDarkBackground(), Local: cl.local,
 	}, tui.RunOptions{In: in, Out: out})
 }

@@ -100,10 +100,55 @@ func (h healthCheckHandler) List(ctx context.Context, env resource.Env) ([]resou
 	var out []resource.Live
 	for _, hc := range all {
 		if t := tags[str(hc.Id)]; ours(env.App, t) {
-			out = append(out, healthCheckLive(h.Describe().Type, hc, t))
+			l := healthCheckLive(h.Describe().Type, hc, t)
+			if err := h.observe(ctx, env, &l); err != nil {
+				return nil, err
+			}
+			out = append(out, l)
 		}
 	}
 	return out, nil
+}
+
+// observe reads what the checkers saw: the check is Healthy when more
+// than 18% of them last saw success (Route 53's rule for an endpoint),
+// Unknown before any has checked; the latest report is a gauge.
+func (h healthCheckHandler) observe(ctx context.Context, env resource.Env, l *resource.Live) error {
+	res, err := env.Clients.Route53.GetHealthCheckStatus(ctx, &route53.GetHealthCheckStatusInput{HealthCheckId: aws.String(l.PhysicalID)})
+	if isCode(err, "NoSuchHealthCheck") {
+		return nil
+	}
+	if err != nil {
+		return wrap("status", l.ID, err)
+	}
+	ok, n := 0, 0
+	var last *r53types.StatusReport
+	for _, o := range res.HealthCheckObservations {
+		r := o.StatusReport
+		if r == nil {
+			continue
+		}
+		n++
+		if strings.HasPrefix(str(r.Status), "Success") {
+			ok++
+		}
+		if last == nil || (r.CheckedTime != nil && last.CheckedTime != nil && r.CheckedTime.After(*last.CheckedTime)) {
+			last = r
+		}
+	}
+	switch {
+	case n == 0:
+		l.State = "Unknown"
+	case float64(ok) > 0.18*float64(n):
+		l.State = "Healthy"
+	default:
+		l.State = "Unhealthy"
+	}
+	if last != nil {
+		l.Attrs["gauge:checkers"] = strconv.Itoa(ok) + " of " + strconv.Itoa(n) + " saw it healthy"
+		l.Attrs["gauge:last check"] = str(last.Status)
+	}
+	return nil
 }
 
 func (h healthCheckHandler) config(env resource.Env, r arch.Resource, op string) (arch.HealthCheckProps, *r53types.HealthCheckConfig, error) {

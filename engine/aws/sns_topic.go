@@ -128,6 +128,7 @@ func (h topicHandler) read(ctx context.Context, env resource.Env, c cloud.SNS, r
 		return resource.Live{}, false, wrap("describe", l.ID, err)
 	}
 	l.Attrs[AttrSubscriptions] = formatSubscriptions(subs)
+	l.Attrs["gauge:subscriptions"] = subscriptionWords(subs)
 	return l, true, nil
 }
 
@@ -163,6 +164,23 @@ func formatSubscriptions(subs map[string]string) string {
 		parts = append(parts, a+"="+state)
 	}
 	return strings.Join(parts, ",")
+}
+
+// subscriptionWords says who hears the alarms: "ops@example.com (pending
+// confirmation: click the link in AWS's mail)".
+func subscriptionWords(subs map[string]string) string {
+	if len(subs) == 0 {
+		return "nobody"
+	}
+	parts := make([]string, 0, len(subs))
+	for _, a := range sortedKeys(subs) {
+		if subs[a] == PendingConfirmation {
+			parts = append(parts, a+" (pending confirmation: click the link in AWS's mail)")
+		} else {
+			parts = append(parts, a+" (confirmed)")
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Subscriptions reads AttrSubscriptions back: address → "confirmed" or
