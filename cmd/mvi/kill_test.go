@@ -15,6 +15,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/manifest"
 )
 
 // Issue 15, "What it must show": SIGKILL during `up` at seeded points, as
@@ -47,7 +50,7 @@ func TestSigkillDuringUpThenResumeOnTheSandbox(t *testing.T) {
 		reset: func() {
 			state = t.TempDir()
 		},
-		want: 44,
+		want: designed(t, fullFile),
 	}
 	killPoints(t, bin, run, 30, 1)
 }
@@ -75,7 +78,7 @@ func TestSigkillDuringUpThenResumeAgainstMoto(t *testing.T) {
 			}
 			resp.Body.Close()
 		},
-		want: 43, // no build, so no Registry
+		want: designed(t, fullFile) - 1, // no build, so no Registry
 	}
 	// 12 points: each costs moto ~7 s, and CI must stay well under 30 minutes.
 	killPoints(t, bin, run, 12, 2)
@@ -213,4 +216,18 @@ func prebuilt(t *testing.T, file, image string) string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// designed is how many resources the manifest's design has.
+func designed(t *testing.T, file string) int {
+	t.Helper()
+	m, err := manifest.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := arch.Design(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(a.Resources)
 }

@@ -46,8 +46,8 @@ func (d *design) smoke() {
 	}
 	pace := fmt.Sprintf("every %d s", hc.Interval)
 	if asked := c.Interval(); asked != time.Duration(hc.Interval)*time.Second {
-		pace = fmt.Sprintf("every %d s (you asked every %s; Route 53 checks only every 10 or 30 s, so it checks more often, never less)",
-			hc.Interval, asked)
+		pace = fmt.Sprintf("every %d s (check.every is %s, and Route 53 checks only every 10 or 30 s: more often than that, never less)",
+			hc.Interval, c.Every)
 	}
 	d.add(Metric, IDSmokeCheck, TypeHealthCheck, hc,
 		fmt.Sprintf("a request from outside AWS's network, as a user makes it, to %s through the load balancer %s; healthy on %s",

@@ -19,7 +19,7 @@ func TestSmokeCheckByDefault(t *testing.T) {
 		t.Errorf("health check = %+v", p)
 	}
 	// every = 1m can't be had: the reason says Route 53 checks every 30 s.
-	if !strings.Contains(hc.Reason, "every 30 s (you asked every 1m0s; Route 53 checks only every 10 or 30 s") {
+	if !strings.Contains(hc.Reason, "every 30 s (check.every is 1m, and Route 53 checks only every 10 or 30 s") {
 		t.Errorf("reason doesn't say how every was mapped: %s", hc.Reason)
 	}
 	al, ok := a.Get(IDSmokeAlarm)

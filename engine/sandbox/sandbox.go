@@ -64,6 +64,11 @@
 //     lasts at least until the load balancer has stopped sending to the
 //     target, even at Speed 0. With no data plane, health follows the
 //     clock as before. A VM that stops takes its task servers with it.
+//   - Route 53 health checks probe their load balancer through the same
+//     listeners every RequestInterval of the sandbox clock and publish
+//     AWS/Route53 HealthCheckStatus to us-east-1; alarms that turn send
+//     their SNS topics the message, which the sandbox keeps instead of
+//     mailing it (Notifications; route53_checks.go, sns.go).
 //   - A reconcile loop (ServeOptions.Tick) makes one internal call per
 //     tick, so lazy transitions move on even when nobody else calls, and
 //     starts and stops servers and checks to match the records
