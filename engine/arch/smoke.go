@@ -51,7 +51,7 @@ func (d *design) smoke() {
 	}
 	d.add(Metric, IDSmokeCheck, TypeHealthCheck, hc,
 		fmt.Sprintf("a request from outside AWS's network, as a user makes it, to %s through the load balancer %s; healthy on %s",
-			c.Path, pace, what), IDLoadBalancer, ListenerID(def))
+			c.Path, pace, what), IDLoadBalancer) // it refers to the DNS name only: a remade listener leaves it be
 	d.alarm(IDSmokeAlarm, AlarmProps{
 		Namespace: "AWS/Route53", Metric: "HealthCheckStatus", Statistic: "Minimum",
 		Threshold: 1, Comparison: "LessThanThreshold", Period: 60, Evaluation: 1, Subject: IDSmokeCheck,
