@@ -20,10 +20,12 @@ import (
 
 // snapMsg is one status poll's result.
 type snapMsg struct {
-	gen  int
-	snap engine.Snapshot
-	err  error
-	at   time.Time
+	gen    int
+	snap   engine.Snapshot
+	err    error
+	at     time.Time
+	gauges *engine.Gauges // read only while the gauges show
+	gerr   error
 }
 
 // pollMsg is the refresh timer firing.
@@ -64,7 +66,12 @@ type inspector struct {
 	// dv scrolls the details, which are often longer than the screen.
 	dv   viewport.Model
 	logs *logsMsg
-	w, h int
+	// gauging: the gauges are on screen, so each poll reads them too (one
+	// GetMetricData); gauges is the last read.
+	gauging bool
+	gauges  *engine.Gauges
+	gerr    error
+	w, h    int
 }
 
 // newInspector asks which app to look at, on the wizard's cloud.
@@ -123,7 +130,7 @@ func (in *inspector) poll() tea.Cmd {
 		return nil
 	}
 	in.loading = true
-	ctx, cfg, gen, now := in.ctx, in.cfg(), in.gen, in.env.cfg.Now
+	ctx, cfg, gen, now, gauging := in.ctx, in.cfg(), in.gen, in.env.cfg.Now, in.gauging
 	return func() (msg tea.Msg) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -131,7 +138,12 @@ func (in *inspector) poll() tea.Cmd {
 			}
 		}()
 		s, err := engine.Status(ctx, cfg)
-		return snapMsg{gen: gen, snap: s, err: err, at: now()}
+		m := snapMsg{gen: gen, snap: s, err: err, at: now()}
+		if err == nil && gauging {
+			g, gerr := engine.ReadGauges(ctx, cfg, s)
+			m.gauges, m.gerr = &g, gerr
+		}
+		return m
 	}
 }
 
@@ -145,6 +157,9 @@ func (in *inspector) Update(msg tea.Msg) tea.Cmd {
 		in.err, in.at = msg.err, msg.at
 		if msg.err == nil {
 			in.snap = &msg.snap
+			if msg.gauges != nil {
+				in.gauges, in.gerr = msg.gauges, msg.gerr
+			}
 			in.cursor = min(in.cursor, max(len(in.resources())-1, 0))
 			if in.detail {
 				in.dv.SetContent(strings.TrimRight(in.detailView(), "\n")) // the offset stays where the reader is
@@ -218,7 +233,7 @@ func (in *inspector) acts() []keyAct {
 	call := func(f func() tea.Cmd) func(tea.KeyMsg) tea.Cmd { return func(tea.KeyMsg) tea.Cmd { return f() } }
 	leave := call(func() tea.Cmd { return func() tea.Msg { return leaveInspectMsg{} } })
 	back := call(func() tea.Cmd {
-		in.detail, in.logs = false, nil
+		in.detail, in.logs, in.gauging = false, nil, false
 		in.gen++ // drop a log tail still on its way
 		in.loading = false
 		return in.poll()
@@ -228,6 +243,8 @@ func (in *inspector) acts() []keyAct {
 		return []keyAct{{k.Back, leave}}
 	case in.logs != nil:
 		return []keyAct{{withHelp(k.Back, "back"), back}, {b: k.ForceQuit}}
+	case in.gauging:
+		return []keyAct{{withHelp(k.Back, "back"), back}, {k.Refresh, call(in.poll)}, {b: k.Quit}}
 	case in.detail:
 		as := []keyAct{{withHelp(k.Back, "back"), back}, {k.Logs, call(in.tail)}, {b: k.Quit}}
 		if in.dv.TotalLineCount() > in.dv.Height {
@@ -241,6 +258,7 @@ func (in *inspector) acts() []keyAct {
 		{k.Down, call(func() tea.Cmd { in.cursor = min(in.cursor+1, max(len(rs)-1, 0)); return nil })},
 		{k.Details, call(in.openDetail)},
 		{k.Logs, call(in.tail)},
+		{k.Gauges, call(in.openGauges)},
 		{k.Refresh, call(in.poll)},
 		{k.Back, leave},
 		{b: k.Quit},

@@ -47,6 +47,8 @@ func (in *inspector) View() string {
 		bs = in.ask.KeyBinds()
 	case in.logs != nil:
 		body = in.logsView()
+	case in.gauging:
+		body = in.gaugesView()
 	case in.detail:
 		body = in.dv.View()
 		if in.dv.TotalLineCount() > in.dv.Height {
