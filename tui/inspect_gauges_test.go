@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/cloud"
@@ -135,4 +136,31 @@ func TestInspectGaugesCountWhatWentThrough(t *testing.T) {
 	}
 	d.key("esc")
 	d.until("the list again", func() bool { return !app.insp.gauging })
+}
+
+// mvi inspect --read-only: the header says so, every call Inspect makes is
+// marked read-only (the clients refuse changes), and esc leaves.
+func TestInspectReadOnly(t *testing.T) {
+	cfg := helloOnSandbox(t)
+	c := testConfig(nil)
+	c.Engine = cfg
+	app := NewInspect(context.Background(), c, "hello", true)
+	d := newDriver(t, app, 100, 40)
+	d.run(app.Init())
+	d.send(teaSize(100, 40))
+	d.until("the snapshot", func() bool { return app.insp.snap != nil })
+	if v := d.m.View(); !strings.Contains(v, "read-only") {
+		t.Errorf("the header doesn't say read-only:\n%s", v)
+	}
+	if err := cloud.CheckReadOnly(app.insp.ctx, "ECS", "RunTask"); err == nil {
+		t.Error("a read-only Inspect's calls are not marked read-only")
+	}
+	if cmd := app.insp.Update(tea.KeyMsg{Type: tea.KeyEsc}); cmd == nil {
+		t.Fatal("esc does nothing")
+	} else if _, ok := cmd().(leaveInspectMsg); !ok {
+		t.Fatal("esc doesn't leave")
+	}
+	if _, cmd := app.Update(leaveInspectMsg{}); cmd == nil {
+		t.Error("leaving Inspect opened alone doesn't quit")
+	}
 }

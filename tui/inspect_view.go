@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/cloud"
 	"github.com/minimalinfra/mvi/engine/resource"
 	"github.com/minimalinfra/mvi/tui/diagram"
 )
@@ -31,6 +32,9 @@ func stateGlyph(st *Styles, state string) string {
 func (in *inspector) View() string {
 	st := in.env.st
 	head := st.Header.Render("Inspect") + st.Muted.Render(" · "+in.app)
+	if cloud.IsReadOnly(in.env.ctx) {
+		head += st.Warn.Render(" · read-only")
+	}
 	if in.snap != nil {
 		head += st.Muted.Render(fmt.Sprintf(" · %d resources in %d services", in.snap.Total, len(in.snap.Services)))
 	}
