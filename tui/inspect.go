@@ -25,6 +25,7 @@ type snapMsg struct {
 	err    error
 	at     time.Time
 	gauges *engine.Gauges // read only while the gauges show
+	events map[string][]engine.ServiceEvent
 	gerr   error
 }
 
@@ -70,6 +71,7 @@ type inspector struct {
 	// GetMetricData); gauges is the last read.
 	gauging bool
 	gauges  *engine.Gauges
+	events  map[string][]engine.ServiceEvent
 	gerr    error
 	w, h    int
 }
@@ -142,6 +144,9 @@ func (in *inspector) poll() tea.Cmd {
 		if err == nil && gauging {
 			g, gerr := engine.ReadGauges(ctx, cfg, s)
 			m.gauges, m.gerr = &g, gerr
+			if gerr == nil {
+				m.events, m.gerr = engine.ServiceEvents(ctx, cfg, s, gaugeEvents)
+			}
 		}
 		return m
 	}
@@ -158,7 +163,7 @@ func (in *inspector) Update(msg tea.Msg) tea.Cmd {
 		if msg.err == nil {
 			in.snap = &msg.snap
 			if msg.gauges != nil {
-				in.gauges, in.gerr = msg.gauges, msg.gerr
+				in.gauges, in.events, in.gerr = msg.gauges, msg.events, msg.gerr
 			}
 			in.cursor = min(in.cursor, max(len(in.resources())-1, 0))
 			if in.detail {

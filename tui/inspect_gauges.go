@@ -20,6 +20,10 @@ func (in *inspector) openGauges() tea.Cmd {
 	return in.poll()
 }
 
+// gaugeEvents is how many of a process's newest ECS service events show
+// under its charts.
+const gaugeEvents = 3
+
 // gaugeLabelW and gaugeValueW frame each chart: "requests ▁▂▅█ 12/min".
 const (
 	gaugeLabelW = 9
@@ -53,6 +57,9 @@ func (in *inspector) gaugesView() string {
 				val = gaugeValue(v, se.Unit)
 			}
 			lines = append(lines, fmt.Sprintf("   %-*s%s  %s", gaugeLabelW, se.Metric, chart(se, in.gauges.At, chartW), val))
+		}
+		for _, e := range in.events[s.Name] {
+			lines = append(lines, "   "+st.Muted.Render(e.At.UTC().Format("15:04:05")+" ")+e.Message)
 		}
 	}
 	return strings.Join(lines, "\n")

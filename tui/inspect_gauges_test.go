@@ -131,6 +131,9 @@ func TestInspectGaugesCountWhatWentThrough(t *testing.T) {
 			t.Errorf("the gauges lack %q:\n%s", want, v)
 		}
 	}
+	if !strings.Contains(v, "has reached a steady state") {
+		t.Errorf("the gauges lack web's service events:\n%s", v)
+	}
 	if !strings.Contains(v, "memory   ") || !strings.Contains(v, "no data") {
 		t.Errorf("memory, which the sandbox doesn't publish, should say no data:\n%s", v)
 	}
