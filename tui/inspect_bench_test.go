@@ -14,8 +14,8 @@ import (
 
 // BenchmarkInspectRefresh is one refresh of Inspect with the gauges and a
 // log pane on screen, for the full 12-service example on a served
-// sandbox: the status of every resource, one GetMetricData for every chart
-// and one Logs read for the pane. calls/op is every AWS call it makes.
+// sandbox: the status of every resource, one GetMetricData for every chart,
+// the services' events and one Logs read for the pane. calls/op is every AWS call it makes.
 func BenchmarkInspectRefresh(b *testing.B) {
 	ctx := context.Background()
 	sb, err := sandbox.Open(ctx, sandbox.Options{Dir: b.TempDir()})
@@ -47,6 +47,9 @@ func BenchmarkInspectRefresh(b *testing.B) {
 			b.Fatal(err)
 		}
 		if _, err := engine.ReadGauges(ctx, cfg, snap); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := engine.ServiceEvents(ctx, cfg, snap, gaugeEvents); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := tailLogs(ctx, cfg, arch.LogGroupName(cfg.App), "web/", time.Now()); err != nil {
