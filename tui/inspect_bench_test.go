@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/minimalinfra/mvi/engine"
-	"github.com/minimalinfra/mvi/engine/arch"
 	engineaws "github.com/minimalinfra/mvi/engine/aws"
 	"github.com/minimalinfra/mvi/engine/sandbox"
 	"github.com/minimalinfra/mvi/steps"
@@ -52,7 +51,7 @@ func BenchmarkInspectRefresh(b *testing.B) {
 		if _, err := engine.ServiceEvents(ctx, cfg, snap, gaugeEvents); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := tailLogs(ctx, cfg, arch.LogGroupName(cfg.App), "web/", time.Now()); err != nil {
+		if _, err := readPane(ctx, cfg, logPane{process: "web"}, time.Now()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -49,7 +49,7 @@ func (in *inspector) View() string {
 	case in.ask != nil:
 		body = "\n " + in.ask.View()
 		bs = in.ask.KeyBinds()
-	case in.logs != nil:
+	case in.pane != nil:
 		body = in.logsView()
 	case in.gauging:
 		body = in.gaugesView()
@@ -208,23 +208,4 @@ func (in *inspector) localURLs() []string {
 		return nil
 	}
 	return in.env.cfg.Reach(in.app)
-}
-
-// logsView is the last lines of the tail that fit.
-func (in *inspector) logsView() string {
-	st := in.env.st
-	l := in.logs
-	head := " " + st.Title.Render("Logs of "+l.source)
-	if l.err != nil {
-		return head + "\n " + st.Err.Render("✗ ") + l.err.Error()
-	}
-	if len(l.lines) == 0 {
-		return head + "\n " + st.Muted.Render("No lines in the last hour.")
-	}
-	room := max(in.h-4, 1)
-	lines := l.lines
-	if len(lines) > room {
-		lines = lines[len(lines)-room:]
-	}
-	return head + "\n " + strings.Join(lines, "\n ")
 }
