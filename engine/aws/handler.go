@@ -25,7 +25,7 @@ func Handlers() resource.Registry {
 		roleHandler{}, instanceProfileHandler{},
 		clusterHandler{}, launchTemplateHandler{}, asgHandler{}, capacityProviderHandler{},
 		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{},
-		loadBalancerHandler{}, targetGroupHandler{}, listenerHandler{},
+		loadBalancerHandler{}, targetGroupHandler{}, listenerHandler{}, listenerRuleHandler{},
 		alarmHandler{}, dashboardHandler{},
 	}
 	out := make(resource.Registry, len(hs))

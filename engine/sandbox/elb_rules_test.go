@@ -1,0 +1,162 @@
+package sandbox
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+)
+
+func pathIs(vs ...string) []elbtypes.RuleCondition {
+	return []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), PathPatternConfig: &elbtypes.PathPatternConditionConfig{Values: vs}}}
+}
+
+// Rules as ALB keeps them: unique priorities, AWS's errors, tags, the
+// default rule, a target group in use while a rule forwards to it, and
+// the listener's rules gone with it.
+func TestListenerRules(t *testing.T) {
+	s := openSB(t, Options{})
+	c := s.Clients()
+	n := buildNetwork(t, c, "shop")
+	lb := must(c.ELB.CreateLoadBalancer(bg, &elb.CreateLoadBalancerInput{Name: aws.String("mvi-shop"), Subnets: n.subnets, SecurityGroups: []string{n.sgLB}}))
+	lbARN := lb.LoadBalancers[0].LoadBalancerArn
+	tg := func(name string) string {
+		out := must(c.ELB.CreateTargetGroup(bg, &elb.CreateTargetGroupInput{Name: aws.String(name), Protocol: elbtypes.ProtocolEnumHttp,
+			Port: aws.Int32(80), VpcId: &n.vpc, TargetType: elbtypes.TargetTypeEnumInstance}))
+		return aws.ToString(out.TargetGroups[0].TargetGroupArn)
+	}
+	web, api, admin := tg("web"), tg("api"), tg("admin")
+	ls := must(c.ELB.CreateListener(bg, &elb.CreateListenerInput{LoadBalancerArn: lbARN, Port: aws.Int32(80), Protocol: elbtypes.ProtocolEnumHttp,
+		DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: &web}}}))
+	lARN := ls.Listeners[0].ListenerArn
+	fwd := func(tg string) []elbtypes.Action {
+		return []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: &tg}}
+	}
+	create := func(p int32, cs []elbtypes.RuleCondition, tg string) (*elb.CreateRuleOutput, error) {
+		return c.ELB.CreateRule(bg, &elb.CreateRuleInput{ListenerArn: lARN, Priority: aws.Int32(p), Conditions: cs, Actions: fwd(tg),
+			Tags: []elbtypes.Tag{{Key: aws.String("mvi:app"), Value: aws.String("shop")}}})
+	}
+	r1 := must(create(1, pathIs("/api/*"), api)).Rules[0]
+	if !strings.Contains(aws.ToString(r1.RuleArn), ":listener-rule/app/mvi-shop/") || aws.ToString(r1.Priority) != "1" {
+		t.Errorf("rule %s priority %s", aws.ToString(r1.RuleArn), aws.ToString(r1.Priority))
+	}
+	_, err := create(1, pathIs("/admin/*"), admin)
+	wantCode(t, err, "PriorityInUse")
+	_, err = create(0, pathIs("/admin/*"), admin)
+	wantCode(t, err, "ValidationError")
+	_, err = create(2, pathIs("/admin/<x>"), admin)
+	wantCode(t, err, "ValidationError")
+	_, err = create(2, []elbtypes.RuleCondition{{Field: aws.String("host-header"), Values: []string{"admin"}}}, admin)
+	wantCode(t, err, "ValidationError") // a host needs a dot and a top-level domain
+	_, err = create(2, pathIs("/a", "/b", "/c", "/d", "/e", "/f"), admin)
+	wantCode(t, err, "ValidationError") // five condition values at most
+	_, err = create(2, nil, admin)
+	wantCode(t, err, "ValidationError")
+	_, err = create(2, pathIs("/admin/*"), web[:len(web)-3]+"fff")
+	wantCode(t, err, "TargetGroupNotFound")
+	_, err = c.ELB.CreateRule(bg, &elb.CreateRuleInput{ListenerArn: aws.String(aws.ToString(lARN) + "0"), Priority: aws.Int32(3), Conditions: pathIs("/x"), Actions: fwd(admin)})
+	wantCode(t, err, "ListenerNotFound")
+	r2 := must(create(2, []elbtypes.RuleCondition{{Field: aws.String("host-header"), Values: []string{"admin.example.com"}}}, admin)).Rules[0]
+
+	rules := must(c.ELB.DescribeRules(bg, &elb.DescribeRulesInput{ListenerArn: lARN})).Rules
+	if len(rules) != 3 || aws.ToString(rules[0].Priority) != "1" || aws.ToString(rules[1].Priority) != "2" || !aws.ToBool(rules[2].IsDefault) ||
+		aws.ToString(rules[2].Priority) != "default" || aws.ToString(rules[2].Actions[0].TargetGroupArn) != web {
+		t.Fatalf("rules %+v", rules)
+	}
+	tags := must(c.ELB.DescribeTags(bg, &elb.DescribeTagsInput{ResourceArns: []string{aws.ToString(r1.RuleArn)}}))
+	if len(tags.TagDescriptions[0].Tags) != 1 || aws.ToString(tags.TagDescriptions[0].Tags[0].Value) != "shop" {
+		t.Errorf("tags %+v", tags.TagDescriptions)
+	}
+	_, err = c.ELB.DeleteRule(bg, &elb.DeleteRuleInput{RuleArn: rules[2].RuleArn})
+	wantCode(t, err, "OperationNotPermitted")
+
+	// Swap in one call; a number a third rule keeps is PriorityInUse.
+	must(c.ELB.SetRulePriorities(bg, &elb.SetRulePrioritiesInput{RulePriorities: []elbtypes.RulePriorityPair{
+		{RuleArn: r1.RuleArn, Priority: aws.Int32(2)}, {RuleArn: r2.RuleArn, Priority: aws.Int32(1)}}}))
+	_, err = c.ELB.SetRulePriorities(bg, &elb.SetRulePrioritiesInput{RulePriorities: []elbtypes.RulePriorityPair{{RuleArn: r1.RuleArn, Priority: aws.Int32(1)}}})
+	wantCode(t, err, "PriorityInUse")
+	got := must(c.ELB.DescribeRules(bg, &elb.DescribeRulesInput{RuleArns: []string{aws.ToString(r1.RuleArn)}})).Rules[0]
+	if aws.ToString(got.Priority) != "2" {
+		t.Errorf("after the swap api's rule is %s", aws.ToString(got.Priority))
+	}
+	mod := must(c.ELB.ModifyRule(bg, &elb.ModifyRuleInput{RuleArn: r1.RuleArn, Conditions: pathIs("/v2/*")}))
+	if p := mod.Rules[0].Conditions[0].PathPatternConfig.Values; p[0] != "/v2/*" {
+		t.Errorf("modified %+v", mod.Rules[0].Conditions)
+	}
+
+	_, err = c.ELB.DeleteTargetGroup(bg, &elb.DeleteTargetGroupInput{TargetGroupArn: &api})
+	wantCode(t, err, "ResourceInUse")
+	must(c.ELB.DeleteRule(bg, &elb.DeleteRuleInput{RuleArn: r1.RuleArn}))
+	_, err = c.ELB.DeleteRule(bg, &elb.DeleteRuleInput{RuleArn: r1.RuleArn})
+	wantCode(t, err, "RuleNotFound")
+	must(c.ELB.DeleteTargetGroup(bg, &elb.DeleteTargetGroupInput{TargetGroupArn: &api}))
+
+	must(c.ELB.DeleteListener(bg, &elb.DeleteListenerInput{ListenerArn: lARN}))
+	_, err = c.ELB.DescribeRules(bg, &elb.DescribeRulesInput{RuleArns: []string{aws.ToString(r2.RuleArn)}})
+	wantCode(t, err, "RuleNotFound")
+	must(c.ELB.DeleteTargetGroup(bg, &elb.DeleteTargetGroupInput{TargetGroupArn: &admin}))
+}
+
+// ALB's matching: * any run, ? one character; paths keep their case,
+// hosts don't, and a host's port doesn't count.
+func TestRuleMatching(t *testing.T) {
+	host := func(v string) []elbtypes.RuleCondition {
+		return []elbtypes.RuleCondition{{Field: aws.String("host-header"), Values: []string{v}}}
+	}
+	both := append(pathIs("/api/*"), host("*.example.com")...)
+	for _, c := range []struct {
+		cs         []elbtypes.RuleCondition
+		host, path string
+		want       bool
+	}{
+		{pathIs("/api/*"), "x", "/api/x", true},
+		{pathIs("/api/*"), "x", "/api/", true},
+		{pathIs("/api/*"), "x", "/api", false},
+		{pathIs("/api/*"), "x", "/API/x", false},
+		{pathIs("/v?/x"), "x", "/v2/x", true},
+		{pathIs("/v?/x"), "x", "/v10/x", false},
+		{pathIs("*.png"), "x", "/img/a.png", true},
+		{pathIs("/a", "/b"), "x", "/b", true},
+		{host("API.Example.com"), "api.example.COM:8080", "/", true},
+		{host("api.example.com"), "www.example.com", "/", false},
+		{both, "a.example.com", "/api/1", true},
+		{both, "a.example.com", "/", false},
+	} {
+		if got := ruleMatches(c.cs, c.host, c.path); got != c.want {
+			t.Errorf("%s on %s%s: %v, want %v", conditionValues(c.cs[0]), c.host, c.path, got, c.want)
+		}
+	}
+}
+
+// Through the data plane, applied by the engine: /api/x reaches api,
+// / and /apix reach web, the default.
+func TestDataPlaneRoutesByRules(t *testing.T) {
+	h := upExample(t, "testdata/routes/mvi.toml", 0, ServeOptions{})
+	process := func(path string) string {
+		t.Helper()
+		h.url = "http://" + h.dns + path
+		code, body, _, err := h.get()
+		if err != nil || code != 200 {
+			t.Fatalf("GET %s: %d %v", path, code, err)
+		}
+		for _, p := range []string{"web", "api", "redis"} {
+			if strings.Contains(body, "<li>process: "+p+"</li>") {
+				return p
+			}
+		}
+		t.Fatalf("GET %s: no process named in\n%s", path, body)
+		return ""
+	}
+	eventually(t, "api's containers to be healthy behind their rule", func() bool {
+		h.url = "http://" + h.dns + "/api/x"
+		code, _, _, err := h.get()
+		return err == nil && code == 200
+	})
+	for path, want := range map[string]string{"/api/x": "api", "/api/": "api", "/": "web", "/apix": "web", "/x/api/y": "web"} {
+		if got := process(path); got != want {
+			t.Errorf("GET %s reached %s, want %s", path, got, want)
+		}
+	}
+}
