@@ -127,6 +127,13 @@ func testRoutesUpUpDown(t *testing.T, cfg Config) {
 			t.Errorf("second plan: %s %s: %s", s.Action, s.ID, s.Reason)
 		}
 	}
+	snap, err := Status(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Total != len(a.Resources) {
+		t.Errorf("status shows %d resources, want %d", snap.Total, len(a.Resources))
+	}
 	if err := Destroy(ctx, cfg, nil); err != nil {
 		t.Fatal(err)
 	}
