@@ -113,6 +113,6 @@ func (d *design) listenerRule(name string, p *manifest.Process) {
 	}
 	d.add(LoadBalancer, ListenerRuleID(name), TypeListenerRule, ListenerRuleProps{
 		Listener: ListenerID(def), TargetGroup: TargetGroupID(name), Priority: priority, Path: p.Path, Host: p.Host,
-	}, fmt.Sprintf("sends requests for %s to %s rather than %s (rule %d: rules are tried in process name order)",
+	}, fmt.Sprintf("sends requests for %s to %s rather than %s (priority %d: mvi numbers the rules in process name order, and the lowest is tried first)",
 		routeText(p), name, def, priority), deps...)
 }
