@@ -293,21 +293,11 @@ func (a *elbAPI) ModifyRule(ctx context.Context, in *elb.ModifyRuleInput, _ ...f
 		r := t.r.ELB.Rules[aws.ToString(in.RuleArn)]
 		if r == nil {
 			for _, l := range t.r.ELB.Listeners {
-				if defaultRuleARN(l.ARN) != aws.ToString(in.RuleArn) {
-					continue
+				// A default rule's actions are the listener's: AWS
+				// changes them only through ModifyListener.
+				if defaultRuleARN(l.ARN) == aws.ToString(in.RuleArn) {
+					return nil, &elbtypes.OperationNotPermittedException{Message: aws.String("Default rule '" + aws.ToString(in.RuleArn) + "' cannot be modified; use ModifyListener")}
 				}
-				// The default rule is the listener's default actions;
-				// it has no conditions to change.
-				if in.Conditions != nil {
-					return nil, &elbtypes.OperationNotPermittedException{Message: aws.String("You cannot modify the conditions of a default rule")}
-				}
-				if in.Actions != nil {
-					if err := t.checkActions(t.r.ELB.LoadBalancers[l.LB], in.Actions, l.ARN); err != nil {
-						return nil, err
-					}
-					l.Actions = clone(in.Actions)
-				}
-				return &elb.ModifyRuleOutput{Rules: []elbtypes.Rule{t.defaultRuleOut(l)}}, nil
 			}
 			return nil, ruleNotFound()
 		}

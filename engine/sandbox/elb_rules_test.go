@@ -71,6 +71,8 @@ func TestListenerRules(t *testing.T) {
 	}
 	_, err = c.ELB.DeleteRule(bg, &elb.DeleteRuleInput{RuleArn: rules[2].RuleArn})
 	wantCode(t, err, "OperationNotPermitted")
+	_, err = c.ELB.ModifyRule(bg, &elb.ModifyRuleInput{RuleArn: rules[2].RuleArn, Actions: fwd(api)})
+	wantCode(t, err, "OperationNotPermitted")
 
 	// Swap in one call; a number a third rule keeps is PriorityInUse.
 	must(c.ELB.SetRulePriorities(bg, &elb.SetRulePrioritiesInput{RulePriorities: []elbtypes.RulePriorityPair{
