@@ -3,8 +3,11 @@ package sandbox
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
@@ -161,4 +164,29 @@ func TestDataPlaneRoutesByRules(t *testing.T) {
 			t.Errorf("GET %s reached %s, want %s", path, got, want)
 		}
 	}
+	// What a rule forwards counts for its own target group, so api's
+	// alarms see api's traffic.
+	c := h.sb.Clients()
+	var apiDim string
+	for _, g := range must(c.ELB.DescribeTargetGroups(bg, &elb.DescribeTargetGroupsInput{})).TargetGroups {
+		if strings.HasSuffix(aws.ToString(g.TargetGroupName), "-api") {
+			apiDim = tgDim(aws.ToString(g.TargetGroupArn))
+		}
+	}
+	lbDimV := lbDim(aws.ToString(must(c.ELB.DescribeLoadBalancers(bg, &elb.DescribeLoadBalancersInput{})).LoadBalancers[0].LoadBalancerArn))
+	eventually(t, "api's RequestCount to count its requests", func() bool {
+		out := must(apiOf(h.sb).CloudWatch.GetMetricData(bg, &cloudwatch.GetMetricDataInput{
+			StartTime: aws.Time(time.Now().Add(-time.Hour)), EndTime: aws.Time(time.Now().Add(time.Minute)),
+			MetricDataQueries: []cwtypes.MetricDataQuery{{Id: aws.String("rc"), MetricStat: &cwtypes.MetricStat{
+				Metric: &cwtypes.Metric{Namespace: aws.String("AWS/ApplicationELB"), MetricName: aws.String("RequestCount"),
+					Dimensions: []cwtypes.Dimension{{Name: aws.String("LoadBalancer"), Value: aws.String(lbDimV)},
+						{Name: aws.String("TargetGroup"), Value: aws.String(apiDim)}}},
+				Period: aws.Int32(3600), Stat: aws.String("Sum")}}},
+		}))
+		total := 0.0
+		for _, v := range out.MetricDataResults[0].Values {
+			total += v
+		}
+		return total >= 2 // /api/x and /api/ above, at least
+	})
 }
