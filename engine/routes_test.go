@@ -8,10 +8,10 @@ import (
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/aws"
-	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/minimalinfra/mvi/engine/sandbox"
 )
 
@@ -29,30 +29,19 @@ image = "redis"
 port = 6379
 `
 
-func routesArch(t *testing.T) arch.Architecture {
-	t.Helper()
-	m, err := manifest.Parse("mvi.toml", []byte(routesManifest))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := arch.Design(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func TestRoutesUpUpDownOnSandbox(t *testing.T) {
 	_, cfg := openSandbox(t, sandbox.Options{})
 	testRoutesUpUpDown(t, cfg)
 }
 
 // The same through moto_server: AWS's API as the SDK speaks it.
-func TestRoutesUpUpDownOnMoto(t *testing.T) {
-	cfg := Config{Clients: motoLockClients(t), Handlers: aws.Handlers(), App: "routes", Region: "us-east-1", Account: "123456789012",
+func TestRoutesUpUpDownOnMoto(t *testing.T) { testRoutesUpUpDown(t, motoConfig(t)) }
+
+// motoConfig is the engine on a moto_server of the test's own.
+func motoConfig(t *testing.T) Config {
+	return Config{Clients: motoLockClients(t), Handlers: aws.Handlers(), App: "routes", Region: "us-east-1", Account: "123456789012",
 		Retry: instant(), Locker: FileLocker{Dir: t.TempDir()}, Dir: exampleDir,
 		NoWait: map[string]bool{arch.TypeService: true}} // moto starts no containers
-	testRoutesUpUpDown(t, cfg)
 }
 
 // testRoutesUpUpDown: the app comes up with one listener on 80 and one
@@ -61,7 +50,7 @@ func TestRoutesUpUpDownOnMoto(t *testing.T) {
 func testRoutesUpUpDown(t *testing.T, cfg Config) {
 	ctx := context.Background()
 	cfg.App = "routes"
-	a := routesArch(t)
+	a := design(t, routesManifest)
 	if _, err := planApply(t, ctx, cfg, a, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -71,21 +60,8 @@ func testRoutesUpUpDown(t *testing.T, cfg Config) {
 			t.Errorf("%s (%s) exists %d times", r.ID, r.Type, n[r.ID])
 		}
 	}
-	c := cfg.Clients
-	lbs, err := c.ELB.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
-	if err != nil || len(lbs.LoadBalancers) != 1 {
-		t.Fatalf("load balancers: %v, %v", lbs, err)
-	}
-	ls, err := c.ELB.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: lbs.LoadBalancers[0].LoadBalancerArn})
-	if err != nil || len(ls.Listeners) != 1 || sdkaws.ToInt32(ls.Listeners[0].Port) != 80 {
-		t.Fatalf("listeners: %+v, %v", ls, err)
-	}
-	rules, err := c.ELB.DescribeRules(ctx, &elb.DescribeRulesInput{ListenerArn: ls.Listeners[0].ListenerArn})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var own int
-	for _, r := range rules.Rules {
+	for _, r := range listenerRules(t, cfg) {
 		if sdkaws.ToBool(r.IsDefault) {
 			continue
 		}
@@ -93,18 +69,14 @@ func testRoutesUpUpDown(t *testing.T, cfg Config) {
 		if sdkaws.ToString(r.Priority) != "1" || len(r.Conditions) != 1 {
 			t.Fatalf("rule %s: priority %s, conditions %+v", sdkaws.ToString(r.RuleArn), sdkaws.ToString(r.Priority), r.Conditions)
 		}
-		vs := r.Conditions[0].Values
-		if pc := r.Conditions[0].PathPatternConfig; pc != nil && len(pc.Values) > 0 {
-			vs = pc.Values
-		}
-		if sdkaws.ToString(r.Conditions[0].Field) != "path-pattern" || len(vs) != 1 || vs[0] != "/api/*" {
+		if sdkaws.ToString(r.Conditions[0].Field) != "path-pattern" || pathOf(r) != "/api/*" {
 			t.Errorf("rule's condition %+v, want path-pattern /api/*", r.Conditions[0])
 		}
 	}
 	if own != 1 {
 		t.Errorf("%d rules on the listener, want 1 (api's)", own)
 	}
-	sgs, err := c.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{})
+	sgs, err := cfg.Clients.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,12 +119,7 @@ func TestRoutesRenumberOnSandbox(t *testing.T) {
 	testRoutesRenumber(t, cfg)
 }
 
-func TestRoutesRenumberOnMoto(t *testing.T) {
-	cfg := Config{Clients: motoLockClients(t), Handlers: aws.Handlers(), App: "routes", Region: "us-east-1", Account: "123456789012",
-		Retry: instant(), Locker: FileLocker{Dir: t.TempDir()}, Dir: exampleDir,
-		NoWait: map[string]bool{arch.TypeService: true}}
-	testRoutesRenumber(t, cfg)
-}
+func TestRoutesRenumberOnMoto(t *testing.T) { testRoutesRenumber(t, motoConfig(t)) }
 
 // A process added before api in name order takes priority 1, which api
 // holds: the apply moves api aside and renumbers it 2; removing admin
@@ -169,14 +136,7 @@ func testRoutesRenumber(t *testing.T, cfg Config) {
 		{withAdmin, map[string]string{"/admin/*": "1", "/api/*": "2"}},
 		{routesManifest, map[string]string{"/api/*": "1"}},
 	} {
-		m, err := manifest.Parse("mvi.toml", []byte(step.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := arch.Design(m)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := design(t, step.file)
 		if _, err := planApply(t, ctx, cfg, a, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -201,6 +161,19 @@ func testRoutesRenumber(t *testing.T, cfg Config) {
 // livePriorities reads the one listener's rules: path pattern → priority.
 func livePriorities(t *testing.T, cfg Config) map[string]string {
 	t.Helper()
+	out := map[string]string{}
+	for _, r := range listenerRules(t, cfg) {
+		if p := pathOf(r); !sdkaws.ToBool(r.IsDefault) && p != "" {
+			out[p] = sdkaws.ToString(r.Priority)
+		}
+	}
+	return out
+}
+
+// listenerRules are the rules of the app's one load balancer's one
+// listener, on port 80.
+func listenerRules(t *testing.T, cfg Config) []elbtypes.Rule {
+	t.Helper()
 	ctx := context.Background()
 	c := cfg.Clients
 	lbs, err := c.ELB.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
@@ -208,25 +181,28 @@ func livePriorities(t *testing.T, cfg Config) map[string]string {
 		t.Fatalf("load balancers: %v, %v", lbs, err)
 	}
 	ls, err := c.ELB.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: lbs.LoadBalancers[0].LoadBalancerArn})
-	if err != nil || len(ls.Listeners) != 1 {
+	if err != nil || len(ls.Listeners) != 1 || sdkaws.ToInt32(ls.Listeners[0].Port) != 80 {
 		t.Fatalf("listeners: %+v, %v", ls, err)
 	}
 	rules, err := c.ELB.DescribeRules(ctx, &elb.DescribeRulesInput{ListenerArn: ls.Listeners[0].ListenerArn})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]string{}
-	for _, r := range rules.Rules {
-		if sdkaws.ToBool(r.IsDefault) || len(r.Conditions) == 0 {
+	return rules.Rules
+}
+
+// pathOf is a rule's first path pattern, in either form AWS answers with.
+func pathOf(r elbtypes.Rule) string {
+	for _, c := range r.Conditions {
+		if sdkaws.ToString(c.Field) != "path-pattern" {
 			continue
 		}
-		vs := r.Conditions[0].Values
-		if pc := r.Conditions[0].PathPatternConfig; pc != nil && len(pc.Values) > 0 {
-			vs = pc.Values
+		if c.PathPatternConfig != nil && len(c.PathPatternConfig.Values) > 0 {
+			return c.PathPatternConfig.Values[0]
 		}
-		if len(vs) > 0 {
-			out[vs[0]] = sdkaws.ToString(r.Priority)
+		if len(c.Values) > 0 {
+			return c.Values[0]
 		}
 	}
-	return out
+	return ""
 }
