@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"maps"
+	"strings"
 	"testing"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -205,4 +206,44 @@ func pathOf(r elbtypes.Rule) string {
 		}
 	}
 	return ""
+}
+
+// Under throttling, 5xx and lists that miss what was just made, the rules
+// still converge: a retried create finds its rule by its tags. An apply
+// cut short by a fault elsewhere (other handlers still give up on some
+// faults) is run again, as its error tells a person to.
+func TestRoutesConvergeUnderInjectedFaults(t *testing.T) {
+	dir := t.TempDir()
+	_, faulty := openSandbox(t, sandbox.Options{Dir: dir, Seed: 7, Faults: sandbox.Faults{Rate: 0.15, Throttle: true, Server: true, NotFoundAfterCreate: true}})
+	faulty.App = "routes"
+	withAdmin := design(t, routesManifest+"[processes.admin]\nimage = \"example/admin\"\nport = 9000\npath = \"/admin/*\"\n")
+	var err error
+	for try := 0; try < 5; try++ {
+		if _, err = planApply(t, context.Background(), faulty, withAdmin, nil); err == nil {
+			break
+		}
+		if strings.Contains(err.Error(), "listener-rule/") {
+			t.Fatalf("a rule gave up under faults: %v", err)
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, cfg := openSandbox(t, sandbox.Options{Dir: dir})
+	cfg.App = "routes"
+	if got := livePriorities(t, cfg); !maps.Equal(got, map[string]string{"/admin/*": "1", "/api/*": "2"}) {
+		t.Errorf("rules %v", got)
+	}
+	p, err := MakePlan(context.Background(), cfg, withAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range p.Steps {
+		if s.Action != NoOp {
+			t.Errorf("not converged: %s %s: %s", s.Action, s.ID, s.Reason)
+		}
+	}
+	if err := Destroy(context.Background(), cfg, nil); err != nil {
+		t.Fatal(err)
+	}
 }
