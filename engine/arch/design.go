@@ -48,6 +48,9 @@ func Design(m *manifest.Manifest) (Architecture, error) {
 	if len(m.Processes) == 0 {
 		return Architecture{}, fmt.Errorf("design %s: no processes; add [processes.web] with an image", m.Name)
 	}
+	if err := checkRoutable(m); err != nil {
+		return Architecture{}, err
+	}
 	d := &design{m: m}
 	d.crypto()
 	d.network()

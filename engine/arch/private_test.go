@@ -176,6 +176,15 @@ port = 80
 	}
 }
 
+// Routes need a default process to take the rest: a manifest built in
+// code (no validation) is refused, not designed without a listener.
+func TestRoutesWithoutDefaultRefused(t *testing.T) {
+	m := &manifest.Manifest{Name: "shop", Processes: map[string]*manifest.Process{"api": {Image: "nginx", Port: 8000, Path: "/api/*"}}}
+	if _, err := Design(m); err == nil || !strings.Contains(err.Error(), "every public process has a route (api)") {
+		t.Fatalf("want a refusal naming api, got %v", err)
+	}
+}
+
 // One public process: no rules, and the reasons read as before.
 func TestOneProcessNoRules(t *testing.T) {
 	a := mustDesign(t, multiProc(t, ""))

@@ -12,6 +12,16 @@ import (
 // listener's default action, and every other public process gets a
 // listener rule matching its path and/or host.
 
+// checkRoutable refuses routes with no default process to hang their
+// rules on (manifest validation says the same, with a position; a
+// manifest built in code skips it).
+func checkRoutable(m *manifest.Manifest) error {
+	if r := m.Routes(); len(r) > 0 && m.DefaultProcess() == "" {
+		return fmt.Errorf("design %s: every public process has a route (%s), so none takes the requests no rule matches: remove path and host from the one that should", m.Name, strings.Join(r, ", "))
+	}
+	return nil
+}
+
 // lbPorts are the ports the load balancer listens on, the only ones sg/lb
 // opens to the internet.
 func lbPorts() []int { return []int{80} }
