@@ -23,9 +23,10 @@ func Handlers() resource.Registry {
 		fileSystemHandler{}, mountTargetHandler{},
 		dbSubnetGroupHandler{}, parameterHandler{}, dbInstanceHandler{},
 		roleHandler{}, instanceProfileHandler{},
+		listenerRuleHandler{}, // with the load balancer's below; its own line keeps merges apart
 		clusterHandler{}, launchTemplateHandler{}, asgHandler{}, capacityProviderHandler{},
 		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{},
-		loadBalancerHandler{}, targetGroupHandler{}, listenerHandler{}, listenerRuleHandler{},
+		loadBalancerHandler{}, targetGroupHandler{}, listenerHandler{},
 		alarmHandler{}, dashboardHandler{},
 	}
 	out := make(resource.Registry, len(hs))
