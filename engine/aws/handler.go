@@ -23,7 +23,7 @@ func Handlers() resource.Registry {
 		fileSystemHandler{}, mountTargetHandler{},
 		dbSubnetGroupHandler{}, parameterHandler{}, dbInstanceHandler{},
 		roleHandler{}, instanceProfileHandler{},
-		listenerRuleHandler{}, // with the load balancer's below; its own line keeps merges apart
+		listenerRuleHandler{},
 		clusterHandler{}, launchTemplateHandler{}, asgHandler{}, capacityProviderHandler{},
 		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{},
 		loadBalancerHandler{}, targetGroupHandler{}, listenerHandler{},
