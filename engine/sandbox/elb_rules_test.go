@@ -1,6 +1,9 @@
 package sandbox
 
 import (
+	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -135,33 +138,51 @@ func TestRuleMatching(t *testing.T) {
 	}
 }
 
-// Through the data plane, applied by the engine: /api/x reaches api,
-// / and /apix reach web, the default.
+// Through the data plane, applied by the engine: /api/x reaches api, the
+// host admin.example.com (in any case) reaches admin, the first rule to
+// match wins, and what no rule matches (/, /apix) reaches web, the default.
 func TestDataPlaneRoutesByRules(t *testing.T) {
 	h := upExample(t, "testdata/routes/mvi.toml", 0, ServeOptions{})
-	process := func(path string) string {
-		t.Helper()
-		h.url = "http://" + h.dns + path
-		code, body, _, err := h.get()
-		if err != nil || code != 200 {
-			t.Fatalf("GET %s: %d %v", path, code, err)
+	// process names the process that answered GET host+path.
+	process := func(host, path string) (string, error) {
+		req, err := http.NewRequest(http.MethodGet, "http://"+h.dns+path, nil)
+		if err != nil {
+			return "", err
 		}
-		for _, p := range []string{"web", "api", "redis"} {
-			if strings.Contains(body, "<li>process: "+p+"</li>") {
-				return p
+		if host != "" {
+			req.Host = host
+		}
+		resp, err := h.sb.Clients().HTTP.Do(req)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != 200 {
+			return "", fmt.Errorf("%d %v", resp.StatusCode, err)
+		}
+		for _, p := range []string{"web", "api", "admin", "redis"} {
+			if strings.Contains(string(b), "<li>process: "+p+"</li>") {
+				return p, nil
 			}
 		}
-		t.Fatalf("GET %s: no process named in\n%s", path, body)
-		return ""
+		return "", fmt.Errorf("no process named in\n%s", b)
 	}
-	eventually(t, "api's containers to be healthy behind their rule", func() bool {
-		h.url = "http://" + h.dns + "/api/x"
-		code, _, _, err := h.get()
-		return err == nil && code == 200
-	})
-	for path, want := range map[string]string{"/api/x": "api", "/api/": "api", "/": "web", "/apix": "web", "/x/api/y": "web"} {
-		if got := process(path); got != want {
-			t.Errorf("GET %s reached %s, want %s", path, got, want)
+	// Each rule's containers pass their health checks in their own time.
+	for _, c := range [][2]string{{"", "/api/x"}, {"admin.example.com", "/"}} {
+		eventually(t, "the containers behind the rule for "+c[0]+c[1]+" to answer", func() bool {
+			_, err := process(c[0], c[1])
+			return err == nil
+		})
+	}
+	for _, c := range []struct{ host, path, want string }{
+		{"", "/api/x", "api"}, {"", "/api/", "api"}, {"", "/", "web"}, {"", "/apix", "web"}, {"", "/x/api/y", "web"},
+		{"admin.example.com", "/", "admin"}, {"ADMIN.example.com:80", "/", "admin"}, {"www.example.com", "/", "web"},
+		// Both rules match: admin's has priority 1 (admin sorts first).
+		{"admin.example.com", "/api/x", "admin"},
+	} {
+		if got, err := process(c.host, c.path); err != nil || got != c.want {
+			t.Errorf("GET %s%s reached %q (%v), want %s", c.host, c.path, got, err, c.want)
 		}
 	}
 	// What a rule forwards counts for its own target group, so api's
