@@ -2,6 +2,7 @@ package diagram
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/minimalinfra/mvi/engine/arch"
 )
@@ -74,9 +75,14 @@ type vm struct {
 type scene struct {
 	vpc node
 	lb  *node // nil: no load balancer, a plain VPC top border
-	vms []vm
-	db  *node
-	row []node // the standalone services beneath the VPC, book order
+	// lbRoutes is the load balancer's label with its routes, when it has
+	// more than one ("Load Balancer: /api/* api, else web"); drawn instead
+	// of the name when the VPC is wide enough.
+	lbRoutes  string
+	lbRoutesW int
+	vms       []vm
+	db        *node
+	row       []node // the standalone services beneath the VPC, book order
 
 	maxTasks int // most containers on one VM
 	// taskW[l] is the widest container label at level l: every container
@@ -112,6 +118,14 @@ func newScene(a arch.Architecture, o Options) *scene {
 	if _, ok := a.Get(arch.IDLoadBalancer); ok {
 		lb := newNode(serviceBox, string(arch.LoadBalancer), "LB", 0, o.States[arch.IDLoadBalancer], hl(arch.LoadBalancer))
 		sc.lb = &lb
+		if rs := a.Routes(); len(rs) > 1 {
+			var parts []string
+			for _, r := range rs[:len(rs)-1] {
+				parts = append(parts, r.Pattern+" "+r.Process)
+			}
+			sc.lbRoutes = lb.label[full] + ": " + strings.Join(parts, ", ") + ", else " + rs[len(rs)-1].Process
+			sc.lbRoutesW = textWidth(sc.lbRoutes)
+		}
 	}
 
 	// One VM holding one container of each process is the book's Hello

@@ -35,3 +35,22 @@ func TestPrivateProcessesAreDashed(t *testing.T) {
 		t.Fatalf("the containers aren't drawn:\n%s", out)
 	}
 }
+
+// A load balancer with more than one route lists them in its label, where
+// the picture is wide enough; with one it keeps its name alone.
+func TestLoadBalancerListsItsRoutes(t *testing.T) {
+	a := design(t, &manifest.Manifest{Name: "shop", Processes: map[string]*manifest.Process{
+		"web":   {Image: "httpd", Port: 80, Count: 2},
+		"api":   {Image: "httpd", Port: 8080, Path: "/api/*", Count: 2},
+		"admin": {Image: "httpd", Port: 8081, Host: "admin.example.com", Count: 2},
+		"redis": {Image: "redis", Port: 6379},
+	}, Database: &manifest.Database{}, KV: &manifest.KV{}, Blob: &manifest.Blob{}})
+	out := Render(a, Options{})
+	want := "Load Balancer: admin.example.com admin, /api/* api, else web"
+	if !strings.Contains(out, want) {
+		t.Errorf("the load balancer's label lacks %q:\n%s", want, out)
+	}
+	if hello := Render(helloApp(t, 80), Options{}); strings.Contains(hello, "else") {
+		t.Errorf("one route listed as routes:\n%s", hello)
+	}
+}

@@ -94,7 +94,11 @@ func (sc *scene) drawLB(c *canvas, g geom) {
 	left, right := joins(lb.heavy, sc.vpc.heavy)
 	c.set(1, 1, left, st)
 	c.set(w, 1, right, st)
-	c.centered(2, 1, w-2, lb.label[g.lbLevel], st)
+	label := lb.label[g.lbLevel]
+	if g.lbRoutes {
+		label = sc.lbRoutes
+	}
+	c.centered(2, 1, w-2, label, st)
 }
 
 // joins are the LB's sides where they cross the VPC's top border. A heavy
