@@ -31,7 +31,8 @@ type program func(ctx context.Context, s *Sandbox, r programRun) int32
 
 // programs by the name programOf gives.
 var programs = map[string]program{
-	"buildkit": runBuildkit,
+	"buildkit":  runBuildkit,
+	demoProgram: runDemo,
 }
 
 // programOf names the program of a task definition's essential
@@ -48,6 +49,9 @@ func programOf(td *taskDef) string {
 		repo = strings.TrimPrefix(strings.TrimPrefix(repo, "docker.io/"), "index.docker.io/")
 		if repo == "moby/buildkit" {
 			return "buildkit"
+		}
+		if isDemo(aws.ToString(c.Image)) {
+			return demoProgram
 		}
 	}
 	return ""
