@@ -10,6 +10,7 @@ import (
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/resource"
 )
 
 // Every container of the app logs to one group, a stream per container:
@@ -153,7 +154,7 @@ func FollowLogs(ctx context.Context, cfg Config, q LogQuery, interval, overlap t
 type NoLogsError struct{ App string }
 
 func (e *NoLogsError) Error() string {
-	return fmt.Sprintf("%s has no logs: its log group %s doesn't exist", e.App, arch.LogGroupName(e.App))
+	return resource.FixLine(fmt.Sprintf("%s has no logs: its log group %s doesn't exist", e.App, arch.LogGroupName(e.App)), e.Fix())
 }
 
 // Fix says how logs come to be.

@@ -171,6 +171,18 @@ func applyOverride(r *programRun, o *ecstypes.TaskOverride, container string) {
 // cancelling them.
 const programGrace = 10 * time.Second
 
+// WaitPrograms waits until the programs this Sandbox started have ended,
+// or ctx ends. A program runs inside the process that started its task
+// (RunTask), so a caller that means it to finish waits before Close.
+func (s *Sandbox) WaitPrograms(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { s.progs.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
 // waitPrograms waits for running programs, at most grace.
 func (s *Sandbox) waitPrograms(grace time.Duration) {
 	done := make(chan struct{})
