@@ -115,6 +115,7 @@ func sortLines(ls []LogLine) {
 func FollowLogs(ctx context.Context, cfg Config, q LogQuery, interval, overlap time.Duration, emit func(LogLine)) error {
 	seen := map[string]time.Time{}
 	var newest time.Time
+	sleep := cfg.retry().Sleep
 	for {
 		lines, err := Logs(ctx, cfg, q)
 		if err != nil {
@@ -142,10 +143,9 @@ func FollowLogs(ctx context.Context, cfg Config, q LogQuery, interval, overlap t
 				}
 			}
 		}
-		select {
-		case <-ctx.Done():
+		// The config's Sleep, so a test drives the polls by its clock.
+		if err := sleep(ctx, interval); err != nil {
 			return nil
-		case <-time.After(interval):
 		}
 	}
 }

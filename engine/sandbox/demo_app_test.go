@@ -95,7 +95,7 @@ func TestDemoAppRunsForReal(t *testing.T) {
 	}
 	// The access lines reach the log group (the data plane flushes them).
 	ctx := context.Background()
-	want := []string{"GET /orders 500", "GET /orders 200", "error: GET /orders: the data is at schema 1", "GET /health 200"}
+	want := []string{"GET /orders 500", "GET /orders 200", "error: /orders: the data is at schema 1", "GET /health 200"}
 	eventually(t, "the access lines are in the log", func() bool {
 		out := must(h.sb.Clients().Logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/mvi/demo"), LogStreamNamePrefix: aws.String("web/")}))
 		var all strings.Builder
