@@ -64,6 +64,7 @@ type inspector struct {
 	// dv scrolls the details, which are often longer than the screen.
 	dv   viewport.Model
 	logs *logsMsg
+	runs []engine.RunningTask // one-off tasks alive (inspect_runs.go)
 	w, h int
 }
 
@@ -151,7 +152,10 @@ func (in *inspector) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 		gen := in.gen
-		return tea.Tick(in.env.cfg.Refresh, func(time.Time) tea.Msg { return pollMsg{gen: gen} })
+		return tea.Batch(in.pollRuns(), tea.Tick(in.env.cfg.Refresh, func(time.Time) tea.Msg { return pollMsg{gen: gen} }))
+	case runsMsg:
+		in.gotRuns(msg)
+		return nil
 	case pollMsg:
 		if msg.gen != in.gen || in.ctx.Err() != nil {
 			return nil
