@@ -17,24 +17,16 @@ import (
 	"github.com/minimalinfra/mvi/engine/sandbox/demo"
 )
 
-// upExample applies an example's mvi.toml on a fresh sandbox.
-func upExample(t *testing.T, file string) Config {
+// sandboxFor is a fresh sandbox for an example's app, nothing applied.
+func sandboxFor(t *testing.T, file string) Config {
 	t.Helper()
 	_, cfg := openSandbox(t, sandbox.Options{})
-	m, err := manifest.Load(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := arch.Design(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.App, cfg.Dir = a.App, ""
+	cfg.App, cfg.Dir = designOf(t, file).App, ""
 	cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error { return sleep(ctx, time.Millisecond) }
 	return cfg
 }
 
-func apply(t *testing.T, cfg Config, file string) {
+func designOf(t *testing.T, file string) arch.Architecture {
 	t.Helper()
 	m, err := manifest.Load(file)
 	if err != nil {
@@ -44,7 +36,12 @@ func apply(t *testing.T, cfg Config, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := planApply(t, context.Background(), cfg, a, nil); err != nil {
+	return a
+}
+
+func apply(t *testing.T, cfg Config, file string) {
+	t.Helper()
+	if _, err := planApply(t, context.Background(), cfg, designOf(t, file), nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -55,7 +52,7 @@ const demoExample = "../assets/examples/demo/mvi.toml"
 // command in place of the container's: the demo's migrate prints what it
 // did and exits 0, fail exits 3; before up there is no release to run.
 func TestRunTheDemosAdminCommands(t *testing.T) {
-	cfg := upExample(t, demoExample)
+	cfg := sandboxFor(t, demoExample)
 	ctx := context.Background()
 	_, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"migrate"}})
 	var nr *NoReleaseError
@@ -82,7 +79,7 @@ func TestRunTheDemosAdminCommands(t *testing.T) {
 // Runs lists a one-off task while it lives: httpd's stands in until it is
 // stopped, and then it is gone from the list.
 func TestRunsListsOneOffTasksWhileTheyLive(t *testing.T) {
-	cfg := upExample(t, "../assets/examples/hello/mvi.toml")
+	cfg := sandboxFor(t, "../assets/examples/hello/mvi.toml")
 	apply(t, cfg, "../assets/examples/hello/mvi.toml")
 	ctx := context.Background()
 	res, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"httpd", "-t"}, Detach: true})

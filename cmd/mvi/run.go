@@ -27,7 +27,8 @@ the same release as the app and never on your own machine.
 The task's output is read from its CloudWatch Logs stream as it arrives
 and printed as the command wrote it (mvi's own lines go to stderr), and mvi
 exits with the command's exit code, so a script can tell a failed
-migration from a good one. Ctrl-C stops the task.
+migration from a good one (when mvi itself fails, with 1 or 2, stderr says
+so). Ctrl-C stops the task.
 
 --detach prints the task id and returns at once; the task goes on, and its
 lines are in mvi logs PROCESS (the stream's name ends with the task id).
@@ -86,11 +87,10 @@ needs room there: if none has room, run says so and starts nothing.`),
 			if detach {
 				fmt.Fprintln(out, res.Task)
 				fmt.Fprintf(errw, "Started task %s of %s running %q; its lines: mvi logs %s --follow\n", res.Task, process, strings.Join(command, " "), process)
-				if s.sb != nil {
-					// The sandbox runs a task's program inside the mvi that
-					// started it; it can't outlive this process.
-					fmt.Fprintln(errw, "mvi: on the sandbox the task runs in this mvi process, so mvi waits for it to end")
-					s.sb.WaitPrograms(ctx)
+				// The sandbox runs a task's program inside the mvi that
+				// started it; it can't outlive this process.
+				if s.sb != nil && s.sb.WaitPrograms(ctx) {
+					fmt.Fprintln(errw, "mvi: on the sandbox the task ran inside this mvi process, so mvi waited for it to end")
 				}
 				return nil
 			}

@@ -125,8 +125,10 @@ func (s *Sandbox) runProgram(arn string) {
 		})
 	}
 	s.progs.Add(1)
+	s.progsN.Add(1)
 	go func() {
 		defer s.progs.Done()
+		defer s.progsN.Add(-1)
 		code := prog(s.progCtx, s, run)
 		_ = s.internal(context.Background(), func(t *tx) error {
 			tk := t.r.ECS.Tasks[arn]
@@ -172,15 +174,20 @@ func applyOverride(r *programRun, o *ecstypes.TaskOverride, container string) {
 const programGrace = 10 * time.Second
 
 // WaitPrograms waits until the programs this Sandbox started have ended,
-// or ctx ends. A program runs inside the process that started its task
-// (RunTask), so a caller that means it to finish waits before Close.
-func (s *Sandbox) WaitPrograms(ctx context.Context) {
+// or ctx ends, and reports whether any was running. A program runs
+// inside the process that started its task (RunTask), so a caller that
+// means it to finish waits before Close.
+func (s *Sandbox) WaitPrograms(ctx context.Context) bool {
+	if s.progsN.Load() == 0 {
+		return false
+	}
 	done := make(chan struct{})
 	go func() { s.progs.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-ctx.Done():
 	}
+	return true
 }
 
 // waitPrograms waits for running programs, at most grace.
