@@ -122,3 +122,28 @@ func TestDemoImage(t *testing.T) {
 		t.Error("the demo image's tags are 1 and latest")
 	}
 }
+
+// A RunTask retried with its client token starts nothing twice: ECS
+// answers with the task the first call started.
+func TestRunTaskClientTokenStartsOnce(t *testing.T) {
+	h := upExample(t, demoManifest, 0, ServeOptions{})
+	ctx := context.Background()
+	c := h.sb.Clients()
+	sv := must(c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(h.cluster), Services: []string{h.service}}))
+	in := &ecs.RunTaskInput{Cluster: aws.String(h.cluster), TaskDefinition: sv.Services[0].TaskDefinition, ClientToken: aws.String("retry-me"),
+		Overrides: &ecstypes.TaskOverride{ContainerOverrides: []ecstypes.ContainerOverride{{Name: aws.String("web"), Command: []string{"fail"}}}}}
+	first := must(c.ECS.RunTask(ctx, in))
+	again := must(c.ECS.RunTask(ctx, in))
+	if len(first.Tasks) != 1 || len(again.Tasks) != 1 || aws.ToString(first.Tasks[0].TaskArn) != aws.ToString(again.Tasks[0].TaskArn) {
+		t.Fatalf("first %v, again %v", first.Tasks, again.Tasks)
+	}
+	h.sb.WaitPrograms(ctx)
+	// The service's tasks run on; the one-off one has ended.
+	if list := must(c.ECS.ListTasks(ctx, &ecs.ListTasksInput{Cluster: aws.String(h.cluster), DesiredStatus: ecstypes.DesiredStatusStopped})); len(list.TaskArns) != 1 {
+		t.Errorf("one token started %d tasks", len(list.TaskArns))
+	}
+	in.ClientToken = aws.String(strings.Repeat("x", 65))
+	if _, err := c.ECS.RunTask(ctx, in); err == nil || !strings.Contains(err.Error(), "InvalidParameterException") {
+		t.Errorf("a 65-character token: %v", err)
+	}
+}
