@@ -24,16 +24,7 @@ type runsMsg struct {
 // pollRuns looks for one-off tasks on the app's cluster, once the
 // snapshot has found it.
 func (in *inspector) pollRuns() tea.Cmd {
-	cluster := ""
-	if in.snap != nil {
-		for _, g := range in.snap.Services {
-			for _, r := range g.Resources {
-				if r.Type == arch.TypeCluster {
-					cluster = r.PhysicalID
-				}
-			}
-		}
-	}
+	cluster := clusterOf(in.snap)
 	if cluster == "" {
 		in.runs = nil
 		return nil
@@ -43,6 +34,21 @@ func (in *inspector) pollRuns() tea.Cmd {
 		runs, err := engine.Runs(ctx, cfg, cluster)
 		return runsMsg{gen: gen, runs: runs, err: err}
 	}
+}
+
+// clusterOf is the app's ECS cluster in a snapshot, "" when it has none.
+func clusterOf(snap *engine.Snapshot) string {
+	if snap == nil {
+		return ""
+	}
+	for _, g := range snap.Services {
+		for _, r := range g.Resources {
+			if r.Type == arch.TypeCluster {
+				return r.PhysicalID
+			}
+		}
+	}
+	return ""
 }
 
 func (in *inspector) gotRuns(msg runsMsg) {

@@ -108,6 +108,15 @@ func Alarm5xxID(process string) string { return alarm5xxIDPrefix + process }
 // AlarmUnhealthyID turns red on a process's failing health checks.
 func AlarmUnhealthyID(process string) string { return alarmUnhealthyIDPrefix + process }
 
+// ProcessOfAlarm reads back the process an alarm watches, if it watches
+// one (the CPU alarm watches the cluster).
+func ProcessOfAlarm(id string) (string, bool) {
+	if p, ok := strings.CutPrefix(id, alarm5xxIDPrefix); ok {
+		return p, true
+	}
+	return strings.CutPrefix(id, alarmUnhealthyIDPrefix)
+}
+
 // ProcessOfService reads the process back from a service's id.
 func ProcessOfService(id string) (string, bool) { return strings.CutPrefix(id, serviceIDPrefix) }
 

@@ -236,6 +236,7 @@ type CloudWatch interface {
 	PutMetricAlarm(ctx context.Context, in *cloudwatch.PutMetricAlarmInput, opts ...func(*cloudwatch.Options)) (*cloudwatch.PutMetricAlarmOutput, error)
 	DeleteAlarms(ctx context.Context, in *cloudwatch.DeleteAlarmsInput, opts ...func(*cloudwatch.Options)) (*cloudwatch.DeleteAlarmsOutput, error)
 	DescribeAlarms(ctx context.Context, in *cloudwatch.DescribeAlarmsInput, opts ...func(*cloudwatch.Options)) (*cloudwatch.DescribeAlarmsOutput, error)
+	GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput, opts ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error)
 	PutDashboard(ctx context.Context, in *cloudwatch.PutDashboardInput, opts ...func(*cloudwatch.Options)) (*cloudwatch.PutDashboardOutput, error)
 	GetDashboard(ctx context.Context, in *cloudwatch.GetDashboardInput, opts ...func(*cloudwatch.Options)) (*cloudwatch.GetDashboardOutput, error)
 	DeleteDashboards(ctx context.Context, in *cloudwatch.DeleteDashboardsInput, opts ...func(*cloudwatch.Options)) (*cloudwatch.DeleteDashboardsOutput, error)
