@@ -97,3 +97,26 @@ func TestRunsListsOneOffTasksWhileTheyLive(t *testing.T) {
 		t.Errorf("after stop: %+v %v", runs, err)
 	}
 }
+
+// Stopping mvi while it follows a run stops the task: the person asked
+// for the command to end, not for a task left running.
+func TestRunStopsItsTaskWhenStopped(t *testing.T) {
+	cfg := sandboxFor(t, "../assets/examples/hello/mvi.toml")
+	apply(t, cfg, "../assets/examples/hello/mvi.toml")
+	ctx, cancel := context.WithCancel(context.Background())
+	waits := 0
+	cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error {
+		if waits++; waits == 2 {
+			cancel() // as Ctrl-C would, while the task runs
+		}
+		return ctx.Err()
+	}
+	res, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"httpd", "-X"}})
+	if !errors.Is(err, context.Canceled) || res.TaskARN == "" {
+		t.Fatalf("run: %+v %v", res, err)
+	}
+	d, err := cfg.Clients.ECS.DescribeTasks(context.Background(), &ecs.DescribeTasksInput{Cluster: sdkaws.String(res.Cluster), Tasks: []string{res.TaskARN}})
+	if err != nil || len(d.Tasks) != 1 || sdkaws.ToString(d.Tasks[0].DesiredStatus) != "STOPPED" || !strings.Contains(sdkaws.ToString(d.Tasks[0].StoppedReason), "mvi run was stopped") {
+		t.Errorf("the task after the stop: %+v %v", d.Tasks, err)
+	}
+}
