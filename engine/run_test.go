@@ -111,9 +111,14 @@ func TestRunStopsItsTaskWhenStopped(t *testing.T) {
 		}
 		return ctx.Err()
 	}
-	res, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"httpd", "-X"}})
+	var out []string
+	res, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"httpd", "-X"}, Output: func(l string) { out = append(out, l) }})
 	if !errors.Is(err, context.Canceled) || res.TaskARN == "" {
 		t.Fatalf("run: %+v %v", res, err)
+	}
+	// httpd's program is not the sandbox's to run, and it says so.
+	if len(out) != 1 || !strings.Contains(out[0], "can't run here, so `httpd -X` does not run") {
+		t.Errorf("output %q", out)
 	}
 	d, err := cfg.Clients.ECS.DescribeTasks(context.Background(), &ecs.DescribeTasksInput{Cluster: sdkaws.String(res.Cluster), Tasks: []string{res.TaskARN}})
 	if err != nil || len(d.Tasks) != 1 || sdkaws.ToString(d.Tasks[0].DesiredStatus) != "STOPPED" || !strings.Contains(sdkaws.ToString(d.Tasks[0].StoppedReason), "mvi run was stopped") {

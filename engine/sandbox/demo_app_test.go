@@ -147,3 +147,41 @@ func TestRunTaskClientTokenStartsOnce(t *testing.T) {
 		t.Errorf("a 65-character token: %v", err)
 	}
 }
+
+// A one-off command in an image the sandbox has no program for says so
+// in its log and stands in, with no server of the image's pretending to
+// have started, even while a data plane serves.
+func TestOneOffCommandOfAnotherImageSaysItCantRun(t *testing.T) {
+	h := upHello(t, 0, ServeOptions{})
+	ctx := context.Background()
+	c := h.sb.Clients()
+	sv := must(c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(h.cluster), Services: []string{h.service}}))
+	td := must(c.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: sv.Services[0].TaskDefinition})).TaskDefinition
+	ct := td.ContainerDefinitions[0]
+	out := must(c.ECS.RunTask(ctx, &ecs.RunTaskInput{Cluster: aws.String(h.cluster), TaskDefinition: sv.Services[0].TaskDefinition,
+		Overrides: &ecstypes.TaskOverride{ContainerOverrides: []ecstypes.ContainerOverride{{Name: ct.Name, Command: []string{"httpd", "-t"}}}}}))
+	arn := aws.ToString(out.Tasks[0].TaskArn)
+	id := arn[strings.LastIndex(arn, "/")+1:]
+	lc := ct.LogConfiguration.Options
+	stream := lc["awslogs-stream-prefix"] + "/" + aws.ToString(ct.Name) + "/" + id
+	eventually(t, "the task runs", func() bool {
+		d := must(c.ECS.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(h.cluster), Tasks: []string{arn}}))
+		return aws.ToString(d.Tasks[0].LastStatus) == "RUNNING"
+	})
+	// The data plane's view holds no server to start for it.
+	var v *view
+	if err := h.sb.internal(ctx, func(t *tx) error { v = h.dp.snapshot(t); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if v.tasks[arn] != nil {
+		t.Error("the data plane would start a server for a one-off command")
+	}
+	ev := must(c.Logs.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(lc["awslogs-group"]), LogStreamName: aws.String(stream), StartFromHead: aws.Bool(true)}))
+	if len(ev.Events) != 1 || !strings.Contains(aws.ToString(ev.Events[0].Message), "can't run here, so `httpd -t` does not run") {
+		var got []string
+		for _, e := range ev.Events {
+			got = append(got, aws.ToString(e.Message))
+		}
+		t.Errorf("the one-off task's log: %q", got)
+	}
+}

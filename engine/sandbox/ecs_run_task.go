@@ -79,6 +79,9 @@ func (a *ecsAPI) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*e
 			}
 			if tk.FailReason == "" {
 				tk.Program = programOf(td)
+				if tk.Program == "" {
+					t.sayCantRun(tk, td)
+				}
 			}
 			if tk.Program != "" {
 				started = append(started, tk.ARN)

@@ -89,12 +89,7 @@ func (s *Sandbox) runProgram(arn string) {
 				}
 			}
 			applyOverride(&run, tk.Overrides, container)
-			if lc := c.LogConfiguration; lc != nil && lc.LogDriver == ecstypes.LogDriverAwslogs {
-				group, stream = lc.Options["awslogs-group"], tk.ID
-				if p := lc.Options["awslogs-stream-prefix"]; p != "" {
-					stream = p + "/" + container + "/" + tk.ID
-				}
-			}
+			group, stream = awslogsStream(c.LogConfiguration, container, tk.ID)
 			break
 		}
 		return nil
