@@ -34,6 +34,7 @@ const (
 	TypeLoadBalancer     = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 	TypeTargetGroup      = "AWS::ElasticLoadBalancingV2::TargetGroup"
 	TypeListener         = "AWS::ElasticLoadBalancingV2::Listener"
+	TypeListenerRule     = "AWS::ElasticLoadBalancingV2::ListenerRule"
 	TypeAlarm            = "AWS::CloudWatch::Alarm"
 	TypeDashboard        = "AWS::CloudWatch::Dashboard"
 )
@@ -78,6 +79,7 @@ const (
 	taskDefinitionIDPrefix = "task-definition/"
 	targetGroupIDPrefix    = "target-group/"
 	listenerIDPrefix       = "listener/"
+	listenerRuleIDPrefix   = "listener-rule/"
 	subnetIDPrefix         = "subnet/"
 	mountIDPrefix          = "fs-mount/"
 	alarm5xxIDPrefix       = "alarm/5xx-"
@@ -95,6 +97,10 @@ func TargetGroupID(process string) string { return targetGroupIDPrefix + process
 
 // ListenerID is the load balancer port that forwards to a process.
 func ListenerID(process string) string { return listenerIDPrefix + process }
+
+// ListenerRuleID is the rule on the app's listener that sends a routed
+// process its requests (by path or host).
+func ListenerRuleID(process string) string { return listenerRuleIDPrefix + process }
 
 // SubnetID names a subnet by its tier and zone letter: "public-a".
 func SubnetID(tierZone string) string { return subnetIDPrefix + tierZone }
