@@ -58,6 +58,7 @@ type inspector struct {
 	// pane is the log pane on screen (nil: none); logs its last read.
 	pane *logPane
 	logs *logsMsg
+	runs []engine.RunningTask // one-off tasks alive (inspect_runs.go)
 	// gauging: the gauges are on screen, so each poll reads them too (one
 	// GetMetricData); gauges is the last read.
 	gauging bool
@@ -163,10 +164,14 @@ func (in *inspector) Update(msg tea.Msg) tea.Cmd {
 		}
 		gen := in.gen
 		tick := tea.Tick(in.env.cfg.Refresh, func(time.Time) tea.Msg { return pollMsg{gen: gen} })
+		runs := in.pollRuns()
 		if in.pane != nil && in.pane.around.IsZero() {
-			return tea.Batch(tick, in.tail()) // a pane that follows reads again with every refresh
+			return tea.Batch(tick, runs, in.tail()) // a pane that follows reads again with every refresh
 		}
-		return tick
+		return tea.Batch(tick, runs)
+	case runsMsg:
+		in.gotRuns(msg)
+		return nil
 	case pollMsg:
 		if msg.gen != in.gen || in.ctx.Err() != nil {
 			return nil

@@ -124,6 +124,7 @@ func (in *inspector) listView(h int) string {
 			i++
 		}
 	}
+	lines = append(lines, in.runLines()...)
 	top := 0
 	if cur >= h {
 		top = cur - h + 1

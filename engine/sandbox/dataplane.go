@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 // The reconcile loop. Control-plane transitions are lazy (evaluated at the
@@ -188,6 +187,9 @@ func (dp *DataPlane) snapshot(t *tx) *view {
 		if td == nil {
 			continue
 		}
+		if _, cmd := t.oneOffCommand(tk, td); cmd != nil {
+			continue // a one-off command stands in with no server (ecs_run_standin.go)
+		}
 		tv.Family, tv.Revision = td.Family, td.Revision
 		for _, c := range td.Containers {
 			cv := containerView{Name: aws.ToString(c.Name), Image: aws.ToString(c.Image), Command: append([]string(nil), c.Command...)}
@@ -202,13 +204,7 @@ func (dp *DataPlane) snapshot(t *tx) *view {
 			for _, s := range c.Secrets {
 				cv.Secrets = append(cv.Secrets, aws.ToString(s.Name))
 			}
-			if lc := c.LogConfiguration; lc != nil && lc.LogDriver == ecstypes.LogDriverAwslogs {
-				cv.LogGroup = lc.Options["awslogs-group"]
-				cv.LogStream = tk.ID
-				if p := lc.Options["awslogs-stream-prefix"]; p != "" {
-					cv.LogStream = p + "/" + cv.Name + "/" + tk.ID
-				}
-			}
+			cv.LogGroup, cv.LogStream = awslogsStream(c.LogConfiguration, cv.Name, tk.ID)
 			tv.Containers = append(tv.Containers, cv)
 		}
 		v.tasks[tk.ARN] = tv

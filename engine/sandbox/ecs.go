@@ -179,6 +179,9 @@ type ecsTask struct {
 	Group     string                 `json:"group,omitempty"`
 	Overrides *ecstypes.TaskOverride `json:"overrides,omitempty"`
 	Program   string                 `json:"program,omitempty"`
+	// Token is RunTask's clientToken: the same token again returns the
+	// tasks it started, so a retried call starts nothing twice.
+	Token string `json:"client_token,omitempty"`
 }
 
 type taskPort struct {

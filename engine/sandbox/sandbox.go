@@ -173,6 +173,7 @@ type Sandbox struct {
 	// Programs of standalone tasks running in the background
 	// (programs.go); Close cancels and waits for them.
 	progs    sync.WaitGroup
+	progsN   atomic.Int32 // programs running, for WaitPrograms
 	progCtx  context.Context
 	progStop context.CancelFunc
 }
