@@ -21,6 +21,8 @@ const (
 	TypeFileSystem       = "AWS::EFS::FileSystem"
 	TypeMountTarget      = "AWS::EFS::MountTarget"
 	TypeDBSubnetGroup    = "AWS::RDS::DBSubnetGroup"
+	TypeCacheSubnetGroup = "AWS::ElastiCache::SubnetGroup"
+	TypeReplicationGroup = "AWS::ElastiCache::ReplicationGroup"
 	TypeDBInstance       = "AWS::RDS::DBInstance"
 	TypeParameter        = "AWS::SSM::Parameter"
 	TypeRole             = "AWS::IAM::Role"
@@ -58,6 +60,11 @@ const (
 	IDDBSubnets        = "db-subnets"
 	IDDBPassword       = "db-password"
 	IDDatabase         = "database"
+	IDCacheGroup       = "sg/cache"
+	IDCacheSubnets     = "cache-subnets"
+	IDCacheToken       = "cache-token"
+	IDCache            = "cache"
+	IDKVURL            = "kv-url"
 	IDInstanceRole     = "role/instance"
 	IDExecutionRole    = "role/execution"
 	IDTaskRole         = "role/task"
@@ -143,7 +150,7 @@ func SecretPath(app, name string) string { return SecretsPath(app) + name }
 // an IAM role is the VMs' (role/instance) or the containers'
 // (role/execution, role/task), and Inspect must group it where the
 // design draws it.
-var idServices = map[string]Service{IDInstanceRole: VM}
+var idServices = map[string]Service{IDInstanceRole: VM, IDCacheToken: KV, IDKVURL: KV}
 
 // ServiceOfID is the service a fixed id belongs to when its type alone
 // can't say; ok is false for every other id.
