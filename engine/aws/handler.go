@@ -22,6 +22,7 @@ func Handlers() resource.Registry {
 		logGroupHandler{}, repositoryHandler{}, tableHandler{}, bucketHandler{},
 		fileSystemHandler{}, mountTargetHandler{},
 		dbSubnetGroupHandler{}, parameterHandler{}, dbInstanceHandler{},
+		cacheSubnetGroupHandler{}, replicationGroupHandler{},
 		roleHandler{}, instanceProfileHandler{},
 		clusterHandler{}, launchTemplateHandler{}, asgHandler{}, capacityProviderHandler{},
 		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{},
