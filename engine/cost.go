@@ -18,7 +18,7 @@ type Prices struct {
 	RDSHourly     map[string]float64 `toml:"rds_hourly"`
 	// CacheHourly is per ElastiCache for Valkey node.
 	CacheHourly map[string]float64 `toml:"elasticache_hourly"`
-	Other         struct {
+	Other       struct {
 		PublicIPv4Hourly  float64 `toml:"public_ipv4_hourly"`
 		EBSGp3GBMonth     float64 `toml:"ebs_gp3_gb_month"`
 		ALBHourly         float64 `toml:"alb_hourly"`
