@@ -153,6 +153,8 @@ type region struct {
 	Logs       logsState       `json:"logs"`
 	CloudWatch cloudwatchState `json:"cloudwatch"`
 	DynamoDB   dynamoState     `json:"dynamodb"`
+	// ElastiCache: new files of an older sandbox read it as empty.
+	ElastiCache cacheState `json:"elasticache"`
 }
 
 func (st *state) init() {
@@ -250,6 +252,7 @@ var advancers = []func(*tx){
 	advanceRDS,           // rds.go
 	advanceEFS,           // efs.go
 	advanceDynamoDB,      // dynamodb.go
+	advanceElastiCache,   // elasticache.go
 	advanceKMS,           // kms.go: pending deletion → deleted
 }
 
