@@ -1,0 +1,170 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/url"
+	"strings"
+	"testing"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/sandbox"
+)
+
+const redisApp = "name = \"shop\"\n[processes.web]\nimage = \"httpd\"\nport = 80\n[processes.worker]\nimage = \"busybox\"\n"
+
+// Up with a Redis, up again changes nothing, every process gets
+// REDIS_URL as a secret whose value is the TLS URL with the generated
+// token, the plan prices the node, and down leaves nothing.
+func TestRedisUpUpDown(t *testing.T) {
+	_, cfg := openSandbox(t, sandbox.Options{})
+	ctx := context.Background()
+	a := design(t, redisApp+"[kv]\nengine = \"redis\"\n")
+	var events []Event
+	ch := make(chan Event, 4096)
+	done := make(chan struct{})
+	go func() {
+		for e := range ch {
+			events = append(events, e)
+		}
+		close(done)
+	}()
+	p, err := planApply(t, ctx, cfg, a, ch)
+	close(ch)
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range p.Steps {
+		if s.ID == arch.IDCache {
+			if want := 0.0128 * 730; math.Abs(s.MonthlyUSD-want) > 0.01 {
+				t.Errorf("the Redis costs $%.2f a month in the plan, want $%.2f (one cache.t4g.micro)", s.MonthlyUSD, want)
+			}
+		}
+	}
+	n := liveIDs(t, cfg)
+	for _, id := range []string{arch.IDCache, arch.IDCacheSubnets, arch.IDCacheToken, arch.IDKVURL, arch.IDCacheGroup} {
+		if n[id] != 1 {
+			t.Errorf("%s ×%d", id, n[id])
+		}
+	}
+	if n[arch.IDTable] != 0 {
+		t.Error("an app whose KV is Redis and builds nothing got a table")
+	}
+
+	// The token: generated, in SSM, in the URL, and nowhere else.
+	tok := getParam(t, cfg, arch.CacheTokenName("shop"))
+	u, err := url.Parse(getParam(t, cfg, arch.KVURLName("shop")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw, _ := u.User.Password()
+	if u.Scheme != "rediss" || pw != tok || u.User.Username() != "" || u.Port() != "6379" || !strings.HasPrefix(u.Hostname(), "master.") {
+		t.Errorf("REDIS_URL is %s://…@%s, want rediss://:TOKEN@master…:6379", u.Scheme, u.Host)
+	}
+	for _, proc := range []string{"web", "worker"} {
+		td, err := cfg.Clients.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: sdkaws.String(familyOf(t, cfg, proc))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := td.TaskDefinition.ContainerDefinitions[0]
+		found := false
+		for _, s := range c.Secrets {
+			found = found || (sdkaws.ToString(s.Name) == "REDIS_URL" && strings.HasSuffix(sdkaws.ToString(s.ValueFrom), arch.KVURLName("shop")))
+		}
+		if !found {
+			t.Errorf("%s: REDIS_URL is not a secret from %s: %+v", proc, arch.KVURLName("shop"), c.Secrets)
+		}
+		for _, e := range c.Environment {
+			if strings.Contains(sdkaws.ToString(e.Value), tok) || sdkaws.ToString(e.Name) == "REDIS_URL" {
+				t.Errorf("%s: plain env %s carries the Redis", proc, sdkaws.ToString(e.Name))
+			}
+		}
+	}
+	for _, e := range events {
+		if strings.Contains(e.Detail, tok) || (e.Err != nil && strings.Contains(e.Err.Error(), tok)) {
+			t.Errorf("an event shows the token: %+v", e)
+		}
+	}
+
+	p, err = MakePlan(ctx, cfg, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range p.Steps {
+		if s.Action != NoOp {
+			t.Errorf("second plan: %s %s: %s", s.Action, s.ID, s.Reason)
+		}
+	}
+	if err := Destroy(ctx, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := liveIDs(t, cfg); len(n) != 0 {
+		t.Errorf("down left %v", n)
+	}
+}
+
+// Going back to DynamoDB deletes the Redis and what it holds: the plan
+// says so, and nothing changes until the person agrees.
+func TestRemovingTheRedisNeedsConsent(t *testing.T) {
+	_, cfg := openSandbox(t, sandbox.Options{})
+	ctx := context.Background()
+	if _, err := planApply(t, ctx, cfg, design(t, redisApp+"[kv]\nengine = \"redis\"\n"), nil); err != nil {
+		t.Fatal(err)
+	}
+	p, err := MakePlan(ctx, cfg, design(t, redisApp+"[kv]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lost := p.DataLoss()
+	if len(lost) != 1 || lost[0].ID != arch.IDCache || !strings.Contains(lost[0].Reason, "lost") {
+		t.Fatalf("data loss planned: %+v", lost)
+	}
+	err = Apply(ctx, cfg, p, nil)
+	var dl *DataLossError
+	if !errors.As(err, &dl) {
+		t.Fatalf("apply without consent: %v", err)
+	}
+	if n := liveIDs(t, cfg); n[arch.IDCache] != 1 {
+		t.Fatal("a refused apply deleted the Redis")
+	}
+	cfg.AllowDataLoss = true
+	if err := Apply(ctx, cfg, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	n := liveIDs(t, cfg)
+	if n[arch.IDCache] != 0 || n[arch.IDCacheSubnets] != 0 || n[arch.IDKVURL] != 0 || n[arch.IDTable] != 1 {
+		t.Errorf("after the switch to DynamoDB: %v", n)
+	}
+}
+
+func getParam(t *testing.T, cfg Config, name string) string {
+	t.Helper()
+	out, err := cfg.Clients.SSM.GetParameter(context.Background(), &ssm.GetParameterInput{Name: sdkaws.String(name), WithDecryption: sdkaws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sdkaws.ToString(out.Parameter.Value)
+}
+
+// familyOf is the task definition family of a process, as the live
+// resource names it.
+func familyOf(t *testing.T, cfg Config, proc string) string {
+	t.Helper()
+	live, err := listAll(context.Background(), cfg, []string{arch.TypeTaskDefinition})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range live {
+		if l.ID == arch.TaskDefinitionID(proc) {
+			return l.PhysicalID
+		}
+	}
+	t.Fatalf("no task definition for %s", proc)
+	return ""
+}
