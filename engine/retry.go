@@ -66,6 +66,7 @@ func classify(err error) (retryKind, string) {
 		return blocked, code
 	case code == "DependencyViolation", strings.Contains(code, "InUse"), strings.Contains(code, "Contains"),
 		code == "DeleteConflict", code == "InvalidDBSubnetGroupStateFault", code == "InvalidDBInstanceState",
+		code == "InvalidReplicationGroupState", // ElastiCache: a Redis still creating or modifying
 		code == "IncorrectState", code == "IncorrectStateException", strings.Contains(code, "InvalidState"):
 		return blocked, code
 	case strings.HasSuffix(code, ".NotFound"), strings.HasSuffix(code, "NotFound"), strings.HasSuffix(code, "NotFoundException"),

@@ -23,6 +23,8 @@ func TestTryLaterCodesAreRetried(t *testing.T) {
 		"ValidationException":                   permanent,
 		"InsufficientInstanceCapacity":          permanent,
 		"ResourceInUseException":                blocked,
+		"InvalidReplicationGroupState":          blocked, // a Redis still creating when down deletes it
+		"CacheSubnetGroupInUse":                 blocked, // its Redis still going away
 	} {
 		got, _ := classify(&smithy.GenericAPIError{Code: code, Message: "x", Fault: smithy.FaultClient})
 		if got != want {
