@@ -102,7 +102,7 @@ func (d *design) network() {
 		d.add(VPC, "subnet/private-a", TypeSubnet, SubnetProps{VPC: "vpc", CIDR: "10.0.128.0/20", Zone: 0},
 			"a subnet with no route to the internet, so "+d.privateNeed()+" can't be reached from outside", "vpc")
 		d.add(VPC, "subnet/private-b", TypeSubnet, SubnetProps{VPC: "vpc", CIDR: "10.0.144.0/20", Zone: 1},
-			"a private subnet in a second zone: "+d.privateNeed()+" need two zones to place it", "vpc")
+			d.secondZoneReason(), "vpc")
 	}
 	appDeps := []string{"vpc"}
 	var appIngress []Rule

@@ -68,6 +68,14 @@ func (d *design) privateNeed() string {
 	return "the database"
 }
 
+// secondZoneReason says why the second private subnet exists.
+func (d *design) secondZoneReason() string {
+	if !d.m.KV.Redis() {
+		return "a private subnet in a second zone: the database service needs two zones to place it"
+	}
+	return "a private subnet in a second zone, so " + d.privateNeed() + " can be placed in either zone"
+}
+
 // hasPrivateSubnets: a database and a Redis live where nothing from the
 // internet can route to them.
 func (d *design) hasPrivateSubnets() bool { return d.m.Database != nil || d.m.KV.Redis() }
