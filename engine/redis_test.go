@@ -168,3 +168,35 @@ func familyOf(t *testing.T, cfg Config, proc string) string {
 	t.Fatalf("no task definition for %s", proc)
 	return ""
 }
+
+// Throttling, 5xx and a Redis that isn't visible yet right after its
+// create: up still converges to one of each, and down leaves nothing.
+func TestRedisConvergesUnderInjectedFaults(t *testing.T) {
+	dir := t.TempDir()
+	_, faulty := openSandbox(t, sandbox.Options{Dir: dir, Seed: 7, Faults: sandbox.Faults{Rate: 0.1, Throttle: true, Server: true, NotFoundAfterCreate: true}})
+	a := design(t, redisApp+"[kv]\nengine = \"redis\"\n")
+	if _, err := planApply(t, context.Background(), faulty, a, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, cfg := openSandbox(t, sandbox.Options{Dir: dir})
+	p, err := MakePlan(context.Background(), cfg, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range p.Steps {
+		if s.Action != NoOp {
+			t.Errorf("not converged: %s %s: %s", s.Action, s.ID, s.Reason)
+		}
+	}
+	for id, n := range liveIDs(t, cfg) {
+		if n != 1 {
+			t.Errorf("%s ×%d", id, n)
+		}
+	}
+	if err := Destroy(context.Background(), cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := liveIDs(t, cfg); len(n) != 0 {
+		t.Errorf("down left %v", n)
+	}
+}
