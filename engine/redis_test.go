@@ -200,3 +200,39 @@ func TestRedisConvergesUnderInjectedFaults(t *testing.T) {
 		t.Errorf("down left %v", n)
 	}
 }
+
+// A bigger node is a change in place: no data loss, the same Redis, a
+// new node type once ElastiCache has scaled it.
+func TestRedisNodeTypeChangesInPlace(t *testing.T) {
+	_, cfg := openSandbox(t, sandbox.Options{})
+	ctx := context.Background()
+	if _, err := planApply(t, ctx, cfg, design(t, redisApp+"[kv]\nengine = \"redis\"\n"), nil); err != nil {
+		t.Fatal(err)
+	}
+	before, err := listAll(ctx, cfg, []string{arch.TypeReplicationGroup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := MakePlan(ctx, cfg, design(t, redisApp+"[kv]\nengine = \"redis\"\nsize = \"cache.t4g.small\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range p.Steps {
+		if s.Action == NoOp {
+			continue
+		}
+		if s.ID != arch.IDCache || s.Action != Update || s.DataLoss || !strings.Contains(s.Reason, "cache.t4g.micro → cache.t4g.small") {
+			t.Errorf("planned %s %s (data loss %v): %s", s.Action, s.ID, s.DataLoss, s.Reason)
+		}
+	}
+	if err := Apply(ctx, cfg, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	after, err := listAll(ctx, cfg, []string{arch.TypeReplicationGroup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != 1 || after[0].PhysicalID != before[0].PhysicalID || after[0].Attrs["node_type"] != "cache.t4g.small" {
+		t.Errorf("after the change: %+v", after)
+	}
+}
