@@ -71,6 +71,10 @@ func TestKVRefsFollowTheEngine(t *testing.T) {
 	}
 }
 
+func TestKVURLWithoutKVSaysRedis(t *testing.T) {
+	oneError(t, kvApp+"env = { CACHE = \"${kv.url}\" }\n", 5, 18, `add [kv] with engine = "redis"`)
+}
+
 func TestRedisURLIsMvis(t *testing.T) {
 	oneError(t, kvApp+"env = { REDIS_URL = \"redis://x\" }\n[kv]\nengine = \"redis\"\n", 5, 9, "REDIS_URL is set by mvi", "${kv.url}")
 	if _, err := Parse("mvi.toml", []byte(kvApp+"env = { REDIS_URL = \"redis://x\" }\n")); err != nil {

@@ -185,7 +185,11 @@ func (d *decoder) checkRefs(m *Manifest) {
 				case r.Kind == "processes":
 					d.checkProcessRef(m, r, col(r.Offset), kpath)
 				case r.Kind != "secrets" && !has[r.Kind]:
-					d.c.add(col(r.Offset), kpath, fmt.Sprintf("add %s to mvi.toml, or remove the reference", refSection[r.Kind]),
+					section := refSection[r.Kind]
+					if r.Kind == "kv" && r.Field == "url" {
+						section = fmt.Sprintf("[kv] with engine = %q", KVRedis)
+					}
+					d.c.add(col(r.Offset), kpath, fmt.Sprintf("add %s to mvi.toml, or remove the reference", section),
 						"%s refers to the app's %s, and it has none", r.Text, r.Kind)
 				case r.Kind == "kv":
 					if msg, fix := kvRefError(m, r); msg != "" {
