@@ -244,7 +244,7 @@ func (d *design) database() {
 	}, "one place all containers share data, private, encrypted and backed up daily",
 		"db-subnets", "sg/db", "key", "db-password")
 	d.add(Database, IDDatabaseURL, TypeParameter, ParameterProps{
-		Name: "/mvi/" + d.m.Name + "/database-url", Secure: true, Key: IDKey, Template: Template{{Ref: DBURLRef}},
+		Name: DatabaseURLName(d.m.Name), Secure: true, Key: IDKey, Template: Template{{Ref: DBURLRef}},
 	}, "DATABASE_URL, the one setting most frameworks read: where the database is and how to log in, password included, so it is encrypted and reaches containers as a secret",
 		IDKey, IDDatabase, IDDBPassword)
 }
@@ -303,11 +303,16 @@ func (d *design) containers() {
 		if len(m.Secrets) > 0 {
 			res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+SecretsPath(m.Name)+"*")
 		}
+		// By name: naming {database-url} or {kv-url} would hold the role
+		// back until the database or the Redis is made, minutes later.
+		if m.Database != nil {
+			res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+DatabaseURLName(m.Name))
+		}
 		if m.KV.Redis() {
-			// By name: naming {kv-url} would hold the role back until the
-			// Redis is made, minutes later.
 			res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+KVURLName(m.Name))
 		}
+		// A variable composed around a password or a secret.
+		res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+EnvParametersPath(m.Name)+"*")
 		if m.Registry != nil {
 			// A build on the app's cluster gets its registry credentials
 			// this way, for as long as it runs.

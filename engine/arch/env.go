@@ -111,7 +111,7 @@ func (d *design) splitEnv(process string, vars map[string]string) env {
 		case secret:
 			id := EnvParameterID(process, k)
 			d.add(Container, id, TypeParameter, ParameterProps{
-				Name: "/mvi/" + d.m.Name + "/env/" + process + "/" + k, Secure: true, Key: IDKey, Template: t,
+				Name: EnvParametersPath(d.m.Name) + process + "/" + k, Secure: true, Key: IDKey, Template: t,
 			}, fmt.Sprintf("%s's %s holds a password or a secret, so mvi composes it into an encrypted parameter the container reads at start, never plain environment", process, k),
 				append(append([]string{IDKey}, d.refDeps("database")...), own...)...)
 			putTo(&e.params, k, id)

@@ -130,6 +130,13 @@ func LogGroupName(app string) string { return "/mvi/" + app }
 // IDDatabaseURL is the parameter holding DATABASE_URL, password and all.
 const IDDatabaseURL = "database-url"
 
+// DatabaseURLName is the SSM name of the DATABASE_URL parameter.
+func DatabaseURLName(app string) string { return "/mvi/" + app + "/database-url" }
+
+// EnvParametersPath is where composed variables holding a secret live:
+// <path><process>/<variable>.
+func EnvParametersPath(app string) string { return "/mvi/" + app + "/env/" }
+
 // EnvParameterID holds one process's variable whose value has a secret in
 // it.
 func EnvParameterID(process, name string) string { return "env/" + process + "/" + name }

@@ -131,3 +131,43 @@ func TestDynamoDBKVHasNoRedis(t *testing.T) {
 		t.Error("no table")
 	}
 }
+
+// Every parameter a container reads at start is one the execution role
+// may read: on AWS a task whose role can't read one never starts (the
+// sandbox doesn't check this, so the design must).
+func TestExecutionRoleReadsEveryParameterItHandsOut(t *testing.T) {
+	m, err := manifest.Parse("mvi.toml", []byte("name = \"shop\"\nsecrets = [\"API_KEY\"]\n[processes.web]\nimage = \"nginx\"\nport = 80\n"+
+		"env = { KEYED = \"k=${secrets.API_KEY}\", DSN = \"${database.url}?pool=5\" }\n[database]\n[kv]\nengine = \"redis\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := mustDesign(t, m)
+	var patterns []string
+	for _, s := range get(t, a, IDExecutionRole).Props.(RoleProps).Statements {
+		if slices.Contains(s.Actions, "ssm:GetParameters") {
+			patterns = append(patterns, s.Resources...)
+		}
+	}
+	allowed := func(id, name string) bool {
+		for _, p := range patterns {
+			if p == "{"+id+"}" {
+				return true
+			}
+			p = strings.TrimPrefix(p, "arn:aws:ssm:{region}:{account}:parameter")
+			if p == name || (strings.HasSuffix(p, "*") && strings.HasPrefix(name, strings.TrimSuffix(p, "*"))) {
+				return true
+			}
+		}
+		return false
+	}
+	td := get(t, a, TaskDefinitionID("web")).Props.(TaskDefinitionProps)
+	if len(td.Params) < 4 {
+		t.Fatalf("params %v: want DATABASE_URL, REDIS_URL, KEYED and DSN at least", td.Params)
+	}
+	for v, id := range td.Params {
+		name := get(t, a, id).Props.(ParameterProps).Name
+		if !allowed(id, name) {
+			t.Errorf("%s comes from %s (%s), which the execution role can't read: %v", v, id, name, patterns)
+		}
+	}
+}
