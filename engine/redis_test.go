@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -234,5 +236,61 @@ func TestRedisNodeTypeChangesInPlace(t *testing.T) {
 	}
 	if len(after) != 1 || after[0].PhysicalID != before[0].PhysicalID || after[0].Attrs["node_type"] != "cache.t4g.small" {
 		t.Errorf("after the change: %+v", after)
+	}
+}
+
+// An up cut off anywhere, a Redis half made included, resumes to one of
+// each; a down cut off anywhere finishes with nothing left.
+func TestRedisCancelAtRandomMomentsThenResume(t *testing.T) {
+	trials := 16
+	if testing.Short() {
+		trials = 4
+	}
+	sb, cfg := openSandbox(t, sandbox.Options{})
+	cancelThenResume(t, sb, cfg, design(t, redisApp+"[kv]\nengine = \"redis\"\n"), trials, 250, rand.New(rand.NewPCG(13, 6379)))
+}
+
+// A down that finds the Redis still being made waits until ElastiCache
+// lets it go (InvalidReplicationGroupState), then leaves nothing.
+func TestDownWhileTheRedisIsBeingMade(t *testing.T) {
+	clk := sandbox.NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	sb, cfg := openSandbox(t, sandbox.Options{Speed: 1, Clock: clk})
+	stop := make(chan struct{})
+	ticked := make(chan struct{})
+	go func() { // the sandbox's time runs on, 20 ms every millisecond: a Redis takes a second to make
+		defer close(ticked)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+				clk.Advance(20 * time.Millisecond)
+			}
+		}
+	}()
+	defer func() { close(stop); <-ticked }()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for ctx.Err() == nil {
+			if sb.Calls()["ElastiCache.CreateReplicationGroup"] > 0 {
+				cancel()
+				return
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
+	}()
+	_, err := planApply(t, ctx, cfg, design(t, redisApp+"[kv]\nengine = \"redis\"\n"), nil)
+	cancel()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	if err := Destroy(context.Background(), cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := liveIDs(t, cfg); len(n) != 0 {
+		t.Errorf("down left %v", n)
+	}
+	if n := sb.Calls()["ElastiCache.DeleteReplicationGroup"]; n < 2 {
+		t.Errorf("DeleteReplicationGroup called %d time(s): the down never met the Redis being made", n)
 	}
 }
