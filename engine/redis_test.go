@@ -242,9 +242,9 @@ func TestRedisNodeTypeChangesInPlace(t *testing.T) {
 // An up cut off anywhere, a Redis half made included, resumes to one of
 // each; a down cut off anywhere finishes with nothing left.
 func TestRedisCancelAtRandomMomentsThenResume(t *testing.T) {
-	trials := 16
+	trials := 10
 	if testing.Short() {
-		trials = 4
+		trials = 3
 	}
 	sb, cfg := openSandbox(t, sandbox.Options{})
 	cancelThenResume(t, sb, cfg, design(t, redisApp+"[kv]\nengine = \"redis\"\n"), trials, 250, rand.New(rand.NewPCG(13, 6379)))
@@ -253,22 +253,7 @@ func TestRedisCancelAtRandomMomentsThenResume(t *testing.T) {
 // A down that finds the Redis still being made waits until ElastiCache
 // lets it go (InvalidReplicationGroupState), then leaves nothing.
 func TestDownWhileTheRedisIsBeingMade(t *testing.T) {
-	clk := sandbox.NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
-	sb, cfg := openSandbox(t, sandbox.Options{Speed: 1, Clock: clk})
-	stop := make(chan struct{})
-	ticked := make(chan struct{})
-	go func() { // the sandbox's time runs on, 20 ms every millisecond: a Redis takes a second to make
-		defer close(ticked)
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(time.Millisecond):
-				clk.Advance(20 * time.Millisecond)
-			}
-		}
-	}()
-	defer func() { close(stop); <-ticked }()
+	sb, cfg := tickingSandbox(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for ctx.Err() == nil {
@@ -292,5 +277,70 @@ func TestDownWhileTheRedisIsBeingMade(t *testing.T) {
 	}
 	if n := sb.Calls()["ElastiCache.DeleteReplicationGroup"]; n < 2 {
 		t.Errorf("DeleteReplicationGroup called %d time(s): the down never met the Redis being made", n)
+	}
+}
+
+// tickingSandbox is a sandbox at AWS's pace whose clock runs 20 times
+// faster than the wall's: a Redis takes a second to make, and a change
+// meets it modifying.
+func tickingSandbox(t *testing.T) (*sandbox.Sandbox, Config) {
+	t.Helper()
+	clk := sandbox.NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	sb, cfg := openSandbox(t, sandbox.Options{Speed: 1, Clock: clk})
+	stop := make(chan struct{})
+	ticked := make(chan struct{})
+	go func() {
+		defer close(ticked)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+				clk.Advance(20 * time.Millisecond)
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-ticked })
+	return sb, cfg
+}
+
+// A replica more, or one less, is a change in place: ElastiCache adds
+// it and then turns failover on, or turns failover off and then removes
+// it, each step once the group is available again.
+func TestRedisNodesChangeInPlace(t *testing.T) {
+	_, cfg := tickingSandbox(t)
+	ctx := context.Background()
+	one := design(t, redisApp+"[kv]\nengine = \"redis\"\n")
+	two := design(t, redisApp+"[kv]\nengine = \"redis\"\nnodes = 2\n")
+	if _, err := planApply(t, ctx, cfg, one, nil); err != nil {
+		t.Fatal(err)
+	}
+	cache := func() map[string]string {
+		ls, err := listAll(ctx, cfg, []string{arch.TypeReplicationGroup})
+		if err != nil || len(ls) != 1 {
+			t.Fatalf("%d groups, %v", len(ls), err)
+		}
+		return ls[0].Attrs
+	}
+	name := cache()["name"]
+	for _, tc := range []struct {
+		a               arch.Architecture
+		nodes, failover string
+	}{{two, "2", "enabled"}, {one, "1", "disabled"}} {
+		p, err := MakePlan(ctx, cfg, tc.a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range p.Steps {
+			if s.ID == arch.IDCache && (s.Action != Update || s.DataLoss || !strings.Contains(s.Reason, "nodes")) {
+				t.Errorf("nodes → %s planned as %s (data loss %v): %s", tc.nodes, s.Action, s.DataLoss, s.Reason)
+			}
+		}
+		if err := Apply(ctx, cfg, p, nil); err != nil {
+			t.Fatal(err)
+		}
+		if at := cache(); at["nodes"] != tc.nodes || at["automatic_failover"] != tc.failover || at["name"] != name {
+			t.Errorf("after nodes → %s: %v", tc.nodes, at)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -184,9 +185,8 @@ func (h replicationGroupHandler) describe(ctx context.Context, env resource.Env,
 	return cacheLive(h.Describe().Type, g, cacheTagMap(t.TagList)), nil
 }
 
-// Replaces: the engine, the key and the number of nodes are fixed when
-// the group is made, as far as mvi changes them. (ElastiCache can add
-// replicas in place; mvi doesn't yet, and says it replaces instead.)
+// Replaces: the engine and the encryption are fixed when the group is
+// made.
 func (replicationGroupHandler) Replaces(r arch.Resource, live resource.Live) string {
 	p, ok := r.Props.(arch.ReplicationGroupProps)
 	if !ok {
@@ -198,10 +198,15 @@ func (replicationGroupHandler) Replaces(r arch.Resource, live resource.Live) str
 	if live.Attrs["at_rest_encryption"] == "false" || live.Attrs["transit_encryption"] == "false" {
 		return "it is not encrypted, and ElastiCache encrypts a Redis only when it is made"
 	}
-	return forces("nodes", live.Attrs["nodes"], itoa(p.Nodes), "mvi makes a Redis's replicas when it makes the Redis")
+	return ""
 }
 
-// Update changes the node type and the security group in place, at once.
+// Update changes the node type, the security group, the number of nodes
+// and failover in place, at once. Each call does what the group's state
+// lets it do now: a group still modifying answers
+// InvalidReplicationGroupState, which the engine waits out and calls
+// again, so adding a replica and then turning failover on (or off, then
+// removing one) take as many calls as ElastiCache needs.
 func (h replicationGroupHandler) Update(ctx context.Context, env resource.Env, r arch.Resource, live resource.Live) (resource.Live, error) {
 	p, err := propsOf[arch.ReplicationGroupProps]("update", r)
 	if err != nil {
@@ -218,17 +223,46 @@ func (h replicationGroupHandler) Update(ctx context.Context, env resource.Env, r
 	if why := h.Replaces(r, live); why != "" || (live.Attrs["kms_key"] != "" && !sameKey(live.Attrs["kms_key"], key)) {
 		return resource.Live{}, resource.ErrReplace
 	}
-	in := &elasticache.ModifyReplicationGroupInput{
-		ReplicationGroupId: aws.String(live.PhysicalID), ApplyImmediately: aws.Bool(true), SecurityGroupIds: []string{sg},
+	now, err := h.describe(ctx, env, r.ID, live.PhysicalID)
+	if err != nil {
+		return resource.Live{}, err
 	}
-	if t := live.Attrs["node_type"]; t != "" && t != p.NodeType {
+	ec := env.Clients.ElastiCache
+	id := aws.String(live.PhysicalID)
+	failover := now.Attrs["automatic_failover"] == string(ectypes.AutomaticFailoverStatusEnabled)
+	have, _ := strconv.Atoi(now.Attrs["nodes"])
+	switch {
+	case have > p.Nodes && failover && !p.Failover:
+		// Failover needs a replica: off first, then the replica goes.
+		if _, err := ec.ModifyReplicationGroup(ctx, &elasticache.ModifyReplicationGroupInput{ReplicationGroupId: id, ApplyImmediately: aws.Bool(true),
+			AutomaticFailoverEnabled: aws.Bool(false), MultiAZEnabled: aws.Bool(false)}); err != nil {
+			return resource.Live{}, wrap("update", r.ID, err)
+		}
+		failover = false
+		fallthrough
+	case have > p.Nodes:
+		if _, err := ec.DecreaseReplicaCount(ctx, &elasticache.DecreaseReplicaCountInput{ReplicationGroupId: id, ApplyImmediately: aws.Bool(true),
+			NewReplicaCount: aws.Int32(int32(p.Nodes - 1))}); err != nil {
+			return resource.Live{}, wrap("update", r.ID, err)
+		}
+	case have < p.Nodes:
+		if _, err := ec.IncreaseReplicaCount(ctx, &elasticache.IncreaseReplicaCountInput{ReplicationGroupId: id, ApplyImmediately: aws.Bool(true),
+			NewReplicaCount: aws.Int32(int32(p.Nodes - 1))}); err != nil {
+			return resource.Live{}, wrap("update", r.ID, err)
+		}
+	}
+	in := &elasticache.ModifyReplicationGroupInput{ReplicationGroupId: id, ApplyImmediately: aws.Bool(true), SecurityGroupIds: []string{sg}}
+	if t := now.Attrs["node_type"]; t != "" && t != p.NodeType {
 		in.CacheNodeType = aws.String(p.NodeType)
 	}
-	if _, err := env.Clients.ElastiCache.ModifyReplicationGroup(ctx, in); err != nil {
+	if failover != p.Failover {
+		in.AutomaticFailoverEnabled, in.MultiAZEnabled = aws.Bool(p.Failover), aws.Bool(p.Failover)
+	}
+	if _, err := ec.ModifyReplicationGroup(ctx, in); err != nil {
 		return resource.Live{}, wrap("update", r.ID, err)
 	}
 	tags := resource.Tags(env.App, r)
-	if _, err := env.Clients.ElastiCache.AddTagsToResource(ctx, &elasticache.AddTagsToResourceInput{ResourceName: aws.String(live.ARN), Tags: cacheTags(tags)}); err != nil {
+	if _, err := ec.AddTagsToResource(ctx, &elasticache.AddTagsToResourceInput{ResourceName: aws.String(live.ARN), Tags: cacheTags(tags)}); err != nil {
 		return resource.Live{}, wrap("tag", r.ID, err)
 	}
 	out, err := h.describe(ctx, env, r.ID, live.PhysicalID)
@@ -269,11 +303,11 @@ func (h replicationGroupHandler) Ready(ctx context.Context, env resource.Env, li
 	return true, "", nil
 }
 
-// Changes names a new node type.
+// Changes names a new node type or number of nodes.
 func (replicationGroupHandler) Changes(r arch.Resource, live resource.Live) []string {
 	p, ok := r.Props.(arch.ReplicationGroupProps)
 	if !ok {
 		return nil
 	}
-	return changes(change("node type", live.Attrs["node_type"], p.NodeType))
+	return changes(change("node type", live.Attrs["node_type"], p.NodeType), change("nodes", live.Attrs["nodes"], itoa(p.Nodes)))
 }

@@ -80,8 +80,11 @@ func TestReplicationGroupReplaces(t *testing.T) {
 		t.Errorf("same group replaced: %s", why)
 	}
 	live.Attrs["nodes"] = "2"
-	if why := h.Replaces(r, live); !strings.Contains(why, "nodes") {
-		t.Errorf("nodes 2 → 1: %q", why)
+	if why := h.Replaces(r, live); why != "" {
+		t.Errorf("nodes 2 → 1 is made in place, not by a new Redis: %q", why)
+	}
+	if c := h.Changes(r, live); len(c) != 1 || c[0] != "nodes 2 → 1" {
+		t.Errorf("changes %v", c)
 	}
 	live.Attrs["nodes"], live.Attrs["engine"] = "1", "redis"
 	if why := h.Replaces(r, live); !strings.Contains(why, "engine") {

@@ -45,7 +45,7 @@ func (t *tx) cacheGroupOut(g *cacheGroup) *ectypes.ReplicationGroup {
 	}
 	ng := ectypes.NodeGroup{NodeGroupId: aws.String("0001"), Status: aws.String(g.Status)}
 	for i := 1; i <= g.Nodes; i++ {
-		out.MemberClusters = append(out.MemberClusters, sprintf("%s-%03d", g.ID, i))
+		out.MemberClusters = append(out.MemberClusters, cacheNodeName(g.ID, i))
 	}
 	// The endpoint appears once the group is made, as on AWS.
 	if g.Status != "creating" {
@@ -156,14 +156,9 @@ func (a *elasticacheAPI) CreateReplicationGroup(ctx context.Context, in *elastic
 		}
 		// One node per subnet of the group, round robin: replicas land in
 		// other zones where the group has them.
-		for i := 0; i < nodes; i++ {
-			s := t.r.EC2.Subnets[sub.Subnets[i%len(sub.Subnets)]]
-			if s == nil {
-				return nil, &ectypes.InvalidSubnet{Message: aws.String("The subnet " + sub.Subnets[i%len(sub.Subnets)] + " of " + sub.Name + " no longer exists.")}
-			}
-			if _, err := t.newENI(s, g.SGs, "ElastiCache "+sprintf("%s-%03d", id, i+1), false, "amazon-elasticache", g.ARN, t.now); err != nil {
-				return nil, err
-			}
+		g.Nodes = 0
+		if err := t.addNodes(g, nodes); err != nil {
+			return nil, err
 		}
 		t.r.ElastiCache.Groups[id] = g
 		return &elasticache.CreateReplicationGroupOutput{ReplicationGroup: t.cacheGroupOut(g)}, nil
@@ -227,6 +222,23 @@ func (a *elasticacheAPI) ModifyReplicationGroup(ctx context.Context, in *elastic
 			}
 			g.SGs = append([]string(nil), in.SecurityGroupIds...)
 			t.setENIGroups(g.ARN, g.SGs)
+		}
+		failover, multiAZ := g.Failover, g.MultiAZ
+		if in.AutomaticFailoverEnabled != nil {
+			failover = *in.AutomaticFailoverEnabled
+		}
+		if in.MultiAZEnabled != nil {
+			multiAZ = *in.MultiAZEnabled
+		}
+		if failover && g.Nodes < 2 {
+			return nil, cacheCombination("Automatic failover needs at least one replica: add one with IncreaseReplicaCount first.")
+		}
+		if multiAZ && !failover {
+			return nil, cacheCombination("Multi-AZ needs automatic failover to be enabled.")
+		}
+		if failover != g.Failover || multiAZ != g.MultiAZ {
+			g.Failover, g.MultiAZ = failover, multiAZ
+			g.Status, g.ModifyAt = "modifying", t.at(paceCacheModify)
 		}
 		if nt := aws.ToString(in.CacheNodeType); nt != "" && nt != g.NodeType {
 			if !cacheNodeRE.MatchString(nt) {

@@ -191,3 +191,47 @@ func TestDialRedisSaysSo(t *testing.T) {
 		t.Fatalf("dial: %v", err)
 	}
 }
+
+// Replicas come and go while the group is modifying, and failover needs
+// one: ElastiCache's rules, with its codes.
+func TestElastiCacheReplicas(t *testing.T) {
+	clk := NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	s := openSB(t, Options{Speed: 1, Clock: clk})
+	c := s.Clients()
+	n := buildNetwork(t, c, "shop")
+	sg := newSG(c, n.vpc, "cache")
+	key := *must(c.KMS.CreateKey(bg, &kms.CreateKeyInput{})).KeyMetadata.Arn
+	must(c.ElastiCache.CreateCacheSubnetGroup(bg, &elasticache.CreateCacheSubnetGroupInput{CacheSubnetGroupName: aws.String("g"),
+		CacheSubnetGroupDescription: aws.String("x"), SubnetIds: n.subnets}))
+	must(c.ElastiCache.CreateReplicationGroup(bg, cacheInput("r", "g", sg, key)))
+	id := aws.String("r")
+	_, err := c.ElastiCache.IncreaseReplicaCount(bg, &elasticache.IncreaseReplicaCountInput{ReplicationGroupId: id, NewReplicaCount: aws.Int32(1), ApplyImmediately: aws.Bool(true)})
+	wantCode(t, err, "InvalidReplicationGroupState") // still creating
+	clk.Advance(paceCacheAvailable)
+	_, err = c.ElastiCache.ModifyReplicationGroup(bg, &elasticache.ModifyReplicationGroupInput{ReplicationGroupId: id, AutomaticFailoverEnabled: aws.Bool(true), ApplyImmediately: aws.Bool(true)})
+	wantCode(t, err, "InvalidParameterCombination") // no replica to fail over to
+	_, err = c.ElastiCache.IncreaseReplicaCount(bg, &elasticache.IncreaseReplicaCountInput{ReplicationGroupId: id, NewReplicaCount: aws.Int32(6), ApplyImmediately: aws.Bool(true)})
+	wantCode(t, err, "InvalidParameterValue")
+	must(c.ElastiCache.IncreaseReplicaCount(bg, &elasticache.IncreaseReplicaCountInput{ReplicationGroupId: id, NewReplicaCount: aws.Int32(1), ApplyImmediately: aws.Bool(true)}))
+	_, err = c.ElastiCache.ModifyReplicationGroup(bg, &elasticache.ModifyReplicationGroupInput{ReplicationGroupId: id, AutomaticFailoverEnabled: aws.Bool(true), ApplyImmediately: aws.Bool(true)})
+	wantCode(t, err, "InvalidReplicationGroupState") // modifying
+	clk.Advance(paceCacheModify)
+	must(c.ElastiCache.ModifyReplicationGroup(bg, &elasticache.ModifyReplicationGroupInput{ReplicationGroupId: id, AutomaticFailoverEnabled: aws.Bool(true),
+		MultiAZEnabled: aws.Bool(true), ApplyImmediately: aws.Bool(true)}))
+	clk.Advance(paceCacheModify)
+	g := must(c.ElastiCache.DescribeReplicationGroups(bg, &elasticache.DescribeReplicationGroupsInput{ReplicationGroupId: id})).ReplicationGroups[0]
+	if len(g.MemberClusters) != 2 || g.AutomaticFailover != ectypes.AutomaticFailoverStatusEnabled || g.MultiAZ != ectypes.MultiAZStatusEnabled {
+		t.Fatalf("with a replica: %+v", g)
+	}
+	_, err = c.ElastiCache.DecreaseReplicaCount(bg, &elasticache.DecreaseReplicaCountInput{ReplicationGroupId: id, NewReplicaCount: aws.Int32(0), ApplyImmediately: aws.Bool(true)})
+	wantCode(t, err, "InvalidParameterCombination") // failover still on
+	must(c.ElastiCache.ModifyReplicationGroup(bg, &elasticache.ModifyReplicationGroupInput{ReplicationGroupId: id, AutomaticFailoverEnabled: aws.Bool(false),
+		MultiAZEnabled: aws.Bool(false), ApplyImmediately: aws.Bool(true)}))
+	clk.Advance(paceCacheModify)
+	must(c.ElastiCache.DecreaseReplicaCount(bg, &elasticache.DecreaseReplicaCountInput{ReplicationGroupId: id, NewReplicaCount: aws.Int32(0), ApplyImmediately: aws.Bool(true)}))
+	clk.Advance(paceCacheModify)
+	g = must(c.ElastiCache.DescribeReplicationGroups(bg, &elasticache.DescribeReplicationGroupsInput{ReplicationGroupId: id})).ReplicationGroups[0]
+	if len(g.MemberClusters) != 1 || *g.Status != "available" {
+		t.Fatalf("after the replica went: %+v", g)
+	}
+}
