@@ -25,10 +25,11 @@ import (
 //
 // moto 5.2.1 is kinder than AWS here, and lacks some of it: a replication
 // group is "available" the moment it is asked for, a deleted one stays
-// "deleting" for ever, and DeleteCacheSubnetGroup and
-// ModifyReplicationGroup aren't implemented. So "down leaves nothing"
-// and the subnet group's wait for CacheSubnetGroupInUse are tested on the
-// sandbox only (engine TestRedisUpUpDown, sandbox TestElastiCacheOnTheClock).
+// "deleting" for ever, and DeleteCacheSubnetGroup, ModifyReplicationGroup
+// and Increase/DecreaseReplicaCount aren't implemented. So "down leaves
+// nothing", the subnet group's wait for CacheSubnetGroupInUse and changes
+// in place are tested on the sandbox only (engine TestRedisUpUpDown,
+// TestRedisNodesChangeInPlace, sandbox TestElastiCacheOnTheClock).
 func TestMotoRedis(t *testing.T) {
 	clients, account := motoClients(t)
 	resetMoto(t)
