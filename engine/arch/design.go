@@ -60,6 +60,7 @@ func Design(m *manifest.Manifest) (Architecture, error) {
 	d.blob()
 	d.fs()
 	d.database()
+	d.redis()
 	d.vms()
 	d.containers()
 	d.metrics()
@@ -94,11 +95,11 @@ func (d *design) network() {
 		RouteTableProps{VPC: "vpc", InternetGateway: "igw", Subnets: []string{"subnet/public-a", "subnet/public-b"}},
 		"sends traffic for the internet through the gateway from both public subnets",
 		"vpc", "igw", "subnet/public-a", "subnet/public-b")
-	if m.Database != nil {
+	if d.hasPrivateSubnets() {
 		d.add(VPC, "subnet/private-a", TypeSubnet, SubnetProps{VPC: "vpc", CIDR: "10.0.128.0/20", Zone: 0},
-			"a subnet with no route to the internet, so the database can't be reached from outside", "vpc")
+			"a subnet with no route to the internet, so "+d.privateNeed()+" can't be reached from outside", "vpc")
 		d.add(VPC, "subnet/private-b", TypeSubnet, SubnetProps{VPC: "vpc", CIDR: "10.0.144.0/20", Zone: 1},
-			"a private subnet in a second zone: the database service needs two zones to place it", "vpc")
+			d.secondZoneReason(), "vpc")
 	}
 	appDeps := []string{"vpc"}
 	var appIngress []Rule
@@ -181,13 +182,22 @@ func (d *design) registry() {
 // releases need a record of what was built and what runs.
 func (d *design) releases() bool { return d.m.HasBuild() }
 
+// kv makes the DynamoDB table: the app's own KV, or where mvi keeps its
+// build and release records. An app whose KV is Redis still gets the
+// table when it builds: records must outlive any cache, survive a node
+// restart and be backed up to a point in time, which a table does for
+// cents and an in-memory store doesn't promise.
 func (d *design) kv() {
-	if d.m.KV == nil && !d.releases() {
+	if (d.m.KV == nil || d.m.KV.Redis()) && !d.releases() {
 		return
+	}
+	reason := "build and release records live here, so any release can be found and rolled back to"
+	if d.m.KV.Redis() {
+		reason = "build and release records live here, not in the Redis: they must survive any restart and be recoverable to a point in time, which a table does for cents"
 	}
 	d.add(KV, "table", TypeTable, TableProps{
 		HashKey: "pk", RangeKey: "sk", OnDemand: true, PITR: true, Key: "key",
-	}, "build and release records live here, so any release can be found and rolled back to", "key")
+	}, reason, "key")
 }
 
 func (d *design) blob() {
@@ -231,7 +241,7 @@ func (d *design) database() {
 	}, "one place all containers share data, private, encrypted and backed up daily",
 		"db-subnets", "sg/db", "key", "db-password")
 	d.add(Database, IDDatabaseURL, TypeParameter, ParameterProps{
-		Name: "/mvi/" + d.m.Name + "/database-url", Secure: true, Key: IDKey, Template: Template{{Ref: DBURLRef}},
+		Name: DatabaseURLName(d.m.Name), Secure: true, Key: IDKey, Template: Template{{Ref: DBURLRef}},
 	}, "DATABASE_URL, the one setting most frameworks read: where the database is and how to log in, password included, so it is encrypted and reaches containers as a secret",
 		IDKey, IDDatabase, IDDBPassword)
 }
@@ -281,7 +291,7 @@ func (d *design) containers() {
 			// GetAuthorizationToken has no resource scope on AWS.
 			Statement{Actions: []string{"ecr:GetAuthorizationToken"}, Resources: []string{"*"}})
 	}
-	if m.Database != nil || len(m.Secrets) > 0 || m.Registry != nil {
+	if m.Database != nil || len(m.Secrets) > 0 || m.Registry != nil || m.KV.Redis() {
 		var res []string
 		if m.Database != nil {
 			execDeps = append(execDeps, "db-password")
@@ -290,6 +300,16 @@ func (d *design) containers() {
 		if len(m.Secrets) > 0 {
 			res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+SecretsPath(m.Name)+"*")
 		}
+		// By name: naming {database-url} or {kv-url} would hold the role
+		// back until the database or the Redis is made, minutes later.
+		if m.Database != nil {
+			res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+DatabaseURLName(m.Name))
+		}
+		if m.KV.Redis() {
+			res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+KVURLName(m.Name))
+		}
+		// A variable composed around a password or a secret.
+		res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+EnvParametersPath(m.Name)+"*")
 		if m.Registry != nil {
 			// A build on the app's cluster gets its registry credentials
 			// this way, for as long as it runs.
@@ -522,12 +542,12 @@ func (d *design) keyReason() {
 	}
 	var what []string
 	for _, w := range []struct{ id, word string }{{"asg", "its VMs' disks"}, {"database", "its database"}, {"fs", "its files"},
-		{"log-group", "its logs"}, {"bucket", "its objects"}, {"table", "its records"}} {
+		{"log-group", "its logs"}, {"bucket", "its objects"}, {"table", "its records"}, {IDCache, "its Redis"}} {
 		if d.has(w.id) {
 			what = append(what, w.word)
 		}
 	}
-	if d.has("db-password") || len(d.m.Secrets) > 0 {
+	if d.has("db-password") || d.has(IDCacheToken) || len(d.m.Secrets) > 0 {
 		what = append(what, "its secrets")
 	}
 	k.Reason = "one key of the app's own encrypts " + andList(what) + ", and rotates itself every year"

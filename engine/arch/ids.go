@@ -21,6 +21,8 @@ const (
 	TypeFileSystem       = "AWS::EFS::FileSystem"
 	TypeMountTarget      = "AWS::EFS::MountTarget"
 	TypeDBSubnetGroup    = "AWS::RDS::DBSubnetGroup"
+	TypeCacheSubnetGroup = "AWS::ElastiCache::SubnetGroup"
+	TypeReplicationGroup = "AWS::ElastiCache::ReplicationGroup"
 	TypeDBInstance       = "AWS::RDS::DBInstance"
 	TypeParameter        = "AWS::SSM::Parameter"
 	TypeRole             = "AWS::IAM::Role"
@@ -59,6 +61,11 @@ const (
 	IDDBSubnets        = "db-subnets"
 	IDDBPassword       = "db-password"
 	IDDatabase         = "database"
+	IDCacheGroup       = "sg/cache"
+	IDCacheSubnets     = "cache-subnets"
+	IDCacheToken       = "cache-token"
+	IDCache            = "cache"
+	IDKVURL            = "kv-url"
 	IDInstanceRole     = "role/instance"
 	IDExecutionRole    = "role/execution"
 	IDTaskRole         = "role/task"
@@ -138,6 +145,13 @@ func LogGroupName(app string) string { return "/mvi/" + app }
 // IDDatabaseURL is the parameter holding DATABASE_URL, password and all.
 const IDDatabaseURL = "database-url"
 
+// DatabaseURLName is the SSM name of the DATABASE_URL parameter.
+func DatabaseURLName(app string) string { return "/mvi/" + app + "/database-url" }
+
+// EnvParametersPath is where composed variables holding a secret live:
+// <path><process>/<variable>.
+func EnvParametersPath(app string) string { return "/mvi/" + app + "/env/" }
+
 // EnvParameterID holds one process's variable whose value has a secret in
 // it.
 func EnvParameterID(process, name string) string { return "env/" + process + "/" + name }
@@ -158,7 +172,7 @@ func SecretPath(app, name string) string { return SecretsPath(app) + name }
 // an IAM role is the VMs' (role/instance) or the containers'
 // (role/execution, role/task), and Inspect must group it where the
 // design draws it.
-var idServices = map[string]Service{IDInstanceRole: VM}
+var idServices = map[string]Service{IDInstanceRole: VM, IDCacheToken: KV, IDKVURL: KV}
 
 // ServiceOfID is the service a fixed id belongs to when its type alone
 // can't say; ok is false for every other id.

@@ -249,6 +249,25 @@ type (
 		// removal turn it off just before they delete.
 		DeletionProtection bool `json:"deletion_protection,omitempty"`
 	}
+	CacheSubnetGroupProps struct {
+		Subnets []string `json:"subnets"`
+	}
+	// ReplicationGroupProps is the app's Redis: an ElastiCache
+	// replication group without cluster mode (one shard, Nodes nodes).
+	ReplicationGroupProps struct {
+		Engine        string `json:"engine"`
+		NodeType      string `json:"node_type"`
+		Nodes         int    `json:"nodes"`
+		Port          int    `json:"port"`
+		SubnetGroup   string `json:"subnet_group"`
+		SecurityGroup string `json:"security_group"`
+		Key           string `json:"kms_key"`
+		// AuthToken is the generated parameter holding the AUTH token.
+		AuthToken string `json:"auth_token_parameter"`
+		// Failover moves the primary to a replica in another zone when
+		// its zone fails; it needs two nodes or more.
+		Failover bool `json:"automatic_failover"`
+	}
 	FileSystemProps struct {
 		Key string `json:"kms_key"`
 	}
@@ -317,6 +336,8 @@ func (DBSubnetGroupProps) props()    {}
 func (ParameterProps) props()        {}
 func (DBInstanceProps) props()       {}
 func (FileSystemProps) props()       {}
+func (CacheSubnetGroupProps) props() {}
+func (ReplicationGroupProps) props() {}
 func (MountTargetProps) props()      {}
 func (LogGroupProps) props()         {}
 func (AlarmProps) props()            {}

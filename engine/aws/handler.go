@@ -22,6 +22,7 @@ func Handlers() resource.Registry {
 		logGroupHandler{}, repositoryHandler{}, tableHandler{}, bucketHandler{},
 		fileSystemHandler{}, mountTargetHandler{},
 		dbSubnetGroupHandler{}, parameterHandler{}, dbInstanceHandler{},
+		cacheSubnetGroupHandler{}, replicationGroupHandler{},
 		roleHandler{}, instanceProfileHandler{},
 		listenerRuleHandler{},
 		clusterHandler{}, launchTemplateHandler{}, asgHandler{}, capacityProviderHandler{},

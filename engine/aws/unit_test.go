@@ -34,6 +34,7 @@ func TestHandlersCoverEveryDesignedType(t *testing.T) {
 			Database: &manifest.Database{Engine: "mysql"}, FS: &manifest.FS{}, KV: &manifest.KV{}, Blob: &manifest.Blob{},
 			Secrets: []string{"A", "B"},
 		},
+		{Name: "cache", Processes: map[string]*manifest.Process{"web": {Image: "httpd", Port: 80}}, KV: &manifest.KV{Engine: manifest.KVRedis}},
 	}
 	seen := map[string]bool{}
 	for _, m := range manifests {

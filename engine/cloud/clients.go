@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -41,6 +42,7 @@ type Clients struct {
 	ELB         ELB
 	RDS         RDS
 	EFS         EFS
+	ElastiCache ElastiCache
 	Logs        Logs
 	CloudWatch  CloudWatch
 	DynamoDB    DynamoDB
@@ -102,6 +104,7 @@ func FromConfig(cfg aws.Config) *Clients {
 		ELB:         elasticloadbalancingv2.NewFromConfig(cfg),
 		RDS:         rds.NewFromConfig(cfg),
 		EFS:         efs.NewFromConfig(cfg),
+		ElastiCache: elasticache.NewFromConfig(cfg),
 		Logs:        cloudwatchlogs.NewFromConfig(cfg),
 		CloudWatch:  cloudwatch.NewFromConfig(cfg),
 		DynamoDB:    dynamodb.NewFromConfig(cfg),

@@ -17,7 +17,7 @@ type Manifest struct {
 	VM       *VM       `toml:"vm" json:"vm,omitempty" jsonschema:"description=The VMs the containers run on."`
 	Database *Database `toml:"database" json:"database,omitempty" jsonschema:"description=A managed SQL database in private subnets."`
 	FS       *FS       `toml:"fs" json:"fs,omitempty" jsonschema:"description=A shared file system mounted in every container."`
-	KV       *KV       `toml:"kv" json:"kv,omitempty" jsonschema:"description=A key/value table for build and release records."`
+	KV       *KV       `toml:"kv" json:"kv,omitempty" jsonschema:"description=A key/value store: a DynamoDB table, or with engine = redis a managed Valkey (Redis) in private subnets."`
 	Blob     *Blob     `toml:"blob" json:"blob,omitempty" jsonschema:"description=An object bucket for build logs and artifacts."`
 	Registry *Registry `toml:"registry" json:"registry,omitempty" jsonschema:"description=The private image registry (added by any build process)."`
 	Release  *Release  `toml:"release" json:"release,omitempty" jsonschema:"description=Releases of built processes: how many stay possible to roll back to."`
@@ -70,8 +70,16 @@ type FS struct {
 	Path string `toml:"path" json:"path,omitempty" jsonschema:"description=Where the file system is mounted in containers (default /mnt/shared)."`
 }
 
-// KV is a key/value table.
-type KV struct{}
+// KV is the Key/Value service: a DynamoDB table by default, or a managed
+// Redis (ElastiCache for Valkey) when the app's code speaks Redis.
+type KV struct {
+	Engine string `toml:"engine" json:"engine,omitempty" jsonschema:"description=dynamodb (a table that costs cents while small) or redis (ElastiCache for Valkey: in-memory and Redis-compatible, billed per node-hour); default dynamodb."`
+	Size   string `toml:"size" json:"size,omitempty" jsonschema:"description=With engine = redis: the ElastiCache node type (default cache.t4g.micro)."`
+	Nodes  int    `toml:"nodes" json:"nodes,omitempty" jsonschema:"description=With engine = redis: how many nodes, a primary and its replicas in other zones (default 1)."`
+}
+
+// Redis reports whether the app's KV is a managed Redis.
+func (k *KV) Redis() bool { return k != nil && k.Engine == KVRedis }
 
 // Blob is an object bucket.
 type Blob struct{}

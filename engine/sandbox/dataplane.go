@@ -150,6 +150,9 @@ type containerView struct {
 	Env                 [][2]string
 	Secrets             []string
 	LogGroup, LogStream string
+	// NoServer are lines saying which of its settings name a server the
+	// sandbox doesn't run (a Redis).
+	NoServer []string
 }
 
 // floor is a scaled period, never below the data plane's minimum.
@@ -204,6 +207,7 @@ func (dp *DataPlane) snapshot(t *tx) *view {
 			for _, s := range c.Secrets {
 				cv.Secrets = append(cv.Secrets, aws.ToString(s.Name))
 			}
+			cv.NoServer = t.cacheSettings(c)
 			cv.LogGroup, cv.LogStream = awslogsStream(c.LogConfiguration, cv.Name, tk.ID)
 			tv.Containers = append(tv.Containers, cv)
 		}

@@ -82,6 +82,9 @@ func (s *Sandbox) fromOutside(ctx context.Context, host string, port int32) (why
 			}
 			return nil
 		}
+		if why = t.cacheFromOutside(host); why != "" {
+			return nil
+		}
 		return fmt.Errorf("sandbox dial: no such host %s: the sandbox reaches only its own load balancers and database endpoints", host)
 	})
 	return why, admitted, err

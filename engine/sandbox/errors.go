@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -47,6 +48,7 @@ var (
 	svcELB         = &service{"ELB", elasticloadbalancingv2.ServiceID, "Throttling", 400, "InternalFailure"}
 	svcRDS         = &service{"RDS", rds.ServiceID, "Throttling", 400, "InternalFailure"}
 	svcEFS         = &service{"EFS", efs.ServiceID, "ThrottlingException", 429, "InternalServerError"}
+	svcElastiCache = &service{"ElastiCache", elasticache.ServiceID, "Throttling", 400, "InternalFailure"}
 	svcLogs        = &service{"Logs", cloudwatchlogs.ServiceID, "ThrottlingException", 400, "ServiceUnavailableException"}
 	svcCloudWatch  = &service{"CloudWatch", cloudwatch.ServiceID, "Throttling", 400, "InternalServiceError"}
 	svcDynamoDB    = &service{"DynamoDB", dynamodb.ServiceID, "ThrottlingException", 400, "InternalServerError"}

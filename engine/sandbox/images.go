@@ -219,6 +219,9 @@ func accessLine(kind imageKindT, name string, r *http.Request, code, n int, now 
 // startupLines are what the image prints as it starts.
 func (dp *DataPlane) startupLines(tv taskView, c containerView, kind imageKindT, port int32) {
 	ts := dp.now()
+	for _, l := range c.NoServer {
+		dp.appLine(tv, c, l)
+	}
 	switch kind {
 	case kindHTTPD:
 		dp.appLine(tv, c, "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using 172.17.0.2. Set the 'ServerName' directive globally to suppress this message")

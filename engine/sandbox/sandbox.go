@@ -278,6 +278,7 @@ func (s *Sandbox) newClients() *cloud.Clients {
 		ELB:         &elbAPI{s},
 		RDS:         &rdsAPI{s},
 		EFS:         &efsAPI{s},
+		ElastiCache: &elasticacheAPI{s},
 		Logs:        &logsAPI{s},
 		CloudWatch:  &cloudwatchAPI{s},
 		DynamoDB:    &dynamodbAPI{s},

@@ -154,6 +154,8 @@ type region struct {
 	Logs       logsState       `json:"logs"`
 	CloudWatch cloudwatchState `json:"cloudwatch"`
 	DynamoDB   dynamoState     `json:"dynamodb"`
+	// ElastiCache: new files of an older sandbox read it as empty.
+	ElastiCache cacheState `json:"elasticache"`
 }
 
 func (st *state) init() {
@@ -251,6 +253,7 @@ var advancers = []func(*tx){
 	advanceRDS,           // rds.go
 	advanceEFS,           // efs.go
 	advanceDynamoDB,      // dynamodb.go
+	advanceElastiCache,   // elasticache.go
 	advanceKMS,           // kms.go: pending deletion → deleted
 }
 
