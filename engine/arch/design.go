@@ -64,6 +64,7 @@ func Design(m *manifest.Manifest) (Architecture, error) {
 	d.fs()
 	d.database()
 	d.vms()
+	d.namespace()
 	d.containers()
 	d.metrics()
 	d.keyReason()
@@ -336,6 +337,11 @@ func (d *design) containers() {
 			CPU: p.CPU, Memory: p.Memory, Env: e.plain, Filled: e.filled, Secrets: m.Secrets,
 			SecretVars: e.secrets, Params: e.params,
 			LogGroup: "log-group", ExecutionRole: "role/execution", TaskRole: "role/task",
+			HealthCheck: d.healthCheck(name, p),
+		}
+		connect := d.connectProps(name, p)
+		if connect != nil {
+			td.PortName = connect.PortName
 		}
 		for _, id := range e.deps {
 			if !slices.Contains(tdDeps, id) {
@@ -368,6 +374,13 @@ func (d *design) containers() {
 		}
 		svcDeps := []string{"cluster", "capacity-provider", "cluster-capacity", TaskDefinitionID(name)}
 		reason := fmt.Sprintf("keeps %d %s container(s) running, replacing any that stop, and rolls out new releases without downtime", p.Count, name)
+		if connect != nil {
+			svc.Connect = connect
+			svcDeps = append(svcDeps, IDNamespace)
+		}
+		if p.Port != 0 && !m.IsPublic(name) {
+			reason = privateReason(name, p, td.HealthCheck)
+		}
 		if m.IsPublic(name) {
 			d.loadBalancer(name, p)
 			svc.TargetGroup, svc.Port = TargetGroupID(name), p.Port

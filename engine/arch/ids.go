@@ -36,6 +36,7 @@ const (
 	TypeListener         = "AWS::ElasticLoadBalancingV2::Listener"
 	TypeAlarm            = "AWS::CloudWatch::Alarm"
 	TypeDashboard        = "AWS::CloudWatch::Dashboard"
+	TypeNamespace        = "AWS::ServiceDiscovery::HttpNamespace"
 )
 
 // The logical ids of resources an app has at most one of. They become the
@@ -70,6 +71,7 @@ const (
 	IDLoadBalancer     = "lb"
 	IDCPUAlarm         = "alarm/cpu"
 	IDDashboard        = "dashboard"
+	IDNamespace        = "namespace"
 )
 
 // Prefixes of the ids made per process or per zone.
