@@ -376,7 +376,7 @@ func (d *design) containers() {
 		reason := fmt.Sprintf("keeps %d %s container(s) running, replacing any that stop, and rolls out new releases without downtime", p.Count, name)
 		if connect != nil {
 			svc.Connect = connect
-			svcDeps = append(svcDeps, IDNamespace)
+			svcDeps = append(svcDeps, IDNamespace, IDLogGroup)
 		}
 		if p.Port != 0 && !m.IsPublic(name) {
 			reason = privateReason(name, p, td.HealthCheck)

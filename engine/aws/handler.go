@@ -24,7 +24,7 @@ func Handlers() resource.Registry {
 		dbSubnetGroupHandler{}, parameterHandler{}, dbInstanceHandler{},
 		roleHandler{}, instanceProfileHandler{},
 		clusterHandler{}, launchTemplateHandler{}, asgHandler{}, capacityProviderHandler{},
-		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{},
+		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{}, namespaceHandler{},
 		loadBalancerHandler{}, targetGroupHandler{}, listenerHandler{},
 		alarmHandler{}, dashboardHandler{},
 	}
