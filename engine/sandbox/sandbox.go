@@ -287,6 +287,8 @@ func (s *Sandbox) newClients() *cloud.Clients {
 		Registry:    registryTransport{s},
 		PresignGet:  s.presignGet,
 		Dial:        s.newDialer(),
+
+		ServiceDiscovery: &sdAPI{s},
 	}
 }
 

@@ -153,6 +153,8 @@ type region struct {
 	Logs       logsState       `json:"logs"`
 	CloudWatch cloudwatchState `json:"cloudwatch"`
 	DynamoDB   dynamoState     `json:"dynamodb"`
+
+	ServiceDiscovery sdState `json:"servicediscovery"`
 }
 
 func (st *state) init() {
@@ -251,6 +253,8 @@ var advancers = []func(*tx){
 	advanceEFS,           // efs.go
 	advanceDynamoDB,      // dynamodb.go
 	advanceKMS,           // kms.go: pending deletion → deleted
+	// servicediscovery.go: namespaces deleted, names ECS stopped serving
+	advanceServiceDiscovery,
 }
 
 func (s *Sandbox) advance(t *tx) {
