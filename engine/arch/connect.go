@@ -2,6 +2,7 @@ package arch
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/minimalinfra/mvi/engine/manifest"
@@ -134,4 +135,98 @@ func privateReason(name string, p *manifest.Process, hc *HealthCheckProps) strin
 	}
 	return fmt.Sprintf("keeps %d %s container(s) running, %s; the app's other processes reach it as %s:%d, the internet never does",
 		p.Count, name, checked, name, p.Port)
+}
+
+// Service Connect tells a task the names that exist when it starts: a
+// task started before the service it dials made its name never learns
+// it. So a process's service waits for the services of the processes it
+// references (${processes.NAME.…}), and a second up that adds one rolls
+// the referencing process (its environment changed). A cycle of
+// references can't be ordered: its last link is left out, and that
+// process learns the name at its next deployment.
+
+// references are the processes whose ${processes.NAME.…} the process's
+// environment names, other than itself, that have a port.
+func references(m *manifest.Manifest, name string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range mergeEnv(m.Env, m.Processes[name].Env) {
+		parts, err := manifest.SplitRefs(v)
+		if err != nil {
+			continue
+		}
+		for _, p := range parts {
+			if r := p.Ref; r != nil && r.Kind == "processes" && r.Name != name && !seen[r.Name] {
+				if q := m.Processes[r.Name]; q != nil && q.Port != 0 {
+					seen[r.Name] = true
+					out = append(out, r.Name)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// serverDeps are the services a process's service waits for: those of
+// the processes it references, unless that would close a cycle.
+func (d *design) serverDeps(name string) []string {
+	if !d.has(IDNamespace) {
+		return nil
+	}
+	var out []string
+	for _, q := range references(d.m, name) {
+		if !d.waitsFor(q, name, map[string]bool{}) {
+			d.waits = append(d.waits, [2]string{name, q})
+			out = append(out, ServiceID(q))
+		}
+	}
+	return out
+}
+
+// waitsFor reports whether from already waits, through the edges kept so
+// far, for to.
+func (d *design) waitsFor(from, to string, seen map[string]bool) bool {
+	if from == to {
+		return true
+	}
+	if seen[from] {
+		return false
+	}
+	seen[from] = true
+	for _, e := range d.waits {
+		if e[0] == from && d.waitsFor(e[1], to, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// dependencyOrder puts every resource after what it depends on, keeping
+// the rules' order otherwise: a service that waits for another process's
+// service moves after it.
+func dependencyOrder(rs []Resource) []Resource {
+	out := make([]Resource, 0, len(rs))
+	done := map[string]bool{}
+	left := rs
+	for len(left) > 0 {
+		var later []Resource
+		for _, r := range left {
+			ready := true
+			for _, dep := range r.DependsOn {
+				ready = ready && done[dep]
+			}
+			if ready {
+				out = append(out, r)
+				done[r.ID] = true
+				continue
+			}
+			later = append(later, r)
+		}
+		if len(later) == len(left) {
+			return append(out, later...) // a dangling dependency: Check names it
+		}
+		left = later
+	}
+	return out
 }

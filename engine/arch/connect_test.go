@@ -109,3 +109,31 @@ func TestHealthCommandParses(t *testing.T) {
 		t.Fatalf("want one error on line 8, got %v (%v)", err, m)
 	}
 }
+
+// A task learns the app's names when it starts, so web's service waits
+// for the services of what it references; a cycle of references is cut
+// rather than refused.
+func TestReferencingWaitsForTheReferenced(t *testing.T) {
+	a := mustDesign(t, multiProc(t, ""))
+	web := get(t, a, ServiceID("web"))
+	pos := map[string]int{}
+	for i, r := range a.Resources {
+		pos[r.ID] = i
+	}
+	for _, q := range []string{"api", "redis"} {
+		if !slices.Contains(web.DependsOn, ServiceID(q)) || pos[ServiceID(q)] > pos[ServiceID("web")] {
+			t.Errorf("web doesn't wait for %s: %v", q, web.DependsOn)
+		}
+	}
+	if api := get(t, a, ServiceID("api")); slices.Contains(api.DependsOn, ServiceID("web")) {
+		t.Errorf("api waits for web without referencing it: %v", api.DependsOn)
+	}
+	m := multiProc(t, "")
+	m.Processes["api"].Env = map[string]string{"BACK": "${processes.web.url}"}
+	a = mustDesign(t, m)
+	api := get(t, a, ServiceID("api"))
+	web = get(t, a, ServiceID("web"))
+	if slices.Contains(api.DependsOn, ServiceID("web")) == slices.Contains(web.DependsOn, ServiceID("api")) {
+		t.Errorf("a mutual reference: web waits %v, api waits %v; want exactly one edge", web.DependsOn, api.DependsOn)
+	}
+}

@@ -25,6 +25,9 @@ const (
 type design struct {
 	m   *manifest.Manifest
 	out []Resource
+	// waits are the process → process orderings Service Connect needs
+	// (connect.go serverDeps).
+	waits [][2]string
 }
 
 func (d *design) add(svc Service, id, typ string, p Props, reason string, deps ...string) {
@@ -68,7 +71,7 @@ func Design(m *manifest.Manifest) (Architecture, error) {
 	d.containers()
 	d.metrics()
 	d.keyReason()
-	a := Architecture{App: m.Name, Region: m.Region, Resources: d.out, Placement: placement(m)}
+	a := Architecture{App: m.Name, Region: m.Region, Resources: dependencyOrder(d.out), Placement: placement(m)}
 	if err := a.Check(); err != nil {
 		return Architecture{}, fmt.Errorf("design %s: %w", m.Name, err)
 	}
@@ -376,7 +379,7 @@ func (d *design) containers() {
 		reason := fmt.Sprintf("keeps %d %s container(s) running, replacing any that stop, and rolls out new releases without downtime", p.Count, name)
 		if connect != nil {
 			svc.Connect = connect
-			svcDeps = append(svcDeps, IDNamespace, IDLogGroup)
+			svcDeps = append(append(svcDeps, IDNamespace, IDLogGroup), d.serverDeps(name)...)
 		}
 		if p.Port != 0 && !m.IsPublic(name) {
 			reason = privateReason(name, p, td.HealthCheck)

@@ -128,6 +128,11 @@ func (t *tx) connectRoute(task, host string, port int32, turn int) (string, int3
 	if server == nil {
 		return "", 0, noSuchHost(host, "no service of namespace "+caller.Connect.Namespace+" serves it")
 	}
+	// The agent writes the names into a task when it starts: a name made
+	// later is unknown to it until its service deploys again.
+	if cm := t.r.ServiceDiscovery.Services[sv.CloudMap]; cm != nil && !from.RunningAt.IsZero() && cm.Created.After(from.RunningAt) {
+		return "", 0, noSuchHost(host, fmt.Sprintf("task %s started before %s was served in the namespace, and a task learns the names there when it starts; its service's next deployment does", from.ID, host))
+	}
 	td := t.taskDefByKey(taskDefKey(server.TaskDef))
 	var pm int32
 	if td != nil {
@@ -174,6 +179,9 @@ func (t *tx) vmBlocked(fromID, toID string, port int32) string {
 	from, to := t.r.EC2.Instances[fromID], t.r.EC2.Instances[toID]
 	if from == nil || to == nil {
 		return "the VM is gone"
+	}
+	if fromID == toID {
+		return "" // to its own address: it never leaves the VM's network card
 	}
 	ip, err := netip.ParseAddr(from.PrivateIP)
 	if err != nil {

@@ -8,10 +8,13 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
@@ -215,5 +218,60 @@ func TestServiceConnectRefusals(t *testing.T) {
 			_, err = c.ServiceDiscovery.DeleteService(bg, &sd.DeleteServiceInput{Id: s.Id})
 			wantCode(t, err, "ResourceInUse")
 		}
+	}
+}
+
+// A name made after a task started is unknown to it (ECS writes the
+// names in at start), and without sg/app's rule for the app's own VMs
+// the connection to a private process is refused, naming the rule.
+func TestServiceConnectLateNameAndSecurityGroups(t *testing.T) {
+	h := upExample(t, connectManifest, 0, ServeOptions{})
+	c := h.sb.Clients()
+	from := h.dp.TaskDialer(tasksOf(t, h, "web")[0])
+	api := must(c.ECS.DescribeServices(bg, &ecs.DescribeServicesInput{Cluster: aws.String(h.cluster),
+		Services: []string{arch.PhysicalName("connect", arch.ServiceID("api"))}})).Services[0]
+	ns := api.Deployments[0].ServiceConnectConfiguration.Namespace
+	must(c.ECS.CreateService(bg, &ecs.CreateServiceInput{Cluster: aws.String(h.cluster), ServiceName: aws.String("late"), TaskDefinition: api.TaskDefinition,
+		DesiredCount: aws.Int32(1), ServiceConnectConfiguration: &ecstypes.ServiceConnectConfiguration{Enabled: true, Namespace: ns,
+			Services: []ecstypes.ServiceConnectService{{PortName: aws.String("api"), DiscoveryName: aws.String("late"),
+				ClientAliases: []ecstypes.ServiceConnectClientAlias{{Port: aws.Int32(8000), DnsName: aws.String("late")}}}}}}))
+	var dns *net.DNSError
+	eventually(t, "late's task to run", func() bool {
+		_, err := from.DialContext(bg, "tcp", "late:8000")
+		return errors.As(err, &dns) && strings.Contains(err.Error(), "started before")
+	})
+
+	if _, err := getOver(t, from, "api:8000"); err != nil {
+		t.Fatalf("api:8000 before the rule goes: %v", err)
+	}
+	groups := must(c.EC2.DescribeSecurityGroups(bg, &ec2.DescribeSecurityGroupsInput{}))
+	revoked := false
+	for _, g := range groups.SecurityGroups {
+		for _, p := range g.IpPermissions {
+			for _, pair := range p.UserIdGroupPairs {
+				if aws.ToString(pair.GroupId) == aws.ToString(g.GroupId) {
+					must(c.EC2.RevokeSecurityGroupIngress(bg, &ec2.RevokeSecurityGroupIngressInput{GroupId: g.GroupId, IpPermissions: []ec2types.IpPermission{p}}))
+					revoked = true
+				}
+			}
+		}
+	}
+	if !revoked {
+		t.Fatal("no security group admits its own members: sg/app's rule for the app's VMs is missing")
+	}
+	// One api task may share web's VM, which the groups don't judge; the
+	// other's connection crosses between VMs.
+	refusals := 0
+	for i := 0; i < 2; i++ {
+		_, err := from.DialContext(bg, "tcp", "api:8000")
+		if err != nil && (!errors.Is(err, syscall.ECONNREFUSED) || !strings.Contains(err.Error(), "no ingress rule")) {
+			t.Errorf("api:8000 without sg/app's own rule: %v, want refused naming the missing rule", err)
+		}
+		if err != nil {
+			refusals++
+		}
+	}
+	if refusals == 0 {
+		t.Error("api:8000 without sg/app's own rule: both connections got through")
 	}
 }
