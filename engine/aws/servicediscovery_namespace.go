@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -111,11 +112,18 @@ func (h namespaceHandler) Create(ctx context.Context, env resource.Env, r arch.R
 			Description: aws.String("mvi app " + env.App + ": the names its processes reach each other by"),
 			Tags:        sdTags(resource.Tags(env.App, r)),
 		})
-		if err != nil && !isCode(err, "NamespaceAlreadyExists") {
+		op := ""
+		var dup *sdtypes.DuplicateRequest
+		switch {
+		case err == nil:
+			op = str(res.OperationId)
+		case errors.As(err, &dup):
+			op = str(dup.DuplicateOperationId) // the same create, still running
+		case !isCode(err, "NamespaceAlreadyExists"):
 			return resource.Live{}, wrap("create", r.ID, err)
 		}
-		if err == nil {
-			if _, err := waitOperation(ctx, env, r.ID, str(res.OperationId)); err != nil {
+		if op != "" {
+			if _, err := waitOperation(ctx, env, r.ID, op); err != nil {
 				return resource.Live{}, err
 			}
 		}

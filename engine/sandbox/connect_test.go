@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -91,6 +92,20 @@ func TestServiceConnectReachesPrivateProcesses(t *testing.T) {
 		t.Fatalf("redis:6379 from web: %v", err)
 	}
 	c.Close()
+	// redis's check is a command the sandbox can't run: it says so.
+	eventually(t, "redis to say its health check isn't run", func() bool {
+		out, err := h.sb.Clients().Logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/mvi/connect"),
+			LogStreamNamePrefix: aws.String("redis/redis/")})
+		if err != nil {
+			return false
+		}
+		for _, e := range out.Events {
+			if m := aws.ToString(e.Message); strings.Contains(m, "redis-cli ping") && strings.Contains(m, "can't run") {
+				return true
+			}
+		}
+		return false
+	})
 
 	var dns *net.DNSError
 	if _, err := h.sb.Clients().Dial.DialContext(ctx, "tcp", "redis:6379"); !errors.As(err, &dns) || !dns.IsNotFound || !strings.Contains(err.Error(), "Service Connect") {

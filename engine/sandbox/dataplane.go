@@ -150,6 +150,7 @@ type containerView struct {
 	Env                 [][2]string
 	Secrets             []string
 	LogGroup, LogStream string
+	Health              string // the container health check's command, "" without one
 }
 
 // floor is a scaled period, never below the data plane's minimum.
@@ -200,6 +201,9 @@ func (dp *DataPlane) snapshot(t *tx) *view {
 			}
 			for _, s := range c.Secrets {
 				cv.Secrets = append(cv.Secrets, aws.ToString(s.Name))
+			}
+			if h := c.HealthCheck; h != nil && len(h.Command) > 1 {
+				cv.Health = strings.Join(h.Command[1:], " ")
 			}
 			if lc := c.LogConfiguration; lc != nil && lc.LogDriver == ecstypes.LogDriverAwslogs {
 				cv.LogGroup = lc.Options["awslogs-group"]
