@@ -17,6 +17,11 @@ import (
 // app's tasks knows the name: it is no DNS record, only an entry the
 // proxy writes into the tasks of the namespace.
 //
+// Each service names the namespace itself, and the cluster keeps no
+// Service Connect default: a default only serves services that leave the
+// namespace out, mvi makes none, and the cluster would otherwise have to
+// wait for the namespace and change when it comes or goes.
+//
 // Containers keep bridge networking. Service Connect works with bridge
 // and awsvpc alike on EC2; awsvpc would give every task a network card of
 // its own, and a t3.small takes 3 in all (one is the VM's), so two

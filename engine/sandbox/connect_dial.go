@@ -50,18 +50,19 @@ func (d taskDialer) DialContext(ctx context.Context, network, addr string) (net.
 		return nil, fmt.Errorf("sandbox dial: %w", err)
 	}
 	port, _ := strconv.Atoi(p)
-	var target, hostPortTask string
+	var target string
 	var hostPort int32
+	turn := d.dp.nextTurn(host + ":" + p)
 	err = d.dp.s.internal(ctx, func(t *tx) error {
-		target, hostPort, err = t.connectRoute(d.task, host, int32(port), d.dp.nextTurn(host+":"+p))
-		hostPortTask = target
+		var err error
+		target, hostPort, err = t.connectRoute(d.task, host, int32(port), turn)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	d.dp.mu.Lock()
-	ts := d.dp.tasks[hostPortTask]
+	ts := d.dp.tasks[target]
 	d.dp.mu.Unlock()
 	local := ""
 	if ts != nil {
