@@ -40,7 +40,7 @@ image = "busybox"
 
 func connectEnv(r arch.Resource) resource.Env {
 	deps := map[string]resource.Live{
-		arch.IDNamespace:       {ID: arch.IDNamespace, Attrs: map[string]string{"arn": testNS}},
+		arch.IDNamespace:       {ID: arch.IDNamespace, Attrs: map[string]string{"arn": testNS, "name": "shop.mvi.internal"}},
 		arch.IDLogGroup:        {ID: arch.IDLogGroup, Attrs: map[string]string{"name": "/mvi/shop"}},
 		arch.IDClusterCapacity: {ID: arch.IDClusterCapacity, Type: arch.TypeClusterCapacity, Attrs: map[string]string{"cluster": "mvi-shop-cluster", "capacity_provider": "mvi-shop-cp"}},
 	}
@@ -134,6 +134,11 @@ func TestConnectUpdateDiffs(t *testing.T) {
 		send bool
 	}{
 		{"unchanged", want, false},
+		{"unchanged, named by name", func() *ecstypes.ServiceConnectConfiguration {
+			c := *want
+			c.Namespace = aws.String("shop.mvi.internal")
+			return &c
+		}(), false},
 		{"not yet on", nil, true},
 		{"client only", &ecstypes.ServiceConnectConfiguration{Enabled: true, Namespace: aws.String(testNS)}, true},
 	} {

@@ -1,6 +1,8 @@
 package aws
 
 import (
+	"slices"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -58,12 +60,17 @@ func connectConfig(env resource.Env, r arch.Resource, p arch.ServiceProps) (*ecs
 
 // connectKey is what decides whether a service's Service Connect
 // configuration changed: on, the namespace, and what it serves as.
-// ECS answers with the configuration of the primary deployment.
-func connectKey(c *ecstypes.ServiceConnectConfiguration) string {
+// ECS answers with the configuration of the primary deployment, naming
+// the namespace as it was given, by name or ARN: both are one namespace.
+func connectKey(c *ecstypes.ServiceConnectConfiguration, ours ...string) string {
 	if c == nil || !c.Enabled {
 		return ""
 	}
-	k := "on " + str(c.Namespace)
+	ns := str(c.Namespace)
+	if ns != "" && slices.Contains(ours, ns) {
+		ns = "the app's"
+	}
+	k := "on " + ns
 	for _, s := range c.Services {
 		k += " " + str(s.PortName) + "=" + str(s.DiscoveryName)
 		for _, a := range s.ClientAliases {
@@ -106,4 +113,14 @@ func liveConnectRole(c *ecstypes.ServiceConnectConfiguration) string {
 		}
 	}
 	return "client"
+}
+
+// namespaceRefs are the ways ECS may name the app's namespace back: its
+// ARN and its name.
+func namespaceRefs(env resource.Env, p arch.ServiceProps) []string {
+	if p.Connect == nil {
+		return nil
+	}
+	d := env.Deps[p.Connect.Namespace]
+	return []string{d.Attrs["arn"], d.Attrs["name"]}
 }

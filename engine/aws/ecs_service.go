@@ -230,7 +230,8 @@ func (h serviceHandler) Update(ctx context.Context, env resource.Env, r arch.Res
 	}
 	// Sent only when it changes: every UpdateService that carries one
 	// starts a new deployment.
-	if have := liveConnect(cur); connectKey(have) != connectKey(sc) {
+	ns := namespaceRefs(env, p)
+	if have := liveConnect(cur); connectKey(have, ns...) != connectKey(sc, ns...) {
 		in.ServiceConnectConfiguration = sc
 		if sc == nil {
 			in.ServiceConnectConfiguration = &ecstypes.ServiceConnectConfiguration{Enabled: false}
