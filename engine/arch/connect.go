@@ -94,11 +94,12 @@ const (
 
 // imageHealth are the checks the official images of common private
 // servers can run with the tools they ship. Each exits 0 only when the
-// server answers (redis-cli prints an error reply but exits 0, so its
-// answer is read).
+// server answers. redis-cli's exit code doesn't say whether the server
+// answered, so its answer is read; a server with a password answers
+// NOAUTH, which is an answer too (the check has no password to give).
 var imageHealth = map[string]string{
-	"redis":    "redis-cli ping | grep -q PONG",
-	"valkey":   "valkey-cli ping | grep -q PONG",
+	"redis":    "redis-cli ping | grep -qE 'PONG|NOAUTH'",
+	"valkey":   "valkey-cli ping | grep -qE 'PONG|NOAUTH'",
 	"postgres": "pg_isready",
 	"mysql":    "mysqladmin ping -h 127.0.0.1",
 	"mariadb":  "healthcheck.sh --connect",
