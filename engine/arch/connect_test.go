@@ -137,3 +137,13 @@ func TestReferencingWaitsForTheReferenced(t *testing.T) {
 		t.Errorf("a mutual reference: web waits %v, api waits %v; want exactly one edge", web.DependsOn, api.DependsOn)
 	}
 }
+
+// A health path on a private process would check nothing: refused where
+// it is written, with the way that does check it.
+func TestPrivateHealthPathRefused(t *testing.T) {
+	_, err := manifest.Parse("mvi.toml", []byte("name = \"a\"\n[processes.web]\nimage = \"nginx\"\nport = 80\n[processes.api]\nimage = \"example/api\"\nport = 8000\nhealth = \"/up\"\n"))
+	es, ok := manifest.AsErrors(err)
+	if !ok || len(es) != 1 || es[0].Line != 8 || !strings.Contains(es[0].Error(), "health_command") {
+		t.Fatalf("want one error on line 8 naming health_command, got %v", err)
+	}
+}

@@ -24,6 +24,7 @@ func (d *decoder) validate(m *Manifest, root *node) {
 	d.checkBuilds(m)
 	d.checkFit(m)
 	d.checkRoutes(m)
+	d.checkPrivateHealth(m)
 }
 
 // CheckAppName says whether s can name an app, as mvi.toml's name would,
