@@ -121,6 +121,26 @@ func TestServiceConnectReachesPrivateProcesses(t *testing.T) {
 		t.Errorf("nosuch:80 from web: %v, want no such host", err)
 	}
 
+	// Status shows the namespace, with how many names it holds.
+	snap, err := engine.Status(ctx, h.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, g := range snap.Services {
+		for _, r := range g.Resources {
+			if r.ID == arch.IDNamespace {
+				found = g.Service == arch.Container && r.Type == arch.TypeNamespace && r.Gauges["names"] == "3"
+				if !found {
+					t.Errorf("namespace in status (%s): %+v", g.Service, r)
+				}
+			}
+		}
+	}
+	if !found || len(snap.Unhandled) != 0 {
+		t.Errorf("status lists the namespace: %v; unhandled ARNs %v", found, snap.Unhandled)
+	}
+
 	// A second up changes nothing.
 	m, err := manifest.Load(connectManifest)
 	if err != nil {
