@@ -51,11 +51,8 @@ func Design(m *manifest.Manifest) (Architecture, error) {
 	if len(m.Processes) == 0 {
 		return Architecture{}, fmt.Errorf("design %s: no processes; add [processes.web] with an image", m.Name)
 	}
-	if r := m.Routes(); len(r) > 0 {
-		// The manifest accepts path and host; listener rules have no
-		// handler on either cloud yet, so the design refuses rather than
-		// silently sending every request to the default process.
-		return Architecture{}, fmt.Errorf("design %s: %s has a path or host, and this mvi can't make load balancer listener rules yet: remove path/host (and reach it from the app as ${processes.%s.url}), or write public = false", m.Name, r[0], r[0])
+	if err := checkRoutable(m); err != nil {
+		return Architecture{}, err
 	}
 	d := &design{m: m}
 	d.crypto()
@@ -112,12 +109,12 @@ func (d *design) network() {
 	if m.DefaultProcess() != "" {
 		d.add(VPC, "sg/lb", TypeSecurityGroup, SecurityGroupProps{
 			VPC: "vpc", Description: "load balancer: HTTP from anywhere",
-			Ingress: []Rule{{Protocol: "tcp", FromPort: 80, ToPort: 80, CIDR: "0.0.0.0/0", Description: "HTTP from the internet"}},
+			Ingress: lbIngress(),
 			// The group can't name sg/app (which names it back): the
 			// VPC's range on the container ports says the same, and
 			// keeps a broken-into load balancer from calling out.
 			Egress: []Rule{{Protocol: "tcp", FromPort: ephemeralFrom, ToPort: ephemeralTo, CIDR: vpcCIDR, Description: "container ports, inside the VPC only"}},
-		}, "lets the internet reach the load balancer on port 80 only, and the load balancer reach only the containers", "vpc")
+		}, lbGroupReason(), "vpc")
 		appIngress = []Rule{{Protocol: "tcp", FromPort: ephemeralFrom, ToPort: ephemeralTo, SourceGroup: "sg/lb",
 			Description: "container ports, from the load balancer only"}}
 		appDeps = append(appDeps, "sg/lb")
@@ -387,7 +384,7 @@ func (d *design) containers() {
 		if m.IsPublic(name) {
 			d.loadBalancer(name, p)
 			svc.TargetGroup, svc.Port = TargetGroupID(name), p.Port
-			svcDeps = append(svcDeps, TargetGroupID(name), ListenerID(name))
+			svcDeps = append(svcDeps, TargetGroupID(name), d.forwarder(name))
 			reason = spreadReason(name, p.Count, m.VM.Count)
 		}
 		d.add(Container, ServiceID(name), TypeService, svc, reason, svcDeps...)
@@ -398,19 +395,30 @@ func (d *design) loadBalancer(name string, p *manifest.Process) {
 	if !d.has("lb") {
 		d.add(LoadBalancer, "lb", TypeLoadBalancer, LoadBalancerProps{
 			Scheme: "internet-facing", Subnets: []string{"subnet/public-a", "subnet/public-b"}, SecurityGroup: "sg/lb",
-		}, "one stable address on the internet that forwards each request to a healthy container",
-			"subnet/public-a", "subnet/public-b", "sg/lb", "route-table/public")
+		}, d.lbReason(), "subnet/public-a", "subnet/public-b", "sg/lb", "route-table/public")
+	}
+	if d.has(TargetGroupID(name)) {
+		return // the default process's, made first for a route's rule
+	}
+	def := d.m.DefaultProcess()
+	if name != def {
+		// A rule sits on the listener, which forwards to the default
+		// process: make that first, whatever order the processes come in.
+		d.loadBalancer(def, d.m.Processes[def])
 	}
 	d.add(LoadBalancer, TargetGroupID(name), TypeTargetGroup, TargetGroupProps{
 		VPC: "vpc", Process: name, Port: p.Port, Protocol: "HTTP", HealthPath: p.Health,
 		HealthInterval: 10, HealthyThreshold: 2, UnhealthyThreshold: 2, DeregistrationDelay: 30,
 	}, fmt.Sprintf("the %s containers the load balancer may send to, checked on %s every 10 s so sick ones get no traffic", name, p.Health), "vpc")
-	// One listener on 80 for the app: the default process takes it.
-	// Routed processes (path, host) would add listener rules to it; see
-	// routedNotBuilt, which refuses them until the handlers exist.
+	if name != def {
+		d.listenerRule(name, p)
+		return
+	}
+	// One listener on 80 for the app: the default process takes what no
+	// rule matches (listenerRule adds the rules).
 	d.add(LoadBalancer, ListenerID(name), TypeListener, ListenerProps{
 		LoadBalancer: "lb", TargetGroup: TargetGroupID(name), Port: 80, Protocol: "HTTP",
-	}, "accepts HTTP on port 80 and forwards it to "+name, "lb", TargetGroupID(name))
+	}, d.listenerReason(name), "lb", TargetGroupID(name))
 }
 
 func (d *design) metrics() {

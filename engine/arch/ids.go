@@ -34,6 +34,7 @@ const (
 	TypeLoadBalancer     = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 	TypeTargetGroup      = "AWS::ElasticLoadBalancingV2::TargetGroup"
 	TypeListener         = "AWS::ElasticLoadBalancingV2::Listener"
+	TypeListenerRule     = "AWS::ElasticLoadBalancingV2::ListenerRule"
 	TypeAlarm            = "AWS::CloudWatch::Alarm"
 	TypeDashboard        = "AWS::CloudWatch::Dashboard"
 	TypeNamespace        = "AWS::ServiceDiscovery::HttpNamespace"
@@ -80,6 +81,7 @@ const (
 	taskDefinitionIDPrefix = "task-definition/"
 	targetGroupIDPrefix    = "target-group/"
 	listenerIDPrefix       = "listener/"
+	listenerRuleIDPrefix   = "listener-rule/"
 	subnetIDPrefix         = "subnet/"
 	mountIDPrefix          = "fs-mount/"
 	alarm5xxIDPrefix       = "alarm/5xx-"
@@ -98,6 +100,10 @@ func TargetGroupID(process string) string { return targetGroupIDPrefix + process
 // ListenerID is the load balancer port that forwards to a process.
 func ListenerID(process string) string { return listenerIDPrefix + process }
 
+// ListenerRuleID is the rule on the app's listener that sends a routed
+// process its requests (by path or host).
+func ListenerRuleID(process string) string { return listenerRuleIDPrefix + process }
+
 // SubnetID names a subnet by its tier and zone letter: "public-a".
 func SubnetID(tierZone string) string { return subnetIDPrefix + tierZone }
 
@@ -109,6 +115,15 @@ func Alarm5xxID(process string) string { return alarm5xxIDPrefix + process }
 
 // AlarmUnhealthyID turns red on a process's failing health checks.
 func AlarmUnhealthyID(process string) string { return alarmUnhealthyIDPrefix + process }
+
+// ProcessOfAlarm reads back the process an alarm watches, if it watches
+// one (the CPU alarm watches the cluster).
+func ProcessOfAlarm(id string) (string, bool) {
+	if p, ok := strings.CutPrefix(id, alarm5xxIDPrefix); ok {
+		return p, true
+	}
+	return strings.CutPrefix(id, alarmUnhealthyIDPrefix)
+}
 
 // ProcessOfService reads the process back from a service's id.
 func ProcessOfService(id string) (string, bool) { return strings.CutPrefix(id, serviceIDPrefix) }

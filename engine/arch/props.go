@@ -211,6 +211,16 @@ type (
 		Port         int    `json:"port"`
 		Protocol     string `json:"protocol"`
 	}
+	// ListenerRuleProps is one rule on the app's listener: requests whose
+	// path matches Path (when set) and whose host matches Host (when set)
+	// go to TargetGroup. A lower Priority is tried first.
+	ListenerRuleProps struct {
+		Listener    string `json:"listener"`
+		TargetGroup string `json:"target_group"`
+		Priority    int    `json:"priority"`
+		Path        string `json:"path_pattern,omitempty"`
+		Host        string `json:"host_header,omitempty"`
+	}
 	DBSubnetGroupProps struct {
 		Subnets []string `json:"subnets"`
 	}
@@ -311,6 +321,7 @@ func (RepositoryProps) props()       {}
 func (LoadBalancerProps) props()     {}
 func (TargetGroupProps) props()      {}
 func (ListenerProps) props()         {}
+func (ListenerRuleProps) props()     {}
 func (DBSubnetGroupProps) props()    {}
 func (ParameterProps) props()        {}
 func (DBInstanceProps) props()       {}

@@ -23,6 +23,7 @@ func Handlers() resource.Registry {
 		fileSystemHandler{}, mountTargetHandler{},
 		dbSubnetGroupHandler{}, parameterHandler{}, dbInstanceHandler{},
 		roleHandler{}, instanceProfileHandler{},
+		listenerRuleHandler{},
 		clusterHandler{}, launchTemplateHandler{}, asgHandler{}, capacityProviderHandler{},
 		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{}, namespaceHandler{},
 		loadBalancerHandler{}, targetGroupHandler{}, listenerHandler{},

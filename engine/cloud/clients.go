@@ -26,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // Clients bundles one client per service for one region.
@@ -89,6 +90,7 @@ type HTTP interface {
 // (honoured by the SDK) points them all at an emulator; S3 then uses
 // path-style addressing, which emulators on an IP address need.
 func FromConfig(cfg aws.Config) *Clients {
+	cfg.APIOptions = append(append([]func(*middleware.Stack) error(nil), cfg.APIOptions...), readOnlyGuard)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if cfg.BaseEndpoint != nil {
 			o.UsePathStyle = true

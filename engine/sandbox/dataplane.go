@@ -109,6 +109,7 @@ type listenerView struct {
 	ARN, LB, LBName, DNS, LBDim string
 	Port                        int32
 	TG                          string
+	Rules                       []ruleView // lbroutes.go
 }
 
 type tgView struct {
@@ -239,7 +240,8 @@ func (dp *DataPlane) snapshot(t *tx) *view {
 		if len(tgs) == 0 || t.r.ELB.TargetGroups[tgs[0]] == nil {
 			continue
 		}
-		v.listeners = append(v.listeners, listenerView{ARN: l.ARN, LB: lb.ARN, LBName: lb.Name, DNS: lb.DNSName, LBDim: lbDim(lb.ARN), Port: l.Port, TG: tgs[0]})
+		v.listeners = append(v.listeners, listenerView{ARN: l.ARN, LB: lb.ARN, LBName: lb.Name, DNS: lb.DNSName, LBDim: lbDim(lb.ARN), Port: l.Port, TG: tgs[0],
+			Rules: t.ruleViews(l.ARN)})
 	}
 	for _, k := range sortedKeys(t.r.ELB.TargetGroups) {
 		tg := t.r.ELB.TargetGroups[k]

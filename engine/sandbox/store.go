@@ -114,6 +114,7 @@ import (
 	"time"
 
 	"github.com/aws/smithy-go"
+	"github.com/minimalinfra/mvi/engine/cloud"
 )
 
 // Meta is what every taggable record carries.
@@ -276,6 +277,9 @@ func (s *Sandbox) advance(t *tx) {
 // file.
 func call[O any](ctx context.Context, s *Sandbox, svc *service, op string, fn func(t *tx) (*O, error)) (*O, error) {
 	s.count(svc, op)
+	if err := cloud.CheckReadOnly(ctx, svc.id, op); err != nil {
+		return nil, &smithy.OperationError{ServiceID: svc.id, OperationName: op, Err: err}
+	}
 	if d := s.opts.Latency[svc.name]; d > 0 {
 		tm := time.NewTimer(d)
 		select {

@@ -31,6 +31,9 @@ type node struct {
 	width [levels]int // cells of label, glyph included
 	state State
 	heavy bool
+	// private: a container of a process the load balancer doesn't reach
+	// (drawn dashed).
+	private bool
 }
 
 func (n *node) st() style { return styleOf(n.state, n.heavy) }
@@ -123,6 +126,7 @@ func newScene(a arch.Architecture, o Options) *scene {
 			seen[t.Process] = true
 		}
 	}
+	private := privateProcesses(a)
 	sc.vms = make([]vm, len(a.Placement))
 	for i, tasks := range a.Placement {
 		name := "VM"
@@ -150,6 +154,7 @@ func newScene(a arch.Architecture, o Options) *scene {
 				ts = s
 			}
 			v.tasks[j] = newNode(containerBox, t.Process, "", num, ts, hl(arch.Container))
+			v.tasks[j].private = private[t.Process]
 			for l := range sc.taskW {
 				sc.taskW[l] = max(sc.taskW[l], v.tasks[j].width[l])
 			}
@@ -190,4 +195,21 @@ func cutName(name string, l int) string {
 		return truncate(name, 3)
 	}
 	return name
+}
+
+// privateProcesses are the processes with a port that no target group
+// serves: other processes reach them by name, the internet can't.
+func privateProcesses(a arch.Architecture) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range a.Resources {
+		if p, ok := r.Props.(arch.TaskDefinitionProps); ok && p.Port != 0 {
+			out[p.Process] = true
+		}
+	}
+	for _, r := range a.Resources {
+		if p, ok := r.Props.(arch.ServiceProps); ok && p.TargetGroup != "" {
+			delete(out, p.Process)
+		}
+	}
+	return out
 }

@@ -127,7 +127,7 @@ func (sc *scene) drawVM(c *canvas, g geom, i, x, y, h int) {
 		for j := range ts {
 			t := &ts[j]
 			w := t.width[l] + 2
-			c.box(cx, y+1, w, 3, weight(t.heavy), t.st())
+			c.box(cx, y+1, w, 3, borderOf(t.heavy, t.private), t.st())
 			c.text(cx+1, y+2, t.label[l], t.st())
 			cx += w
 		}
@@ -140,7 +140,7 @@ func (sc *scene) drawVM(c *canvas, g geom, i, x, y, h int) {
 	for j := range ts {
 		t := &ts[j]
 		cx, cy := x0+(j%p.cols)*cw, y+1+(j/p.cols)*3
-		c.box(cx, cy, cw, 3, weight(t.heavy), t.st())
+		c.box(cx, cy, cw, 3, borderOf(t.heavy, t.private), t.st())
 		c.centered(cx+1, cy+1, cw-2, t.label[l], t.st())
 	}
 }
