@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -309,4 +311,50 @@ func TestServiceConnectLateNameAndSecurityGroups(t *testing.T) {
 	if refusals == 0 {
 		t.Error("api:8000 without sg/app's own rule: both connections got through")
 	}
+}
+
+// Adding a private process later: the process that references it rolls
+// (its environment changed) only after the new one is served, so its new
+// tasks know the name.
+func TestServiceConnectNameAddedLater(t *testing.T) {
+	dir := t.TempDir()
+	first := filepath.Join(dir, "mvi.toml")
+	base := "name = \"connect\"\n[processes.web]\nimage = \"nginx\"\nport = 80\ncount = 1\nenv = { API_URL = \"${processes.api.url}\" }\n[processes.api]\nimage = \"example/api\"\nport = 8000\ncount = 1\n"
+	if err := os.WriteFile(first, []byte(base), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := upExample(t, first, 0, ServeOptions{})
+	if _, err := h.dp.TaskDialer(tasksOf(t, h, "web")[0]).DialContext(bg, "tcp", "redis:6379"); err == nil {
+		t.Fatal("redis:6379 answered before there is a redis")
+	}
+	more := strings.Replace(base, `env = { API_URL = "${processes.api.url}" }`, `env = { API_URL = "${processes.api.url}", REDIS_URL = "${processes.redis.url}" }`, 1) +
+		"[processes.redis]\nimage = \"redis:7\"\nport = 6379\ncount = 1\n"
+	if err := os.WriteFile(first, []byte(more), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Load(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := arch.Design(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := engine.MakePlan(bg, h.cfg, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := engine.Apply(bg, h.cfg, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "web's new task to reach redis:6379", func() bool {
+		for _, task := range tasksOf(t, h, "web") {
+			c, err := h.dp.TaskDialer(task).DialContext(bg, "tcp", "redis:6379")
+			if err == nil {
+				c.Close()
+				return true
+			}
+		}
+		return false
+	})
 }
