@@ -25,6 +25,9 @@ const (
 type design struct {
 	m   *manifest.Manifest
 	out []Resource
+	// waits are the process → process orderings Service Connect needs
+	// (connect.go serverDeps).
+	waits [][2]string
 }
 
 func (d *design) add(svc Service, id, typ string, p Props, reason string, deps ...string) {
@@ -62,10 +65,11 @@ func Design(m *manifest.Manifest) (Architecture, error) {
 	d.database()
 	d.redis()
 	d.vms()
+	d.namespace()
 	d.containers()
 	d.metrics()
 	d.keyReason()
-	a := Architecture{App: m.Name, Region: m.Region, Resources: d.out, Placement: placement(m)}
+	a := Architecture{App: m.Name, Region: m.Region, Resources: dependencyOrder(d.out), Placement: placement(m)}
 	if err := a.Check(); err != nil {
 		return Architecture{}, fmt.Errorf("design %s: %w", m.Name, err)
 	}
@@ -353,6 +357,11 @@ func (d *design) containers() {
 			CPU: p.CPU, Memory: p.Memory, Env: e.plain, Filled: e.filled, Secrets: m.Secrets,
 			SecretVars: e.secrets, Params: e.params,
 			LogGroup: "log-group", ExecutionRole: "role/execution", TaskRole: "role/task",
+			HealthCheck: d.healthCheck(name, p),
+		}
+		connect := d.connectProps(name, p)
+		if connect != nil {
+			td.PortName = connect.PortName
 		}
 		for _, id := range e.deps {
 			if !slices.Contains(tdDeps, id) {
@@ -385,6 +394,13 @@ func (d *design) containers() {
 		}
 		svcDeps := []string{"cluster", "capacity-provider", "cluster-capacity", TaskDefinitionID(name)}
 		reason := fmt.Sprintf("keeps %d %s container(s) running, replacing any that stop, and rolls out new releases without downtime", p.Count, name)
+		if connect != nil {
+			svc.Connect = connect
+			svcDeps = append(append(svcDeps, IDNamespace, IDLogGroup), d.serverDeps(name)...)
+		}
+		if p.Port != 0 && !m.IsPublic(name) {
+			reason = privateReason(name, p, td.HealthCheck)
+		}
 		if m.IsPublic(name) {
 			d.loadBalancer(name, p)
 			svc.TargetGroup, svc.Port = TargetGroupID(name), p.Port

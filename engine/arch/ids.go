@@ -39,6 +39,7 @@ const (
 	TypeListenerRule     = "AWS::ElasticLoadBalancingV2::ListenerRule"
 	TypeAlarm            = "AWS::CloudWatch::Alarm"
 	TypeDashboard        = "AWS::CloudWatch::Dashboard"
+	TypeNamespace        = "AWS::ServiceDiscovery::HttpNamespace"
 )
 
 // The logical ids of resources an app has at most one of. They become the
@@ -78,6 +79,7 @@ const (
 	IDLoadBalancer     = "lb"
 	IDCPUAlarm         = "alarm/cpu"
 	IDDashboard        = "dashboard"
+	IDNamespace        = "namespace"
 )
 
 // Prefixes of the ids made per process or per zone.

@@ -26,7 +26,7 @@ func Handlers() resource.Registry {
 		roleHandler{}, instanceProfileHandler{},
 		listenerRuleHandler{},
 		clusterHandler{}, launchTemplateHandler{}, asgHandler{}, capacityProviderHandler{},
-		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{},
+		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{}, namespaceHandler{},
 		loadBalancerHandler{}, targetGroupHandler{}, listenerHandler{},
 		alarmHandler{}, dashboardHandler{},
 	}

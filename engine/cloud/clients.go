@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
@@ -49,6 +50,11 @@ type Clients struct {
 	S3          S3
 	STS         STS
 	Tagging     Tagging
+
+	// ServiceDiscovery is Cloud Map, where Service Connect keeps the
+	// app's names.
+	ServiceDiscovery ServiceDiscovery
+
 	// HTTP reaches what the app serves, by the names AWS gives it (a load
 	// balancer's DNS name). On AWS it is a plain client; the sandbox routes
 	// those names to the loopback listeners of its data plane. Verify steps
@@ -115,6 +121,8 @@ func FromConfig(cfg aws.Config) *Clients {
 		Dial:        &net.Dialer{Timeout: 5 * time.Second},
 		Registry:    http.DefaultTransport,
 		PresignGet:  presignGet(s3c),
+
+		ServiceDiscovery: servicediscovery.NewFromConfig(cfg),
 	}
 }
 

@@ -92,6 +92,8 @@ var rules = map[string]rule{
 		fix: "give MiB between 128 and 30720, e.g. memory = 512"},
 	"processes.*.health": {pattern: pathRe, noun: "a health check path", shape: "a path starting with /, e.g. /healthz",
 		suggest: func(s string) string { return "/" + strings.TrimLeft(strings.TrimSpace(s), "/") }},
+	"processes.*.health_command": {minLen: 1, maxLen: 1024, noun: "a health check command",
+		fix: `give a shell command that exits 0 when the process is healthy, e.g. health_command = "redis-cli ping"`},
 	"processes.*.path": {pattern: albPathRe, maxLen: 128, noun: "an ALB path pattern",
 		shape: `a path starting with /, of letters, digits and _-.$/~"'@:+&, with * and ? as wildcards, e.g. /api/*`},
 	"processes.*.host": {pattern: albHostRe, maxLen: 128, noun: "an ALB host pattern",

@@ -35,18 +35,24 @@ type Manifest struct {
 
 // Process is one process type: many identical containers from one image.
 type Process struct {
-	Image   string            `toml:"image" json:"image,omitempty" jsonschema:"description=A public or private image to run (e.g. httpd). One of image or build."`
-	Build   string            `toml:"build" json:"build,omitempty" jsonschema:"description=A directory to build an image from (brings the Registry). One of image or build."`
-	Command []string          `toml:"command" json:"command,omitempty" jsonschema:"description=The command to run instead of the image's default."`
-	Port    int               `toml:"port" json:"port,omitempty" jsonschema:"description=The port the process listens on; brings the Load Balancer."`
-	Count   int               `toml:"count" json:"count,omitempty" jsonschema:"description=How many containers to run (default 2 with a port else 1)."`
-	CPU     int               `toml:"cpu" json:"cpu,omitempty" jsonschema:"description=CPU units per container; 1024 is one vCPU (default 256)."`
-	Memory  int               `toml:"memory" json:"memory,omitempty" jsonschema:"description=Memory per container in MiB (default 512)."`
-	Health  string            `toml:"health" json:"health,omitempty" jsonschema:"description=HTTP path the load balancer checks (default /)."`
-	Env     map[string]string `toml:"env" json:"env,omitempty" jsonschema:"description=Environment variables for this process."`
-	Public  *bool             `toml:"public" json:"public,omitempty" jsonschema:"description=Whether the load balancer routes the internet to this process (default: true for the app's first process with an HTTP port, false for the rest; a private one is reached by other processes as NAME:PORT)."`
-	Path    string            `toml:"path" json:"path,omitempty" jsonschema:"description=An ALB path pattern routed to this public process, e.g. /api/*."`
-	Host    string            `toml:"host" json:"host,omitempty" jsonschema:"description=An ALB host pattern routed to this public process, e.g. api.example.com."`
+	Image   string   `toml:"image" json:"image,omitempty" jsonschema:"description=A public or private image to run (e.g. httpd). One of image or build."`
+	Build   string   `toml:"build" json:"build,omitempty" jsonschema:"description=A directory to build an image from (brings the Registry). One of image or build."`
+	Command []string `toml:"command" json:"command,omitempty" jsonschema:"description=The command to run instead of the image's default."`
+	Port    int      `toml:"port" json:"port,omitempty" jsonschema:"description=The port the process listens on; brings the Load Balancer."`
+	Count   int      `toml:"count" json:"count,omitempty" jsonschema:"description=How many containers to run (default 2 with a port else 1)."`
+	CPU     int      `toml:"cpu" json:"cpu,omitempty" jsonschema:"description=CPU units per container; 1024 is one vCPU (default 256)."`
+	Memory  int      `toml:"memory" json:"memory,omitempty" jsonschema:"description=Memory per container in MiB (default 512)."`
+	Health  string   `toml:"health" json:"health,omitempty" jsonschema:"description=HTTP path the load balancer checks (default /)."`
+	// HealthCommand is a shell command run inside the container to say
+	// it is healthy (exit 0): how a process the load balancer doesn't
+	// check (a private one, a worker) is checked. ECS can run a command
+	// in the container and nothing else: it has no TCP or HTTP probe of
+	// its own, so a private process is checked only this way.
+	HealthCommand string            `toml:"health_command" json:"health_command,omitempty" jsonschema:"description=A shell command run in the container every 10 s; exit 0 means healthy (e.g. redis-cli ping). The default for redis, valkey, postgres, mysql, mariadb and rabbitmq images is their own ping tool; other private processes are checked only as running."`
+	Env           map[string]string `toml:"env" json:"env,omitempty" jsonschema:"description=Environment variables for this process."`
+	Public        *bool             `toml:"public" json:"public,omitempty" jsonschema:"description=Whether the load balancer routes the internet to this process (default: true for the app's first process with an HTTP port, false for the rest; a private one is reached by other processes as NAME:PORT)."`
+	Path          string            `toml:"path" json:"path,omitempty" jsonschema:"description=An ALB path pattern routed to this public process, e.g. /api/*."`
+	Host          string            `toml:"host" json:"host,omitempty" jsonschema:"description=An ALB host pattern routed to this public process, e.g. api.example.com."`
 }
 
 // VM sizes the machines containers are placed on.

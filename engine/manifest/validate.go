@@ -25,6 +25,7 @@ func (d *decoder) validate(m *Manifest, root *node) {
 	d.checkFit(m)
 	d.checkRoutes(m)
 	d.checkKV(m)
+	d.checkPrivateHealth(m)
 }
 
 // CheckAppName says whether s can name an app, as mvi.toml's name would,

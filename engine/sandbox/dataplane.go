@@ -153,6 +153,7 @@ type containerView struct {
 	// NoServer are lines saying which of its settings name a server the
 	// sandbox doesn't run (a Redis).
 	NoServer []string
+	Health   string // the container health check's command, "" without one
 }
 
 // floor is a scaled period, never below the data plane's minimum.
@@ -208,6 +209,9 @@ func (dp *DataPlane) snapshot(t *tx) *view {
 				cv.Secrets = append(cv.Secrets, aws.ToString(s.Name))
 			}
 			cv.NoServer = t.cacheSettings(c)
+			if h := c.HealthCheck; h != nil && len(h.Command) > 1 {
+				cv.Health = strings.Join(h.Command[1:], " ")
+			}
 			cv.LogGroup, cv.LogStream = awslogsStream(c.LogConfiguration, cv.Name, tk.ID)
 			tv.Containers = append(tv.Containers, cv)
 		}

@@ -85,6 +85,9 @@ func (s *Sandbox) fromOutside(ctx context.Context, host string, port int32) (why
 		if why = t.cacheFromOutside(host); why != "" {
 			return nil
 		}
+		if ns := t.connectAlias(host); ns != "" {
+			return noSuchHost(host, "a Service Connect name of "+ns+": only the tasks of that namespace know it, nothing outside the app's VPC does")
+		}
 		return fmt.Errorf("sandbox dial: no such host %s: the sandbox reaches only its own load balancers and database endpoints", host)
 	})
 	return why, admitted, err

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -55,6 +56,8 @@ var (
 	svcS3          = &service{"S3", s3.ServiceID, "SlowDown", 503, "InternalError"}
 	svcSTS         = &service{"STS", sts.ServiceID, "Throttling", 400, "InternalFailure"}
 	svcTagging     = &service{"Tagging", resourcegroupstaggingapi.ServiceID, "ThrottlingException", 400, "InternalServiceException"}
+
+	svcServiceDiscovery = &service{"ServiceDiscovery", servicediscovery.ServiceID, "RequestLimitExceeded", 400, "InternalFailure"}
 )
 
 // errf makes a client error with an AWS error code, as the SDK returns for

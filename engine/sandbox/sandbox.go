@@ -289,6 +289,8 @@ func (s *Sandbox) newClients() *cloud.Clients {
 		Registry:    registryTransport{s},
 		PresignGet:  s.presignGet,
 		Dial:        s.newDialer(),
+
+		ServiceDiscovery: &sdAPI{s},
 	}
 }
 

@@ -122,6 +122,7 @@ type DataPlane struct {
 	dropped  int
 	metrics  map[string]*lbCounters // by listener ARN
 	obsDirty bool
+	turns    map[string]int // connections per Service Connect alias (connect_dial.go)
 }
 
 // Serve starts the data plane of sb in this process: a loopback HTTP

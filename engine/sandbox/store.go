@@ -156,6 +156,8 @@ type region struct {
 	DynamoDB   dynamoState     `json:"dynamodb"`
 	// ElastiCache: new files of an older sandbox read it as empty.
 	ElastiCache cacheState `json:"elasticache"`
+
+	ServiceDiscovery sdState `json:"servicediscovery"`
 }
 
 func (st *state) init() {
@@ -255,6 +257,8 @@ var advancers = []func(*tx){
 	advanceDynamoDB,      // dynamodb.go
 	advanceElastiCache,   // elasticache.go
 	advanceKMS,           // kms.go: pending deletion → deleted
+	// servicediscovery.go: namespaces deleted, names ECS stopped serving
+	advanceServiceDiscovery,
 }
 
 func (s *Sandbox) advance(t *tx) {

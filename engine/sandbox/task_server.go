@@ -90,6 +90,9 @@ func (dp *DataPlane) startTask(tv taskView) (*taskServer, error) {
 		if built, root, _ := dp.s.builtImage(c.Image); root != "" {
 			kind = built // a pushed image built FROM the sandbox's httpd or nginx
 		}
+		if c.Health != "" {
+			dp.appLine(tv, c, fmt.Sprintf("mvi sandbox: ECS runs `%s` in this container as its health check; the sandbox can't run the image's programs, so it doesn't, and counts the container healthy while it runs", c.Health))
+		}
 		if len(c.Ports) == 0 {
 			dp.startupLines(tv, c, kind, 0)
 			dp.wg.Add(1)
