@@ -113,8 +113,8 @@ func (sc *scene) measure(p params) geom {
 	g.vmW = vmInner + 2
 	block := p.vmCols * g.vmW
 	inner = max(inner, block)
-	if sc.db != nil {
-		inner = max(inner, sc.db.width[p.level]+2)
+	if len(sc.inside) > 0 {
+		inner = max(inner, sc.insideW(p.level))
 	}
 	if sc.lb != nil {
 		// The LB box spans the VPC less its border; its label wants a
@@ -142,7 +142,7 @@ func (sc *scene) measure(p params) geom {
 	for r := 0; r*p.vmCols < len(sc.vms); r++ {
 		y += sc.rowH(r, p)
 	}
-	if sc.db != nil {
+	if len(sc.inside) > 0 {
 		g.dbY = y
 		y += 3
 	}

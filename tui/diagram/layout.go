@@ -81,8 +81,11 @@ type scene struct {
 	lbRoutes  string
 	lbRoutesW int
 	vms       []vm
-	db        *node
-	row       []node // the standalone services beneath the VPC, book order
+	// inside are the rented services in the private subnets, drawn in a
+	// row beneath the VMs: the Database, and the KV service when it is a
+	// Redis (DynamoDB lives outside the VPC, in the row below it).
+	inside []node
+	row    []node // the standalone services beneath the VPC, book order
 
 	maxTasks int // most containers on one VM
 	// taskW[l] is the widest container label at level l: every container
@@ -189,10 +192,16 @@ func newScene(a arch.Architecture, o Options) *scene {
 		}
 	}
 	if a.Has(arch.Database) {
-		db := newNode(serviceBox, string(arch.Database), "DB", 0, ServiceState(a, arch.Database, o.States), hl(arch.Database))
-		sc.db = &db
+		sc.inside = append(sc.inside, newNode(serviceBox, string(arch.Database), "DB", 0, ServiceState(a, arch.Database, o.States), hl(arch.Database)))
+	}
+	_, redis := a.Get(arch.IDCache)
+	if redis {
+		sc.inside = append(sc.inside, newNode(serviceBox, string(arch.KV), "", 0, ServiceState(a, arch.KV, o.States), hl(arch.KV)))
 	}
 	for _, rs := range rowServices {
+		if rs.svc == arch.KV && redis {
+			continue
+		}
 		if a.Has(rs.svc) {
 			sc.row = append(sc.row, newNode(serviceBox, string(rs.svc), rs.short, 0, ServiceState(a, rs.svc, o.States), hl(rs.svc)))
 		}
@@ -226,4 +235,13 @@ func privateProcesses(a arch.Architecture) map[string]bool {
 		}
 	}
 	return out
+}
+
+// insideW is the cells the row of inside services takes at level l.
+func (sc *scene) insideW(l int) int {
+	w := 0
+	for i := range sc.inside {
+		w += sc.inside[i].width[l] + 2
+	}
+	return w
 }

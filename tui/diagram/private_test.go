@@ -54,3 +54,32 @@ func TestLoadBalancerListsItsRoutes(t *testing.T) {
 		t.Errorf("one route listed as routes:\n%s", hello)
 	}
 }
+
+// A Redis is rented inside the VPC, in the private subnets: the KV box sits
+// beside the Database within the VPC; DynamoDB's stays in the row below.
+func TestRedisIsDrawnInsideTheVPC(t *testing.T) {
+	for _, c := range []struct {
+		engine string
+		inside bool
+	}{{"redis", true}, {"", false}} {
+		a := design(t, &manifest.Manifest{Name: "shop", Processes: map[string]*manifest.Process{
+			"web": {Image: "httpd", Port: 80},
+		}, Database: &manifest.Database{}, KV: &manifest.KV{Engine: c.engine}})
+		lines := strings.Split(Render(a, Options{}), "\n")
+		vpc := -1
+		for i, l := range lines {
+			if strings.Contains(l, "VPC") {
+				vpc = i
+			}
+		}
+		row := -1
+		for i, l := range lines {
+			if strings.Contains(l, "│KV│") {
+				row = i
+			}
+		}
+		if row < 0 || (row < vpc) != c.inside {
+			t.Errorf("engine %q: KV on line %d, the VPC's label on %d (inside %v):\n%s", c.engine, row, vpc, c.inside, strings.Join(lines, "\n"))
+		}
+	}
+}

@@ -65,11 +65,13 @@ func (sc *scene) draw(c *canvas, g geom) {
 		y += h
 	}
 
-	if db := sc.db; db != nil {
-		w := db.width[l] + 2
-		x := 1 + (inner-w)/2
-		c.box(x, g.dbY, w, 3, weight(db.heavy), db.st())
-		c.text(x+1, g.dbY+1, db.label[l], db.st())
+	x := 1 + (inner-sc.insideW(l))/2
+	for i := range sc.inside {
+		n := &sc.inside[i]
+		w := n.width[l] + 2
+		c.box(x, g.dbY, w, 3, weight(n.heavy), n.st())
+		c.text(x+1, g.dbY+1, n.label[l], n.st())
+		x += w
 	}
 
 	sc.rowLayout(p, func(i, x, row int) {
