@@ -16,7 +16,9 @@ type Prices struct {
 	HoursPerMonth float64            `toml:"hours_per_month"`
 	EC2Hourly     map[string]float64 `toml:"ec2_hourly"`
 	RDSHourly     map[string]float64 `toml:"rds_hourly"`
-	Other         struct {
+	// CacheHourly is per ElastiCache for Valkey node.
+	CacheHourly map[string]float64 `toml:"elasticache_hourly"`
+	Other       struct {
 		PublicIPv4Hourly  float64 `toml:"public_ipv4_hourly"`
 		EBSGp3GBMonth     float64 `toml:"ebs_gp3_gb_month"`
 		ALBHourly         float64 `toml:"alb_hourly"`
@@ -76,13 +78,15 @@ func (p *Prices) Monthly(r arch.Resource, a arch.Architecture) float64 {
 		return (o.ALBHourly + o.ALBLCUHourly) * h
 	case arch.DBInstanceProps:
 		return p.RDSHourly[props.Class]*h + float64(props.StorageGiB)*o.RDSStorageGBMonth
+	case arch.ReplicationGroupProps:
+		return p.CacheHourly[props.NodeType] * h * float64(props.Nodes)
 	case arch.FileSystemProps:
 		return o.EFSGBMonth
 	case arch.KeyProps:
 		return o.KMSKeyMonth
 	case arch.AlarmProps:
 		return o.AlarmMonth
-	case arch.HealthCheckProps:
+	case arch.SmokeCheckProps:
 		c := o.HealthCheckMonth
 		if props.Type == "HTTP_STR_MATCH" {
 			c += o.HealthCheckOptionMonth

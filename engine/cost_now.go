@@ -38,6 +38,9 @@ func (p *Prices) nowMonthly(s Step, a arch.Architecture) float64 {
 	case arch.TypeDBInstance:
 		gib, _ := strconv.Atoi(at["storage_gib"])
 		return p.RDSHourly[at["class"]]*h + float64(gib)*o.RDSStorageGBMonth
+	case arch.TypeReplicationGroup:
+		nodes, _ := strconv.Atoi(at["nodes"])
+		return p.CacheHourly[at["node_type"]] * h * float64(nodes)
 	}
 	if s.Resource != nil {
 		return p.Monthly(*s.Resource, a)

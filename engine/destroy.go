@@ -20,20 +20,23 @@ func Destroy(ctx context.Context, cfg Config, events chan<- Event) error {
 	if err != nil {
 		return fmt.Errorf("destroy %s: %w", cfg.App, err)
 	}
-	steps := make([]Step, 0, len(live))
-	for _, l := range live {
-		l := l
-		steps = append(steps, Step{ID: l.ID, Type: l.Type, Service: serviceOf(cfg, l), Action: Delete, Live: &l, Reason: "mvi down"})
-	}
-	keepFinalSnapshots(steps, cfg, nil)
-	x := newExecutor(cfg, events, nil)
-	x.addDeletes(steps, nil)
-	if err := x.run(ctx); err != nil {
-		return fmt.Errorf("destroy %s: %w", cfg.App, err)
-	}
-	left, err := listAll(ctx, cfg, cfg.Handlers.Types())
-	if err != nil {
-		return fmt.Errorf("destroy %s: checking nothing is left: %w", cfg.App, err)
+	var left []resource.Live
+	// A create cut off mid-flight can finish after the first list (Cloud
+	// Map makes a namespace by an operation that runs on after its call
+	// returned): what shows up meanwhile is deleted by another pass rather
+	// than reported as left behind.
+	for pass := 1; ; pass++ {
+		if err := destroyPass(ctx, cfg, events, live); err != nil {
+			return fmt.Errorf("destroy %s: %w", cfg.App, err)
+		}
+		left, err = listAll(ctx, cfg, cfg.Handlers.Types())
+		if err != nil {
+			return fmt.Errorf("destroy %s: checking nothing is left: %w", cfg.App, err)
+		}
+		if len(left) == 0 || pass == destroyPasses {
+			break
+		}
+		live = left
 	}
 	if len(left) > 0 {
 		names := make([]string, 0, len(left))
@@ -43,6 +46,23 @@ func Destroy(ctx context.Context, cfg Config, events chan<- Event) error {
 		return &LeftError{App: cfg.App, Left: names}
 	}
 	return nil
+}
+
+// destroyPasses is how many times a destroy deletes what it finds before it
+// reports what is left.
+const destroyPasses = 3
+
+// destroyPass deletes live in safe order.
+func destroyPass(ctx context.Context, cfg Config, events chan<- Event, live []resource.Live) error {
+	steps := make([]Step, 0, len(live))
+	for _, l := range live {
+		l := l
+		steps = append(steps, Step{ID: l.ID, Type: l.Type, Service: serviceOf(cfg, l), Action: Delete, Live: &l, Reason: "mvi down"})
+	}
+	keepFinalSnapshots(steps, cfg, nil)
+	x := newExecutor(cfg, events, nil)
+	x.addDeletes(steps, nil)
+	return x.run(ctx)
 }
 
 // LeftError is a destroy that finished with resources still there.

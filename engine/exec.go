@@ -244,23 +244,41 @@ func (x *executor) reread(ctx context.Context, s Step, h resource.Handler, env r
 	if !h.Describe().LateOutputs {
 		return nil
 	}
-	var ls []resource.Live
-	if err := x.retried(ctx, s, start, func() (err error) { ls, err = h.List(ctx, env); return err }); err != nil {
+	var now *resource.Live
+	err := x.retried(ctx, s, start, func() error {
+		ls, err := h.List(ctx, env)
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			if l.ID == live.ID && l.PhysicalID == live.PhysicalID {
+				now = &l
+				return nil
+			}
+		}
+		// A listing can lag a describe by a few seconds (eventual
+		// consistency): without this look again, dependents would get
+		// the outputs of a resource still being made.
+		return errNotListedYet
+	})
+	if errors.Is(err, errNotListedYet) {
+		return nil // still not listed: what Create returned is all there is
+	}
+	if err != nil {
 		return err
 	}
-	for _, l := range ls {
-		if l.ID == live.ID && l.PhysicalID == live.PhysicalID {
-			// What the cloud says now wins; what only Create knew stays.
-			attrs := make(map[string]string, len(live.Attrs)+len(l.Attrs))
-			maps.Copy(attrs, live.Attrs)
-			maps.Copy(attrs, l.Attrs)
-			l.Attrs, l.Type = attrs, live.Type
-			x.setLive(l)
-			return nil
-		}
-	}
+	// What the cloud says now wins; what only Create knew stays.
+	attrs := make(map[string]string, len(live.Attrs)+len(now.Attrs))
+	maps.Copy(attrs, live.Attrs)
+	maps.Copy(attrs, now.Attrs)
+	now.Attrs, now.Type = attrs, live.Type
+	x.setLive(*now)
 	return nil
 }
+
+// errNotListedYet is a ready resource its type's listing doesn't show
+// yet; classify retries it as eventual consistency.
+var errNotListedYet = errors.New("ready, and not listed yet")
 
 // replace deletes the old resource and builds a new one, when an update
 // found out mid-apply that it can't be made in place.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/aws"
 	"github.com/minimalinfra/mvi/engine/sandbox"
 )
@@ -129,10 +130,16 @@ func TestSandboxCancelAtRandomMomentsThenResume(t *testing.T) {
 		trials = 5
 	}
 	sb, cfg := openSandbox(t, sandbox.Options{})
-	a := fullArch(t)
-	rng := rand.New(rand.NewPCG(2026, 11))
+	cancelThenResume(t, sb, cfg, fullArch(t), trials, 450, rand.New(rand.NewPCG(2026, 11)))
+}
+
+// cancelThenResume cancels an apply of a after up to maxCalls API calls,
+// applies again and checks one of each, then downs (half the time after
+// an interrupted down) and checks nothing is left, trials times.
+func cancelThenResume(t *testing.T, sb *sandbox.Sandbox, cfg Config, a arch.Architecture, trials, maxCalls int, rng *rand.Rand) {
+	t.Helper()
 	for trial := 0; trial < trials; trial++ {
-		stopAt := 1 + rng.IntN(450)
+		stopAt := 1 + rng.IntN(maxCalls)
 		sb.ResetCalls()
 		ctx, cancel := context.WithCancel(context.Background())
 		watch := make(chan struct{})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"syscall"
 	"testing"
@@ -42,6 +43,8 @@ func motoLockClients(t *testing.T) *cloud.Clients {
 	ln.Close()
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // stop it and what it forks
+	// AWS's managed policies, which a whole app's roles attach.
+	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

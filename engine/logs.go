@@ -10,6 +10,7 @@ import (
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/resource"
 )
 
 // Every container of the app logs to one group, a stream per container:
@@ -114,6 +115,7 @@ func sortLines(ls []LogLine) {
 func FollowLogs(ctx context.Context, cfg Config, q LogQuery, interval, overlap time.Duration, emit func(LogLine)) error {
 	seen := map[string]time.Time{}
 	var newest time.Time
+	sleep := cfg.retry().Sleep
 	for {
 		lines, err := Logs(ctx, cfg, q)
 		if err != nil {
@@ -141,10 +143,9 @@ func FollowLogs(ctx context.Context, cfg Config, q LogQuery, interval, overlap t
 				}
 			}
 		}
-		select {
-		case <-ctx.Done():
+		// The config's Sleep, so a test drives the polls by its clock.
+		if err := sleep(ctx, interval); err != nil {
 			return nil
-		case <-time.After(interval):
 		}
 	}
 }
@@ -153,7 +154,7 @@ func FollowLogs(ctx context.Context, cfg Config, q LogQuery, interval, overlap t
 type NoLogsError struct{ App string }
 
 func (e *NoLogsError) Error() string {
-	return fmt.Sprintf("%s has no logs: its log group %s doesn't exist", e.App, arch.LogGroupName(e.App))
+	return resource.FixLine(fmt.Sprintf("%s has no logs: its log group %s doesn't exist", e.App, arch.LogGroupName(e.App)), e.Fix())
 }
 
 // Fix says how logs come to be.

@@ -38,6 +38,9 @@ func classify(err error) (retryKind, string) {
 	if errors.As(err, &be) {
 		return permanent, ""
 	}
+	if errors.Is(err, errNotListedYet) {
+		return settling, "not listed yet"
+	}
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
 		if _, ok := Unreachable(err); ok {
@@ -66,8 +69,13 @@ func classify(err error) (retryKind, string) {
 		return blocked, code
 	case code == "DependencyViolation", strings.Contains(code, "InUse"), strings.Contains(code, "Contains"),
 		code == "DeleteConflict", code == "InvalidDBSubnetGroupStateFault", code == "InvalidDBInstanceState",
+		code == "InvalidReplicationGroupState", // ElastiCache: a Redis still creating or modifying
 		code == "IncorrectState", code == "IncorrectStateException", strings.Contains(code, "InvalidState"):
 		return blocked, code
+	case code == "ClientException" && strings.Contains(msg, "unable to describe task definition"):
+		// ECS's word for a task definition it doesn't know: one
+		// registered a moment ago, not visible yet.
+		return settling, code
 	case strings.HasSuffix(code, ".NotFound"), strings.HasSuffix(code, "NotFound"), strings.HasSuffix(code, "NotFoundException"),
 		strings.HasSuffix(code, "NotFoundFault"), code == "NoSuchEntity", code == "NoSuchBucket":
 		return settling, code

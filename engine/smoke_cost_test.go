@@ -14,12 +14,12 @@ func TestHealthCheckCost(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		props arch.HealthCheckProps
+		props arch.SmokeCheckProps
 		want  float64
 	}{
-		{arch.HealthCheckProps{Type: "HTTP", Interval: 30}, 0.50},
-		{arch.HealthCheckProps{Type: "HTTP_STR_MATCH", Interval: 30}, 1.50},
-		{arch.HealthCheckProps{Type: "HTTP_STR_MATCH", Interval: 10}, 2.50},
+		{arch.SmokeCheckProps{Type: "HTTP", Interval: 30}, 0.50},
+		{arch.SmokeCheckProps{Type: "HTTP_STR_MATCH", Interval: 30}, 1.50},
+		{arch.SmokeCheckProps{Type: "HTTP_STR_MATCH", Interval: 10}, 2.50},
 	} {
 		if got := p.Monthly(arch.Resource{Type: arch.TypeHealthCheck, Props: tc.props}, arch.Architecture{}); got != tc.want {
 			t.Errorf("%+v costs %v, want %v", tc.props, got, tc.want)

@@ -32,11 +32,12 @@ const (
 	KindWrite    Kind = "write"    // save the manifest so far as mvi.toml (or a file of the app's) in Session.Dir
 	KindRollback Kind = "rollback" // start an earlier release again, nothing rebuilt
 	KindRecords  Kind = "records"  // the app's build and release records, read from KV and Blob
+	KindAdmin    Kind = "admin"    // an admin command as a one-off task of the current release
 )
 
 // Kinds lists every kind, in the order a tutorial usually meets them.
 func Kinds() []Kind {
-	return []Kind{KindExplain, KindAsk, KindDesign, KindPlan, KindApply, KindVerify, KindBreak, KindInspect, KindDestroy, KindWrite, KindRollback, KindRecords}
+	return []Kind{KindExplain, KindAsk, KindDesign, KindPlan, KindApply, KindVerify, KindBreak, KindInspect, KindDestroy, KindWrite, KindRollback, KindRecords, KindAdmin}
 }
 
 // Step is one step of a tutorial.

@@ -201,7 +201,9 @@ func (c Check) Satisfiable(a arch.Architecture) error {
 	}
 	switch c.Kind {
 	case CheckHTTP, CheckHealthy, CheckUptime:
-		if _, ok := a.Get(arch.ListenerID(p)); !ok {
+		_, listener := a.Get(arch.ListenerID(p))
+		_, rule := a.Get(arch.ListenerRuleID(p)) // a routed process: the check's path must match its route
+		if !listener && !rule {
 			return fmt.Errorf("%s has no port at this point, so no load balancer reaches it", p)
 		}
 	case CheckVMs:

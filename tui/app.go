@@ -76,6 +76,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.screen = screenInspect
 		return a, tea.Batch(a.resize(), a.insp.Init())
 	case leaveInspectMsg:
+		if a.single && a.run == nil {
+			return a, tea.Quit
+		}
 		a.insp.stop()
 		a.insp = nil
 		if a.run != nil {

@@ -8,34 +8,26 @@ import (
 	"strings"
 	"time"
 
-	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 	"github.com/minimalinfra/mvi/engine"
-	"github.com/minimalinfra/mvi/engine/arch"
 )
 
 // snapMsg is one status poll's result.
 type snapMsg struct {
-	gen  int
-	snap engine.Snapshot
-	err  error
-	at   time.Time
+	gen    int
+	snap   engine.Snapshot
+	err    error
+	at     time.Time
+	gauges *engine.Gauges // read only while the gauges show
+	events map[string][]engine.ServiceEvent
+	gerr   error
 }
 
 // pollMsg is the refresh timer firing.
 type pollMsg struct{ gen int }
-
-// logsMsg is a log tail.
-type logsMsg struct {
-	gen    int
-	source string
-	lines  []string
-	err    error
-}
 
 // inspector is the live view of one app: resources grouped by service
 // with state and gauges, polled every few seconds in a Cmd (Update never
@@ -62,9 +54,18 @@ type inspector struct {
 	cursor int
 	detail bool
 	// dv scrolls the details, which are often longer than the screen.
-	dv   viewport.Model
+	dv viewport.Model
+	// pane is the log pane on screen (nil: none); logs its last read.
+	pane *logPane
 	logs *logsMsg
-	w, h int
+	runs []engine.RunningTask // one-off tasks alive (inspect_runs.go)
+	// gauging: the gauges are on screen, so each poll reads them too (one
+	// GetMetricData); gauges is the last read.
+	gauging bool
+	gauges  *engine.Gauges
+	events  map[string][]engine.ServiceEvent
+	gerr    error
+	w, h    int
 }
 
 // newInspector asks which app to look at, on the wizard's cloud.
@@ -90,7 +91,7 @@ func (in *inspector) Init() tea.Cmd {
 
 func (in *inspector) stop() { in.cancel() }
 
-func (in *inspector) typing() bool { return in.choosing }
+func (in *inspector) typing() bool { return in.choosing || (in.pane != nil && in.pane.searching) }
 
 func (in *inspector) setSize(w, h int) tea.Cmd {
 	in.w, in.h = w, h
@@ -123,7 +124,7 @@ func (in *inspector) poll() tea.Cmd {
 		return nil
 	}
 	in.loading = true
-	ctx, cfg, gen, now := in.ctx, in.cfg(), in.gen, in.env.cfg.Now
+	ctx, cfg, gen, now, gauging := in.ctx, in.cfg(), in.gen, in.env.cfg.Now, in.gauging
 	return func() (msg tea.Msg) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -131,7 +132,15 @@ func (in *inspector) poll() tea.Cmd {
 			}
 		}()
 		s, err := engine.Status(ctx, cfg)
-		return snapMsg{gen: gen, snap: s, err: err, at: now()}
+		m := snapMsg{gen: gen, snap: s, err: err, at: now()}
+		if err == nil && gauging {
+			g, gerr := engine.ReadGauges(ctx, cfg, s)
+			m.gauges, m.gerr = &g, gerr
+			if gerr == nil {
+				m.events, m.gerr = engine.ServiceEvents(ctx, cfg, s, gaugeEvents)
+			}
+		}
+		return m
 	}
 }
 
@@ -145,20 +154,31 @@ func (in *inspector) Update(msg tea.Msg) tea.Cmd {
 		in.err, in.at = msg.err, msg.at
 		if msg.err == nil {
 			in.snap = &msg.snap
+			if msg.gauges != nil {
+				in.gauges, in.events, in.gerr = msg.gauges, msg.events, msg.gerr
+			}
 			in.cursor = min(in.cursor, max(len(in.resources())-1, 0))
 			if in.detail {
 				in.dv.SetContent(strings.TrimRight(in.detailView(), "\n")) // the offset stays where the reader is
 			}
 		}
 		gen := in.gen
-		return tea.Tick(in.env.cfg.Refresh, func(time.Time) tea.Msg { return pollMsg{gen: gen} })
+		tick := tea.Tick(in.env.cfg.Refresh, func(time.Time) tea.Msg { return pollMsg{gen: gen} })
+		runs := in.pollRuns()
+		if in.pane != nil && in.pane.around.IsZero() {
+			return tea.Batch(tick, runs, in.tail()) // a pane that follows reads again with every refresh
+		}
+		return tea.Batch(tick, runs)
+	case runsMsg:
+		in.gotRuns(msg)
+		return nil
 	case pollMsg:
 		if msg.gen != in.gen || in.ctx.Err() != nil {
 			return nil
 		}
 		return in.poll()
 	case logsMsg:
-		if msg.gen == in.gen {
+		if msg.gen == in.gen && in.pane != nil {
 			in.logs = &msg
 		}
 		return nil
@@ -202,6 +222,8 @@ func (in *inspector) key(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case in.choosing:
 		return in.forward(msg)
+	case in.pane != nil && in.pane.searching:
+		return in.typeSearch(msg)
 	case in.detail:
 		// The details' own scrolling keys: arrows, space, b, u, d …
 		var cmd tea.Cmd
@@ -218,7 +240,7 @@ func (in *inspector) acts() []keyAct {
 	call := func(f func() tea.Cmd) func(tea.KeyMsg) tea.Cmd { return func(tea.KeyMsg) tea.Cmd { return f() } }
 	leave := call(func() tea.Cmd { return func() tea.Msg { return leaveInspectMsg{} } })
 	back := call(func() tea.Cmd {
-		in.detail, in.logs = false, nil
+		in.detail, in.pane, in.logs, in.gauging = false, nil, nil, false
 		in.gen++ // drop a log tail still on its way
 		in.loading = false
 		return in.poll()
@@ -226,10 +248,14 @@ func (in *inspector) acts() []keyAct {
 	switch {
 	case in.choosing:
 		return []keyAct{{k.Back, leave}}
-	case in.logs != nil:
-		return []keyAct{{withHelp(k.Back, "back"), back}, {b: k.ForceQuit}}
+	case in.pane != nil && in.pane.searching:
+		return []keyAct{{withHelp(k.Back, "cancel"), call(in.cancelSearch)}, {withHelp(k.Details, "search"), call(in.search)}}
+	case in.pane != nil:
+		return []keyAct{{withHelp(k.Back, "back"), back}, {k.Search, call(in.startSearch)}, {k.Refresh, call(in.tail)}, {b: k.ForceQuit}}
+	case in.gauging:
+		return []keyAct{{withHelp(k.Back, "back"), back}, {k.Refresh, call(in.poll)}, {b: k.Quit}}
 	case in.detail:
-		as := []keyAct{{withHelp(k.Back, "back"), back}, {k.Logs, call(in.tail)}, {b: k.Quit}}
+		as := []keyAct{{withHelp(k.Back, "back"), back}, {k.Logs, call(in.openLogs)}, {b: k.Quit}}
 		if in.dv.TotalLineCount() > in.dv.Height {
 			as = append([]keyAct{{k.Scroll, func(m tea.KeyMsg) tea.Cmd { var c tea.Cmd; in.dv, c = in.dv.Update(m); return c }}}, as...)
 		}
@@ -240,7 +266,8 @@ func (in *inspector) acts() []keyAct {
 		{k.Up, call(func() tea.Cmd { in.cursor = max(in.cursor-1, 0); return nil })},
 		{k.Down, call(func() tea.Cmd { in.cursor = min(in.cursor+1, max(len(rs)-1, 0)); return nil })},
 		{k.Details, call(in.openDetail)},
-		{k.Logs, call(in.tail)},
+		{k.Logs, call(in.openLogs)},
+		{k.Gauges, call(in.openGauges)},
 		{k.Refresh, call(in.poll)},
 		{k.Back, leave},
 		{b: k.Quit},
@@ -273,64 +300,6 @@ func (in *inspector) selected() (engine.ResourceStatus, bool) {
 		return rs[in.cursor], true
 	}
 	return engine.ResourceStatus{}, false
-}
-
-// tail reads the app's log group: the selected process's streams (the
-// awslogs driver prefixes them with the process name) or all of them.
-func (in *inspector) tail() tea.Cmd {
-	c := in.cfg()
-	if c.Clients == nil || c.Clients.Logs == nil {
-		return nil
-	}
-	group := arch.LogGroupName(in.app)
-	prefix, title := "", group
-	if r, ok := in.selected(); ok && r.Type == arch.TypeService {
-		if p, ok := arch.ProcessOfService(r.ID); ok {
-			prefix, title = p+"/", group+" ("+p+")"
-		}
-	}
-	ctx, gen, now := in.ctx, in.gen, in.env.cfg.Now
-	return func() (msg tea.Msg) {
-		defer func() {
-			if r := recover(); r != nil {
-				msg = logsMsg{gen: gen, source: title, err: fmt.Errorf("log tail panicked: %v", r)}
-			}
-		}()
-		lines, err := tailLogs(ctx, c, group, prefix, now())
-		return logsMsg{gen: gen, source: title, lines: lines, err: err}
-	}
-}
-
-// tailKeep is how many log lines a tail shows at most.
-const tailKeep = 200
-
-func tailLogs(ctx context.Context, c engine.Config, group, prefix string, now time.Time) ([]string, error) {
-	in := &cloudwatchlogs.FilterLogEventsInput{
-		LogGroupName: sdkaws.String(group),
-		StartTime:    sdkaws.Int64(now.Add(-time.Hour).UnixMilli()),
-	}
-	if prefix != "" {
-		in.LogStreamNamePrefix = sdkaws.String(prefix)
-	}
-	var lines []string
-	for page := 0; page < 10; page++ {
-		out, err := c.Clients.Logs.FilterLogEvents(ctx, in)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", group, err)
-		}
-		for _, e := range out.Events {
-			t := time.UnixMilli(sdkaws.ToInt64(e.Timestamp)).UTC().Format("15:04:05")
-			lines = append(lines, t+" "+strings.TrimRight(sdkaws.ToString(e.Message), "\n"))
-		}
-		if out.NextToken == nil || len(out.Events) == 0 {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
-	if len(lines) > tailKeep {
-		lines = lines[len(lines)-tailKeep:]
-	}
-	return lines, nil
 }
 
 // gaugeText is a resource's gauges in a stable order.

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/cloud"
 	"github.com/minimalinfra/mvi/engine/resource"
 	"github.com/minimalinfra/mvi/tui/diagram"
 )
@@ -31,6 +32,9 @@ func stateGlyph(st *Styles, state string) string {
 func (in *inspector) View() string {
 	st := in.env.st
 	head := st.Header.Render("Inspect") + st.Muted.Render(" · "+in.app)
+	if cloud.IsReadOnly(in.env.ctx) {
+		head += st.Warn.Render(" · read-only")
+	}
 	if in.snap != nil {
 		head += st.Muted.Render(fmt.Sprintf(" · %d resources in %d services", in.snap.Total, len(in.snap.Services)))
 	}
@@ -45,8 +49,10 @@ func (in *inspector) View() string {
 	case in.ask != nil:
 		body = "\n " + in.ask.View()
 		bs = in.ask.KeyBinds()
-	case in.logs != nil:
+	case in.pane != nil:
 		body = in.logsView()
+	case in.gauging:
+		body = in.gaugesView()
 	case in.detail:
 		body = in.dv.View()
 		if in.dv.TotalLineCount() > in.dv.Height {
@@ -123,6 +129,7 @@ func (in *inspector) listView(h int) string {
 			i++
 		}
 	}
+	lines = append(lines, in.runLines()...)
 	top := 0
 	if cur >= h {
 		top = cur - h + 1
@@ -207,23 +214,4 @@ func (in *inspector) localURLs() []string {
 		return nil
 	}
 	return in.env.cfg.Reach(in.app)
-}
-
-// logsView is the last lines of the tail that fit.
-func (in *inspector) logsView() string {
-	st := in.env.st
-	l := in.logs
-	head := " " + st.Title.Render("Logs of "+l.source)
-	if l.err != nil {
-		return head + "\n " + st.Err.Render("✗ ") + l.err.Error()
-	}
-	if len(l.lines) == 0 {
-		return head + "\n " + st.Muted.Render("No lines in the last hour.")
-	}
-	room := max(in.h-4, 1)
-	lines := l.lines
-	if len(lines) > room {
-		lines = lines[len(lines)-room:]
-	}
-	return head + "\n " + strings.Join(lines, "\n ")
 }

@@ -10,6 +10,7 @@ import (
 type keyMap struct {
 	Up, Down, Enter, Back, Quit, ForceQuit key.Binding
 	Scroll, Retry, Reset, Details, Logs    key.Binding
+	Gauges, Search                         key.Binding
 	// Cause goes back to the question a failed check rests on.
 	Cause                     key.Binding
 	Refresh, Inspect, Diagram key.Binding
@@ -35,6 +36,8 @@ func newKeyMap() keyMap {
 		Reset:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reset progress")),
 		Details:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
 		Logs:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "logs")),
+		Gauges:    key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "gauges")),
+		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		Inspect:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "inspect live")),
 		Diagram:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text/diagram")),

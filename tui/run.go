@@ -7,6 +7,7 @@ import (
 	"io"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/minimalinfra/mvi/engine/cloud"
 )
 
 // RunOptions say where the program draws; the zero value is the
@@ -31,6 +32,31 @@ func RunTutorial(ctx context.Context, cfg Config, t *Tutorial, o RunOptions) err
 	a.screen = screenRunner
 	a.start = a.run.Init
 	return run(ctx, a, o)
+}
+
+// RunInspect opens Inspect alone (`mvi inspect`): on app, or asking which
+// when app is "". Read-only marks every call it makes with
+// cloud.WithReadOnly, so the clients themselves refuse any change.
+// Leaving it leaves the program.
+func RunInspect(ctx context.Context, cfg Config, app string, readOnly bool, o RunOptions) error {
+	return run(ctx, NewInspect(ctx, cfg, app, readOnly), o)
+}
+
+// NewInspect is the root model of RunInspect.
+func NewInspect(ctx context.Context, cfg Config, app string, readOnly bool) *App {
+	if readOnly {
+		ctx = cloud.WithReadOnly(ctx)
+	}
+	a := New(ctx, cfg)
+	a.single = true
+	if app != "" {
+		a.insp = newInspectorFor(a.env, app, cfg.Engine)
+	} else {
+		a.insp = newInspector(a.env)
+	}
+	a.screen = screenInspect
+	a.start = a.insp.Init
+	return a
 }
 
 func run(ctx context.Context, a *App, o RunOptions) error {

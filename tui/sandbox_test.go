@@ -76,7 +76,7 @@ func TestInspectOnTheSandbox(t *testing.T) {
 	if l := app.insp.logs; l.err != nil {
 		t.Errorf("log tail: %v", l.err)
 	}
-	if v := d.m.View(); !strings.Contains(v, "Logs of /mvi/hello (web)") {
+	if v := d.m.View(); !strings.Contains(v, "Logs of web") {
 		t.Errorf("no log view:\n%s", v)
 	}
 	d.key("esc")

@@ -55,6 +55,10 @@ type stepDef struct {
 	Content   string `toml:"content"`
 	// rollback
 	Release int `toml:"release"`
+	// admin
+	Process string   `toml:"process"`
+	Command []string `toml:"command"`
+	Exit    int      `toml:"exit"`
 }
 
 type fieldDef struct {
@@ -106,6 +110,7 @@ var allowed = map[steps.Kind][]string{
 	steps.KindBreak:    {"action", "target", "change", "watch"},
 	steps.KindWrite:    {"file", "overwrite", "content"},
 	steps.KindRollback: {"release", "watch"},
+	steps.KindAdmin:    {"process", "command", "exit"},
 }
 
 func decode(fsys fs.FS, id, file string, data []byte) (Tutorial, error) {
@@ -264,6 +269,14 @@ func decodeStep(c *errs, fsys fs.FS, p string, sd stepDef) (steps.Step, StepMeta
 		return steps.Rollback{Base: base, Release: sd.Release, Watch: sd.Watch}, meta
 	case steps.KindRecords:
 		return steps.RecordsStep{Base: base}, meta
+	case steps.KindAdmin:
+		if len(sd.Command) == 0 {
+			c.at(p, "an admin step needs command: the words to run, like [\"migrate\"]")
+		}
+		if sd.Exit < 0 || sd.Exit > 255 {
+			c.at(p+".exit", "exit %d: an exit code is 0 to 255", sd.Exit)
+		}
+		return steps.Admin{Base: base, Process: sd.Process, Command: sd.Command, Exit: sd.Exit}, meta
 	}
 	return steps.Explain{Base: base}, meta
 }
@@ -345,6 +358,9 @@ func usedSettings(sd stepDef) []string {
 	add(sd.Overwrite, "overwrite")
 	add(sd.Content != "", "content")
 	add(sd.Release != 0, "release")
+	add(sd.Process != "", "process")
+	add(len(sd.Command) > 0, "command")
+	add(sd.Exit != 0, "exit")
 	return out
 }
 

@@ -136,6 +136,18 @@ func Validate(t Tutorial, answers map[string]string) error {
 				}
 			}
 			watched, badRelease = x.Watch != "", false
+		case steps.Admin:
+			if !applied {
+				c.at(p, "an admin step needs an apply before it: a command runs in a release of a process")
+				continue
+			}
+			proc := x.Process
+			if proc == "" {
+				proc = steps.DefaultProcess
+			}
+			if _, ok := live.Get(arch.ServiceID(proc)); !ok {
+				c.at(p+".process", "the running design has no process %q to run a command in", proc)
+			}
 		case steps.RecordsStep:
 			if !applied {
 				c.at(p, "a records step needs an apply before it: nothing has been built or released")

@@ -41,6 +41,10 @@ func (u usageError) Unwrap() error { return u.err }
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
 func exitCode(err error) int {
+	var st exitStatus
+	if errors.As(err, &st) {
+		return st.code // mvi run: the command's own
+	}
 	var u usageError
 	if _, ok := manifest.AsErrors(err); ok || errors.As(err, &u) {
 		return exitInvalid

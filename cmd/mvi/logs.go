@@ -89,12 +89,10 @@ as it was kept in the app's Blob bucket.`),
 					return err
 				}
 				app, region = m.Name, m.Region
-				if q.Process != "" && m.Processes[q.Process] == nil {
-					fix := "name one of: " + strings.Join(m.ProcessNames(), ", ")
-					if s := manifest.Nearest(q.Process, m.ProcessNames()); s != "" {
-						fix = fmt.Sprintf("did you mean %q?", s)
+				if q.Process != "" {
+					if err := knownProcess(m, q.Process); err != nil {
+						return err
 					}
-					return usagef("%s has no process %q: %s", app, q.Process, fix)
 				}
 			}
 			ctx := c.Context()

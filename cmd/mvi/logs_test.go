@@ -1,11 +1,19 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+
+	"github.com/minimalinfra/mvi/engine/sandbox"
 )
 
 // mvi logs after up: lines of every container, process and task on each,
@@ -53,6 +61,83 @@ func TestParseSince(t *testing.T) {
 	for _, bad := range []string{"-5m", "1x", "d", "3.5d"} {
 		if _, err := parseSince(bad, now); err == nil {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// mvi logs web --grep after N requests through the load balancer to the
+// demo app: exactly the N access lines, oldest first, each with web and
+// the task that answered.
+func TestLogsGrepFindsEveryRequest(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sandbox")
+	flags := []string{"-f", demoFile, "--sandbox-dir", dir, "--sandbox-speed", "0"}
+	if out, errs, code := mvi(t, append([]string{"up", "--yes"}, flags...)...); code != 0 {
+		t.Fatalf("up: exit %d\n%s\n%s", code, tail(out), errs)
+	}
+	ctx := context.Background()
+	sb, err := sandbox.Open(ctx, sandbox.Options{Dir: dir, Speed: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	dp, err := sandbox.Serve(ctx, sb, sandbox.ServeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lbs, err := sb.Clients().ELB.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
+	if err != nil || len(lbs.LoadBalancers) != 1 {
+		t.Fatalf("load balancers: %v", err)
+	}
+	const n = 7
+	answered := map[string]bool{}
+	deadline := time.Now().Add(time.Minute)
+	for i := 0; i < n; {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+aws.ToString(lbs.LoadBalancers[0].DNSName)+"/orders?n="+strconv.Itoa(i), nil)
+		resp, err := sb.Clients().HTTP.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		if err != nil || resp.StatusCode == http.StatusServiceUnavailable {
+			// Not served yet, or the targets are passing their first checks.
+			if time.Now().After(deadline) {
+				t.Fatalf("the load balancer never answered: %v", err)
+			}
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		answered[resp.Header.Get(sandbox.TaskHeader)[:8]] = true
+		i++
+	}
+	if err := dp.Close(); err != nil { // flushes the lines to CloudWatch Logs
+		t.Fatal(err)
+	}
+	out, errs, code := mvi(t, append([]string{"logs", "web", "--grep", "GET /orders"}, flags...)...)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != n {
+		t.Fatalf("logs --grep: exit %d, %d lines, want %d\n%s\n%s", code, len(lines), n, out, errs)
+	}
+	// Time order is to the millisecond, as CloudWatch keeps it: within one
+	// millisecond two tasks' lines come in stream order, one task's in
+	// the order it wrote them.
+	var last string
+	seen := map[string]bool{}
+	perTask := map[string]int{}
+	for i, l := range lines {
+		// 2026-12-04 09:00:00.000 web/aaaa1111  GET /orders?n=0 500 12µs
+		f := strings.Fields(l)
+		if len(f) < 5 || !strings.HasPrefix(f[2], "web/") || !answered[strings.TrimPrefix(f[2], "web/")] {
+			t.Errorf("line %d %q: want the process and a task that answered (%v)", i, l, answered)
+			continue
+		}
+		k, err := strconv.Atoi(strings.TrimPrefix(f[4], "/orders?n="))
+		if err != nil || seen[f[4]] || k < perTask[f[2]] {
+			t.Errorf("line %d is %q: a request twice, or a task's lines out of order", i, l)
+		}
+		seen[f[4]], perTask[f[2]] = true, k
+		if stamp := f[0] + " " + f[1]; stamp < last {
+			t.Errorf("line %d at %s before %s", i, stamp, last)
+		} else {
+			last = stamp
 		}
 	}
 }

@@ -50,7 +50,7 @@ Run mvi with no command for the wizard: the book's tutorials step by step,
 	root.AddCommand(newInit(initOptions{RunTUI: runInitTUI}))
 	root.AddCommand(newSandboxCmd())
 	root.AddCommand(newUnlock())
-	root.AddCommand(newSecrets(), newLogs(), newBuilds(), newReleases(), newRollback())
+	root.AddCommand(newSecrets(), newLogs(), newRun(), newBuilds(), newReleases(), newRollback(), newInspect())
 	for _, c := range root.Commands() {
 		// Wrong positional arguments are usage mistakes too.
 		if c.Args == nil {

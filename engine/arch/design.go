@@ -25,6 +25,9 @@ const (
 type design struct {
 	m   *manifest.Manifest
 	out []Resource
+	// waits are the process → process orderings Service Connect needs
+	// (connect.go serverDeps).
+	waits [][2]string
 }
 
 func (d *design) add(svc Service, id, typ string, p Props, reason string, deps ...string) {
@@ -48,11 +51,8 @@ func Design(m *manifest.Manifest) (Architecture, error) {
 	if len(m.Processes) == 0 {
 		return Architecture{}, fmt.Errorf("design %s: no processes; add [processes.web] with an image", m.Name)
 	}
-	if r := m.Routes(); len(r) > 0 {
-		// The manifest accepts path and host; listener rules have no
-		// handler on either cloud yet, so the design refuses rather than
-		// silently sending every request to the default process.
-		return Architecture{}, fmt.Errorf("design %s: %s has a path or host, and this mvi can't make load balancer listener rules yet: remove path/host (and reach it from the app as ${processes.%s.url}), or write public = false", m.Name, r[0], r[0])
+	if err := checkRoutable(m); err != nil {
+		return Architecture{}, err
 	}
 	d := &design{m: m}
 	d.crypto()
@@ -63,11 +63,13 @@ func Design(m *manifest.Manifest) (Architecture, error) {
 	d.blob()
 	d.fs()
 	d.database()
+	d.redis()
 	d.vms()
+	d.namespace()
 	d.containers()
 	d.metrics()
 	d.keyReason()
-	a := Architecture{App: m.Name, Region: m.Region, Resources: d.out, Placement: placement(m)}
+	a := Architecture{App: m.Name, Region: m.Region, Resources: dependencyOrder(d.out), Placement: placement(m)}
 	if err := a.Check(); err != nil {
 		return Architecture{}, fmt.Errorf("design %s: %w", m.Name, err)
 	}
@@ -97,23 +99,23 @@ func (d *design) network() {
 		RouteTableProps{VPC: "vpc", InternetGateway: "igw", Subnets: []string{"subnet/public-a", "subnet/public-b"}},
 		"sends traffic for the internet through the gateway from both public subnets",
 		"vpc", "igw", "subnet/public-a", "subnet/public-b")
-	if m.Database != nil {
+	if d.hasPrivateSubnets() {
 		d.add(VPC, "subnet/private-a", TypeSubnet, SubnetProps{VPC: "vpc", CIDR: "10.0.128.0/20", Zone: 0},
-			"a subnet with no route to the internet, so the database can't be reached from outside", "vpc")
+			"a subnet with no route to the internet, so "+d.privateNeed()+" can't be reached from outside", "vpc")
 		d.add(VPC, "subnet/private-b", TypeSubnet, SubnetProps{VPC: "vpc", CIDR: "10.0.144.0/20", Zone: 1},
-			"a private subnet in a second zone: the database service needs two zones to place it", "vpc")
+			d.secondZoneReason(), "vpc")
 	}
 	appDeps := []string{"vpc"}
 	var appIngress []Rule
 	if m.DefaultProcess() != "" {
 		d.add(VPC, "sg/lb", TypeSecurityGroup, SecurityGroupProps{
 			VPC: "vpc", Description: "load balancer: HTTP from anywhere",
-			Ingress: []Rule{{Protocol: "tcp", FromPort: 80, ToPort: 80, CIDR: "0.0.0.0/0", Description: "HTTP from the internet"}},
+			Ingress: lbIngress(),
 			// The group can't name sg/app (which names it back): the
 			// VPC's range on the container ports says the same, and
 			// keeps a broken-into load balancer from calling out.
 			Egress: []Rule{{Protocol: "tcp", FromPort: ephemeralFrom, ToPort: ephemeralTo, CIDR: vpcCIDR, Description: "container ports, inside the VPC only"}},
-		}, "lets the internet reach the load balancer on port 80 only, and the load balancer reach only the containers", "vpc")
+		}, lbGroupReason(), "vpc")
 		appIngress = []Rule{{Protocol: "tcp", FromPort: ephemeralFrom, ToPort: ephemeralTo, SourceGroup: "sg/lb",
 			Description: "container ports, from the load balancer only"}}
 		appDeps = append(appDeps, "sg/lb")
@@ -184,13 +186,22 @@ func (d *design) registry() {
 // releases need a record of what was built and what runs.
 func (d *design) releases() bool { return d.m.HasBuild() }
 
+// kv makes the DynamoDB table: the app's own KV, or where mvi keeps its
+// build and release records. An app whose KV is Redis still gets the
+// table when it builds: records must outlive any cache, survive a node
+// restart and be backed up to a point in time, which a table does for
+// cents and an in-memory store doesn't promise.
 func (d *design) kv() {
-	if d.m.KV == nil && !d.releases() {
+	if (d.m.KV == nil || d.m.KV.Redis()) && !d.releases() {
 		return
+	}
+	reason := "build and release records live here, so any release can be found and rolled back to"
+	if d.m.KV.Redis() {
+		reason = "build and release records live here, not in the Redis: they must survive any restart and be recoverable to a point in time, which a table does for cents"
 	}
 	d.add(KV, "table", TypeTable, TableProps{
 		HashKey: "pk", RangeKey: "sk", OnDemand: true, PITR: true, Key: "key",
-	}, "build and release records live here, so any release can be found and rolled back to", "key")
+	}, reason, "key")
 }
 
 func (d *design) blob() {
@@ -234,7 +245,7 @@ func (d *design) database() {
 	}, "one place all containers share data, private, encrypted and backed up daily",
 		"db-subnets", "sg/db", "key", "db-password")
 	d.add(Database, IDDatabaseURL, TypeParameter, ParameterProps{
-		Name: "/mvi/" + d.m.Name + "/database-url", Secure: true, Key: IDKey, Template: Template{{Ref: DBURLRef}},
+		Name: DatabaseURLName(d.m.Name), Secure: true, Key: IDKey, Template: Template{{Ref: DBURLRef}},
 	}, "DATABASE_URL, the one setting most frameworks read: where the database is and how to log in, password included, so it is encrypted and reaches containers as a secret",
 		IDKey, IDDatabase, IDDBPassword)
 }
@@ -284,7 +295,7 @@ func (d *design) containers() {
 			// GetAuthorizationToken has no resource scope on AWS.
 			Statement{Actions: []string{"ecr:GetAuthorizationToken"}, Resources: []string{"*"}})
 	}
-	if m.Database != nil || len(m.Secrets) > 0 || m.Registry != nil {
+	if m.Database != nil || len(m.Secrets) > 0 || m.Registry != nil || m.KV.Redis() {
 		var res []string
 		if m.Database != nil {
 			execDeps = append(execDeps, "db-password")
@@ -293,6 +304,16 @@ func (d *design) containers() {
 		if len(m.Secrets) > 0 {
 			res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+SecretsPath(m.Name)+"*")
 		}
+		// By name: naming {database-url} or {kv-url} would hold the role
+		// back until the database or the Redis is made, minutes later.
+		if m.Database != nil {
+			res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+DatabaseURLName(m.Name))
+		}
+		if m.KV.Redis() {
+			res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+KVURLName(m.Name))
+		}
+		// A variable composed around a password or a secret.
+		res = append(res, "arn:aws:ssm:{region}:{account}:parameter"+EnvParametersPath(m.Name)+"*")
 		if m.Registry != nil {
 			// A build on the app's cluster gets its registry credentials
 			// this way, for as long as it runs.
@@ -336,6 +357,11 @@ func (d *design) containers() {
 			CPU: p.CPU, Memory: p.Memory, Env: e.plain, Filled: e.filled, Secrets: m.Secrets,
 			SecretVars: e.secrets, Params: e.params,
 			LogGroup: "log-group", ExecutionRole: "role/execution", TaskRole: "role/task",
+			HealthCheck: d.healthCheck(name, p),
+		}
+		connect := d.connectProps(name, p)
+		if connect != nil {
+			td.PortName = connect.PortName
 		}
 		for _, id := range e.deps {
 			if !slices.Contains(tdDeps, id) {
@@ -368,10 +394,17 @@ func (d *design) containers() {
 		}
 		svcDeps := []string{"cluster", "capacity-provider", "cluster-capacity", TaskDefinitionID(name)}
 		reason := fmt.Sprintf("keeps %d %s container(s) running, replacing any that stop, and rolls out new releases without downtime", p.Count, name)
+		if connect != nil {
+			svc.Connect = connect
+			svcDeps = append(append(svcDeps, IDNamespace, IDLogGroup), d.serverDeps(name)...)
+		}
+		if p.Port != 0 && !m.IsPublic(name) {
+			reason = privateReason(name, p, td.HealthCheck)
+		}
 		if m.IsPublic(name) {
 			d.loadBalancer(name, p)
 			svc.TargetGroup, svc.Port = TargetGroupID(name), p.Port
-			svcDeps = append(svcDeps, TargetGroupID(name), ListenerID(name))
+			svcDeps = append(svcDeps, TargetGroupID(name), d.forwarder(name))
 			reason = spreadReason(name, p.Count, m.VM.Count)
 		}
 		d.add(Container, ServiceID(name), TypeService, svc, reason, svcDeps...)
@@ -382,19 +415,30 @@ func (d *design) loadBalancer(name string, p *manifest.Process) {
 	if !d.has("lb") {
 		d.add(LoadBalancer, "lb", TypeLoadBalancer, LoadBalancerProps{
 			Scheme: "internet-facing", Subnets: []string{"subnet/public-a", "subnet/public-b"}, SecurityGroup: "sg/lb",
-		}, "one stable address on the internet that forwards each request to a healthy container",
-			"subnet/public-a", "subnet/public-b", "sg/lb", "route-table/public")
+		}, d.lbReason(), "subnet/public-a", "subnet/public-b", "sg/lb", "route-table/public")
+	}
+	if d.has(TargetGroupID(name)) {
+		return // the default process's, made first for a route's rule
+	}
+	def := d.m.DefaultProcess()
+	if name != def {
+		// A rule sits on the listener, which forwards to the default
+		// process: make that first, whatever order the processes come in.
+		d.loadBalancer(def, d.m.Processes[def])
 	}
 	d.add(LoadBalancer, TargetGroupID(name), TypeTargetGroup, TargetGroupProps{
 		VPC: "vpc", Process: name, Port: p.Port, Protocol: "HTTP", HealthPath: p.Health,
 		HealthInterval: 10, HealthyThreshold: 2, UnhealthyThreshold: 2, DeregistrationDelay: 30,
 	}, fmt.Sprintf("the %s containers the load balancer may send to, checked on %s every 10 s so sick ones get no traffic", name, p.Health), "vpc")
-	// One listener on 80 for the app: the default process takes it.
-	// Routed processes (path, host) would add listener rules to it; see
-	// routedNotBuilt, which refuses them until the handlers exist.
+	if name != def {
+		d.listenerRule(name, p)
+		return
+	}
+	// One listener on 80 for the app: the default process takes what no
+	// rule matches (listenerRule adds the rules).
 	d.add(LoadBalancer, ListenerID(name), TypeListener, ListenerProps{
 		LoadBalancer: "lb", TargetGroup: TargetGroupID(name), Port: 80, Protocol: "HTTP",
-	}, "accepts HTTP on port 80 and forwards it to "+name, "lb", TargetGroupID(name))
+	}, d.listenerReason(name), "lb", TargetGroupID(name))
 }
 
 func (d *design) metrics() {
@@ -516,12 +560,12 @@ func (d *design) keyReason() {
 	}
 	var what []string
 	for _, w := range []struct{ id, word string }{{"asg", "its VMs' disks"}, {"database", "its database"}, {"fs", "its files"},
-		{"log-group", "its logs"}, {"bucket", "its objects"}, {"table", "its records"}} {
+		{"log-group", "its logs"}, {"bucket", "its objects"}, {"table", "its records"}, {IDCache, "its Redis"}} {
 		if d.has(w.id) {
 			what = append(what, w.word)
 		}
 	}
-	if d.has("db-password") || len(d.m.Secrets) > 0 {
+	if d.has("db-password") || d.has(IDCacheToken) || len(d.m.Secrets) > 0 {
 		what = append(what, "its secrets")
 	}
 	k.Reason = "one key of the app's own encrypts " + andList(what) + ", and rotates itself every year"

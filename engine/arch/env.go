@@ -68,6 +68,7 @@ func (d *design) splitEnv(process string, vars map[string]string) env {
 		}
 	}
 	for _, k := range sortedKeys(vars) {
+		var own []string // what this variable is filled in from
 		parts, err := manifest.SplitRefs(vars[k])
 		if err != nil { // manifest.Parse refused it already; keep it literal
 			putTo(&e.plain, k, vars[k])
@@ -93,6 +94,7 @@ func (d *design) splitEnv(process string, vars map[string]string) env {
 			}
 			t = append(t, Part{Ref: ref})
 			secret = secret || p.Ref.Secret()
+			own = append(own, d.refDeps(p.Ref.Kind)...)
 			need(d.refDeps(p.Ref.Kind)...)
 		}
 		switch refs := t.Refs(); {
@@ -104,12 +106,14 @@ func (d *design) splitEnv(process string, vars map[string]string) env {
 			putTo(&e.secrets, k, parts[0].Ref.Name)
 		case len(t) == 1 && refs[0] == DBURLRef:
 			putTo(&e.params, k, IDDatabaseURL)
+		case len(t) == 1 && refs[0] == KVURLRef:
+			putTo(&e.params, k, IDKVURL)
 		case secret:
 			id := EnvParameterID(process, k)
 			d.add(Container, id, TypeParameter, ParameterProps{
-				Name: "/mvi/" + d.m.Name + "/env/" + process + "/" + k, Secure: true, Key: IDKey, Template: t,
+				Name: EnvParametersPath(d.m.Name) + process + "/" + k, Secure: true, Key: IDKey, Template: t,
 			}, fmt.Sprintf("%s's %s holds a password or a secret, so mvi composes it into an encrypted parameter the container reads at start, never plain environment", process, k),
-				append([]string{IDKey}, d.refDeps("database")...)...)
+				append(append([]string{IDKey}, d.refDeps("database")...), own...)...)
 			putTo(&e.params, k, id)
 		default:
 			putTo(&e.filled, k, t)
@@ -117,6 +121,9 @@ func (d *design) splitEnv(process string, vars map[string]string) env {
 	}
 	if d.m.Database != nil && vars["DATABASE_URL"] == "" {
 		putTo(&e.params, "DATABASE_URL", IDDatabaseURL)
+	}
+	if d.m.KV.Redis() {
+		putTo(&e.params, manifest.RedisURLVar, IDKVURL)
 	}
 	return e
 }
@@ -129,6 +136,9 @@ func (d *design) refDeps(kind string) []string {
 			return []string{IDDatabase, IDDBPassword}
 		}
 	case "kv":
+		if d.m.KV.Redis() {
+			return []string{IDCache, IDCacheToken}
+		}
 		return []string{IDTable}
 	case "blob":
 		return []string{IDBucket}

@@ -21,6 +21,8 @@ const (
 	TypeFileSystem       = "AWS::EFS::FileSystem"
 	TypeMountTarget      = "AWS::EFS::MountTarget"
 	TypeDBSubnetGroup    = "AWS::RDS::DBSubnetGroup"
+	TypeCacheSubnetGroup = "AWS::ElastiCache::SubnetGroup"
+	TypeReplicationGroup = "AWS::ElastiCache::ReplicationGroup"
 	TypeDBInstance       = "AWS::RDS::DBInstance"
 	TypeParameter        = "AWS::SSM::Parameter"
 	TypeRole             = "AWS::IAM::Role"
@@ -34,10 +36,12 @@ const (
 	TypeLoadBalancer     = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 	TypeTargetGroup      = "AWS::ElasticLoadBalancingV2::TargetGroup"
 	TypeListener         = "AWS::ElasticLoadBalancingV2::Listener"
+	TypeListenerRule     = "AWS::ElasticLoadBalancingV2::ListenerRule"
 	TypeAlarm            = "AWS::CloudWatch::Alarm"
 	TypeDashboard        = "AWS::CloudWatch::Dashboard"
 	TypeHealthCheck      = "AWS::Route53::HealthCheck"
 	TypeTopic            = "AWS::SNS::Topic"
+	TypeNamespace        = "AWS::ServiceDiscovery::HttpNamespace"
 )
 
 // The logical ids of resources an app has at most one of. They become the
@@ -60,6 +64,11 @@ const (
 	IDDBSubnets        = "db-subnets"
 	IDDBPassword       = "db-password"
 	IDDatabase         = "database"
+	IDCacheGroup       = "sg/cache"
+	IDCacheSubnets     = "cache-subnets"
+	IDCacheToken       = "cache-token"
+	IDCache            = "cache"
+	IDKVURL            = "kv-url"
 	IDInstanceRole     = "role/instance"
 	IDExecutionRole    = "role/execution"
 	IDTaskRole         = "role/task"
@@ -75,6 +84,7 @@ const (
 	IDSmokeCheck       = "smoke-check"
 	IDSmokeAlarm       = "alarm/smoke"
 	IDTopic            = "topic"
+	IDNamespace        = "namespace"
 )
 
 // Prefixes of the ids made per process or per zone.
@@ -83,6 +93,7 @@ const (
 	taskDefinitionIDPrefix = "task-definition/"
 	targetGroupIDPrefix    = "target-group/"
 	listenerIDPrefix       = "listener/"
+	listenerRuleIDPrefix   = "listener-rule/"
 	subnetIDPrefix         = "subnet/"
 	mountIDPrefix          = "fs-mount/"
 	alarm5xxIDPrefix       = "alarm/5xx-"
@@ -104,6 +115,10 @@ func TargetGroupID(process string) string { return targetGroupIDPrefix + process
 // ListenerID is the load balancer port that forwards to a process.
 func ListenerID(process string) string { return listenerIDPrefix + process }
 
+// ListenerRuleID is the rule on the app's listener that sends a routed
+// process its requests (by path or host).
+func ListenerRuleID(process string) string { return listenerRuleIDPrefix + process }
+
 // SubnetID names a subnet by its tier and zone letter: "public-a".
 func SubnetID(tierZone string) string { return subnetIDPrefix + tierZone }
 
@@ -115,6 +130,15 @@ func Alarm5xxID(process string) string { return alarm5xxIDPrefix + process }
 
 // AlarmUnhealthyID turns red on a process's failing health checks.
 func AlarmUnhealthyID(process string) string { return alarmUnhealthyIDPrefix + process }
+
+// ProcessOfAlarm reads back the process an alarm watches, if it watches
+// one (the CPU alarm watches the cluster).
+func ProcessOfAlarm(id string) (string, bool) {
+	if p, ok := strings.CutPrefix(id, alarm5xxIDPrefix); ok {
+		return p, true
+	}
+	return strings.CutPrefix(id, alarmUnhealthyIDPrefix)
+}
 
 // ProcessOfService reads the process back from a service's id.
 func ProcessOfService(id string) (string, bool) { return strings.CutPrefix(id, serviceIDPrefix) }
@@ -130,6 +154,13 @@ func LogGroupName(app string) string { return "/mvi/" + app }
 
 // IDDatabaseURL is the parameter holding DATABASE_URL, password and all.
 const IDDatabaseURL = "database-url"
+
+// DatabaseURLName is the SSM name of the DATABASE_URL parameter.
+func DatabaseURLName(app string) string { return "/mvi/" + app + "/database-url" }
+
+// EnvParametersPath is where composed variables holding a secret live:
+// <path><process>/<variable>.
+func EnvParametersPath(app string) string { return "/mvi/" + app + "/env/" }
 
 // EnvParameterID holds one process's variable whose value has a secret in
 // it.
@@ -151,7 +182,7 @@ func SecretPath(app, name string) string { return SecretsPath(app) + name }
 // an IAM role is the VMs' (role/instance) or the containers'
 // (role/execution, role/task), and Inspect must group it where the
 // design draws it.
-var idServices = map[string]Service{IDInstanceRole: VM}
+var idServices = map[string]Service{IDInstanceRole: VM, IDCacheToken: KV, IDKVURL: KV}
 
 // ServiceOfID is the service a fixed id belongs to when its type alone
 // can't say; ok is false for every other id.

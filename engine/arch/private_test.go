@@ -1,6 +1,7 @@
 package arch
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,14 +85,119 @@ func TestProcessRefsResolve(t *testing.T) {
 	}
 }
 
-// Routes parse, but no cloud can make listener rules yet: the design says
-// so rather than sending /api/* to web.
-func TestRoutesRefusedUntilBuilt(t *testing.T) {
-	m := multiProc(t, "")
+// A routed process gets a rule on the one listener on 80, forwarding to
+// its own target group; the default process keeps the listener's default
+// action, and sg/lb still opens only 80.
+func TestRoutesBecomeListenerRules(t *testing.T) {
+	m := multiProc(t, "[processes.admin]\nimage = \"nginx\"\nport = 8080\nhost = \"admin.example.com\"\n")
 	m.Processes["api"].Path = "/api/*"
-	_, err := Design(m)
-	if err == nil || !strings.Contains(err.Error(), "listener rules") {
-		t.Fatalf("want a refusal naming listener rules, got %v", err)
+	a := mustDesign(t, m)
+	var listeners, rules []Resource
+	for _, r := range a.Resources {
+		switch r.Type {
+		case TypeListener:
+			listeners = append(listeners, r)
+		case TypeListenerRule:
+			rules = append(rules, r)
+		}
+	}
+	if len(listeners) != 1 || listeners[0].ID != ListenerID("web") {
+		t.Fatalf("listeners %v, want only %s", listeners, ListenerID("web"))
+	}
+	if lp := listeners[0].Props.(ListenerProps); lp.Port != 80 || lp.TargetGroup != TargetGroupID("web") {
+		t.Errorf("listener %+v: want 80, default action to web", lp)
+	}
+	want := map[string]ListenerRuleProps{
+		ListenerRuleID("admin"): {Listener: ListenerID("web"), TargetGroup: TargetGroupID("admin"), Priority: 1, Host: "admin.example.com"},
+		ListenerRuleID("api"):   {Listener: ListenerID("web"), TargetGroup: TargetGroupID("api"), Priority: 2, Path: "/api/*"},
+	}
+	if len(rules) != len(want) {
+		t.Fatalf("rules %v, want %d", rules, len(want))
+	}
+	for _, r := range rules {
+		if got := r.Props.(ListenerRuleProps); got != want[r.ID] {
+			t.Errorf("%s = %+v, want %+v", r.ID, got, want[r.ID])
+		}
+		proc := strings.TrimPrefix(r.ID, "listener-rule/")
+		route := want[r.ID].Path + want[r.ID].Host
+		if !strings.Contains(r.Reason, route) || !strings.Contains(r.Reason, proc) {
+			t.Errorf("%s's reason doesn't name its route %s and %s: %q", r.ID, route, proc, r.Reason)
+		}
+		svc := get(t, a, ServiceID(proc))
+		if !slices.Contains(svc.DependsOn, r.ID) || svc.Props.(ServiceProps).TargetGroup != TargetGroupID(proc) {
+			t.Errorf("%s isn't behind its rule: %+v, deps %v", svc.ID, svc.Props, svc.DependsOn)
+		}
+	}
+	// Rules change one at a time (engine/aws moves a rule aside when
+	// another takes its number).
+	if r := get(t, a, ListenerRuleID("api")); !slices.Contains(r.DependsOn, ListenerRuleID("admin")) {
+		t.Errorf("%s doesn't follow %s: %v", r.ID, ListenerRuleID("admin"), r.DependsOn)
+	}
+	sg := get(t, a, IDLBGroup)
+	if in := sg.Props.(SecurityGroupProps).Ingress; len(in) != 1 || in[0].FromPort != 80 || in[0].ToPort != 80 {
+		t.Errorf("sg/lb opens %+v, want only 80", in)
+	}
+	if !strings.Contains(sg.Reason, "port 80 only") {
+		t.Errorf("sg/lb's reason doesn't name its one port: %q", sg.Reason)
+	}
+	lb := get(t, a, IDLoadBalancer)
+	for _, s := range []string{"/api/* to api", "admin.example.com to admin", "everything else to web"} {
+		if !strings.Contains(lb.Reason, s) {
+			t.Errorf("the load balancer's reason lacks %q: %q", s, lb.Reason)
+		}
+	}
+	if _, ok := a.Get(TargetGroupID("redis")); ok {
+		t.Errorf("private redis got a target group")
+	}
+}
+
+// The default process needn't sort first: a routed api before a default
+// front still finds the listener made before its rule.
+func TestRuleBeforeDefaultByName(t *testing.T) {
+	m, err := manifest.Parse("mvi.toml", []byte(`name = "shop"
+[processes.api]
+image = "nginx"
+port = 8000
+path = "/api/*"
+[processes.front]
+image = "nginx"
+port = 80
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := mustDesign(t, m)
+	r := get(t, a, ListenerRuleID("api"))
+	if p := r.Props.(ListenerRuleProps); p.Listener != ListenerID("front") || p.Priority != 1 {
+		t.Errorf("rule %+v, want on %s with priority 1", p, ListenerID("front"))
+	}
+	if !strings.Contains(get(t, a, IDLoadBalancer).Reason, "everything else to front") {
+		t.Errorf("lb reason %q", get(t, a, IDLoadBalancer).Reason)
+	}
+}
+
+// Routes need a default process to take the rest: a manifest built in
+// code (no validation) is refused, not designed without a listener.
+func TestRoutesWithoutDefaultRefused(t *testing.T) {
+	m := &manifest.Manifest{Name: "shop", Processes: map[string]*manifest.Process{"api": {Image: "nginx", Port: 8000, Path: "/api/*"}}}
+	if _, err := Design(m); err == nil || !strings.Contains(err.Error(), "every public process has a route (api)") {
+		t.Fatalf("want a refusal naming api, got %v", err)
+	}
+}
+
+// One public process: no rules, and the reasons read as before.
+func TestOneProcessNoRules(t *testing.T) {
+	a := mustDesign(t, multiProc(t, ""))
+	for _, r := range a.Resources {
+		if r.Type == TypeListenerRule {
+			t.Errorf("rule %s with no routes", r.ID)
+		}
+	}
+	if got := get(t, a, ListenerID("web")).Reason; got != "accepts HTTP on port 80 and forwards it to web" {
+		t.Errorf("listener reason %q", got)
+	}
+	if got := get(t, a, IDLoadBalancer).Reason; strings.Contains(got, "everything else") {
+		t.Errorf("lb reason lists routes it doesn't have: %q", got)
 	}
 }
 

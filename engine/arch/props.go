@@ -150,6 +150,12 @@ type (
 		MountPath      string         `json:"mount_path,omitempty"`
 		Database       string         `json:"database,omitempty"`
 		DBPassword     string         `json:"db_password,omitempty"`
+		// PortName names the port mapping, which Service Connect serves
+		// the port by (ConnectProps.PortName); "" outside Service Connect.
+		PortName string `json:"port_name,omitempty"`
+		// HealthCheck is the container's own health check, run by ECS
+		// inside it; nil when nothing but "it runs" is checked.
+		HealthCheck *HealthCheckProps `json:"health_check,omitempty"`
 	}
 	ServiceProps struct {
 		Process        string `json:"process"`
@@ -167,6 +173,9 @@ type (
 		Rollback          bool   `json:"rollback"`
 		TargetGroup       string `json:"target_group,omitempty"`
 		Port              int    `json:"port,omitempty"`
+		// Connect is the service's part in ECS Service Connect, nil when
+		// the app has no process another one reaches by name.
+		Connect *ConnectProps `json:"connect,omitempty"`
 	}
 	RepositoryProps struct {
 		ScanOnPush    bool   `json:"scan_on_push"`
@@ -201,6 +210,16 @@ type (
 		TargetGroup  string `json:"target_group"`
 		Port         int    `json:"port"`
 		Protocol     string `json:"protocol"`
+	}
+	// ListenerRuleProps is one rule on the app's listener: requests whose
+	// path matches Path (when set) and whose host matches Host (when set)
+	// go to TargetGroup. A lower Priority is tried first.
+	ListenerRuleProps struct {
+		Listener    string `json:"listener"`
+		TargetGroup string `json:"target_group"`
+		Priority    int    `json:"priority"`
+		Path        string `json:"path_pattern,omitempty"`
+		Host        string `json:"host_header,omitempty"`
 	}
 	DBSubnetGroupProps struct {
 		Subnets []string `json:"subnets"`
@@ -239,6 +258,25 @@ type (
 		// removal turn it off just before they delete.
 		DeletionProtection bool `json:"deletion_protection,omitempty"`
 	}
+	CacheSubnetGroupProps struct {
+		Subnets []string `json:"subnets"`
+	}
+	// ReplicationGroupProps is the app's Redis: an ElastiCache
+	// replication group without cluster mode (one shard, Nodes nodes).
+	ReplicationGroupProps struct {
+		Engine        string `json:"engine"`
+		NodeType      string `json:"node_type"`
+		Nodes         int    `json:"nodes"`
+		Port          int    `json:"port"`
+		SubnetGroup   string `json:"subnet_group"`
+		SecurityGroup string `json:"security_group"`
+		Key           string `json:"kms_key"`
+		// AuthToken is the generated parameter holding the AUTH token.
+		AuthToken string `json:"auth_token_parameter"`
+		// Failover moves the primary to a replica in another zone when
+		// its zone fails; it needs two nodes or more.
+		Failover bool `json:"automatic_failover"`
+	}
 	FileSystemProps struct {
 		Key string `json:"kms_key"`
 	}
@@ -269,7 +307,7 @@ type (
 		// back to OK.
 		Actions []string `json:"actions,omitempty"`
 	}
-	HealthCheckProps struct {
+	SmokeCheckProps struct {
 		// LoadBalancer is checked by its DNS name, from outside AWS's
 		// network, as a user reaches it.
 		LoadBalancer     string `json:"load_balancer"`
@@ -325,18 +363,22 @@ func (RepositoryProps) props()       {}
 func (LoadBalancerProps) props()     {}
 func (TargetGroupProps) props()      {}
 func (ListenerProps) props()         {}
+func (ListenerRuleProps) props()     {}
 func (DBSubnetGroupProps) props()    {}
 func (ParameterProps) props()        {}
 func (DBInstanceProps) props()       {}
 func (FileSystemProps) props()       {}
+func (CacheSubnetGroupProps) props() {}
+func (ReplicationGroupProps) props() {}
 func (MountTargetProps) props()      {}
 func (LogGroupProps) props()         {}
 func (AlarmProps) props()            {}
-func (HealthCheckProps) props()      {}
+func (SmokeCheckProps) props()       {}
 func (TopicProps) props()            {}
 func (DashboardProps) props()        {}
 func (TableProps) props()            {}
 func (BucketProps) props()           {}
+func (NamespaceProps) props()        {}
 
 // ImageTagPrefix is how every image tag of a built process begins
 // (release.Tag adds the source digest), so a registry rule can count one
@@ -352,3 +394,39 @@ const KeptTagPrefix = "kept."
 
 // KeptTag is the kept tag of the image built as build (a release.Tag).
 func KeptTag(build string) string { return KeptTagPrefix + build }
+
+// NamespaceProps is the Cloud Map namespace Service Connect keeps the
+// app's names in.
+type NamespaceProps struct {
+	Name string `json:"name"`
+}
+
+// ConnectProps is one ECS service's part in Service Connect: every
+// service of the app is a client (its containers get the app's names);
+// one with a port is also a server, reached as Alias:Port.
+type ConnectProps struct {
+	Namespace string `json:"namespace"` // logical id
+	// PortName is the task definition's port mapping it serves; "" for
+	// a client only.
+	PortName string `json:"port_name,omitempty"`
+	// Alias is the name other processes dial (the process name), and
+	// Port the port they dial it on.
+	Alias string `json:"alias,omitempty"`
+	Port  int    `json:"port,omitempty"`
+	// LogGroup is where the Service Connect proxy of each task writes
+	// its lines, under the process's own stream prefix: `mvi logs web`
+	// shows why web couldn't reach api beside what web said.
+	LogGroup string `json:"log_group"`
+}
+
+// HealthCheckProps is a container health check: Command runs in the
+// container's shell every Interval seconds; Retries failures in a row
+// (each given Timeout seconds) make it unhealthy, after a StartPeriod in
+// which failures don't count.
+type HealthCheckProps struct {
+	Command     string `json:"command"`
+	Interval    int    `json:"interval_seconds"`
+	Timeout     int    `json:"timeout_seconds"`
+	Retries     int    `json:"retries"`
+	StartPeriod int    `json:"start_period_seconds"`
+}

@@ -35,7 +35,7 @@ func (d *design) smoke() {
 	if c == nil || def == "" || !d.has(IDLoadBalancer) {
 		return
 	}
-	hc := HealthCheckProps{LoadBalancer: IDLoadBalancer, Port: 80, Path: c.Path, Type: "HTTP",
+	hc := SmokeCheckProps{LoadBalancer: IDLoadBalancer, Port: 80, Path: c.Path, Type: "HTTP",
 		Interval: CheckInterval(c.Interval()), FailureThreshold: c.AlarmAfter}
 	what := "any 2xx or 3xx answer"
 	if c.Expect != nil && c.Expect.Text != "" {

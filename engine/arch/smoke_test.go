@@ -14,7 +14,7 @@ func TestSmokeCheckByDefault(t *testing.T) {
 	if !ok {
 		t.Fatal("an app with a public process has no smoke check")
 	}
-	p := hc.Props.(HealthCheckProps)
+	p := hc.Props.(SmokeCheckProps)
 	if p.Type != "HTTP" || p.Path != "/" || p.Interval != 30 || p.FailureThreshold != 5 || p.LoadBalancer != IDLoadBalancer || p.Port != 80 {
 		t.Errorf("health check = %+v", p)
 	}
@@ -46,7 +46,7 @@ func TestSmokeCheckWritten(t *testing.T) {
 	m.Check = &manifest.Check{Path: "/ping", Every: "15s", AlarmAfter: 3, Expect: &manifest.Expect{Text: "Welcome"}}
 	p := mustDesign(t, m).Resources
 	i := slices.IndexFunc(p, func(r Resource) bool { return r.ID == IDSmokeCheck })
-	hc := p[i].Props.(HealthCheckProps)
+	hc := p[i].Props.(SmokeCheckProps)
 	if hc.Type != "HTTP_STR_MATCH" || hc.SearchString != "Welcome" || hc.Interval != 10 || hc.FailureThreshold != 3 || hc.Path != "/ping" {
 		t.Errorf("health check = %+v", hc)
 	}

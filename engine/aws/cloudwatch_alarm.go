@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/minimalinfra/mvi/engine/resource"
 
@@ -38,6 +39,10 @@ func alarmLive(typ string, a cwtypes.MetricAlarm, tags map[string]string) resour
 	l.Attrs["arn"] = l.ARN
 	if a.Threshold != nil {
 		l.Attrs["threshold"] = strconv.FormatFloat(*a.Threshold, 'g', -1, 64)
+	}
+	if a.StateTransitionedTimestamp != nil {
+		// When it last changed state: where Inspect's logs jump to.
+		l.Attrs["state_changed"] = a.StateTransitionedTimestamp.UTC().Format(time.RFC3339Nano)
 	}
 	return l
 }

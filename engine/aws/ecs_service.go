@@ -42,6 +42,7 @@ func svcLive(typ string, s ecstypes.Service) resource.Live {
 	l.Attrs["desired"] = itoa(int(s.DesiredCount))
 	l.Attrs["gauge:running"] = itoa(int(s.RunningCount)) + "/" + l.Attrs["desired"]
 	l.Attrs["gauge:deployments"] = itoa(len(s.Deployments))
+	l.Attrs["connect"] = liveConnectRole(liveConnect(s))
 	return l
 }
 
@@ -172,6 +173,9 @@ func (h serviceHandler) Create(ctx context.Context, env resource.Env, r arch.Res
 		in.LoadBalancers = []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(s.tg), ContainerName: aws.String(p.Process), ContainerPort: aws.Int32(int32(p.Port))}}
 		in.HealthCheckGracePeriodSeconds = aws.Int32(60)
 	}
+	if in.ServiceConnectConfiguration, err = connectConfig(env, r, p); err != nil {
+		return resource.Live{}, err
+	}
 	res, err := env.Clients.ECS.CreateService(ctx, in)
 	if err != nil {
 		return resource.Live{}, wrap("create", r.ID, err)
@@ -219,6 +223,19 @@ func (h serviceHandler) Update(ctx context.Context, env resource.Env, r arch.Res
 		in.HealthCheckGracePeriodSeconds = aws.Int32(60)
 	} else if !wantLB && len(cur.LoadBalancers) > 0 {
 		in.LoadBalancers = []ecstypes.LoadBalancer{}
+	}
+	sc, err := connectConfig(env, r, p)
+	if err != nil {
+		return resource.Live{}, err
+	}
+	// Sent only when it changes: every UpdateService that carries one
+	// starts a new deployment.
+	ns := namespaceRefs(env, p)
+	if have := liveConnect(cur); connectKey(have, ns...) != connectKey(sc, ns...) {
+		in.ServiceConnectConfiguration = sc
+		if sc == nil {
+			in.ServiceConnectConfiguration = &ecstypes.ServiceConnectConfiguration{Enabled: false}
+		}
 	}
 	res, err := env.Clients.ECS.UpdateService(ctx, in)
 	if err != nil {
@@ -346,5 +363,5 @@ func (serviceHandler) Changes(r arch.Resource, live resource.Live) []string {
 	if !ok {
 		return nil
 	}
-	return changes(change("count", live.Attrs["desired"], itoa(p.Count)))
+	return changes(change("count", live.Attrs["desired"], itoa(p.Count)), change("service connect", live.Attrs["connect"], connectRole(p.Connect)))
 }

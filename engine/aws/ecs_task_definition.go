@@ -215,7 +215,11 @@ func (h taskDefinitionHandler) input(ctx context.Context, env resource.Env, r ar
 	}
 	if p.Port != 0 {
 		c.PortMappings = []ecstypes.PortMapping{{ContainerPort: aws.Int32(int32(p.Port)), HostPort: aws.Int32(0), Protocol: ecstypes.TransportProtocolTcp}}
+		if p.PortName != "" {
+			c.PortMappings[0].Name = aws.String(p.PortName)
+		}
 	}
+	c.HealthCheck = containerHealth(p.HealthCheck)
 	in := &ecs.RegisterTaskDefinitionInput{
 		Family:                  aws.String(physName(env.App, r.ID, 255)),
 		NetworkMode:             ecstypes.NetworkModeBridge,

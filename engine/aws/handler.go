@@ -22,9 +22,11 @@ func Handlers() resource.Registry {
 		logGroupHandler{}, repositoryHandler{}, tableHandler{}, bucketHandler{},
 		fileSystemHandler{}, mountTargetHandler{},
 		dbSubnetGroupHandler{}, parameterHandler{}, dbInstanceHandler{},
+		cacheSubnetGroupHandler{}, replicationGroupHandler{},
 		roleHandler{}, instanceProfileHandler{},
+		listenerRuleHandler{},
 		clusterHandler{}, launchTemplateHandler{}, asgHandler{}, capacityProviderHandler{},
-		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{},
+		clusterCapacityHandler{}, taskDefinitionHandler{}, serviceHandler{}, namespaceHandler{},
 		loadBalancerHandler{}, targetGroupHandler{}, listenerHandler{},
 		alarmHandler{}, dashboardHandler{}, healthCheckHandler{}, topicHandler{},
 	}

@@ -50,12 +50,18 @@ func appPrefix(app string) string { return clean("mvi-"+app) + "-" }
 
 // rdsName fits RDS identifiers: letters, digits and single hyphens, starting
 // with a letter, not ending with a hyphen, at most 63 characters.
-func rdsName(app, id string) string {
+func rdsName(app, id string) string { return identName(app, id, 63) }
+
+// cacheName fits ElastiCache replication group ids: RDS's rules, at most
+// 40 characters.
+func cacheName(app, id string) string { return identName(app, id, 40) }
+
+func identName(app, id string, max int) string {
 	n := clean(arch.PhysicalName(app, id))
 	for strings.Contains(n, "--") {
 		n = strings.ReplaceAll(n, "--", "-")
 	}
-	n = strings.Trim(fit(n, 63), "-")
+	n = strings.Trim(fit(n, max), "-")
 	for strings.Contains(n, "--") {
 		n = strings.ReplaceAll(n, "--", "-")
 	}

@@ -126,6 +126,26 @@ func refValue(ctx context.Context, env resource.Env, self, ref string, reveal fu
 		u := url.URL{Scheme: dbScheme(db.Attrs["engine"]), User: url.UserPassword(db.Attrs["username"], pw),
 			Host: db.Attrs["endpoint"] + ":" + db.Attrs["port"], Path: "/" + db.Attrs["db_name"]}
 		return u.String(), nil
+	case arch.KVURLRef:
+		c, err := dep(env, self, arch.IDCache)
+		if err != nil {
+			return "", err
+		}
+		if c.Attrs["endpoint"] == "" || c.Attrs["port"] == "" {
+			return "", fmt.Errorf("%s: the Redis has no endpoint yet", self)
+		}
+		tok, err := dep(env, self, arch.IDCacheToken)
+		if err != nil {
+			return "", err
+		}
+		t, err := secret(tok.PhysicalID)
+		if err != nil {
+			return "", err
+		}
+		// rediss: TLS, as the group has in-transit encryption on; the
+		// token is the password of the default user, so no user name.
+		u := url.URL{Scheme: "rediss", User: url.UserPassword("", t), Host: c.Attrs["endpoint"] + ":" + c.Attrs["port"]}
+		return u.String(), nil
 	case "kv.table":
 		return attr(arch.IDTable, "name")
 	case "blob.bucket":

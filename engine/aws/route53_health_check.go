@@ -151,8 +151,8 @@ func (h healthCheckHandler) observe(ctx context.Context, env resource.Env, l *re
 	return nil
 }
 
-func (h healthCheckHandler) config(env resource.Env, r arch.Resource, op string) (arch.HealthCheckProps, *r53types.HealthCheckConfig, error) {
-	p, err := propsOf[arch.HealthCheckProps](op, r)
+func (h healthCheckHandler) config(env resource.Env, r arch.Resource, op string) (arch.SmokeCheckProps, *r53types.HealthCheckConfig, error) {
+	p, err := propsOf[arch.SmokeCheckProps](op, r)
 	if err != nil {
 		return p, nil, err
 	}
@@ -221,7 +221,7 @@ func (h healthCheckHandler) Create(ctx context.Context, env resource.Env, r arch
 
 // Replaces: Route 53 can't change a health check's type or interval.
 func (h healthCheckHandler) Replaces(r arch.Resource, live resource.Live) string {
-	p, ok := r.Props.(arch.HealthCheckProps)
+	p, ok := r.Props.(arch.SmokeCheckProps)
 	if !ok {
 		return ""
 	}

@@ -95,7 +95,7 @@ func TestTopicUpdateHandlesPendingSubscriptions(t *testing.T) {
 }
 
 func TestHealthCheckReplaces(t *testing.T) {
-	r := arch.Resource{ID: arch.IDSmokeCheck, Props: arch.HealthCheckProps{Type: "HTTP_STR_MATCH", Interval: 30}}
+	r := arch.Resource{ID: arch.IDSmokeCheck, Props: arch.SmokeCheckProps{Type: "HTTP_STR_MATCH", Interval: 30}}
 	h := healthCheckHandler{}
 	if got := h.Replaces(r, resource.Live{Attrs: map[string]string{"type": "HTTP", "request_interval": "30"}}); !strings.Contains(got, "type") {
 		t.Errorf("type change: %q", got)

@@ -160,9 +160,11 @@ func (h parameterHandler) compose(ctx context.Context, env resource.Env, r arch.
 	}
 	reveal := func(ctx context.Context, name string) (string, error) {
 		out, err := env.Clients.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
-		if isCode(err, "ParameterNotFound") {
+		if isCode(err, "ParameterNotFound") && strings.HasPrefix(name, arch.SecretsPath(env.App)) {
 			return "", fmt.Errorf("%s: %s has no value yet; set it with `mvi secrets set %s`", r.ID, name, path.Base(name))
 		}
+		// One mvi made (the database password, the Redis token) and SSM
+		// doesn't show yet: the wrapped NotFound is tried again.
 		if err != nil {
 			return "", wrap("read", name, err)
 		}

@@ -30,11 +30,12 @@ func TestHandlersCoverEveryDesignedType(t *testing.T) {
 		{
 			Name: "shop", Region: "eu-west-1",
 			Processes: map[string]*manifest.Process{
-				"web": {Build: ".", Port: 3000}, "api": {Image: "api", Port: 8080}, "worker": {Build: "."},
+				"web": {Build: ".", Port: 3000}, "api": {Image: "api", Port: 8080, Path: "/api/*"}, "worker": {Build: "."},
 			},
 			Database: &manifest.Database{Engine: "mysql"}, FS: &manifest.FS{}, KV: &manifest.KV{}, Blob: &manifest.Blob{},
 			Secrets: []string{"A", "B"},
 		},
+		{Name: "cache", Processes: map[string]*manifest.Process{"web": {Image: "httpd", Port: 80}}, KV: &manifest.KV{Engine: manifest.KVRedis}},
 	}
 	seen := map[string]bool{}
 	for _, m := range manifests {

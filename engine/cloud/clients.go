@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -24,9 +25,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // Clients bundles one client per service for one region.
@@ -42,6 +45,7 @@ type Clients struct {
 	ELB         ELB
 	RDS         RDS
 	EFS         EFS
+	ElastiCache ElastiCache
 	Logs        Logs
 	CloudWatch  CloudWatch
 	DynamoDB    DynamoDB
@@ -53,6 +57,11 @@ type Clients struct {
 	// East is us-east-1's CloudWatch and SNS when the app lives in another
 	// region (nil in us-east-1, where the fields above are the same).
 	East *Elsewhere
+
+	// ServiceDiscovery is Cloud Map, where Service Connect keeps the
+	// app's names.
+	ServiceDiscovery ServiceDiscovery
+
 	// HTTP reaches what the app serves, by the names AWS gives it (a load
 	// balancer's DNS name). On AWS it is a plain client; the sandbox routes
 	// those names to the loopback listeners of its data plane. Verify steps
@@ -90,6 +99,7 @@ type HTTP interface {
 // (honoured by the SDK) points them all at an emulator; S3 then uses
 // path-style addressing, which emulators on an IP address need.
 func FromConfig(cfg aws.Config) *Clients {
+	cfg.APIOptions = append(append([]func(*middleware.Stack) error(nil), cfg.APIOptions...), readOnlyGuard)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if cfg.BaseEndpoint != nil {
 			o.UsePathStyle = true
@@ -107,6 +117,7 @@ func FromConfig(cfg aws.Config) *Clients {
 		ELB:         elasticloadbalancingv2.NewFromConfig(cfg),
 		RDS:         rds.NewFromConfig(cfg),
 		EFS:         efs.NewFromConfig(cfg),
+		ElastiCache: elasticache.NewFromConfig(cfg),
 		Logs:        cloudwatchlogs.NewFromConfig(cfg),
 		CloudWatch:  cloudwatch.NewFromConfig(cfg),
 		DynamoDB:    dynamodb.NewFromConfig(cfg),
@@ -120,6 +131,8 @@ func FromConfig(cfg aws.Config) *Clients {
 		Dial:        &net.Dialer{Timeout: 5 * time.Second},
 		Registry:    http.DefaultTransport,
 		PresignGet:  presignGet(s3c),
+
+		ServiceDiscovery: servicediscovery.NewFromConfig(cfg),
 	}
 }
 

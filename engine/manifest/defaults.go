@@ -21,6 +21,9 @@ const (
 	DefaultDBName        = "app"
 	DefaultDBUser        = "mvi"
 	DefaultFSPath        = "/mnt/shared"
+	DefaultKVEngine      = KVDynamoDB
+	DefaultKVSize        = "cache.t4g.micro"
+	DefaultKVNodes       = 1
 	DefaultReleaseKeep   = 10
 	DefaultRetentionDays = 30
 	DefaultCPUAlarm      = 80
@@ -30,6 +33,12 @@ const (
 	// failures in a row".
 	DefaultCheckEvery = "1m"
 	DefaultAlarmAfter = 5
+)
+
+// The engines of [kv]: their one spelling.
+const (
+	KVDynamoDB = "dynamodb"
+	KVRedis    = "redis"
 )
 
 var nameUnsafe = regexp.MustCompile(`[^a-z0-9-]+`)
@@ -103,6 +112,17 @@ func (m *Manifest) ApplyDefaults() {
 		}
 		if m.Database.Storage == 0 {
 			m.Database.Storage = DefaultDBStorage
+		}
+	}
+	if m.KV != nil {
+		if m.KV.Engine == "" {
+			m.KV.Engine = DefaultKVEngine
+		}
+		if m.KV.Redis() && m.KV.Size == "" {
+			m.KV.Size = DefaultKVSize
+		}
+		if m.KV.Redis() && m.KV.Nodes == 0 {
+			m.KV.Nodes = DefaultKVNodes
 		}
 	}
 	if m.FS != nil && m.FS.Path == "" {

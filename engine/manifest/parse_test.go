@@ -93,6 +93,8 @@ func TestBrokenManifests(t *testing.T) {
 			{"16:10", "processes.redis", "port 6379 speaks Redis, not HTTP"},
 			{"24:8", "processes.admin.host", `"admin" is not an ALB host pattern`},
 		}},
+		// Rules alone leave the listener's default action no process.
+		{"routes_no_default.toml", []want{{"6:8", "processes.api", "every public process has a route"}}},
 		{"vm_type.toml", []want{{"4:8", "vm.type", `"t3.smal" is not an EC2 instance type`}}},
 	}
 	for _, tc := range cases {

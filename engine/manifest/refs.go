@@ -30,7 +30,7 @@ type Part struct {
 // refFields are the fields each kind of backing service offers.
 var refFields = map[string][]string{
 	"database": {"url", "host", "port", "name", "user", "password"},
-	"kv":       {"table"},
+	"kv":       {"table", "url"},
 	"blob":     {"bucket"},
 	"fs":       {"path"},
 }
@@ -45,7 +45,8 @@ var refSection = map[string]string{"database": "[database]", "kv": "[kv]", "blob
 // Secret reports whether the reference's value must never be plain
 // environment: a password or a secret.
 func (r Ref) Secret() bool {
-	return r.Kind == "secrets" || (r.Kind == "database" && (r.Field == "password" || r.Field == "url"))
+	return r.Kind == "secrets" || (r.Kind == "database" && (r.Field == "password" || r.Field == "url")) ||
+		(r.Kind == "kv" && r.Field == "url") // a Redis URL carries its AUTH token
 }
 
 // RefError is a reference that can't be resolved, with where it starts in

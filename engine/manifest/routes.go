@@ -120,6 +120,11 @@ func (d *decoder) checkRoutes(m *Manifest) {
 		if name == def {
 			continue
 		}
+		if def == "" {
+			d.c.add(at(name, "path", "host"), path, "remove path and host from the process that should take every other request",
+				"every public process has a route, so the load balancer has no process for the requests no rule matches")
+			continue
+		}
 		if !routed {
 			fix := fmt.Sprintf(`give it a route, e.g. path = "/%s/*" or host = "%s.example.com", or write public = false to keep it to the app`, name, name)
 			d.c.add(at(name, "public", "port"), path, fix,

@@ -48,6 +48,7 @@ var (
 	dbClassRe   = regexp.MustCompile(`^db\.[a-z0-9-]+\.[a-z0-9]+$`)
 	dbVersionRe = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,2}$`)
 	dbIdentRe   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	cacheNodeRe = regexp.MustCompile(`^cache\.[a-z0-9-]+\.[a-z0-9]+$`)
 )
 
 const nameShape = "lowercase letters, digits and dashes, starting with a letter and not ending with a dash"
@@ -91,6 +92,8 @@ var rules = map[string]rule{
 		fix: "give MiB between 128 and 30720, e.g. memory = 512"},
 	"processes.*.health": {pattern: pathRe, noun: "a health check path", shape: "a path starting with /, e.g. /healthz",
 		suggest: func(s string) string { return "/" + strings.TrimLeft(strings.TrimSpace(s), "/") }},
+	"processes.*.health_command": {minLen: 1, maxLen: 1024, noun: "a health check command",
+		fix: `give a shell command that exits 0 when the process is healthy, e.g. health_command = "redis-cli ping"`},
 	"processes.*.path": {pattern: albPathRe, maxLen: 128, noun: "an ALB path pattern",
 		shape: `a path starting with /, of letters, digits and _-.$/~"'@:+&, with * and ? as wildcards, e.g. /api/*`},
 	"processes.*.host": {pattern: albHostRe, maxLen: 128, noun: "an ALB host pattern",
@@ -113,6 +116,12 @@ var rules = map[string]rule{
 	"database.size": {pattern: dbClassRe, noun: "an RDS instance class", shape: "db.family.size, e.g. db.t4g.micro"},
 	"database.storage": {min: 20, max: 1000, noun: "a storage size",
 		fix: "give GiB between 20 and 1000, e.g. storage = 20"},
+	"kv.engine": {enum: []string{KVDynamoDB, KVRedis}, noun: "a key/value engine"},
+	"kv.size":   {pattern: cacheNodeRe, noun: "an ElastiCache node type", shape: "cache.family.size, e.g. cache.t4g.micro"},
+	// One primary and up to five replicas: ElastiCache's limit for a
+	// replication group without cluster mode.
+	"kv.nodes": {min: 1, max: 6, noun: "a node count",
+		fix: "run between 1 and 6 nodes: 1 is the cheapest, 2 or more keep a copy in another zone"},
 	"fs.path": {pattern: mountRe, noun: "a mount path", shape: "an absolute path, e.g. /mnt/shared"},
 	"release.keep": {min: 1, max: 1000, noun: "a number of releases to keep",
 		fix: "keep between 1 and 1000 releases, e.g. keep = 10"},

@@ -17,7 +17,7 @@ type Manifest struct {
 	VM       *VM       `toml:"vm" json:"vm,omitempty" jsonschema:"description=The VMs the containers run on."`
 	Database *Database `toml:"database" json:"database,omitempty" jsonschema:"description=A managed SQL database in private subnets."`
 	FS       *FS       `toml:"fs" json:"fs,omitempty" jsonschema:"description=A shared file system mounted in every container."`
-	KV       *KV       `toml:"kv" json:"kv,omitempty" jsonschema:"description=A key/value table for build and release records."`
+	KV       *KV       `toml:"kv" json:"kv,omitempty" jsonschema:"description=A key/value store: a DynamoDB table, or with engine = redis a managed Valkey (Redis) in private subnets."`
 	Blob     *Blob     `toml:"blob" json:"blob,omitempty" jsonschema:"description=An object bucket for build logs and artifacts."`
 	Registry *Registry `toml:"registry" json:"registry,omitempty" jsonschema:"description=The private image registry (added by any build process)."`
 	Release  *Release  `toml:"release" json:"release,omitempty" jsonschema:"description=Releases of built processes: how many stay possible to roll back to."`
@@ -36,18 +36,24 @@ type Manifest struct {
 
 // Process is one process type: many identical containers from one image.
 type Process struct {
-	Image   string            `toml:"image" json:"image,omitempty" jsonschema:"description=A public or private image to run (e.g. httpd). One of image or build."`
-	Build   string            `toml:"build" json:"build,omitempty" jsonschema:"description=A directory to build an image from (brings the Registry). One of image or build."`
-	Command []string          `toml:"command" json:"command,omitempty" jsonschema:"description=The command to run instead of the image's default."`
-	Port    int               `toml:"port" json:"port,omitempty" jsonschema:"description=The port the process listens on; brings the Load Balancer."`
-	Count   int               `toml:"count" json:"count,omitempty" jsonschema:"description=How many containers to run (default 2 with a port else 1)."`
-	CPU     int               `toml:"cpu" json:"cpu,omitempty" jsonschema:"description=CPU units per container; 1024 is one vCPU (default 256)."`
-	Memory  int               `toml:"memory" json:"memory,omitempty" jsonschema:"description=Memory per container in MiB (default 512)."`
-	Health  string            `toml:"health" json:"health,omitempty" jsonschema:"description=HTTP path the load balancer checks (default /)."`
-	Env     map[string]string `toml:"env" json:"env,omitempty" jsonschema:"description=Environment variables for this process."`
-	Public  *bool             `toml:"public" json:"public,omitempty" jsonschema:"description=Whether the load balancer routes the internet to this process (default: true for the app's first process with an HTTP port, false for the rest; a private one is reached by other processes as NAME:PORT)."`
-	Path    string            `toml:"path" json:"path,omitempty" jsonschema:"description=An ALB path pattern routed to this public process, e.g. /api/*."`
-	Host    string            `toml:"host" json:"host,omitempty" jsonschema:"description=An ALB host pattern routed to this public process, e.g. api.example.com."`
+	Image   string   `toml:"image" json:"image,omitempty" jsonschema:"description=A public or private image to run (e.g. httpd). One of image or build."`
+	Build   string   `toml:"build" json:"build,omitempty" jsonschema:"description=A directory to build an image from (brings the Registry). One of image or build."`
+	Command []string `toml:"command" json:"command,omitempty" jsonschema:"description=The command to run instead of the image's default."`
+	Port    int      `toml:"port" json:"port,omitempty" jsonschema:"description=The port the process listens on; brings the Load Balancer."`
+	Count   int      `toml:"count" json:"count,omitempty" jsonschema:"description=How many containers to run (default 2 with a port else 1)."`
+	CPU     int      `toml:"cpu" json:"cpu,omitempty" jsonschema:"description=CPU units per container; 1024 is one vCPU (default 256)."`
+	Memory  int      `toml:"memory" json:"memory,omitempty" jsonschema:"description=Memory per container in MiB (default 512)."`
+	Health  string   `toml:"health" json:"health,omitempty" jsonschema:"description=HTTP path the load balancer checks (default /)."`
+	// HealthCommand is a shell command run inside the container to say
+	// it is healthy (exit 0): how a process the load balancer doesn't
+	// check (a private one, a worker) is checked. ECS can run a command
+	// in the container and nothing else: it has no TCP or HTTP probe of
+	// its own, so a private process is checked only this way.
+	HealthCommand string            `toml:"health_command" json:"health_command,omitempty" jsonschema:"description=A shell command run in the container every 10 s; exit 0 means healthy (e.g. redis-cli ping). The default for redis, valkey, postgres, mysql, mariadb and rabbitmq images is their own ping tool; other private processes are checked only as running."`
+	Env           map[string]string `toml:"env" json:"env,omitempty" jsonschema:"description=Environment variables for this process."`
+	Public        *bool             `toml:"public" json:"public,omitempty" jsonschema:"description=Whether the load balancer routes the internet to this process (default: true for the app's first process with an HTTP port, false for the rest; a private one is reached by other processes as NAME:PORT)."`
+	Path          string            `toml:"path" json:"path,omitempty" jsonschema:"description=An ALB path pattern routed to this public process, e.g. /api/*."`
+	Host          string            `toml:"host" json:"host,omitempty" jsonschema:"description=An ALB host pattern routed to this public process, e.g. api.example.com."`
 }
 
 // VM sizes the machines containers are placed on.
@@ -71,8 +77,16 @@ type FS struct {
 	Path string `toml:"path" json:"path,omitempty" jsonschema:"description=Where the file system is mounted in containers (default /mnt/shared)."`
 }
 
-// KV is a key/value table.
-type KV struct{}
+// KV is the Key/Value service: a DynamoDB table by default, or a managed
+// Redis (ElastiCache for Valkey) when the app's code speaks Redis.
+type KV struct {
+	Engine string `toml:"engine" json:"engine,omitempty" jsonschema:"description=dynamodb (a table that costs cents while small) or redis (ElastiCache for Valkey: in-memory and Redis-compatible, billed per node-hour); default dynamodb."`
+	Size   string `toml:"size" json:"size,omitempty" jsonschema:"description=With engine = redis: the ElastiCache node type (default cache.t4g.micro)."`
+	Nodes  int    `toml:"nodes" json:"nodes,omitempty" jsonschema:"description=With engine = redis: how many nodes, a primary and its replicas in other zones (default 1)."`
+}
+
+// Redis reports whether the app's KV is a managed Redis.
+func (k *KV) Redis() bool { return k != nil && k.Engine == KVRedis }
 
 // Blob is an object bucket.
 type Blob struct{}

@@ -25,6 +25,8 @@ func (d *decoder) validate(m *Manifest, root *node) {
 	d.checkFit(m)
 	d.checkRoutes(m)
 	d.checkNotify(m, root)
+	d.checkKV(m)
+	d.checkPrivateHealth(m)
 }
 
 // CheckAppName says whether s can name an app, as mvi.toml's name would,
@@ -185,8 +187,16 @@ func (d *decoder) checkRefs(m *Manifest) {
 				case r.Kind == "processes":
 					d.checkProcessRef(m, r, col(r.Offset), kpath)
 				case r.Kind != "secrets" && !has[r.Kind]:
-					d.c.add(col(r.Offset), kpath, fmt.Sprintf("add %s to mvi.toml, or remove the reference", refSection[r.Kind]),
+					section := refSection[r.Kind]
+					if r.Kind == "kv" && r.Field == "url" {
+						section = fmt.Sprintf("[kv] with engine = %q", KVRedis)
+					}
+					d.c.add(col(r.Offset), kpath, fmt.Sprintf("add %s to mvi.toml, or remove the reference", section),
 						"%s refers to the app's %s, and it has none", r.Text, r.Kind)
+				case r.Kind == "kv":
+					if msg, fix := kvRefError(m, r); msg != "" {
+						d.c.add(col(r.Offset), kpath, fix, "%s", msg)
+					}
 				}
 			}
 		}
@@ -211,6 +221,8 @@ func (d *decoder) checkEnvNames(m *Manifest) {
 				why = "names starting with AWS_ or ECS_ belong to the AWS SDKs and the ECS agent"
 			case m.Database != nil && slices.Contains(mviDBVars, up):
 				why = "mvi sets it from the database"
+			case m.KV.Redis() && up == RedisURLVar:
+				why = "mvi sets it from the app's Redis; refer to it elsewhere as ${kv.url}"
 			default:
 				continue
 			}
@@ -224,6 +236,10 @@ func (d *decoder) checkEnvNames(m *Manifest) {
 		}
 	}
 }
+
+// RedisURLVar is what every container of an app whose [kv] is Redis gets:
+// the name Redis clients (Sidekiq, Celery, redis-py, ioredis) read.
+const RedisURLVar = "REDIS_URL"
 
 // mviDBVars are what every container gets when the app has a database.
 var mviDBVars = []string{"DATABASE_URL", "DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_USER", "DATABASE_PASSWORD"}

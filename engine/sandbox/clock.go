@@ -67,6 +67,9 @@ const (
 	paceRDSAvailable      = 25 * time.Second // creating → backing-up → available
 	paceRDSModify         = 6 * time.Second  // modifying → available
 	paceRDSDelete         = 10 * time.Second // deleting → gone
+	paceCacheAvailable    = 20 * time.Second // ElastiCache replication group creating → available
+	paceCacheModify       = 6 * time.Second  // modifying → available
+	paceCacheDelete       = 8 * time.Second  // deleting → gone
 	paceEFSAvailable      = 5 * time.Second  // file system / mount target creating → available
 	paceEFSDelete         = 3 * time.Second  // mount target deleting → gone
 	paceDynamoActive      = 4 * time.Second  // CREATING/UPDATING → ACTIVE

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 // The reconcile loop. Control-plane transitions are lazy (evaluated at the
@@ -109,6 +108,7 @@ type listenerView struct {
 	ARN, LB, LBName, DNS, LBDim string
 	Port                        int32
 	TG                          string
+	Rules                       []ruleView // lbroutes.go
 }
 
 type tgView struct {
@@ -150,6 +150,10 @@ type containerView struct {
 	Env                 [][2]string
 	Secrets             []string
 	LogGroup, LogStream string
+	// NoServer are lines saying which of its settings name a server the
+	// sandbox doesn't run (a Redis).
+	NoServer []string
+	Health   string // the container health check's command, "" without one
 }
 
 // floor is a scaled period, never below the data plane's minimum.
@@ -187,6 +191,9 @@ func (dp *DataPlane) snapshot(t *tx) *view {
 		if td == nil {
 			continue
 		}
+		if _, cmd := t.oneOffCommand(tk, td); cmd != nil {
+			continue // a one-off command stands in with no server (ecs_run_standin.go)
+		}
 		tv.Family, tv.Revision = td.Family, td.Revision
 		for _, c := range td.Containers {
 			cv := containerView{Name: aws.ToString(c.Name), Image: aws.ToString(c.Image), Command: append([]string(nil), c.Command...)}
@@ -201,13 +208,11 @@ func (dp *DataPlane) snapshot(t *tx) *view {
 			for _, s := range c.Secrets {
 				cv.Secrets = append(cv.Secrets, aws.ToString(s.Name))
 			}
-			if lc := c.LogConfiguration; lc != nil && lc.LogDriver == ecstypes.LogDriverAwslogs {
-				cv.LogGroup = lc.Options["awslogs-group"]
-				cv.LogStream = tk.ID
-				if p := lc.Options["awslogs-stream-prefix"]; p != "" {
-					cv.LogStream = p + "/" + cv.Name + "/" + tk.ID
-				}
+			cv.NoServer = t.cacheSettings(c)
+			if h := c.HealthCheck; h != nil && len(h.Command) > 1 {
+				cv.Health = strings.Join(h.Command[1:], " ")
 			}
+			cv.LogGroup, cv.LogStream = awslogsStream(c.LogConfiguration, cv.Name, tk.ID)
 			tv.Containers = append(tv.Containers, cv)
 		}
 		v.tasks[tk.ARN] = tv
@@ -235,7 +240,8 @@ func (dp *DataPlane) snapshot(t *tx) *view {
 		if len(tgs) == 0 || t.r.ELB.TargetGroups[tgs[0]] == nil {
 			continue
 		}
-		v.listeners = append(v.listeners, listenerView{ARN: l.ARN, LB: lb.ARN, LBName: lb.Name, DNS: lb.DNSName, LBDim: lbDim(lb.ARN), Port: l.Port, TG: tgs[0]})
+		v.listeners = append(v.listeners, listenerView{ARN: l.ARN, LB: lb.ARN, LBName: lb.Name, DNS: lb.DNSName, LBDim: lbDim(lb.ARN), Port: l.Port, TG: tgs[0],
+			Rules: t.ruleViews(l.ARN)})
 	}
 	for _, k := range sortedKeys(t.r.ELB.TargetGroups) {
 		tg := t.r.ELB.TargetGroups[k]

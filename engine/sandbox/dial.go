@@ -82,6 +82,12 @@ func (s *Sandbox) fromOutside(ctx context.Context, host string, port int32) (why
 			}
 			return nil
 		}
+		if why = t.cacheFromOutside(host); why != "" {
+			return nil
+		}
+		if ns := t.connectAlias(host); ns != "" {
+			return noSuchHost(host, "a Service Connect name of "+ns+": only the tasks of that namespace know it, nothing outside the app's VPC does")
+		}
 		return fmt.Errorf("sandbox dial: no such host %s: the sandbox reaches only its own load balancers and database endpoints", host)
 	})
 	return why, admitted, err

@@ -125,6 +125,8 @@ type ecsService struct {
 	ChangedAt    time.Time                               `json:"changed_at"`
 	InactiveAt   time.Time                               `json:"inactive_at,omitempty"`
 	LastPlaceErr string                                  `json:"last_place_error,omitempty"`
+	// Connect is its Service Connect configuration (ecs_service_connect.go).
+	Connect *scConfig `json:"service_connect,omitempty"`
 }
 
 type ecsDeployment struct {
@@ -140,6 +142,7 @@ type ecsDeployment struct {
 	Failed     int32                                   `json:"failed,omitempty"`
 	LastFail   time.Time                               `json:"last_fail,omitempty"`
 	FailTry    time.Time                               `json:"fail_try,omitempty"` // when a task that will fail was last started
+	Connect    *scConfig                               `json:"service_connect,omitempty"`
 }
 
 type ecsEvent struct {
@@ -179,6 +182,9 @@ type ecsTask struct {
 	Group     string                 `json:"group,omitempty"`
 	Overrides *ecstypes.TaskOverride `json:"overrides,omitempty"`
 	Program   string                 `json:"program,omitempty"`
+	// Token is RunTask's clientToken: the same token again returns the
+	// tasks it started, so a retried call starts nothing twice.
+	Token string `json:"client_token,omitempty"`
 }
 
 type taskPort struct {

@@ -50,6 +50,13 @@ func (a *ecsAPI) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*e
 		if err := checkOverrides(td, in.Overrides); err != nil {
 			return nil, err
 		}
+		token := aws.ToString(in.ClientToken)
+		if len(token) > 64 {
+			return nil, ecsInvalid("clientToken must be at most 64 characters.")
+		}
+		if done := t.tokenTasks(c.Name, token); len(done) > 0 {
+			return &ecs.RunTaskOutput{Tasks: done, Failures: []ecstypes.Failure{}}, nil
+		}
 		// Placement reuses the services' rules; a standalone task is a
 		// service of one with no name.
 		one := &ecsService{Name: "", Cluster: c.Name, Placement: in.PlacementStrategy}
@@ -66,12 +73,15 @@ func (a *ecsAPI) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*e
 			if tk.Group == "" {
 				tk.Group = "family:" + td.Family
 			}
-			tk.Overrides = in.Overrides
+			tk.Overrides, tk.Token = in.Overrides, token
 			if len(tags) > 0 {
 				tk.Tags = copyMap(tags)
 			}
 			if tk.FailReason == "" {
 				tk.Program = programOf(td)
+				if tk.Program == "" {
+					t.sayCantRun(tk, td)
+				}
 			}
 			if tk.Program != "" {
 				started = append(started, tk.ARN)
@@ -118,4 +128,19 @@ func checkOverrides(td *taskDef, o *ecstypes.TaskOverride) error {
 		}
 	}
 	return nil
+}
+
+// tokenTasks are the tasks an earlier RunTask with this client token
+// started on cluster (none for no token).
+func (t *tx) tokenTasks(cluster, token string) []ecstypes.Task {
+	if token == "" {
+		return nil
+	}
+	var out []ecstypes.Task
+	for _, k := range sortedKeys(t.r.ECS.Tasks) {
+		if tk := t.r.ECS.Tasks[k]; tk.Cluster == cluster && tk.Token == token {
+			out = append(out, t.taskOut(tk, true))
+		}
+	}
+	return out
 }

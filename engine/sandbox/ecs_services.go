@@ -53,6 +53,7 @@ func (t *tx) serviceOut(s *ecsService, withTags bool) ecstypes.Service {
 		if d.Status == "PRIMARY" {
 			dd.DesiredCount = s.Desired
 		}
+		dd.ServiceConnectConfiguration = d.Connect.out()
 		for _, tk := range t.r.ECS.Tasks {
 			if tk.Service != s.Name || tk.Cluster != s.Cluster || tk.StartedBy != d.ID || tk.Desired != "RUNNING" {
 				continue
@@ -213,6 +214,10 @@ func (a *ecsAPI) CreateService(ctx context.Context, in *ecs.CreateServiceInput, 
 		if in.HealthCheckGracePeriodSeconds != nil && len(in.LoadBalancers) == 0 {
 			return nil, ecsInvalid("Health check grace period is only valid for services configured to use load balancers")
 		}
+		sc, err := t.serviceConnect(in.ServiceConnectConfiguration, nil, td, t.ecsServiceARN(c.Name, name))
+		if err != nil {
+			return nil, err
+		}
 		tags, err := ecsTagMap(in.Tags)
 		if err != nil {
 			return nil, err
@@ -231,6 +236,8 @@ func (a *ecsAPI) CreateService(ctx context.Context, in *ecs.CreateServiceInput, 
 		s.Deployments = []*ecsDeployment{{ID: deploymentID(), Status: "PRIMARY", TaskDef: td.ARN, Strategy: clone(strat), LaunchType: lt,
 			Created: t.now, Updated: t.now, Rollout: "IN_PROGRESS", Reason: "ECS deployment " + "in progress."}}
 		s.Deployments[0].Reason = "ECS deployment " + s.Deployments[0].ID + " in progress."
+		s.Connect, s.Deployments[0].Connect = sc, sc
+		t.registerConnect(s)
 		t.r.ECS.Services[s.ARN] = s
 		return &ecs.CreateServiceOutput{Service: ptr(t.serviceOut(s, true))}, nil
 	})
@@ -306,12 +313,19 @@ func (a *ecsAPI) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, 
 			}
 			strat, lt = st, ""
 		}
+		sc, err := t.serviceConnect(in.ServiceConnectConfiguration, s.Connect, newTD, s.ARN)
+		if err != nil {
+			return nil, err
+		}
 		save := *s
 		if err := s.applyDeployConfig(in.DeploymentConfiguration); err != nil {
 			*s = save
 			return nil, err
 		}
-		redeploy := in.ForceNewDeployment || newTD.ARN != s.TaskDef || in.LoadBalancers != nil || in.CapacityProviderStrategy != nil
+		redeploy := in.ForceNewDeployment || newTD.ARN != s.TaskDef || in.LoadBalancers != nil || in.CapacityProviderStrategy != nil ||
+			in.ServiceConnectConfiguration != nil
+		s.Connect = sc
+		t.registerConnect(s)
 		if in.DesiredCount != nil && *in.DesiredCount != s.Desired {
 			s.Desired, s.ChangedAt = *in.DesiredCount, t.now
 			if p := s.primary(); p != nil && !redeploy && p.Rollout == "COMPLETED" {
@@ -347,7 +361,7 @@ func (a *ecsAPI) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, 
 				}
 			}
 			d := &ecsDeployment{ID: deploymentID(), Status: "PRIMARY", TaskDef: newTD.ARN, Strategy: clone(strat), LaunchType: lt,
-				Created: t.now, Updated: t.now, Rollout: "IN_PROGRESS"}
+				Created: t.now, Updated: t.now, Rollout: "IN_PROGRESS", Connect: sc}
 			d.Reason = "ECS deployment " + d.ID + " in progress."
 			s.Deployments = append([]*ecsDeployment{d}, s.Deployments...)
 			s.ChangedAt = t.now

@@ -114,8 +114,11 @@ func (a *ecsAPI) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterTas
 		if mode == "" {
 			mode = "bridge"
 		}
-		names := map[string]bool{}
+		names, portNames := map[string]bool{}, map[string]bool{}
 		for _, c := range in.ContainerDefinitions {
+			if err := checkPortNamesAndHealth(c, portNames); err != nil {
+				return nil, err
+			}
 			n := aws.ToString(c.Name)
 			if n == "" {
 				return nil, ecsClient("Container.name should not be null or empty.")

@@ -90,17 +90,10 @@ func (t *tx) startLogStreams(tk *ecsTask) {
 		return
 	}
 	for _, c := range td.Containers {
-		lc := c.LogConfiguration
-		if lc == nil || lc.LogDriver != ecstypes.LogDriverAwslogs {
-			continue
-		}
-		g := t.r.Logs.Groups[lc.Options["awslogs-group"]]
+		group, name := awslogsStream(c.LogConfiguration, aws.ToString(c.Name), tk.ID)
+		g := t.r.Logs.Groups[group]
 		if g == nil {
 			continue
-		}
-		name := tk.ID
-		if p := lc.Options["awslogs-stream-prefix"]; p != "" {
-			name = p + "/" + aws.ToString(c.Name) + "/" + tk.ID
 		}
 		if g.Streams == nil {
 			g.Streams = map[string]*logStream{}

@@ -30,9 +30,10 @@ type elbAPI struct{ s *Sandbox }
 var _ cloud.ELB = (*elbAPI)(nil)
 
 type elbState struct {
-	LoadBalancers map[string]*loadBalancer `json:"load_balancers"` // by ARN
-	TargetGroups  map[string]*targetGroup  `json:"target_groups"`  // by ARN
-	Listeners     map[string]*listener     `json:"listeners"`      // by ARN
+	LoadBalancers map[string]*loadBalancer `json:"load_balancers"`  // by ARN
+	TargetGroups  map[string]*targetGroup  `json:"target_groups"`   // by ARN
+	Listeners     map[string]*listener     `json:"listeners"`       // by ARN
+	Rules         map[string]*lbRule       `json:"rules,omitempty"` // by ARN (elb_rules.go)
 }
 
 type loadBalancer struct {

@@ -120,6 +120,7 @@ func (a *elbAPI) DeleteListener(ctx context.Context, in *elb.DeleteListenerInput
 			return nil, &elbtypes.ListenerNotFoundException{Message: aws.String("One or more listeners not found")}
 		}
 		delete(t.r.ELB.Listeners, a)
+		t.dropRules(a)
 		return &elb.DeleteListenerOutput{}, nil
 	})
 }

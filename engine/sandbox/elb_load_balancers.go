@@ -184,6 +184,7 @@ func (a *elbAPI) DeleteLoadBalancer(ctx context.Context, in *elb.DeleteLoadBalan
 		for _, k := range sortedKeys(t.r.ELB.Listeners) {
 			if t.r.ELB.Listeners[k].LB == lb.ARN {
 				delete(t.r.ELB.Listeners, k)
+				t.dropRules(k)
 			}
 		}
 		t.releaseENIs(lb.ARN, true)

@@ -16,6 +16,10 @@ func (t *tx) elbMeta(a string) (*Meta, error) {
 		return &t.r.ELB.TargetGroups[a].Meta, nil
 	case t.r.ELB.Listeners[a] != nil:
 		return &t.r.ELB.Listeners[a].Meta, nil
+	case t.r.ELB.Rules[a] != nil:
+		return &t.r.ELB.Rules[a].Meta, nil
+	case isELBARN(a, elbTypeRule):
+		return nil, ruleNotFound()
 	case isELBARN(a, elbTypeTargetGroup):
 		return nil, tgNotFound()
 	case isELBARN(a, elbTypeListener):

@@ -18,6 +18,13 @@ func (t *tx) tgLBs(tg *targetGroup) []string {
 			}
 		}
 	}
+	for _, r := range t.r.ELB.Rules {
+		for _, tga := range actionTGs(r.Actions) {
+			if l := t.r.ELB.Listeners[r.Listener]; tga == tg.ARN && l != nil {
+				set[l.LB] = true
+			}
+		}
+	}
 	return sortedKeys(set)
 }
 

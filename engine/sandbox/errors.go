@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -22,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -49,6 +51,7 @@ var (
 	svcELB         = &service{"ELB", elasticloadbalancingv2.ServiceID, "Throttling", 400, "InternalFailure"}
 	svcRDS         = &service{"RDS", rds.ServiceID, "Throttling", 400, "InternalFailure"}
 	svcEFS         = &service{"EFS", efs.ServiceID, "ThrottlingException", 429, "InternalServerError"}
+	svcElastiCache = &service{"ElastiCache", elasticache.ServiceID, "Throttling", 400, "InternalFailure"}
 	svcLogs        = &service{"Logs", cloudwatchlogs.ServiceID, "ThrottlingException", 400, "ServiceUnavailableException"}
 	svcCloudWatch  = &service{"CloudWatch", cloudwatch.ServiceID, "Throttling", 400, "InternalServiceError"}
 	svcDynamoDB    = &service{"DynamoDB", dynamodb.ServiceID, "ThrottlingException", 400, "InternalServerError"}
@@ -57,6 +60,8 @@ var (
 	svcTagging     = &service{"Tagging", resourcegroupstaggingapi.ServiceID, "ThrottlingException", 400, "InternalServiceException"}
 	svcRoute53     = &service{"Route53", route53.ServiceID, "Throttling", 400, "InternalFailure"}
 	svcSNS         = &service{"SNS", sns.ServiceID, "Throttled", 429, "InternalError"}
+
+	svcServiceDiscovery = &service{"ServiceDiscovery", servicediscovery.ServiceID, "RequestLimitExceeded", 400, "InternalFailure"}
 )
 
 // errf makes a client error with an AWS error code, as the SDK returns for

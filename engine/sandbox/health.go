@@ -41,7 +41,9 @@ func (dp *DataPlane) applyChecks(v *view) {
 	want := map[string]bool{}
 	served := map[string]bool{}
 	for _, lv := range v.listeners {
-		served[lv.TG] = true
+		for _, tg := range lv.servedTGs() {
+			served[tg] = true
+		}
 	}
 	for _, arn := range sortedKeys(v.tgs) {
 		gv := v.tgs[arn]
@@ -86,29 +88,38 @@ func (dp *DataPlane) applyChecks(v *view) {
 // rebuildRoutesLocked recomputes every listener's backends; dp.mu held.
 func (dp *DataPlane) rebuildRoutesLocked() {
 	for _, l := range dp.listeners {
-		gv := dp.views[l.view.TG]
-		var list []backend
-		if gv != nil {
-			for _, x := range gv.Targets {
-				if x.Draining {
-					continue
-				}
-				if !gv.HCEnabled {
-					// Health checks off: the ALB sends to every target.
-					if ts := dp.tasks[x.Task]; ts != nil {
-						if a := ts.addrFor(x.Port); a != "" {
-							list = append(list, backend{addr: a, key: x.Key})
-						}
-					}
-					continue
-				}
-				if c := dp.checks[gv.ARN+"|"+x.Key]; c != nil && c.healthy() && c.addr != "" {
-					list = append(list, backend{addr: c.addr, key: x.Key})
+		list := dp.backendsLocked(l.view.TG)
+		l.backends.Store(&list)
+		dp.rebuildRulesLocked(l)
+	}
+}
+
+// backendsLocked are the targets of a group the load balancer may send
+// to now; dp.mu held.
+func (dp *DataPlane) backendsLocked(tg string) []backend {
+	gv := dp.views[tg]
+	var list []backend
+	if gv == nil {
+		return nil
+	}
+	for _, x := range gv.Targets {
+		if x.Draining {
+			continue
+		}
+		if !gv.HCEnabled {
+			// Health checks off: the ALB sends to every target.
+			if ts := dp.tasks[x.Task]; ts != nil {
+				if a := ts.addrFor(x.Port); a != "" {
+					list = append(list, backend{addr: a, key: x.Key})
 				}
 			}
+			continue
 		}
-		l.backends.Store(&list)
+		if c := dp.checks[gv.ARN+"|"+x.Key]; c != nil && c.healthy() && c.addr != "" {
+			list = append(list, backend{addr: c.addr, key: x.Key})
+		}
 	}
+	return list
 }
 
 func (dp *DataPlane) runChecker(ctx context.Context, c *checker, gv tgView) {

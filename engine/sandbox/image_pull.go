@@ -47,6 +47,9 @@ func officialImage(image string) (kind imageKindT, tag string, ok bool) {
 // pullFailure is the stoppedReason of a task whose public image can't be
 // pulled, "" when it can (or the sandbox can't tell).
 func pullFailure(image string) string {
+	if why := demoPullFailure(image); why != "" {
+		return why
+	}
 	kind, tag, ok := officialImage(image)
 	if !ok || officialTag(kind, tag) {
 		return ""

@@ -22,11 +22,15 @@ const (
 	kindApp imageKindT = iota
 	kindHTTPD
 	kindNginx
+	kindDemo // mvi's own demo app (demo_app.go)
 )
 
 // imageKind reads the repository's last path element: "httpd:2.4",
 // "public.ecr.aws/docker/library/httpd" and "nginx@sha256:…" all count.
 func imageKind(image string) imageKindT {
+	if isDemo(image) {
+		return kindDemo
+	}
 	name := image
 	if i := strings.LastIndex(name, "/"); i >= 0 {
 		name = name[i+1:]
@@ -120,6 +124,14 @@ func (dp *DataPlane) containerHandler(ts *taskServer, c containerView, kind imag
 		inner = defaultPage(httpdServer, httpdPage, httpdNotFound)
 	case kind == kindNginx:
 		inner = defaultPage(nginxServer, nginxPage, nginxNotFound)
+	case kind == kindDemo && demoServes(c.Command):
+		// The demo logs its own access lines.
+		h := dp.demoHandler(ts, c)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ts.hits.Add(1)
+			w.Header().Set(TaskHeader, ts.view.ID)
+			h.ServeHTTP(w, r)
+		})
 	default:
 		inner = appPage(ts.view, c)
 	}
@@ -207,11 +219,16 @@ func accessLine(kind imageKindT, name string, r *http.Request, code, n int, now 
 // startupLines are what the image prints as it starts.
 func (dp *DataPlane) startupLines(tv taskView, c containerView, kind imageKindT, port int32) {
 	ts := dp.now()
+	for _, l := range c.NoServer {
+		dp.appLine(tv, c, l)
+	}
 	switch kind {
 	case kindHTTPD:
 		dp.appLine(tv, c, "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using 172.17.0.2. Set the 'ServerName' directive globally to suppress this message")
 		dp.appLine(tv, c, fmt.Sprintf("[%s] [mpm_event:notice] [pid 1:tid 1] AH00489: %s configured -- resuming normal operations", ts.Format("Mon Jan 02 15:04:05.000000 2006"), httpdServer))
 		dp.appLine(tv, c, fmt.Sprintf("[%s] [core:notice] [pid 1:tid 1] AH00094: Command line: 'httpd -D FOREGROUND'", ts.Format("Mon Jan 02 15:04:05.000000 2006")))
+	case kindDemo:
+		dp.demoStartup(tv, c)
 	case kindNginx:
 		dp.appLine(tv, c, "/docker-entrypoint.sh: Configuration complete; ready for start up")
 		dp.appLine(tv, c, fmt.Sprintf("%s [notice] 1#1: %s", ts.Format("2006/01/02 15:04:05"), nginxServer))
@@ -232,6 +249,8 @@ func shutdownLine(kind imageKindT, name string, now time.Time) string {
 		return fmt.Sprintf("[%s] [mpm_event:notice] [pid 1:tid 1] AH00492: caught SIGWINCH, shutting down gracefully", now.Format("Mon Jan 02 15:04:05.000000 2006"))
 	case kindNginx:
 		return fmt.Sprintf("%s [notice] 1#1: signal 3 (SIGQUIT) received, shutting down", now.Format("2006/01/02 15:04:05"))
+	case kindDemo:
+		return "" // the demo's server stops without a word
 	}
 	// What the image's own program would print is not known here.
 	return "mvi sandbox: the stand-in for " + name + " got SIGTERM and stops"

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,7 @@ type lbListener struct {
 	addr     string
 	srv      *http.Server
 	backends atomic.Pointer[[]backend]
+	routes   atomic.Pointer[[]lbRoute] // its rules', lbroutes.go
 	rr       atomic.Uint64
 	counters *lbCounters
 }
@@ -98,8 +100,9 @@ func (c *lbCounters) take() lbCounts {
 type reqInfoKey struct{}
 
 type reqInfo struct {
-	b     backend
-	start time.Time
+	b        backend
+	start    time.Time
+	counters *lbCounters // the chosen target group's
 }
 
 const (
@@ -128,23 +131,23 @@ func (dp *DataPlane) proxyHandler(l *lbListener) http.Handler {
 		},
 		ModifyResponse: func(r *http.Response) error {
 			ri := r.Request.Context().Value(reqInfoKey{}).(*reqInfo)
-			l.counters.target(r.StatusCode, dp.now().Sub(ri.start))
+			ri.counters.target(r.StatusCode, dp.now().Sub(ri.start))
 			return nil
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			l.counters.elbError(true)
+			r.Context().Value(reqInfoKey{}).(*reqInfo).counters.elbError(true)
 			albError(w, http.StatusBadGateway, alb502)
 		},
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		list := l.backends.Load()
+		list, counters := l.routeFor(r.Host, r.URL.Path)
 		if list == nil || len(*list) == 0 {
-			l.counters.elbError(false)
+			counters.elbError(false)
 			albError(w, http.StatusServiceUnavailable, alb503)
 			return
 		}
 		b := (*list)[int((l.rr.Add(1)-1)%uint64(len(*list)))]
-		ctx := context.WithValue(r.Context(), reqInfoKey{}, &reqInfo{b: b, start: dp.now()})
+		ctx := context.WithValue(r.Context(), reqInfoKey{}, &reqInfo{b: b, start: dp.now(), counters: counters})
 		rp.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -158,9 +161,10 @@ func (dp *DataPlane) applyListeners(v *view) {
 	for _, lv := range v.listeners {
 		seen[lv.ARN] = true
 		if l := dp.listeners[lv.ARN]; l != nil {
-			if l.view.TG != lv.TG {
+			if !reflect.DeepEqual(l.view, lv) {
 				dp.mu.Lock()
 				l.view = lv
+				dp.rebuildRoutesLocked()
 				dp.mu.Unlock()
 			}
 			continue

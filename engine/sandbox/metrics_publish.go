@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,7 +28,7 @@ func (dp *DataPlane) flush(t *tx, final bool) {
 	var counters []lbCounts
 	for _, k := range sortedKeys(dp.metrics) {
 		counters = append(counters, dp.metrics[k].take())
-		if dp.listeners[k] == nil {
+		if lst, _, _ := strings.Cut(k, "|"); dp.listeners[lst] == nil { // by listener, or listener|rule's group
 			delete(dp.metrics, k) // its listener is gone and this was its last count
 		}
 	}

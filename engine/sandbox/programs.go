@@ -31,7 +31,8 @@ type program func(ctx context.Context, s *Sandbox, r programRun) int32
 
 // programs by the name programOf gives.
 var programs = map[string]program{
-	"buildkit": runBuildkit,
+	"buildkit":  runBuildkit,
+	demoProgram: runDemo,
 }
 
 // programOf names the program of a task definition's essential
@@ -48,6 +49,9 @@ func programOf(td *taskDef) string {
 		repo = strings.TrimPrefix(strings.TrimPrefix(repo, "docker.io/"), "index.docker.io/")
 		if repo == "moby/buildkit" {
 			return "buildkit"
+		}
+		if isDemo(aws.ToString(c.Image)) {
+			return demoProgram
 		}
 	}
 	return ""
@@ -85,12 +89,7 @@ func (s *Sandbox) runProgram(arn string) {
 				}
 			}
 			applyOverride(&run, tk.Overrides, container)
-			if lc := c.LogConfiguration; lc != nil && lc.LogDriver == ecstypes.LogDriverAwslogs {
-				group, stream = lc.Options["awslogs-group"], tk.ID
-				if p := lc.Options["awslogs-stream-prefix"]; p != "" {
-					stream = p + "/" + container + "/" + tk.ID
-				}
-			}
+			group, stream = awslogsStream(c.LogConfiguration, container, tk.ID)
 			break
 		}
 		return nil
@@ -121,8 +120,10 @@ func (s *Sandbox) runProgram(arn string) {
 		})
 	}
 	s.progs.Add(1)
+	s.progsN.Add(1)
 	go func() {
 		defer s.progs.Done()
+		defer s.progsN.Add(-1)
 		code := prog(s.progCtx, s, run)
 		_ = s.internal(context.Background(), func(t *tx) error {
 			tk := t.r.ECS.Tasks[arn]
@@ -166,6 +167,23 @@ func applyOverride(r *programRun, o *ecstypes.TaskOverride, container string) {
 // programGrace bounds how long Close waits for running programs after
 // cancelling them.
 const programGrace = 10 * time.Second
+
+// WaitPrograms waits until the programs this Sandbox started have ended,
+// or ctx ends, and reports whether any was running. A program runs
+// inside the process that started its task (RunTask), so a caller that
+// means it to finish waits before Close.
+func (s *Sandbox) WaitPrograms(ctx context.Context) bool {
+	if s.progsN.Load() == 0 {
+		return false
+	}
+	done := make(chan struct{})
+	go func() { s.progs.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	return true
+}
 
 // waitPrograms waits for running programs, at most grace.
 func (s *Sandbox) waitPrograms(grace time.Duration) {

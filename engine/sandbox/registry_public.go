@@ -105,6 +105,7 @@ func baseImages() []baseImage {
 		{repo: "library/golang", tags: []string{"1.23", "1.23.4", "1.23-bookworm", "1", "latest"}, program: "go",
 			config: v1.Config{Env: []string{"PATH=/go/bin:/usr/local/go/bin:" + debianPath, "GOLANG_VERSION=1.23.4", "GOTOOLCHAIN=local", "GOPATH=/go"}, WorkingDir: "/go", Cmd: []string{"bash"}},
 			files:  []baseFile{{"etc/os-release", debianOS}}},
+		demoBase(),
 	}
 }
 
@@ -302,6 +303,9 @@ func (s *Sandbox) publicHandler(w http.ResponseWriter, r *http.Request) {
 	}
 	if host == "public.ecr.aws" {
 		name = strings.TrimPrefix(name, "docker/") // ECR Public's mirror of Docker Hub: /docker/library/httpd
+	}
+	if name == demoRepo && host != "public.ecr.aws" {
+		ok = false // the demo is published at the project's own name only
 	}
 	if !ok || p404(s.pub.byRepo[name]) {
 		writeRegError(w, &regError{http.StatusNotFound, "NAME_UNKNOWN", "repository name not known to registry; the sandbox's base images are " + s.pub.catalogue()})

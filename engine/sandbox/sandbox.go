@@ -178,6 +178,7 @@ type Sandbox struct {
 	// Programs of standalone tasks running in the background
 	// (programs.go); Close cancels and waits for them.
 	progs    sync.WaitGroup
+	progsN   atomic.Int32 // programs running, for WaitPrograms
 	progCtx  context.Context
 	progStop context.CancelFunc
 }
@@ -282,6 +283,7 @@ func (s *Sandbox) newClients() *cloud.Clients {
 		ELB:         &elbAPI{s},
 		RDS:         &rdsAPI{s},
 		EFS:         &efsAPI{s},
+		ElastiCache: &elasticacheAPI{s},
 		Logs:        &logsAPI{s},
 		CloudWatch:  &cloudwatchAPI{s: s},
 		DynamoDB:    &dynamodbAPI{s},
@@ -295,6 +297,8 @@ func (s *Sandbox) newClients() *cloud.Clients {
 		Registry:    registryTransport{s},
 		PresignGet:  s.presignGet,
 		Dial:        s.newDialer(),
+
+		ServiceDiscovery: &sdAPI{s},
 	}
 }
 

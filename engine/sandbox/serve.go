@@ -127,6 +127,7 @@ type DataPlane struct {
 	// smokeBusy keeps one round of Route 53 probes at a time; a round
 	// runs outside the state lock, beside the reconcile loop.
 	smokeBusy atomic.Bool
+	turns     map[string]int // connections per Service Connect alias (connect_dial.go)
 }
 
 // Serve starts the data plane of sb in this process: a loopback HTTP

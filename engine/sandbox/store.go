@@ -114,6 +114,7 @@ import (
 	"time"
 
 	"github.com/aws/smithy-go"
+	"github.com/minimalinfra/mvi/engine/cloud"
 )
 
 // Meta is what every taggable record carries.
@@ -155,6 +156,10 @@ type region struct {
 	CloudWatch cloudwatchState `json:"cloudwatch"`
 	DynamoDB   dynamoState     `json:"dynamodb"`
 	SNS        snsState        `json:"sns"`
+	// ElastiCache: new files of an older sandbox read it as empty.
+	ElastiCache cacheState `json:"elasticache"`
+
+	ServiceDiscovery sdState `json:"servicediscovery"`
 }
 
 func (st *state) init() {
@@ -252,7 +257,10 @@ var advancers = []func(*tx){
 	advanceRDS,           // rds.go
 	advanceEFS,           // efs.go
 	advanceDynamoDB,      // dynamodb.go
+	advanceElastiCache,   // elasticache.go
 	advanceKMS,           // kms.go: pending deletion → deleted
+	// servicediscovery.go: namespaces deleted, names ECS stopped serving
+	advanceServiceDiscovery,
 }
 
 func (s *Sandbox) advance(t *tx) {
@@ -283,6 +291,9 @@ func callIn[O any](ctx context.Context, s *Sandbox, region string, svc *service,
 		region = s.region
 	}
 	s.count(svc, op)
+	if err := cloud.CheckReadOnly(ctx, svc.id, op); err != nil {
+		return nil, &smithy.OperationError{ServiceID: svc.id, OperationName: op, Err: err}
+	}
 	if d := s.opts.Latency[svc.name]; d > 0 {
 		tm := time.NewTimer(d)
 		select {

@@ -90,6 +90,9 @@ func (dp *DataPlane) startTask(tv taskView) (*taskServer, error) {
 		if built, root, _ := dp.s.builtImage(c.Image); root != "" {
 			kind = built // a pushed image built FROM the sandbox's httpd or nginx
 		}
+		if c.Health != "" {
+			dp.appLine(tv, c, fmt.Sprintf("mvi sandbox: ECS runs `%s` in this container as its health check; the sandbox can't run the image's programs, so it doesn't, and counts the container healthy while it runs", c.Health))
+		}
 		if len(c.Ports) == 0 {
 			dp.startupLines(tv, c, kind, 0)
 			dp.wg.Add(1)
@@ -103,7 +106,11 @@ func (dp *DataPlane) startTask(tv taskView) (*taskServer, error) {
 				return nil, fmt.Errorf("listen for %s: %w", c.Name, err)
 			}
 			cs := &containerServer{name: c.Name, containerPort: p.ContainerPort, hostPort: p.HostPort, addr: ln.Addr().String()}
-			if want := listensOn(c.Image); want != 0 && want != p.ContainerPort {
+			want := listensOn(c.Image)
+			if kind == kindDemo {
+				want = demoPort(envMap(c.Env))
+			}
+			if want != 0 && want != p.ContainerPort {
 				// The program listens elsewhere: the mapped port refuses
 				// connections, so the load balancer's checks fail.
 				ln.Close()
@@ -139,7 +146,9 @@ func (dp *DataPlane) stopTask(ts *taskServer, graceful bool) {
 		}
 		for _, cv := range ts.view.Containers {
 			if cv.Name == c.name {
-				dp.appLine(ts.view, cv, shutdownLine(imageKind(cv.Image), cv.Name, dp.now()))
+				if l := shutdownLine(imageKind(cv.Image), cv.Name, dp.now()); l != "" {
+					dp.appLine(ts.view, cv, l)
+				}
 			}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

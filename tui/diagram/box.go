@@ -65,7 +65,22 @@ type lines struct{ h, v, tl, tr, bl, br rune }
 var (
 	light = lines{'─', '│', '┌', '┐', '└', '┘'}
 	heavy = lines{'━', '┃', '┏', '┓', '┗', '┛'}
+	// dashed borders are a private process's containers: inside the app,
+	// out of the load balancer's reach.
+	lightDashed = lines{'╌', '╎', '┌', '┐', '└', '┘'}
+	heavyDashed = lines{'╍', '╏', '┏', '┓', '┗', '┛'}
 )
+
+// borderOf is the border of a box: its weight, dashed when private.
+func borderOf(heavyBox, private bool) lines {
+	switch {
+	case private && heavyBox:
+		return heavyDashed
+	case private:
+		return lightDashed
+	}
+	return weight(heavyBox)
+}
 
 func weight(h bool) lines {
 	if h {

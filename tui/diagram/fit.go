@@ -22,8 +22,9 @@ type geom struct {
 	rowW       int // the service row's widest line
 	vpcY       int // the VPC's top border: 1 when the LB's box pokes above it
 	vpcW, vpcH int
-	lbLevel    int // level of the LB's label: the long name only when it fits
-	vmW        int // outer width of every VM, so rows of VMs line up
+	lbLevel    int  // level of the LB's label: the long name only when it fits
+	lbRoutes   bool // the LB's label lists its routes
+	vmW        int  // outer width of every VM, so rows of VMs line up
 	vmsX, vmsY int
 	dbY        int
 	svcY       int
@@ -112,8 +113,8 @@ func (sc *scene) measure(p params) geom {
 	g.vmW = vmInner + 2
 	block := p.vmCols * g.vmW
 	inner = max(inner, block)
-	if sc.db != nil {
-		inner = max(inner, sc.db.width[p.level]+2)
+	if len(sc.inside) > 0 {
+		inner = max(inner, sc.insideW(p.level))
 	}
 	if sc.lb != nil {
 		// The LB box spans the VPC less its border; its label wants a
@@ -125,6 +126,9 @@ func (sc *scene) measure(p params) geom {
 		// each side, or it reads as crammed.
 		if p.level == full && sc.lb.width[full]+6 <= inner {
 			g.lbLevel = full
+			// Its routes ride along where the VPC is wide enough anyway:
+			// they never widen the picture.
+			g.lbRoutes = sc.lbRoutes != "" && sc.lbRoutesW+6 <= inner
 		}
 	}
 	g.vpcW = inner + 2
@@ -138,7 +142,7 @@ func (sc *scene) measure(p params) geom {
 	for r := 0; r*p.vmCols < len(sc.vms); r++ {
 		y += sc.rowH(r, p)
 	}
-	if sc.db != nil {
+	if len(sc.inside) > 0 {
 		g.dbY = y
 		y += 3
 	}

@@ -2,6 +2,7 @@ package diagram
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/minimalinfra/mvi/engine/arch"
 )
@@ -31,6 +32,9 @@ type node struct {
 	width [levels]int // cells of label, glyph included
 	state State
 	heavy bool
+	// private: a container of a process the load balancer doesn't reach
+	// (drawn dashed).
+	private bool
 }
 
 func (n *node) st() style { return styleOf(n.state, n.heavy) }
@@ -71,9 +75,17 @@ type vm struct {
 type scene struct {
 	vpc node
 	lb  *node // nil: no load balancer, a plain VPC top border
-	vms []vm
-	db  *node
-	row []node // the standalone services beneath the VPC, book order
+	// lbRoutes is the load balancer's label with its routes, when it has
+	// more than one ("Load Balancer: /api/* api, else web"); drawn instead
+	// of the name when the VPC is wide enough.
+	lbRoutes  string
+	lbRoutesW int
+	vms       []vm
+	// inside are the rented services in the private subnets, drawn in a
+	// row beneath the VMs: the Database, and the KV service when it is a
+	// Redis (DynamoDB lives outside the VPC, in the row below it).
+	inside []node
+	row    []node // the standalone services beneath the VPC, book order
 
 	maxTasks int // most containers on one VM
 	// taskW[l] is the widest container label at level l: every container
@@ -109,6 +121,14 @@ func newScene(a arch.Architecture, o Options) *scene {
 	if _, ok := a.Get(arch.IDLoadBalancer); ok {
 		lb := newNode(serviceBox, string(arch.LoadBalancer), "LB", 0, o.States[arch.IDLoadBalancer], hl(arch.LoadBalancer))
 		sc.lb = &lb
+		if rs := a.Routes(); len(rs) > 1 {
+			var parts []string
+			for _, r := range rs[:len(rs)-1] {
+				parts = append(parts, r.Pattern+" "+r.Process)
+			}
+			sc.lbRoutes = lb.label[full] + ": " + strings.Join(parts, ", ") + ", else " + rs[len(rs)-1].Process
+			sc.lbRoutesW = textWidth(sc.lbRoutes)
+		}
 	}
 
 	// One VM holding one container of each process is the book's Hello
@@ -123,6 +143,7 @@ func newScene(a arch.Architecture, o Options) *scene {
 			seen[t.Process] = true
 		}
 	}
+	private := privateProcesses(a)
 	sc.vms = make([]vm, len(a.Placement))
 	for i, tasks := range a.Placement {
 		name := "VM"
@@ -150,6 +171,7 @@ func newScene(a arch.Architecture, o Options) *scene {
 				ts = s
 			}
 			v.tasks[j] = newNode(containerBox, t.Process, "", num, ts, hl(arch.Container))
+			v.tasks[j].private = private[t.Process]
 			for l := range sc.taskW {
 				sc.taskW[l] = max(sc.taskW[l], v.tasks[j].width[l])
 			}
@@ -170,10 +192,16 @@ func newScene(a arch.Architecture, o Options) *scene {
 		}
 	}
 	if a.Has(arch.Database) {
-		db := newNode(serviceBox, string(arch.Database), "DB", 0, ServiceState(a, arch.Database, o.States), hl(arch.Database))
-		sc.db = &db
+		sc.inside = append(sc.inside, newNode(serviceBox, string(arch.Database), "DB", 0, ServiceState(a, arch.Database, o.States), hl(arch.Database)))
+	}
+	_, redis := a.Get(arch.IDCache)
+	if redis {
+		sc.inside = append(sc.inside, newNode(serviceBox, string(arch.KV), "", 0, ServiceState(a, arch.KV, o.States), hl(arch.KV)))
 	}
 	for _, rs := range rowServices {
+		if rs.svc == arch.KV && redis {
+			continue
+		}
 		if a.Has(rs.svc) {
 			sc.row = append(sc.row, newNode(serviceBox, string(rs.svc), rs.short, 0, ServiceState(a, rs.svc, o.States), hl(rs.svc)))
 		}
@@ -190,4 +218,30 @@ func cutName(name string, l int) string {
 		return truncate(name, 3)
 	}
 	return name
+}
+
+// privateProcesses are the processes with a port that no target group
+// serves: other processes reach them by name, the internet can't.
+func privateProcesses(a arch.Architecture) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range a.Resources {
+		if p, ok := r.Props.(arch.TaskDefinitionProps); ok && p.Port != 0 {
+			out[p.Process] = true
+		}
+	}
+	for _, r := range a.Resources {
+		if p, ok := r.Props.(arch.ServiceProps); ok && p.TargetGroup != "" {
+			delete(out, p.Process)
+		}
+	}
+	return out
+}
+
+// insideW is the cells the row of inside services takes at level l.
+func (sc *scene) insideW(l int) int {
+	w := 0
+	for i := range sc.inside {
+		w += sc.inside[i].width[l] + 2
+	}
+	return w
 }

@@ -65,11 +65,13 @@ func (sc *scene) draw(c *canvas, g geom) {
 		y += h
 	}
 
-	if db := sc.db; db != nil {
-		w := db.width[l] + 2
-		x := 1 + (inner-w)/2
-		c.box(x, g.dbY, w, 3, weight(db.heavy), db.st())
-		c.text(x+1, g.dbY+1, db.label[l], db.st())
+	x := 1 + (inner-sc.insideW(l))/2
+	for i := range sc.inside {
+		n := &sc.inside[i]
+		w := n.width[l] + 2
+		c.box(x, g.dbY, w, 3, weight(n.heavy), n.st())
+		c.text(x+1, g.dbY+1, n.label[l], n.st())
+		x += w
 	}
 
 	sc.rowLayout(p, func(i, x, row int) {
@@ -94,7 +96,11 @@ func (sc *scene) drawLB(c *canvas, g geom) {
 	left, right := joins(lb.heavy, sc.vpc.heavy)
 	c.set(1, 1, left, st)
 	c.set(w, 1, right, st)
-	c.centered(2, 1, w-2, lb.label[g.lbLevel], st)
+	label := lb.label[g.lbLevel]
+	if g.lbRoutes {
+		label = sc.lbRoutes
+	}
+	c.centered(2, 1, w-2, label, st)
 }
 
 // joins are the LB's sides where they cross the VPC's top border. A heavy
@@ -127,7 +133,7 @@ func (sc *scene) drawVM(c *canvas, g geom, i, x, y, h int) {
 		for j := range ts {
 			t := &ts[j]
 			w := t.width[l] + 2
-			c.box(cx, y+1, w, 3, weight(t.heavy), t.st())
+			c.box(cx, y+1, w, 3, borderOf(t.heavy, t.private), t.st())
 			c.text(cx+1, y+2, t.label[l], t.st())
 			cx += w
 		}
@@ -140,7 +146,7 @@ func (sc *scene) drawVM(c *canvas, g geom, i, x, y, h int) {
 	for j := range ts {
 		t := &ts[j]
 		cx, cy := x0+(j%p.cols)*cw, y+1+(j/p.cols)*3
-		c.box(cx, cy, cw, 3, weight(t.heavy), t.st())
+		c.box(cx, cy, cw, 3, borderOf(t.heavy, t.private), t.st())
 		c.centered(cx+1, cy+1, cw-2, t.label[l], t.st())
 	}
 }

@@ -1,0 +1,127 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"github.com/minimalinfra/mvi/engine/arch"
+	"github.com/minimalinfra/mvi/engine/manifest"
+	"github.com/minimalinfra/mvi/engine/sandbox"
+	"github.com/minimalinfra/mvi/engine/sandbox/demo"
+)
+
+// sandboxFor is a fresh sandbox for an example's app, nothing applied.
+func sandboxFor(t *testing.T, file string) Config {
+	t.Helper()
+	_, cfg := openSandbox(t, sandbox.Options{})
+	cfg.App, cfg.Dir = designOf(t, file).App, ""
+	cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error { return sleep(ctx, time.Millisecond) }
+	return cfg
+}
+
+func designOf(t *testing.T, file string) arch.Architecture {
+	t.Helper()
+	m, err := manifest.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := arch.Design(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func apply(t *testing.T, cfg Config, file string) {
+	t.Helper()
+	if _, err := planApply(t, context.Background(), cfg, designOf(t, file), nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const demoExample = "../assets/examples/demo/mvi.toml"
+
+// A run is a one-off task of the service's task definition with the
+// command in place of the container's: the demo's migrate prints what it
+// did and exits 0, fail exits 3; before up there is no release to run.
+func TestRunTheDemosAdminCommands(t *testing.T) {
+	cfg := sandboxFor(t, demoExample)
+	ctx := context.Background()
+	_, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"migrate"}})
+	var nr *NoReleaseError
+	if !errors.As(err, &nr) || !strings.Contains(err.Error(), "mvi up") {
+		t.Fatalf("run before up: %v", err)
+	}
+	apply(t, cfg, demoExample)
+	var out []string
+	res, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"migrate"}, Every: time.Millisecond, Output: func(l string) { out = append(out, l) }})
+	if err != nil || res.Exit == nil || *res.Exit != 0 || len(out) != 1 || !strings.Contains(out[0], "3 orders written") {
+		t.Fatalf("migrate: %+v %v\n%q", res, err, out)
+	}
+	out = nil
+	res, err = Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"fail"}, Every: time.Millisecond, Output: func(l string) { out = append(out, l) }})
+	if err != nil || res.Exit == nil || *res.Exit != demo.ExitFail || len(out) != 1 {
+		t.Fatalf("fail: %+v %v\n%q", res, err, out)
+	}
+	_, err = Run(ctx, cfg, RunRequest{Process: "worker", Command: []string{"x"}})
+	if !errors.As(err, &nr) || !slices.Equal(nr.Running, []string{"web"}) || !strings.Contains(err.Error(), "the processes running are web") {
+		t.Errorf("unknown process: %v", err)
+	}
+}
+
+// Runs lists a one-off task while it lives: httpd's stands in until it is
+// stopped, and then it is gone from the list.
+func TestRunsListsOneOffTasksWhileTheyLive(t *testing.T) {
+	cfg := sandboxFor(t, "../assets/examples/hello/mvi.toml")
+	apply(t, cfg, "../assets/examples/hello/mvi.toml")
+	ctx := context.Background()
+	res, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"httpd", "-t"}, Detach: true})
+	if err != nil || res.Task == "" || res.Exit != nil {
+		t.Fatalf("detach: %+v %v", res, err)
+	}
+	runs, err := Runs(ctx, cfg, res.Cluster)
+	if err != nil || len(runs) != 1 || runs[0].Task != res.Task || runs[0].Process != "web" || !slices.Equal(runs[0].Command, []string{"httpd", "-t"}) {
+		t.Fatalf("runs: %+v %v", runs, err)
+	}
+	if _, err := cfg.Clients.ECS.StopTask(ctx, &ecs.StopTaskInput{Cluster: sdkaws.String(res.Cluster), Task: sdkaws.String(res.TaskARN)}); err != nil {
+		t.Fatal(err)
+	}
+	if runs, err := Runs(ctx, cfg, res.Cluster); err != nil || len(runs) != 0 {
+		t.Errorf("after stop: %+v %v", runs, err)
+	}
+}
+
+// Stopping mvi while it follows a run stops the task: the person asked
+// for the command to end, not for a task left running.
+func TestRunStopsItsTaskWhenStopped(t *testing.T) {
+	cfg := sandboxFor(t, "../assets/examples/hello/mvi.toml")
+	apply(t, cfg, "../assets/examples/hello/mvi.toml")
+	ctx, cancel := context.WithCancel(context.Background())
+	waits := 0
+	cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error {
+		if waits++; waits == 2 {
+			cancel() // as Ctrl-C would, while the task runs
+		}
+		return ctx.Err()
+	}
+	var out []string
+	res, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"httpd", "-X"}, Output: func(l string) { out = append(out, l) }})
+	if !errors.Is(err, context.Canceled) || res.TaskARN == "" {
+		t.Fatalf("run: %+v %v", res, err)
+	}
+	// httpd's program is not the sandbox's to run, and it says so.
+	if len(out) != 1 || !strings.Contains(out[0], "can't run here, so `httpd -X` does not run") {
+		t.Errorf("output %q", out)
+	}
+	d, err := cfg.Clients.ECS.DescribeTasks(context.Background(), &ecs.DescribeTasksInput{Cluster: sdkaws.String(res.Cluster), Tasks: []string{res.TaskARN}})
+	if err != nil || len(d.Tasks) != 1 || sdkaws.ToString(d.Tasks[0].DesiredStatus) != "STOPPED" || !strings.Contains(sdkaws.ToString(d.Tasks[0].StoppedReason), "mvi run was stopped") {
+		t.Errorf("the task after the stop: %+v %v", d.Tasks, err)
+	}
+}
