@@ -101,6 +101,9 @@ type (
 	}
 	KeyProps struct {
 		Rotation bool `json:"rotation"`
+		// AlarmTopic lets CloudWatch encrypt its messages to the app's
+		// topic with this key (the key policy names it only then).
+		AlarmTopic bool `json:"alarm_topic,omitempty"`
 	}
 	AliasProps struct {
 		Name string `json:"name"`

@@ -72,6 +72,11 @@ func (d *design) topics() {
 	if len(m.Metric.Notify) == 1 {
 		who = m.Metric.Notify[0]
 	}
+	if k := d.find(IDKey); k != nil {
+		kp := k.Props.(KeyProps)
+		kp.AlarmTopic = true
+		k.Props = kp
+	}
 	d.add(Metric, IDTopic, TypeTopic, TopicProps{Emails: m.Metric.Notify, Key: IDKey},
 		"mails "+who+" when any alarm turns red and when it turns back, encrypted with the app's key; "+
 			"each address confirms once by a link in a mail from AWS", IDKey)

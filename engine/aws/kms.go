@@ -125,7 +125,7 @@ func (h kmsKey) List(ctx context.Context, env resource.Env) ([]resource.Live, er
 // AWS's default policy), CloudWatch Logs for this app's log groups only, and
 // any principal of the account through EC2 (Auto Scaling's service-linked
 // role encrypts the VMs' volumes this way, as AWS's own aws/ebs key allows).
-func keyPolicy(env resource.Env) (string, error) {
+func keyPolicy(env resource.Env, kp arch.KeyProps) (string, error) {
 	p := partition(env.Region)
 	doc := policyDoc{Version: "2012-10-17", Statement: []policyStatement{
 		{
@@ -143,15 +143,6 @@ func keyPolicy(env resource.Env) (string, error) {
 			}},
 		},
 		{
-			// An alarm's message to the app's topic is encrypted with
-			// this key by CloudWatch itself.
-			Sid: "CloudWatchAlarmsToTopic", Effect: "Allow",
-			Principal: map[string]string{"Service": "cloudwatch.amazonaws.com"},
-			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-			Resource:  "*",
-			Condition: map[string]any{"StringEquals": map[string]string{"aws:SourceAccount": env.Account}},
-		},
-		{
 			Sid: "EBSThroughEC2", Effect: "Allow",
 			Principal: map[string]string{"AWS": "*"},
 			Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"},
@@ -162,6 +153,18 @@ func keyPolicy(env resource.Env) (string, error) {
 			}},
 		},
 	}}
+	if kp.AlarmTopic {
+		// An alarm's message to the app's topic is encrypted with this
+		// key by CloudWatch itself; AWS's own aws/sns key can't be used
+		// so, as its policy can't name CloudWatch.
+		doc.Statement = append(doc.Statement, policyStatement{
+			Sid: "CloudWatchAlarmsToTopic", Effect: "Allow",
+			Principal: map[string]string{"Service": "cloudwatch.amazonaws.com"},
+			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+			Resource:  "*",
+			Condition: map[string]any{"StringEquals": map[string]string{"aws:SourceAccount": env.Account}},
+		})
+	}
 	b, err := json.Marshal(doc)
 	return string(b), err
 }
@@ -181,7 +184,8 @@ func (h kmsKey) Create(ctx context.Context, env resource.Env, r arch.Resource) (
 			return h.Update(ctx, env, r, l)
 		}
 	}
-	policy, err := keyPolicy(env)
+	kp, _ := r.Props.(arch.KeyProps)
+	policy, err := keyPolicy(env, kp)
 	if err != nil {
 		return resource.Live{}, wrap("create", r.ID, err)
 	}
@@ -211,6 +215,15 @@ func (h kmsKey) Update(ctx context.Context, env resource.Env, r arch.Resource, l
 		if _, err := env.Clients.KMS.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: aws.String(live.PhysicalID)}); err != nil {
 			return resource.Live{}, wrap("update", r.ID, err)
 		}
+	}
+	// The policy follows the design (a topic CloudWatch writes to).
+	policy, err := keyPolicy(env, p)
+	if err != nil {
+		return resource.Live{}, wrap("update", r.ID, err)
+	}
+	if _, err := env.Clients.KMS.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(live.PhysicalID),
+		PolicyName: aws.String("default"), Policy: aws.String(policy)}); err != nil {
+		return resource.Live{}, wrap("update", r.ID, err)
 	}
 	tags := resource.Tags(env.App, r)
 	if _, err := env.Clients.KMS.TagResource(ctx, &kms.TagResourceInput{KeyId: aws.String(live.PhysicalID), Tags: kmsTags(tags)}); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
@@ -126,6 +127,31 @@ func TestMotoSmokeCheckAndTopic(t *testing.T) {
 	ta, err := clients.SNS.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(live[arch.IDTopic].ARN)})
 	if err != nil || ta.Attributes["KmsMasterKeyId"] != live[arch.IDKey].ARN {
 		t.Errorf("topic key = %q, want the app's %q (%v)", ta.Attributes["KmsMasterKeyId"], live[arch.IDKey].ARN, err)
+	}
+
+	// The key lets CloudWatch encrypt to the topic; a key made before the
+	// app had a topic gets the statement by an update.
+	pol := func() string {
+		t.Helper()
+		out, err := clients.KMS.(interface {
+			GetKeyPolicy(context.Context, *kms.GetKeyPolicyInput, ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
+		}).GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(live[arch.IDKey].PhysicalID), PolicyName: aws.String("default")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.Policy)
+	}
+	if !strings.Contains(pol(), "cloudwatch.amazonaws.com") {
+		t.Errorf("the key policy doesn't let CloudWatch encrypt to the topic: %s", pol())
+	}
+	key, _ := a.Get(arch.IDKey)
+	bare := key
+	bare.Props = arch.KeyProps{Rotation: true}
+	if _, err := hs[key.Type].Update(ctx, envFor(base, bare, live), bare, live[arch.IDKey]); err != nil || strings.Contains(pol(), "cloudwatch.amazonaws.com") {
+		t.Errorf("update without a topic: %v %s", err, pol())
+	}
+	if _, err := hs[key.Type].Update(ctx, envFor(base, key, live), key, live[arch.IDKey]); err != nil || !strings.Contains(pol(), "cloudwatch.amazonaws.com") {
+		t.Errorf("update with a topic: %v %s", err, pol())
 	}
 
 	// ---- a second up changes nothing ----

@@ -242,10 +242,14 @@ func TestTextSanitizers(t *testing.T) {
 
 func TestRenderedDocuments(t *testing.T) {
 	env := resource.Env{App: "shop", Region: "eu-west-1", Account: "123456789012"}
-	kp, err := keyPolicy(env)
+	kp, err := keyPolicy(env, arch.KeyProps{Rotation: true})
 	if err != nil || !strings.Contains(kp, `"arn:aws:iam::123456789012:root"`) || !strings.Contains(kp, "logs.eu-west-1.amazonaws.com") ||
-		!strings.Contains(kp, "ec2.eu-west-1.amazonaws.com") {
+		!strings.Contains(kp, "ec2.eu-west-1.amazonaws.com") || strings.Contains(kp, "cloudwatch.amazonaws.com") {
 		t.Errorf("key policy: %s %v", kp, err)
+	}
+	// With a topic for the alarms, CloudWatch may encrypt to it.
+	if kp, _ := keyPolicy(env, arch.KeyProps{Rotation: true, AlarmTopic: true}); !strings.Contains(kp, `"Service":"cloudwatch.amazonaws.com"`) {
+		t.Errorf("key policy with an alarm topic: %s", kp)
 	}
 	ud, _ := base64.StdEncoding.DecodeString(userData("mvi-shop-cluster"))
 	if !strings.Contains(string(ud), "ECS_CLUSTER=mvi-shop-cluster\n") || !strings.HasPrefix(string(ud), "#!/bin/bash\n") {
