@@ -22,10 +22,13 @@ type alarmHandler struct{}
 func (alarmHandler) Describe() resource.Descriptor {
 	return resource.Descriptor{Type: arch.TypeAlarm, Service: arch.Metric, DeleteRank: 0,
 		ARNKinds: []string{"cloudwatch:alarm"},
+		// The smoke alarm lives in us-east-1 whatever the app's region.
 		Console: func(s resource.Site) string {
+			s.Region = orDefault(s.Attrs["region"], s.Region)
 			return console(s, "cloudwatch/home?region="+s.Region+"#alarmsV2:alarm/"+url.PathEscape(s.Name()))
 		},
 		Lookup: func(s resource.Site) string {
+			s.Region = orDefault(s.Attrs["region"], s.Region)
 			return "aws cloudwatch describe-alarms --alarm-names " + s.Name() + " " + regionFlag(s)
 		},
 	}

@@ -107,3 +107,17 @@ func TestHealthCheckReplaces(t *testing.T) {
 		t.Errorf("no change: %q", got)
 	}
 }
+
+// The smoke alarm and the us-east-1 topic are looked at where they live.
+func TestSmokeLinksNameTheirRegion(t *testing.T) {
+	s := resource.Site{App: "shop", Region: "eu-west-1", PhysicalID: "mvi-shop-alarm-smoke", Attrs: map[string]string{"region": "us-east-1"}}
+	d := alarmHandler{}.Describe()
+	if c, l := d.Console(s), d.Lookup(s); !strings.HasPrefix(c, "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1") ||
+		!strings.HasSuffix(l, "--region us-east-1") {
+		t.Errorf("smoke alarm links: %s | %s", c, l)
+	}
+	s.ARN = "arn:aws:sns:us-east-1:1:mvi-shop-topic-us-east-1"
+	if l := (topicHandler{}).Describe().Lookup(s); !strings.HasSuffix(l, "--region us-east-1") {
+		t.Errorf("topic lookup: %s", l)
+	}
+}

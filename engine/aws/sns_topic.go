@@ -33,10 +33,12 @@ const AttrSubscriptions = "subscriptions"
 func (topicHandler) Describe() resource.Descriptor {
 	return resource.Descriptor{Type: arch.TypeTopic, Service: arch.Metric, DeleteRank: 1, ARNKinds: []string{"sns:"},
 		Console: func(s resource.Site) string {
-			return console(s, "sns/v3/home?region="+orDefault(s.Attrs["region"], s.Region)+"#/topic/"+s.ARNOr())
+			s.Region = orDefault(s.Attrs["region"], s.Region)
+			return console(s, "sns/v3/home?region="+s.Region+"#/topic/"+s.ARNOr())
 		},
 		Lookup: func(s resource.Site) string {
-			return "aws sns list-subscriptions-by-topic --topic-arn " + s.ARNOr() + " --region " + orDefault(s.Attrs["region"], s.Region)
+			s.Region = orDefault(s.Attrs["region"], s.Region)
+			return "aws sns list-subscriptions-by-topic --topic-arn " + s.ARNOr() + " " + regionFlag(s)
 		},
 	}
 }
