@@ -70,3 +70,55 @@ func TestSmokeAlarmOutsideUSEast1UpUpDown(t *testing.T) {
 		t.Errorf("down left in us-east-1: %d health checks, %d topics, %d alarms", len(hcs.HealthChecks), len(ts.Topics), len(as.MetricAlarms))
 	}
 }
+
+// Adding [metric] notify to a running app updates the key (CloudWatch
+// may now encrypt to the topic) and every alarm (they tell it), creates
+// the topic, replaces nothing, and converges.
+func TestAddingNotifyUpdatesInPlace(t *testing.T) {
+	ctx := context.Background()
+	_, cfg := openSandbox(t, sandbox.Options{})
+	design := func(notify ...string) arch.Architecture {
+		m := &manifest.Manifest{Name: "shop", Processes: map[string]*manifest.Process{"web": {Image: "httpd", Port: 80}}}
+		if len(notify) > 0 {
+			m.Metric = &manifest.Metric{Notify: notify}
+		}
+		a, err := arch.Design(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	if _, err := planApply(t, ctx, cfg, design(), nil); err != nil {
+		t.Fatal(err)
+	}
+	p, err := MakePlan(ctx, cfg, design("ops@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts := map[string]Action{}
+	for _, s := range p.Steps {
+		acts[s.ID] = s.Action
+		if s.Action == Replace || s.Action == Delete {
+			t.Errorf("%s: %s (%s)", s.ID, s.Action, s.Reason)
+		}
+	}
+	for id, want := range map[string]Action{arch.IDKey: Update, arch.IDTopic: Create, arch.IDSmokeAlarm: Update, arch.IDCPUAlarm: Update, arch.IDSmokeCheck: NoOp} {
+		if acts[id] != want {
+			t.Errorf("%s: %s, want %s", id, acts[id], want)
+		}
+	}
+	if err := Apply(ctx, cfg, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	again, err := MakePlan(ctx, cfg, design("ops@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Changes() != 0 {
+		for _, s := range again.Steps {
+			if s.Action != NoOp {
+				t.Errorf("after adding notify: %s %s: %s", s.Action, s.ID, s.Reason)
+			}
+		}
+	}
+}
