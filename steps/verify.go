@@ -59,11 +59,14 @@ const (
 	// CheckPrivate expects the database closed: its security groups admit
 	// only groups, and a connection from outside the VPC gets nowhere.
 	CheckPrivate CheckKind = "private"
+	// CheckAlarm expects an alarm (the smoke check's unless Alarm names
+	// another) in State: OK, or ALARM.
+	CheckAlarm CheckKind = "alarm"
 )
 
 // CheckKinds lists the probes.
 func CheckKinds() []CheckKind {
-	return []CheckKind{CheckHTTP, CheckHealthy, CheckVMs, CheckLog, CheckUptime, CheckRelease, CheckEnv, CheckSealed, CheckPrivate}
+	return []CheckKind{CheckHTTP, CheckHealthy, CheckVMs, CheckLog, CheckUptime, CheckRelease, CheckEnv, CheckSealed, CheckPrivate, CheckAlarm}
 }
 
 // The revisions a release check can expect.
@@ -85,6 +88,9 @@ type Check struct {
 	Revision string // release: "latest" (default) or "previous"
 	// Names are the environment variables an env check expects.
 	Names []string
+	// Alarm and State: an alarm check expects the alarm (default the
+	// smoke check's) in State, OK or ALARM.
+	Alarm, State string
 }
 
 // Verify runs real checks against the running app, each retried until it
@@ -164,6 +170,8 @@ func (c Check) Title() string {
 		return "no secret value shows anywhere"
 	case CheckPrivate:
 		return "the database is closed to everything but the app"
+	case CheckAlarm:
+		return c.alarmTitle()
 	}
 	return string(c.Kind)
 }
@@ -230,11 +238,18 @@ func (c Check) Satisfiable(a arch.Architecture) error {
 		if _, ok := a.Get(arch.IDDatabase); !ok {
 			return errors.New("the design has no database to be private")
 		}
+	case CheckAlarm:
+		if err := c.alarmSatisfiable(a); err != nil {
+			return err
+		}
 	default:
 		return fmt.Errorf("unknown check %q (known: %s)", c.Kind, joinKinds())
 	}
 	if len(c.Names) > 0 && c.Kind != CheckEnv {
 		return fmt.Errorf("only an env check has names")
+	}
+	if (c.State != "" || c.Alarm != "") && c.Kind != CheckAlarm {
+		return fmt.Errorf("only an alarm check has a state and an alarm")
 	}
 	if c.Revision != "" && c.Kind != CheckRelease {
 		return fmt.Errorf("only a release check has a revision")
@@ -325,6 +340,8 @@ func (c Check) probe(ctx context.Context, s *Session) (string, error) {
 		return c.probeSealed(ctx, s)
 	case CheckPrivate:
 		return c.probePrivate(ctx, s)
+	case CheckAlarm:
+		return c.probeAlarm(ctx, s)
 	}
 	return "", &fatalError{fmt.Sprintf("unknown check %q", c.Kind)}
 }

@@ -98,6 +98,8 @@ type checkDef struct {
 	Contains string   `toml:"contains"`
 	Revision string   `toml:"revision"`
 	Names    []string `toml:"names"`
+	Alarm    string   `toml:"alarm"`
+	State    string   `toml:"state"`
 }
 
 // allowed lists the settings each kind reads beyond kind, title, when,
@@ -226,7 +228,7 @@ func decodeStep(c *errs, fsys fs.FS, p string, sd stepDef) (steps.Step, StepMeta
 		}
 		for _, cd := range sd.Check {
 			v.Checks = append(v.Checks, steps.Check{Kind: steps.CheckKind(cd.Kind), Name: cd.Name, Process: cd.Process,
-				Path: cd.Path, Status: cd.Status, Body: cd.Body, Count: cd.Count, Contains: cd.Contains, Revision: cd.Revision, Names: cd.Names})
+				Path: cd.Path, Status: cd.Status, Body: cd.Body, Count: cd.Count, Contains: cd.Contains, Revision: cd.Revision, Names: cd.Names, Alarm: cd.Alarm, State: cd.State})
 		}
 		if len(v.Checks) == 0 {
 			c.at(p, "a verify step needs at least one [[step.check]]")

@@ -37,10 +37,16 @@ func (r *recorder) Note(s string) { r.mu.Lock(); r.notes = append(r.notes, s); r
 // openSandbox opens an instant sandbox in a temp dir with its data plane
 // serving, as `mvi` does when it runs a tutorial.
 func openSandbox(t *testing.T) (*sandbox.Sandbox, engine.Config) {
+	return openSandboxWith(t, sandbox.Options{})
+}
+
+// openSandboxWith is openSandbox with o's clock or latencies.
+func openSandboxWith(t *testing.T, o sandbox.Options) (*sandbox.Sandbox, engine.Config) {
 	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
-	sb, err := sandbox.Open(ctx, sandbox.Options{Dir: dir, Speed: 0})
+	o.Dir, o.Speed = dir, 0
+	sb, err := sandbox.Open(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
