@@ -21,6 +21,16 @@ func TestInterruptAfterAFailureKeepsTheFailure(t *testing.T) {
 	c.latency[arch.TypeFileSystem] = 2 * time.Second // still creating when the database fails
 	c.fail = func(op, id string) error {
 		if op == "create" && id == "database" {
+			// Fail only once the file system is on its way, so something is
+			// in flight to wait for however loaded the machine is.
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+				c.mu.Lock()
+				_, started := c.startTime["fs"]
+				c.mu.Unlock()
+				if started {
+					break
+				}
+			}
 			time.AfterFunc(100*time.Millisecond, cancel) // the person presses Ctrl-C while the rest waits
 			return apiErr("InvalidParameterCombination", smithy.FaultClient)
 		}

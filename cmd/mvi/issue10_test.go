@@ -77,12 +77,12 @@ func TestAccessibleInitEndOfInputWritesNothing(t *testing.T) {
 func TestAccessibleMenuAsksAgainAndOffersSetupAndInspect(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	t.Chdir(t.TempDir())
-	out, errs, code := mviIn(t, "9\nbogus\ninspect\n", "--accessible", "--sandbox-speed", "0")
+	out, errs, code := mviIn(t, "99\nbogus\ninspect\n", "--accessible", "--sandbox-speed", "0")
 	noStack(t, "the menu", out+errs)
 	if code != 0 {
 		t.Fatalf("exit %d: %s\n%s", code, errs, out)
 	}
-	for _, want := range []string{"1. Hello World — ", ". Set up my app — ", ". Inspect — ", `"9" is not one of the choices`, `"bogus" is not one of the choices`, "No app has resources on the sandbox"} {
+	for _, want := range []string{"1. Hello World — ", ". Set up my app — ", ". Inspect — ", `"99" is not one of the choices`, `"bogus" is not one of the choices`, "No app has resources on the sandbox"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
