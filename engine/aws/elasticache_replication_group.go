@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	ectypes "github.com/aws/aws-sdk-go-v2/service/elasticache/types"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/resource"
@@ -95,24 +94,6 @@ func (h replicationGroupHandler) List(ctx context.Context, env resource.Env) ([]
 	return out, nil
 }
 
-// token reads the generated AUTH token; it goes to ElastiCache and
-// nowhere else.
-func (h replicationGroupHandler) token(ctx context.Context, env resource.Env, r arch.Resource, p arch.ReplicationGroupProps) (string, error) {
-	name, err := depAttr(env, r.ID, p.AuthToken, "name")
-	if err != nil {
-		return "", err
-	}
-	res, err := env.Clients.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
-	if err != nil {
-		return "", wrap("read the AUTH token of", r.ID, err)
-	}
-	v := str(res.Parameter.Value)
-	if v == "" {
-		return "", fmt.Errorf("create %s: the AUTH token parameter %s is empty", r.ID, name)
-	}
-	return v, nil
-}
-
 func (h replicationGroupHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.ReplicationGroupProps]("create", r)
 	if err != nil {
@@ -130,7 +111,7 @@ func (h replicationGroupHandler) Create(ctx context.Context, env resource.Env, r
 	if err != nil {
 		return resource.Live{}, err
 	}
-	tok, err := h.token(ctx, env, r, p)
+	tok, err := generatedValue(ctx, env, r.ID, p.AuthToken, "AUTH token")
 	if err != nil {
 		return resource.Live{}, err
 	}

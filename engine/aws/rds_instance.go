@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/minimalinfra/mvi/engine/arch"
 )
@@ -93,24 +92,6 @@ func (h dbInstanceHandler) List(ctx context.Context, env resource.Env) ([]resour
 	return out, nil
 }
 
-// password reads the generated password; it goes to RDS and nowhere else.
-func (h dbInstanceHandler) password(ctx context.Context, env resource.Env, r arch.Resource, p arch.DBInstanceProps) (string, error) {
-	name, err := depAttr(env, r.ID, p.Password, "name")
-	if err != nil {
-		return "", err
-	}
-	res, err := env.Clients.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
-	if err != nil {
-		// The SDK error names the parameter, never its value.
-		return "", wrap("read the password of", r.ID, err)
-	}
-	v := str(res.Parameter.Value)
-	if v == "" {
-		return "", fmt.Errorf("create %s: the password parameter %s is empty", r.ID, name)
-	}
-	return v, nil
-}
-
 func (h dbInstanceHandler) Create(ctx context.Context, env resource.Env, r arch.Resource) (resource.Live, error) {
 	p, err := propsOf[arch.DBInstanceProps]("create", r)
 	if err != nil {
@@ -128,7 +109,7 @@ func (h dbInstanceHandler) Create(ctx context.Context, env resource.Env, r arch.
 	if err != nil {
 		return resource.Live{}, err
 	}
-	pw, err := h.password(ctx, env, r, p)
+	pw, err := generatedValue(ctx, env, r.ID, p.Password, "password")
 	if err != nil {
 		return resource.Live{}, err
 	}
