@@ -54,8 +54,20 @@ for looking at production with credentials that could change it.`),
 				return err
 			}
 			defer s.close()
+			// The sandbox's load balancers answer, and its metrics and logs
+			// grow, only while someone serves its data plane: as the wizard
+			// does, Inspect serves it while open (unless another mvi does).
+			// That is the sandbox acting as AWS would, not the person
+			// changing anything, so it runs outside the read-only mark.
+			var note strings.Builder
+			stop := s.host(c.Context(), &note)
+			defer stop()
+			where := s.where
+			if n := strings.TrimSpace(note.String()); n != "" {
+				where += " " + n
+			}
 			return tui.RunInspect(c.Context(), tui.Config{
-				Engine: s.cfg, Where: s.where, Dir: cwd, Reach: s.reach, InspectApp: app,
+				Engine: s.cfg, Where: where, Dir: cwd, Reach: s.reach, InspectApp: app,
 				Dark: lipgloss.HasDarkBackground(),
 			}, app, readOnly, tui.RunOptions{In: c.InOrStdin(), Out: c.OutOrStdout()})
 		},
