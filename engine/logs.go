@@ -47,10 +47,7 @@ func Logs(ctx context.Context, cfg Config, q LogQuery) ([]LogLine, error) {
 	if !q.Since.IsZero() {
 		in.StartTime = sdkaws.Int64(q.Since.UnixMilli())
 	}
-	if q.Grep != "" {
-		// A quoted term matches it literally, spaces and all.
-		in.FilterPattern = sdkaws.String(`"` + strings.ReplaceAll(q.Grep, `"`, `\"`) + `"`)
-	}
+	in.FilterPattern = grepPattern(q.Grep)
 	var out []LogLine
 	r := cfg.retry()
 	for {
@@ -80,6 +77,15 @@ func Logs(ctx context.Context, cfg Config, q LogQuery) ([]LogLine, error) {
 	return out, nil
 }
 
+// grepPattern is CloudWatch's filter pattern for a literal text: a quoted
+// term matches it, spaces and all (nil: every line).
+func grepPattern(text string) *string {
+	if text == "" {
+		return nil
+	}
+	return sdkaws.String(`"` + strings.ReplaceAll(text, `"`, `\"`) + `"`)
+}
+
 func lineOf(stream string, ms int64, msg, id string) LogLine {
 	l := LogLine{Time: time.UnixMilli(ms).UTC(), Message: strings.TrimRight(msg, "\n"), Stream: stream, EventID: id}
 	parts := strings.Split(stream, "/")
@@ -107,12 +113,12 @@ func sortLines(ls []LogLine) {
 	})
 }
 
-// FollowLogs prints what Logs finds, then polls every interval for what
+// pollLogs prints what Logs finds, then polls every interval for what
 // came after, until ctx ends. CloudWatch accepts events a little late and
 // out of order, so each poll reaches back overlap before the newest line
 // seen and drops the event ids already printed: no line twice, none lost
 // to a late write within overlap.
-func FollowLogs(ctx context.Context, cfg Config, q LogQuery, interval, overlap time.Duration, emit func(LogLine)) error {
+func pollLogs(ctx context.Context, cfg Config, q LogQuery, interval, overlap time.Duration, emit func(LogLine)) error {
 	seen := map[string]time.Time{}
 	var newest time.Time
 	sleep := cfg.retry().Sleep

@@ -14,7 +14,7 @@ import (
 	"github.com/minimalinfra/mvi/engine/sandbox"
 )
 
-// follower runs FollowLogs on a sandbox whose clock moves only when the
+// follower runs pollLogs on a sandbox whose clock moves only when the
 // follow waits: each wait advances it by the poll interval and hands the
 // turn to the test, so "within two polls" is counted in polls of the
 // sandbox clock, never in wall time.
@@ -61,7 +61,7 @@ func newFollower(t *testing.T, since time.Time) *follower {
 		since = clock.Now().Add(-time.Minute)
 	}
 	go func() {
-		f.done <- FollowLogs(ctx, f.cfg, LogQuery{Since: since}, f.every, 30*time.Second, func(l LogLine) { f.lines <- l })
+		f.done <- pollLogs(ctx, f.cfg, LogQuery{Since: since}, f.every, 30*time.Second, func(l LogLine) { f.lines <- l })
 	}()
 	t.Cleanup(func() { f.stop() })
 	return f
@@ -71,21 +71,28 @@ func newFollower(t *testing.T, since time.Time) *follower {
 // would.
 func (f *follower) put(stream string, at time.Time, msg string) {
 	f.t.Helper()
+	putLog(f.t, f.cfg, f.streams, stream, at, msg)
+}
+
+// putLog writes a line to a stream of the app's group (made once: made
+// remembers which), as a container's log driver would.
+func putLog(t *testing.T, cfg Config, made map[string]bool, stream string, at time.Time, msg string) {
+	t.Helper()
 	ctx := context.Background()
-	lw := f.cfg.Clients.Logs.(interface {
+	lw := cfg.Clients.Logs.(interface {
 		CreateLogStream(context.Context, *cloudwatchlogs.CreateLogStreamInput, ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.CreateLogStreamOutput, error)
 		PutLogEvents(context.Context, *cloudwatchlogs.PutLogEventsInput, ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.PutLogEventsOutput, error)
 	})
-	group := aws.String(arch.LogGroupName(f.cfg.App))
-	if !f.streams[stream] {
+	group := aws.String(arch.LogGroupName(cfg.App))
+	if !made[stream] {
 		if _, err := lw.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: group, LogStreamName: aws.String(stream)}); err != nil {
-			f.t.Fatal(err)
+			t.Fatal(err)
 		}
-		f.streams[stream] = true
+		made[stream] = true
 	}
 	if _, err := lw.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: group, LogStreamName: aws.String(stream),
 		LogEvents: []cwltypes.InputLogEvent{{Timestamp: aws.Int64(at.UnixMilli()), Message: aws.String(msg)}}}); err != nil {
-		f.t.Fatal(err)
+		t.Fatal(err)
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 func newLogs() *cobra.Command {
 	var (
 		file, app, since, grep, output, buildID string
-		follow                                  bool
+		follow, poll                            bool
 		every                                   time.Duration
 		cf                                      cloudFlags
 	)
@@ -33,8 +33,13 @@ one story.
 
 --since takes a duration back from now (15m, 2h, 7d) or a time (RFC 3339).
 --grep keeps lines holding the text. --follow keeps reading new lines as
-they arrive (polling every --every; a line written late is still shown,
-once) until Ctrl-C. --output json prints one JSON object per line.
+they arrive, until Ctrl-C: by CloudWatch Logs Live Tail, which brings each
+line about a second after it is written, or, with --poll (or where Live
+Tail can't be had: no logs:StartLiveTail permission, an emulator), by
+asking every --every (a line written late is still shown, once). Live Tail
+is billed by the minute a session is open (AWS lists $0.01 a minute, the
+first 1,800 minutes of a month free); polling costs nothing.
+--output json prints one JSON object per line.
 
 --build ID prints the log of one build instead (mvi builds lists them),
 as it was kept in the app's Blob bucket.`),
@@ -54,7 +59,7 @@ as it was kept in the app's Blob bucket.`),
 				return usagef("--output %q: use text or json", output)
 			}
 			if buildID != "" {
-				if len(args) > 0 || follow {
+				if len(args) > 0 || follow || poll {
 					return usagef("--build prints one build's log: give no process and no --follow")
 				}
 				f := recordsFlags{file: file, app: app, output: "text", cf: cf}
@@ -69,6 +74,9 @@ as it was kept in the app's Blob bucket.`),
 				}
 				_, err = c.OutOrStdout().Write(log)
 				return err
+			}
+			if poll && !follow {
+				return usagef("--poll is how --follow reads: give --follow too, e.g. `mvi logs web --follow --poll`")
 			}
 			if every <= 0 {
 				return usagef("--every %s: give a positive duration, e.g. --every 2s", every)
@@ -107,7 +115,9 @@ as it was kept in the app's Blob bucket.`),
 				// Ctrl-C ends a follow as its normal end, not as a failure.
 				fctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 				defer stop()
-				return engine.FollowLogs(fctx, s.cfg, q, every, 30*time.Second, print)
+				f := engine.Follow{Every: every, Overlap: 30 * time.Second, Poll: poll,
+					Notice: func(m string) { fmt.Fprintln(c.ErrOrStderr(), m) }}
+				return engine.FollowLogs(fctx, s.cfg, q, f, print)
 			}
 			lines, err := engine.Logs(ctx, s.cfg, q)
 			if err != nil {
@@ -127,7 +137,8 @@ as it was kept in the app's Blob bucket.`),
 	c.Flags().StringVar(&since, "since", "1h", "how far back: a duration (15m, 2h, 7d) or an RFC 3339 time")
 	c.Flags().StringVar(&grep, "grep", "", "only lines holding this text")
 	c.Flags().BoolVarP(&follow, "follow", "F", false, "keep reading new lines until Ctrl-C")
-	c.Flags().DurationVar(&every, "every", 2*time.Second, "with --follow, how often to look for new lines")
+	c.Flags().BoolVar(&poll, "poll", false, "with --follow, ask every --every instead of opening a Live Tail session (free)")
+	c.Flags().DurationVar(&every, "every", 2*time.Second, "with --follow --poll, how often to look for new lines")
 	c.Flags().StringVarP(&output, "output", "o", "text", "text or json (one object per line)")
 	c.Flags().StringVar(&buildID, "build", "", "print the log of this build (an id from mvi builds) instead")
 	cf.add(c)

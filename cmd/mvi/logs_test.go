@@ -41,6 +41,10 @@ func TestLogsCommand(t *testing.T) {
 	if code != exitInvalid || !strings.Contains(errs, `did you mean "web"?`) {
 		t.Errorf("unknown process: exit %d: %s", code, errs)
 	}
+	_, errs, code = mvi(t, append([]string{"logs", "--poll"}, flags...)...)
+	if code != exitInvalid || !strings.Contains(errs, "--follow --poll") {
+		t.Errorf("--poll alone: exit %d: %s", code, errs)
+	}
 	_, errs, code = mvi(t, append([]string{"logs", "--since", "yesterday"}, flags...)...)
 	if code != exitInvalid || !strings.Contains(errs, "15m, 2h, 7d") {
 		t.Errorf("bad --since: exit %d: %s", code, errs)

@@ -61,6 +61,9 @@ type Clients struct {
 	// ServiceDiscovery is Cloud Map, where Service Connect keeps the
 	// app's names.
 	ServiceDiscovery ServiceDiscovery
+	// LiveTail streams the log group's new lines as CloudWatch ingests
+	// them (Logs' StartLiveTail, an event stream).
+	LiveTail LiveTail
 
 	// HTTP reaches what the app serves, by the names AWS gives it (a load
 	// balancer's DNS name). On AWS it is a plain client; the sandbox routes
@@ -105,6 +108,7 @@ func FromConfig(cfg aws.Config) *Clients {
 			o.UsePathStyle = true
 		}
 	})
+	logs := cloudwatchlogs.NewFromConfig(cfg)
 	return &Clients{
 		Region:      cfg.Region,
 		EC2:         ec2.NewFromConfig(cfg),
@@ -118,7 +122,7 @@ func FromConfig(cfg aws.Config) *Clients {
 		RDS:         rds.NewFromConfig(cfg),
 		EFS:         efs.NewFromConfig(cfg),
 		ElastiCache: elasticache.NewFromConfig(cfg),
-		Logs:        cloudwatchlogs.NewFromConfig(cfg),
+		Logs:        logs,
 		CloudWatch:  cloudwatch.NewFromConfig(cfg),
 		DynamoDB:    dynamodb.NewFromConfig(cfg),
 		S3:          s3c,
@@ -133,6 +137,7 @@ func FromConfig(cfg aws.Config) *Clients {
 		PresignGet:  presignGet(s3c),
 
 		ServiceDiscovery: servicediscovery.NewFromConfig(cfg),
+		LiveTail:         liveTail{c: logs, emulated: cfg.BaseEndpoint != nil},
 	}
 }
 

@@ -87,6 +87,9 @@ func faultError(svc *service, k faultKind) error {
 // the clock moved something, and only reads see the eventual-consistency
 // fault.
 func isRead(op string) bool {
+	if op == "StartLiveTail" {
+		return true
+	}
 	for _, p := range []string{"Describe", "Get", "List", "Head", "Query", "Filter", "Encrypt", "Decrypt", "GenerateDataKey"} {
 		if strings.HasPrefix(op, p) {
 			return true

@@ -177,10 +177,12 @@ type Sandbox struct {
 	filesMu sync.Mutex
 	// Programs of standalone tasks running in the background
 	// (programs.go); Close cancels and waits for them.
-	progs    sync.WaitGroup
-	progsN   atomic.Int32 // programs running, for WaitPrograms
-	progCtx  context.Context
-	progStop context.CancelFunc
+	// Live Tail sessions open (logs_live_tail.go).
+	liveTails liveTailCount
+	progs     sync.WaitGroup
+	progsN    atomic.Int32 // programs running, for WaitPrograms
+	progCtx   context.Context
+	progStop  context.CancelFunc
 }
 
 // DefaultDir is where the sandbox keeps its state when Options.Dir is empty:
@@ -299,6 +301,7 @@ func (s *Sandbox) newClients() *cloud.Clients {
 		Dial:        s.newDialer(),
 
 		ServiceDiscovery: &sdAPI{s},
+		LiveTail:         &liveTailAPI{s},
 	}
 }
 
