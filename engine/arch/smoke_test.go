@@ -22,6 +22,11 @@ func TestSmokeCheckByDefault(t *testing.T) {
 	if !strings.Contains(hc.Reason, "every 30 s (check.every is 1m, and Route 53 checks only every 10 or 30 s") {
 		t.Errorf("reason doesn't say how every was mapped: %s", hc.Reason)
 	}
+	// Made once the service behind the load balancer runs: a check made
+	// before the containers answer would fail through a slow first deploy.
+	if !slices.Contains(hc.DependsOn, ServiceID("web")) {
+		t.Errorf("the smoke check waits only for %v, not the web service", hc.DependsOn)
+	}
 	al, ok := a.Get(IDSmokeAlarm)
 	if !ok {
 		t.Fatal("no smoke alarm")
