@@ -125,3 +125,39 @@ func TestRunStopsItsTaskWhenStopped(t *testing.T) {
 		t.Errorf("the task after the stop: %+v %v", d.Tasks, err)
 	}
 }
+
+// StopTask is the SIGTERM a program the sandbox runs ends on: the demo's
+// `sleep 600` stops at once, prints that it was stopped, and its task
+// reports the program's own exit code, as ECS reports a process that
+// ended on SIGTERM.
+func TestStopTaskEndsARunningProgram(t *testing.T) {
+	sb, cfg := openSandbox(t, sandbox.Options{})
+	cfg.App, cfg.Dir = designOf(t, demoExample).App, ""
+	cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error { return sleep(ctx, time.Millisecond) }
+	apply(t, cfg, demoExample)
+	ctx := context.Background()
+	res, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"sleep", "600"}, Detach: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cfg.Clients.ECS.StopTask(ctx, &ecs.StopTaskInput{Cluster: sdkaws.String(res.Cluster), Task: sdkaws.String(res.TaskARN)}); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, time.Minute) // a guard, not a measure
+	defer cancel()
+	sb.WaitPrograms(wctx)
+	if wctx.Err() != nil {
+		t.Fatal("the program ran on after StopTask")
+	}
+	d, err := cfg.Clients.ECS.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: sdkaws.String(res.Cluster), Tasks: []string{res.TaskARN}})
+	if err != nil || len(d.Tasks) != 1 || len(d.Tasks[0].Containers) == 0 {
+		t.Fatalf("describe: %+v %v", d, err)
+	}
+	if c := d.Tasks[0].Containers[0]; sdkaws.ToString(d.Tasks[0].LastStatus) != "STOPPED" || sdkaws.ToInt32(c.ExitCode) != demo.ExitStopped {
+		t.Errorf("task %s, exit %d: want STOPPED, %d", sdkaws.ToString(d.Tasks[0].LastStatus), sdkaws.ToInt32(c.ExitCode), demo.ExitStopped)
+	}
+	lines, err := Logs(ctx, cfg, LogQuery{Process: "web", Grep: "sleep:"})
+	if err != nil || len(lines) != 2 || !strings.Contains(lines[1].Message, "stopped before the end") {
+		t.Errorf("the program's lines: %+v %v", lines, err)
+	}
+}

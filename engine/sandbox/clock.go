@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -9,6 +10,26 @@ import (
 type Clock interface {
 	Now() time.Time
 }
+
+// wait waits until the sandbox's clock has moved d, or ctx ends: what a
+// program the sandbox runs sleeps by, so a test's clock drives it.
+func (s *Sandbox) wait(ctx context.Context, d time.Duration) error {
+	end := s.clock.Now().Add(d)
+	tick := time.NewTicker(clockTick)
+	defer tick.Stop()
+	for s.clock.Now().Before(end) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+	return nil
+}
+
+// clockTick is how often, in wall time, what waits on the sandbox's clock
+// looks at it.
+const clockTick = 20 * time.Millisecond
 
 type realClock struct{}
 

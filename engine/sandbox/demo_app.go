@@ -71,7 +71,7 @@ func demoPullFailure(image string) string {
 func (s *Sandbox) demoApp(env map[string]string, log func(string), now func() time.Time) demo.App {
 	a := demo.App{Table: env[demo.EnvTable], Log: log, Now: now}
 	if s != nil {
-		a.KV = s.Clients().DynamoDB
+		a.KV, a.Wait = s.Clients().DynamoDB, s.wait
 	}
 	return a
 }

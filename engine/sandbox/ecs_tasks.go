@@ -174,6 +174,14 @@ func (a *ecsAPI) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput, 
 }
 
 func (a *ecsAPI) StopTask(ctx context.Context, in *ecs.StopTaskInput, _ ...func(*ecs.Options)) (*ecs.StopTaskOutput, error) {
+	out, err := a.stopTask(ctx, in)
+	if err == nil && out.Task != nil {
+		a.s.stops.stop(aws.ToString(out.Task.TaskArn))
+	}
+	return out, err
+}
+
+func (a *ecsAPI) stopTask(ctx context.Context, in *ecs.StopTaskInput) (*ecs.StopTaskOutput, error) {
 	return call(ctx, a.s, svcECS, "StopTask", func(t *tx) (*ecs.StopTaskOutput, error) {
 		c, err := t.cluster(in.Cluster)
 		if err != nil {

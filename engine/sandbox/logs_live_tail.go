@@ -29,10 +29,6 @@ const (
 	liveTailSessions    = 15 // concurrent sessions an account may hold
 	liveTailMaxDuration = 3 * time.Hour
 	liveTailUpdate      = time.Second
-	// liveTailTick is how often, in wall time, a session looks at the
-	// sandbox's clock: a session moves with that clock (a test's manual
-	// clock, or the 60× clock of a tutorial), never with the wall's.
-	liveTailTick = 20 * time.Millisecond
 )
 
 type liveTailAPI struct{ s *Sandbox }
@@ -173,7 +169,9 @@ func (r *liveTailReader) run(session string) {
 		LogEventFilterPattern: r.in.LogEventFilterPattern}}) {
 		return
 	}
-	tick := time.NewTicker(liveTailTick)
+	// A session moves with the sandbox's clock (a test's manual clock, or
+	// the 60× clock of a tutorial), never with the wall's.
+	tick := time.NewTicker(clockTick)
 	defer tick.Stop()
 	for {
 		select {

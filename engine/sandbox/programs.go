@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -119,16 +120,35 @@ func (s *Sandbox) runProgram(arn string) {
 			return nil
 		})
 	}
+	ctx, stop := context.WithCancel(s.progCtx)
+	s.stops.add(arn, stop)
 	s.progs.Add(1)
 	s.progsN.Add(1)
 	go func() {
 		defer s.progs.Done()
 		defer s.progsN.Add(-1)
-		code := prog(s.progCtx, s, run)
+		defer stop()
+		code := prog(ctx, s, run)
+		stopped := s.stops.remove(arn)
 		_ = s.internal(context.Background(), func(t *tx) error {
 			tk := t.r.ECS.Tasks[arn]
-			if tk == nil || tk.Desired == "STOPPED" {
-				return nil // stopped from outside first: its exit code is ECS's 137
+			if tk == nil {
+				return nil
+			}
+			if tk.Desired == "STOPPED" {
+				// Stopped from outside: a program that ended on the stop
+				// (ECS's SIGTERM) exits with its own code; one stopped in
+				// another process ran on, and ECS would have killed it (137).
+				if stopped {
+					for i := range tk.Containers {
+						if tk.Containers[i].Name == container {
+							tk.Containers[i].Exit = aws.Int32(code)
+						}
+					}
+					tk.Version++
+					t.touch()
+				}
+				return nil
 			}
 			for i := range tk.Containers {
 				if tk.Containers[i].Name == container {
@@ -144,6 +164,43 @@ func (s *Sandbox) runProgram(arn string) {
 			return nil
 		})
 	}()
+}
+
+// programStops are the running programs' cancels, by task ARN: StopTask
+// is the SIGTERM a program of this process ends on.
+type programStops struct {
+	mu      sync.Mutex
+	cancel  map[string]context.CancelFunc
+	stopped map[string]bool
+}
+
+func (p *programStops) add(arn string, cancel context.CancelFunc) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cancel == nil {
+		p.cancel, p.stopped = map[string]context.CancelFunc{}, map[string]bool{}
+	}
+	p.cancel[arn] = cancel
+}
+
+// stop cancels arn's program, if it runs here.
+func (p *programStops) stop(arn string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c := p.cancel[arn]; c != nil {
+		p.stopped[arn] = true
+		c()
+	}
+}
+
+// remove forgets arn's program, reporting whether stop ended it.
+func (p *programStops) remove(arn string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	stopped := p.stopped[arn]
+	delete(p.cancel, arn)
+	delete(p.stopped, arn)
+	return stopped
 }
 
 // applyOverride puts RunTask's container override over the definition.

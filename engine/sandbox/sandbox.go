@@ -177,6 +177,8 @@ type Sandbox struct {
 	filesMu sync.Mutex
 	// Programs of standalone tasks running in the background
 	// (programs.go); Close cancels and waits for them.
+	// Running programs' cancels, which StopTask calls (programs.go).
+	stops programStops
 	// Live Tail sessions open (logs_live_tail.go).
 	liveTails liveTailCount
 	progs     sync.WaitGroup

@@ -48,6 +48,10 @@ const (
 // ExitFail is the exit code of the fail command.
 const ExitFail = 3
 
+// ExitStopped is the exit code of a command stopped before its end: what
+// ECS reports of a process that ended on the SIGTERM StopTask sends.
+const ExitStopped = 143
+
 // KV is what the demo needs of DynamoDB. The table's keys are the app's
 // KV table's: pk and sk, both strings; the demo's items all have pk "demo".
 type KV interface {
@@ -63,9 +67,25 @@ type App struct {
 	Log func(string)
 	// Now is the clock access lines are timed by; nil is time.Now.
 	Now func() time.Time
+	// Wait waits d on that clock, or until ctx ends; nil is a timer.
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 const pk = "demo"
+
+func (a App) wait(ctx context.Context, d time.Duration) error {
+	if a.Wait != nil {
+		return a.Wait(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 func (a App) now() time.Time {
 	if a.Now != nil {
@@ -221,7 +241,7 @@ func (a App) setSchema(ctx context.Context, v int) error {
 var seed = [][2]string{{"0001", "2 coffees"}, {"0002", "1 croissant"}, {"0003", "3 teas"}}
 
 // Commands are the admin commands, for usage messages.
-const Commands = "migrate, break, fail"
+const Commands = "migrate, break, fail, sleep SECONDS"
 
 // Admin runs one admin command as a one-off process would (args as the
 // container's command), printing what it did to out; the result is the
@@ -272,6 +292,23 @@ func (a App) Admin(ctx context.Context, args []string, out io.Writer) int {
 	case "fail":
 		say("fail: exiting with status %d, as asked", ExitFail)
 		return ExitFail
+	case "sleep":
+		// A long admin process, to watch one run and stop it.
+		n := 0
+		if len(args) == 2 {
+			n, _ = strconv.Atoi(args[1])
+		}
+		if n <= 0 {
+			say("mvi-demo sleep: give how many seconds, e.g. sleep 60")
+			return 2
+		}
+		say("sleep: waiting %d s", n)
+		if a.wait(ctx, time.Duration(n)*time.Second) != nil {
+			say("sleep: stopped before the end, exiting with status %d", ExitStopped)
+			return ExitStopped
+		}
+		say("sleep: done")
+		return 0
 	}
 	say("mvi-demo: no command %q: the commands are serve, %s", args[0], Commands)
 	return 2
