@@ -21,6 +21,9 @@ type Write struct {
 	// change) for a file of the app's own, a Dockerfile or a page, written
 	// to File instead of the manifest.
 	Content string
+	// Tree, when set, names a source tree mvi carries (Trees), written
+	// into the directory File instead.
+	Tree string
 }
 
 // Kind is KindWrite.
@@ -42,6 +45,9 @@ func (w Write) Path(s *Session) string {
 func (w Write) Run(ctx context.Context, s *Session, out Output) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if w.Tree != "" {
+		return w.writeTree(s, out)
 	}
 	data := []byte(Header + s.Manifest)
 	if w.Content != "" {

@@ -2,11 +2,16 @@ package tutorials
 
 import (
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/minimalinfra/mvi/engine"
+	"github.com/minimalinfra/mvi/engine/build"
+	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/minimalinfra/mvi/engine/sandbox"
 	"github.com/minimalinfra/mvi/steps"
 )
@@ -63,6 +68,9 @@ func TestDebuggingOnTheSandbox(t *testing.T) {
 			}
 		}
 	}
+	if _, err := os.Stat(filepath.Join(s.Dir, "mvi-demo", "engine", "sandbox", "demo", "demo.go")); err != nil {
+		t.Errorf("the demo's source was not written for the learner to read: %v", err)
+	}
 	notes := strings.Join(rec.notes, "\n")
 	for _, want := range []string{"$ mvi run web -- migrate", "migrate: table", "break: table", "exited with 3"} {
 		if !strings.Contains(notes, want) {
@@ -104,3 +112,48 @@ type fastClock struct {
 func newFastClock(n int) *fastClock { return &fastClock{start: time.Now().UTC(), n: time.Duration(n)} }
 
 func (c *fastClock) Now() time.Time { return c.start.Add(time.Since(c.start) * c.n) }
+
+// "Debugging" on AWS: the demo is built from the source the tutorial
+// writes, not pulled from an image nobody published. The answers make a
+// manifest whose web process builds mvi-demo/, and that directory's
+// Dockerfile compiles the program (RUN), which sends the build to the
+// cluster's builder in the learner's account.
+func TestDebuggingOnAWSBuildsTheDemoFromItsSource(t *testing.T) {
+	tu, err := Load("debugging")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &steps.Session{Dir: t.TempDir(), Answers: map[string]string{"name": "demo", "email": "oncall@example.com", "cloud": "aws"}}
+	var ask steps.Ask
+	for _, st := range tu.Steps {
+		switch x := st.(type) {
+		case steps.Write:
+			if x.Tree != "" {
+				if err := x.Run(context.Background(), s, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+		case steps.Ask:
+			if ask.Change == "" {
+				ask = x
+			}
+		}
+	}
+	frag, err := ask.Fragment(s.Answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Parse("mvi.toml", []byte(frag))
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := m.Processes["web"]
+	if web == nil || web.Build != "mvi-demo" || web.Image != "" {
+		t.Fatalf("web on AWS: %+v", web)
+	}
+	_, err = build.Parse(context.Background(), filepath.Join(s.Dir, web.Build))
+	var nb *build.NeedsBuilderError
+	if !errors.As(err, &nb) || !strings.Contains(nb.Error(), "RUN CGO_ENABLED=0 go build") {
+		t.Fatalf("the written Dockerfile: %v, want its go build, which needs the cluster's builder", err)
+	}
+}

@@ -53,6 +53,7 @@ type stepDef struct {
 	File      string `toml:"file"`
 	Overwrite bool   `toml:"overwrite"`
 	Content   string `toml:"content"`
+	Tree      string `toml:"tree"`
 	// rollback
 	Release int `toml:"release"`
 	// admin
@@ -110,7 +111,7 @@ var allowed = map[steps.Kind][]string{
 	steps.KindVerify:   {"check", "timeout"},
 	steps.KindApply:    {"watch"},
 	steps.KindBreak:    {"action", "target", "change", "watch"},
-	steps.KindWrite:    {"file", "overwrite", "content"},
+	steps.KindWrite:    {"file", "overwrite", "content", "tree"},
 	steps.KindRollback: {"release", "watch"},
 	steps.KindAdmin:    {"process", "command", "exit"},
 }
@@ -260,7 +261,15 @@ func decodeStep(c *errs, fsys fs.FS, p string, sd stepDef) (steps.Step, StepMeta
 		if sd.Content != "" && sd.File == "" {
 			c.at(p, "a write step with content needs file: the path in the app's directory it is written to")
 		}
-		return steps.Write{Base: base, File: sd.File, Overwrite: sd.Overwrite, Content: sd.Content}, meta
+		if sd.Tree != "" {
+			switch {
+			case !slices.Contains(steps.Trees(), sd.Tree):
+				c.at(p+".tree", "tree %q: the trees mvi carries are %v", sd.Tree, steps.Trees())
+			case sd.File == "" || sd.Content != "":
+				c.at(p, "a write step with a tree needs file (the directory it is written into) and no content")
+			}
+		}
+		return steps.Write{Base: base, File: sd.File, Overwrite: sd.Overwrite, Content: sd.Content, Tree: sd.Tree}, meta
 	case steps.KindRollback:
 		if sd.Watch != "" && !strings.HasPrefix(sd.Watch, "/") {
 			c.at(p+".watch", "watch %q: give a path, like \"/\"", sd.Watch)
@@ -359,6 +368,7 @@ func usedSettings(sd stepDef) []string {
 	add(sd.File != "", "file")
 	add(sd.Overwrite, "overwrite")
 	add(sd.Content != "", "content")
+	add(sd.Tree != "", "tree")
 	add(sd.Release != 0, "release")
 	add(sd.Process != "", "process")
 	add(len(sd.Command) > 0, "command")
