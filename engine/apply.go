@@ -59,6 +59,12 @@ func Apply(ctx context.Context, cfg Config, p Plan, events chan<- Event) error {
 				n.deps = append(n.deps, j)
 			}
 		}
+		// After: waits only for what this apply runs.
+		for _, d := range n.step.After {
+			if j, ok := index[d]; ok {
+				n.deps = append(n.deps, j)
+			}
+		}
 	}
 	x.addTeardowns(p.Steps, index)
 	var deletes []Step

@@ -44,11 +44,14 @@ func TestApplyBuildsEverythingOnceInDependencyOrder(t *testing.T) {
 		if n[r.ID] != 1 {
 			t.Errorf("%s exists %d times", r.ID, n[r.ID])
 		}
-		for _, d := range r.DependsOn {
+		for _, d := range append(append([]string(nil), r.DependsOn...), r.After...) {
 			if !c.startTime[r.ID].After(c.readyTime[d]) && !c.startTime[r.ID].Equal(c.readyTime[d]) {
 				t.Errorf("%s started before %s was ready", r.ID, d)
 			}
 		}
+	}
+	if hc, _ := a.Get(arch.IDSmokeCheck); len(hc.After) == 0 {
+		t.Error("the smoke check comes after nothing: the order above proves nothing of it")
 	}
 	if c.maxFlight > cfg.Parallel {
 		t.Errorf("%d calls in flight, limit %d", c.maxFlight, cfg.Parallel)

@@ -14,14 +14,17 @@ import (
 
 // Step is the plan for one resource.
 type Step struct {
-	ID        string         `json:"id"`
-	Type      string         `json:"type"`
-	Service   arch.Service   `json:"service"`
-	Action    Action         `json:"action"`
-	Reason    string         `json:"reason"`
-	DependsOn []string       `json:"depends_on,omitempty"`
-	Resource  *arch.Resource `json:"-"` // the design; nil for deletes
-	Live      *resource.Live `json:"live,omitempty"`
+	ID        string       `json:"id"`
+	Type      string       `json:"type"`
+	Service   arch.Service `json:"service"`
+	Action    Action       `json:"action"`
+	Reason    string       `json:"reason"`
+	DependsOn []string     `json:"depends_on,omitempty"`
+	// After: what this waits for when it changes, without referring to it
+	// (arch.Resource.After).
+	After    []string       `json:"after,omitempty"`
+	Resource *arch.Resource `json:"-"` // the design; nil for deletes
+	Live     *resource.Live `json:"live,omitempty"`
 	// DataLoss: this step deletes or replaces something holding the app's
 	// data. Apply refuses it unless the Config allows data loss.
 	DataLoss bool `json:"data_loss,omitempty"`
@@ -98,7 +101,7 @@ func MakePlan(ctx context.Context, cfg Config, a arch.Architecture) (Plan, error
 		}
 		key := r.Type + " " + r.ID
 		used[key] = true
-		s := Step{ID: r.ID, Type: r.Type, Service: r.Service, DependsOn: r.DependsOn, Resource: r,
+		s := Step{ID: r.ID, Type: r.Type, Service: r.Service, DependsOn: r.DependsOn, After: r.After, Resource: r,
 			MonthlyUSD: prices.Monthly(*r, a)}
 		p.MonthlyUSD += s.MonthlyUSD
 		found := byKey[key]

@@ -50,19 +50,19 @@ func (d *design) smoke() {
 			hc.Interval, c.Every)
 	}
 	// It refers to the DNS name only (a remade listener leaves it be), and
-	// waits for the services behind the load balancer: checked before any
-	// container answers, a slow first deploy would fail it and mail a
+	// comes after the services behind the load balancer: checked before
+	// any container answers, a slow first deploy would fail it and mail a
 	// false alarm.
-	deps := []string{IDLoadBalancer}
-	for _, name := range m.ProcessNames() {
-		if m.IsPublic(name) && d.has(ServiceID(name)) {
-			deps = append(deps, ServiceID(name))
-		}
-	}
 	d.add(Metric, IDSmokeCheck, TypeHealthCheck, hc,
 		fmt.Sprintf("a request from outside AWS's network, as a user makes it, to %s through the load balancer %s; healthy on %s; "+
 			"made once the containers behind the load balancer answer, so a first deploy raises no false alarm",
-			c.Path, pace, what), deps...)
+			c.Path, pace, what), IDLoadBalancer)
+	hcr := d.find(IDSmokeCheck)
+	for _, name := range m.ProcessNames() {
+		if m.IsPublic(name) && d.has(ServiceID(name)) {
+			hcr.After = append(hcr.After, ServiceID(name))
+		}
+	}
 	d.alarm(IDSmokeAlarm, AlarmProps{
 		Namespace: "AWS/Route53", Metric: "HealthCheckStatus", Statistic: "Minimum",
 		Threshold: 1, Comparison: "LessThanThreshold", Period: 60, Evaluation: 1, Subject: IDSmokeCheck,

@@ -24,8 +24,8 @@ func TestSmokeCheckByDefault(t *testing.T) {
 	}
 	// Made once the service behind the load balancer runs: a check made
 	// before the containers answer would fail through a slow first deploy.
-	if !slices.Contains(hc.DependsOn, ServiceID("web")) {
-		t.Errorf("the smoke check waits only for %v, not the web service", hc.DependsOn)
+	if !slices.Contains(hc.After, ServiceID("web")) || slices.Contains(hc.DependsOn, ServiceID("web")) {
+		t.Errorf("the smoke check refers to %v and comes after %v: want after the web service, not referring to it", hc.DependsOn, hc.After)
 	}
 	al, ok := a.Get(IDSmokeAlarm)
 	if !ok {

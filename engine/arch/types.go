@@ -49,6 +49,10 @@ type Resource struct {
 	Props Props `json:"props"`
 	// DependsOn lists logical ids that must exist first.
 	DependsOn []string `json:"depends_on"`
+	// After lists logical ids this waits for when they change, without
+	// referring to them: remaking one of them doesn't remake this, and
+	// they needn't outlive it.
+	After []string `json:"after,omitempty"`
 	// Reason is one sentence saying why this resource exists.
 	Reason string `json:"reason"`
 	// Chapter is the service chapter that explains it (assets path).

@@ -16,10 +16,16 @@ import (
 // healthCheckHandler is the smoke check: a Route 53 health check on the
 // load balancer's DNS name. Route 53 is global and CreateHealthCheck takes
 // no tags, so the mvi tags go on with ChangeTagsForResource right after
-// the create; the CallerReference starts with the design's token, so a
-// create retried after a lost answer or a failed tagging finds the check
-// it made and tags it rather than making a second.
+// the create; the CallerReference starts with the app's mark and the
+// design's token, so a create retried after a lost answer or a failed
+// tagging finds the check it made and tags it rather than making a
+// second, and a check made but never tagged (mvi killed between the two
+// calls) is still listed as the app's, for the next up to tag or down to
+// delete.
 type healthCheckHandler struct{}
+
+// callerMark starts the CallerReference of every health check of app.
+func callerMark(app string) string { return "mvi-" + shortHash("route53/"+app) + "." }
 
 func (healthCheckHandler) Describe() resource.Descriptor {
 	return resource.Descriptor{Type: arch.TypeHealthCheck, Service: arch.Metric, DeleteRank: 1,
@@ -99,7 +105,13 @@ func (h healthCheckHandler) List(ctx context.Context, env resource.Env) ([]resou
 	}
 	var out []resource.Live
 	for _, hc := range all {
-		if t := tags[str(hc.Id)]; ours(env.App, t) {
+		t := tags[str(hc.Id)]
+		if t[resource.TagID] == "" && strings.HasPrefix(str(hc.CallerReference), callerMark(env.App)) {
+			// Made, not yet tagged: the app's one health check, its smoke
+			// check, with no hash, so the next plan updates (and tags) it.
+			t = map[string]string{resource.TagApp: env.App, resource.TagID: arch.IDSmokeCheck}
+		}
+		if ours(env.App, t) {
 			l := healthCheckLive(h.Describe().Type, hc, t)
 			if err := h.observe(ctx, env, &l); err != nil {
 				return nil, err
@@ -188,7 +200,7 @@ func (h healthCheckHandler) Create(ctx context.Context, env resource.Env, r arch
 	if err != nil {
 		return resource.Live{}, err
 	}
-	token := clientToken(env, r)
+	token := callerMark(env.App) + clientToken(env, r)
 	all, err := h.all(ctx, env)
 	if err != nil {
 		return resource.Live{}, err
