@@ -250,7 +250,9 @@ func (h serviceHandler) Update(ctx context.Context, env resource.Env, r arch.Res
 }
 
 // Delete scales the service to 0, then deletes it with Force; ECS drains
-// the tasks on its own.
+// the tasks on its own. A scale-down ECS refuses as invalid (its target
+// group's listener went to another process: UpdateService checks the
+// service's load balancers) is left to the forced delete, which needs none.
 func (h serviceHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
 	cluster := aws.String(live.Attrs["cluster"])
 	gone := func(err error) bool {
@@ -260,7 +262,7 @@ func (h serviceHandler) Delete(ctx context.Context, env resource.Env, live resou
 	if gone(err) {
 		return nil
 	}
-	if err != nil {
+	if err != nil && !isCode(err, "InvalidParameterException") {
 		return wrap("scale down", live.ID, err)
 	}
 	_, err = env.Clients.ECS.DeleteService(ctx, &ecs.DeleteServiceInput{Cluster: cluster, Service: aws.String(live.PhysicalID), Force: aws.Bool(true)})

@@ -108,8 +108,12 @@ func (h listenerHandler) Create(ctx context.Context, env resource.Env, r arch.Re
 			if err != nil {
 				return resource.Live{}, wrap("create", r.ID, err)
 			}
-			if t := tags[str(l.ListenerArn)]; t[resource.TagApp] != env.App || t[resource.TagID] != r.ID {
-				return resource.Live{}, fmt.Errorf("create %s: port %d of the load balancer already has a listener that is not this one", r.ID, p.Port)
+			// The app's own listener under another id (the default process
+			// renamed or changed) is handed over: AWS allows one listener
+			// a port, so it can't be made beside the old one, and the old
+			// id's delete leaves it to its new id.
+			if t := tags[str(l.ListenerArn)]; t[resource.TagApp] != env.App || t[resource.TagID] == "" {
+				return resource.Live{}, fmt.Errorf("create %s: port %d of the load balancer already has a listener that is not this app's", r.ID, p.Port)
 			}
 			return h.Update(ctx, env, r, listenerLive(h.Describe().Type, l, tags[str(l.ListenerArn)]))
 		}
@@ -167,7 +171,18 @@ func (h listenerHandler) Update(ctx context.Context, env resource.Env, r arch.Re
 }
 
 func (h listenerHandler) Delete(ctx context.Context, env resource.Env, live resource.Live) error {
-	_, err := env.Clients.ELB.DeleteListener(ctx, &elb.DeleteListenerInput{ListenerArn: aws.String(live.PhysicalID)})
+	tags, err := elbTagsOf(ctx, env, []string{live.PhysicalID})
+	if isCode(err, "ListenerNotFound") {
+		return nil
+	}
+	if err != nil {
+		return wrap("delete", live.ID, err)
+	}
+	if id := tags[live.PhysicalID][resource.TagID]; id != "" && id != live.ID {
+		env.Say(fmt.Sprintf("%s is %s now (the same port's listener, handed over): kept", live.ID, id))
+		return nil
+	}
+	_, err = env.Clients.ELB.DeleteListener(ctx, &elb.DeleteListenerInput{ListenerArn: aws.String(live.PhysicalID)})
 	if isCode(err, "ListenerNotFound") {
 		return nil
 	}
