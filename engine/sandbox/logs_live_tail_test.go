@@ -159,3 +159,44 @@ func TestLiveTailRefusals(t *testing.T) {
 		r.Close()
 	}
 }
+
+// One second's update of a session on a busy group: ten streams holding
+// 10,000 lines each (the most the sandbox keeps), ten new lines.
+func BenchmarkLiveTailUpdate(b *testing.B) {
+	clock := NewManualClock(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
+	s := openSB(b, Options{Clock: clock})
+	c := s.Clients()
+	lw := c.Logs.(*logsAPI)
+	must(c.Logs.CreateLogGroup(bg, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/mvi/shop")}))
+	streams := make([]string, 10)
+	for i := range streams {
+		streams[i] = fmt.Sprintf("web/web/%04d", i)
+		must(lw.CreateLogStream(bg, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String("/mvi/shop"), LogStreamName: aws.String(streams[i])}))
+		for j := 0; j < logsKeep; j += 1000 {
+			evs := make([]cwltypes.InputLogEvent, 1000)
+			for k := range evs {
+				evs[k] = cwltypes.InputLogEvent{Timestamp: aws.Int64(clock.Now().UnixMilli()), Message: aws.String(fmt.Sprintf("GET /orders 200 %d", j+k))}
+			}
+			must(lw.PutLogEvents(bg, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String("/mvi/shop"), LogStreamName: aws.String(streams[i]), LogEvents: evs}))
+		}
+	}
+	out := must(c.Logs.DescribeLogGroups(bg, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/mvi/shop")}))
+	in := &cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{aws.ToString(out.LogGroups[0].LogGroupArn)}, LogEventFilterPattern: aws.String(`"GET"`)}
+	r := &liveTailReader{s: s, in: in, groups: map[string]string{in.LogGroupIdentifiers[0]: "/mvi/shop"}, cursor: map[string]map[string]int64{in.LogGroupIdentifiers[0]: {}}}
+	r.match, _ = compileFilterPattern(`"GET"`)
+	if _, _, err := r.collect(); err != nil { // the cursor past what is there
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		must(lw.PutLogEvents(bg, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String("/mvi/shop"), LogStreamName: aws.String(streams[i%10]),
+			LogEvents: []cwltypes.InputLogEvent{{Timestamp: aws.Int64(clock.Now().UnixMilli()), Message: aws.String("GET /new 200")}}}))
+		b.StartTimer()
+		got, _, err := r.collect()
+		if err != nil || len(got) != 1 {
+			b.Fatalf("%d lines, %v", len(got), err)
+		}
+	}
+}
