@@ -57,7 +57,8 @@ func FollowLogs(ctx context.Context, cfg Config, q LogQuery, f Follow, emit func
 }
 
 // noLiveTailError is a StartLiveTail this account or endpoint refuses as
-// a whole (no permission, an emulator that lacks it), not one session.
+// a whole (no permission, an emulator that lacks it, every session the
+// account may have already open), not one session's inputs.
 type noLiveTailError struct{ reason string }
 
 func (e *noLiveTailError) Error() string { return "no Live Tail: " + e.reason }
@@ -67,6 +68,8 @@ func liveTailAbsent(err error) (string, bool) {
 	switch c := codeOf(err); c {
 	case "AccessDeniedException", "UnknownOperationException", "InvalidAction", "NotImplemented", "UnrecognizedClientException":
 		return c, true
+	case "LimitExceededException":
+		return c + ": the account has as many Live Tail sessions open as AWS allows", true
 	}
 	var re *smithyhttp.ResponseError
 	if errors.As(err, &re) && (re.HTTPStatusCode() == 404 || re.HTTPStatusCode() == 501) {

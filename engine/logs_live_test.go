@@ -247,3 +247,33 @@ func TestFollowPollsWhereLiveTailIsRefused(t *testing.T) {
 		t.Fatalf("printed %q, notices %q", got, notices)
 	}
 }
+
+// Every session the account may have already open: the follow polls.
+func TestFollowPollsWhenLiveTailSessionsRunOut(t *testing.T) {
+	clock := sandbox.NewManualClock(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
+	sb, cfg := openSandbox(t, sandbox.Options{Clock: clock})
+	if _, err := cfg.Clients.Logs.CreateLogGroup(context.Background(), &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(arch.LogGroupName(cfg.App))}); err != nil {
+		t.Fatal(err)
+	}
+	arn, err := logGroupARN(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 15 {
+		r, err := sb.Clients().LiveTail.StartLiveTail(context.Background(), &cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{arn}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+	}
+	putLog(t, cfg, map[string]bool{}, "web/web/aaaa1111", clock.Now(), "polled")
+	var notices, got []string
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	err = FollowLogs(ctx, cfg, LogQuery{Since: clock.Now().Add(-time.Minute)},
+		Follow{Every: time.Second, Overlap: 30 * time.Second, Notice: func(m string) { notices = append(notices, m) }},
+		func(l LogLine) { got = append(got, l.Message); cancel() })
+	if err != nil || fmt.Sprint(got) != "[polled]" || len(notices) != 1 || !strings.Contains(notices[0], "LimitExceededException") {
+		t.Fatalf("err %v, printed %q, notices %q", err, got, notices)
+	}
+}
