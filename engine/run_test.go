@@ -161,3 +161,35 @@ func TestStopTaskEndsARunningProgram(t *testing.T) {
 		t.Errorf("the program's lines: %+v %v", lines, err)
 	}
 }
+
+// A StopTask from another process (a second terminal, mvi down) stops the
+// program too: the process running it sees the task asked to stop.
+func TestStopTaskFromAnotherProcessEndsTheProgram(t *testing.T) {
+	sb, cfg := openSandbox(t, sandbox.Options{})
+	cfg.App, cfg.Dir = designOf(t, demoExample).App, ""
+	cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error { return sleep(ctx, time.Millisecond) }
+	apply(t, cfg, demoExample)
+	ctx := context.Background()
+	res, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"sleep", "600"}, Detach: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := sandbox.Open(ctx, sandbox.Options{Dir: sb.Dir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Clients().ECS.StopTask(ctx, &ecs.StopTaskInput{Cluster: sdkaws.String(res.Cluster), Task: sdkaws.String(res.TaskARN)}); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, time.Minute) // a guard, not a measure
+	defer cancel()
+	sb.WaitPrograms(wctx)
+	if wctx.Err() != nil {
+		t.Fatal("the program ran on after another process's StopTask")
+	}
+	d, err := cfg.Clients.ECS.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: sdkaws.String(res.Cluster), Tasks: []string{res.TaskARN}})
+	if err != nil || len(d.Tasks) != 1 || sdkaws.ToInt32(d.Tasks[0].Containers[0].ExitCode) != demo.ExitStopped {
+		t.Fatalf("the task after the stop: %+v %v", d.Tasks, err)
+	}
+}

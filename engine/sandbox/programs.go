@@ -124,6 +124,7 @@ func (s *Sandbox) runProgram(arn string) {
 	s.stops.add(arn, stop)
 	s.progs.Add(1)
 	s.progsN.Add(1)
+	go s.watchStop(ctx, arn)
 	go func() {
 		defer s.progs.Done()
 		defer s.progsN.Add(-1)
@@ -137,8 +138,9 @@ func (s *Sandbox) runProgram(arn string) {
 			}
 			if tk.Desired == "STOPPED" {
 				// Stopped from outside: a program that ended on the stop
-				// (ECS's SIGTERM) exits with its own code; one stopped in
-				// another process ran on, and ECS would have killed it (137).
+				// (ECS's SIGTERM; watchStop brings another process's)
+				// exits with its own code; one that ended on its own just
+				// as the stop came keeps ECS's 137.
 				if stopped {
 					for i := range tk.Containers {
 						if tk.Containers[i].Name == container {
@@ -201,6 +203,37 @@ func (p *programStops) remove(arn string) bool {
 	delete(p.cancel, arn)
 	delete(p.stopped, arn)
 	return stopped
+}
+
+// programWatch is how often, in wall time, a running program's process
+// looks for a StopTask made by another process.
+const programWatch = 200 * time.Millisecond
+
+// watchStop stops arn's program when its task is asked to stop from
+// another process (mvi down, or a second terminal), which can't reach the
+// cancel this process holds; it ends with the program.
+func (s *Sandbox) watchStop(ctx context.Context, arn string) {
+	tick := time.NewTicker(programWatch)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		stopping := false
+		if err := s.internal(ctx, func(t *tx) error {
+			tk := t.r.ECS.Tasks[arn]
+			stopping = tk == nil || tk.Desired == "STOPPED"
+			return nil
+		}); err != nil {
+			continue
+		}
+		if stopping {
+			s.stops.stop(arn)
+			return
+		}
+	}
 }
 
 // applyOverride puts RunTask's container override over the definition.
