@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/minimalinfra/mvi/engine/sandbox"
@@ -142,6 +144,62 @@ func TestLogsGrepFindsEveryRequest(t *testing.T) {
 			t.Errorf("line %d at %s before %s", i, stamp, last)
 		} else {
 			last = stamp
+		}
+	}
+}
+
+// mvi logs --follow through the command: a line another process writes
+// is printed (by Live Tail, with nothing said of polling), and
+// Ctrl-C (the context ending) is a normal end, exit 0; --poll follows
+// too.
+func TestLogsFollowCommand(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sandbox")
+	flags := []string{"-f", demoFile, "--sandbox-dir", dir, "--sandbox-speed", "0"}
+	if out, errs, code := mvi(t, append([]string{"up", "--yes"}, flags...)...); code != 0 {
+		t.Fatalf("up: exit %d\n%s\n%s", code, tail(out), errs)
+	}
+	ctx := context.Background()
+	sb, err := sandbox.Open(ctx, sandbox.Options{Dir: dir, Speed: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	lw := sb.Clients().Logs.(interface {
+		CreateLogStream(context.Context, *cloudwatchlogs.CreateLogStreamInput, ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.CreateLogStreamOutput, error)
+		PutLogEvents(context.Context, *cloudwatchlogs.PutLogEventsInput, ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.PutLogEventsOutput, error)
+	})
+	group := aws.String("/mvi/demo")
+	for i, mode := range [][]string{nil, {"--poll", "--every", "100ms"}} {
+		stream := aws.String("web/web/follow" + strconv.Itoa(i))
+		if _, err := lw.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: group, LogStreamName: stream}); err != nil {
+			t.Fatal(err)
+		}
+		fctx, cancel := context.WithCancel(ctx)
+		var out, errs lockedBuffer
+		done := make(chan int, 1)
+		go func() {
+			done <- run(fctx, append(append([]string{"logs", "web", "--follow", "--since", "1m"}, mode...), flags...), strings.NewReader(""), &out, &errs)
+		}()
+		msg := "GET /followed " + strconv.Itoa(i)
+		deadline := time.Now().Add(time.Minute) // a guard, not a measure
+		for !strings.Contains(out.String(), msg) {
+			// Written again until seen: the follow may not have opened its
+			// session yet, and only what comes after is tailed.
+			if _, err := lw.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: group, LogStreamName: stream,
+				LogEvents: []cwltypes.InputLogEvent{{Timestamp: aws.Int64(time.Now().UnixMilli()), Message: aws.String(msg)}}}); err != nil {
+				t.Fatal(err)
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%v: %q never printed:\n%s\n%s", mode, msg, out.String(), errs.String())
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("%v: exit %d after Ctrl-C: %s", mode, code, errs.String())
+		}
+		if strings.Contains(errs.String(), "polling") {
+			t.Errorf("%v: %s", mode, errs.String())
 		}
 	}
 }
