@@ -1,8 +1,12 @@
 package engine
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -191,5 +195,76 @@ func TestStopTaskFromAnotherProcessEndsTheProgram(t *testing.T) {
 	d, err := cfg.Clients.ECS.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: sdkaws.String(res.Cluster), Tasks: []string{res.TaskARN}})
 	if err != nil || len(d.Tasks) != 1 || sdkaws.ToInt32(d.Tasks[0].Containers[0].ExitCode) != demo.ExitStopped {
 		t.Fatalf("the task after the stop: %+v %v", d.Tasks, err)
+	}
+}
+
+// helperSandbox names the sandbox TestHelperStartsASleep works in.
+const helperSandbox = "MVI_TEST_HELPER_SANDBOX"
+
+// A helper process, not a test of its own: it starts the demo's `sleep
+// 600` in the sandbox its parent made and waits to be killed.
+func TestHelperStartsASleep(t *testing.T) {
+	dir := os.Getenv(helperSandbox)
+	if dir == "" {
+		t.Skip("the helper process of TestAProgramWhoseMviIsKilledStops")
+	}
+	_, cfg := openSandbox(t, sandbox.Options{Dir: dir})
+	cfg.App, cfg.Dir = designOf(t, demoExample).App, ""
+	res, err := Run(context.Background(), cfg, RunRequest{Process: "web", Command: []string{"sleep", "600"}, Detach: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("started %s %s\n", res.Cluster, res.TaskARN)
+	time.Sleep(10 * time.Minute) // until the parent kills this process
+}
+
+// The mvi running a sandbox program is killed (SIGKILL, no cleanup): the
+// next call sees its process gone and the task STOPPED, saying why,
+// instead of RUNNING forever.
+func TestAProgramWhoseMviIsKilledStops(t *testing.T) {
+	if os.Getenv(helperSandbox) != "" {
+		t.Skip("inside the helper")
+	}
+	sb, cfg := openSandbox(t, sandbox.Options{})
+	cfg.App, cfg.Dir = designOf(t, demoExample).App, ""
+	apply(t, cfg, demoExample)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperStartsASleep$", "-test.v")
+	cmd.Env = append(os.Environ(), helperSandbox+"="+sb.Dir())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var cluster, task string
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) == 3 && f[0] == "started" {
+			cluster, task = f[1], f[2]
+			break
+		}
+	}
+	if task == "" {
+		t.Fatalf("the helper started no task: %v", sc.Err())
+	}
+	ctx := context.Background()
+	d, err := cfg.Clients.ECS.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: sdkaws.String(cluster), Tasks: []string{task}})
+	if err != nil || len(d.Tasks) != 1 || sdkaws.ToString(d.Tasks[0].DesiredStatus) != "RUNNING" {
+		t.Fatalf("while its mvi lives: %+v %v", d.Tasks, err)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	d, err = cfg.Clients.ECS.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: sdkaws.String(cluster), Tasks: []string{task}})
+	if err != nil || len(d.Tasks) != 1 {
+		t.Fatalf("after the kill: %+v %v", d, err)
+	}
+	tk := d.Tasks[0]
+	if sdkaws.ToString(tk.LastStatus) != "STOPPED" || len(tk.Containers) == 0 ||
+		!strings.Contains(sdkaws.ToString(tk.Containers[0].Reason), "ended before it") || sdkaws.ToInt32(tk.Containers[0].ExitCode) != 137 {
+		t.Errorf("after its mvi was killed the task is %s: %+v", sdkaws.ToString(tk.LastStatus), tk.Containers)
 	}
 }

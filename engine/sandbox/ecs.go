@@ -182,6 +182,9 @@ type ecsTask struct {
 	Group     string                 `json:"group,omitempty"`
 	Overrides *ecstypes.TaskOverride `json:"overrides,omitempty"`
 	Program   string                 `json:"program,omitempty"`
+	// Owner is the pid of the mvi process running Program: the program
+	// runs inside it, and ends when it does.
+	Owner int `json:"owner,omitempty"`
 	// Token is RunTask's clientToken: the same token again returns the
 	// tasks it started, so a retried call starts nothing twice.
 	Token string `json:"client_token,omitempty"`
@@ -206,6 +209,9 @@ type taskCont struct {
 	// Exit is a program's exit code once it has ended; nil is a
 	// container stopped from outside (137, SIGKILL after the grace).
 	Exit *int32 `json:"exit,omitempty"`
+	// Reason says why it stopped when the sandbox, not its program, ended
+	// it.
+	Reason string `json:"reason,omitempty"`
 }
 
 type containerInstance struct {

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -81,6 +82,8 @@ func (a *ecsAPI) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*e
 				tk.Program = programOf(td)
 				if tk.Program == "" {
 					t.sayCantRun(tk, td)
+				} else {
+					tk.Owner = os.Getpid()
 				}
 			}
 			if tk.Program != "" {

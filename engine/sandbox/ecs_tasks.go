@@ -62,6 +62,8 @@ func (t *tx) taskOut(tk *ecsTask, withTags bool) ecstypes.Task {
 		if tk.LastStatus == "STOPPED" {
 			if tk.FailReason != "" {
 				co.Reason = aws.String(tk.FailReason)
+			} else if ct.Reason != "" {
+				co.Reason, co.ExitCode = aws.String(ct.Reason), aws.Int32(137)
 			} else if ct.Exit != nil {
 				co.ExitCode = aws.Int32(*ct.Exit)
 			} else {

@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -203,6 +205,28 @@ func (p *programStops) remove(arn string) bool {
 	delete(p.cancel, arn)
 	delete(p.stopped, arn)
 	return stopped
+}
+
+// orphanPrograms stops the tasks whose program's mvi process has ended
+// before the program did (killed, or crashed): nothing runs them any more,
+// and the sandbox says so rather than show them running forever.
+func orphanPrograms(t *tx) {
+	for _, arn := range sortedKeys(t.r.ECS.Tasks) {
+		tk := t.r.ECS.Tasks[arn]
+		if tk.Program == "" || tk.Owner == 0 || tk.Desired == "STOPPED" || tk.Owner == os.Getpid() || processAlive(tk.Owner) {
+			continue
+		}
+		for i := range tk.Containers {
+			if tk.Containers[i].Exit == nil {
+				tk.Containers[i].Reason = fmt.Sprintf("mvi sandbox: the mvi process (pid %d) that ran this task's program ended before it, and the program with it", tk.Owner)
+			}
+		}
+		at := latest(t.now, tk.RunningAt)
+		tk.Desired, tk.StopAsked, tk.StopCode, tk.StopReason = "STOPPED", at, "EssentialContainerExited", "Essential container in task exited"
+		tk.StoppedAt = at.Add(t.dur(paceTaskStopping))
+		tk.Version++
+		t.touch()
+	}
 }
 
 // programWatch is how often, in wall time, a running program's process

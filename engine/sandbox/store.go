@@ -254,6 +254,7 @@ var advancers = []func(*tx){
 	advanceAutoScaling,   // autoscaling_clock.go: launch/replace/terminate to desired capacity, deletes
 	advanceLoadBalancers, // elb.go: provisioning → active, target health, draining
 	advanceECS,           // ecs_clock.go: container instances, task placement and lifecycle, deployments
+	orphanPrograms,       // programs.go: a task whose program's mvi process is gone stops
 	advanceRDS,           // rds.go
 	advanceEFS,           // efs.go
 	advanceDynamoDB,      // dynamodb.go
