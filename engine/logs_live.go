@@ -99,8 +99,19 @@ func tailLogs(ctx context.Context, cfg Config, q LogQuery, f Follow, emit func(L
 		in.LogStreamNamePrefixes = []string{q.Process + "/"}
 	}
 	var before lineSet // printed by the sessions before, within Overlap of the newest
-	for {
+	for opened := 0; ; opened++ {
 		stream, err := startLiveTail(ctx, cfg, in)
+		var no *noLiveTailError
+		if opened > 0 && errors.As(err, &no) {
+			// Refused on a reopen: polling goes on from where the last
+			// session stopped, printing nothing it printed.
+			f.notice("Live Tail is not available any more (%s): polling every %s instead", no.reason, f.Every)
+			return pollLogs(ctx, cfg, q, f.Every, f.Overlap, func(l LogLine) {
+				if !before.take(l) {
+					emit(l)
+				}
+			})
+		}
 		if err != nil || stream == nil {
 			return err
 		}

@@ -149,14 +149,19 @@ func TestFollowByLiveTailReopensATimedOutSession(t *testing.T) {
 type scripted struct {
 	events []cwltypes.StartLiveTailResponseStream
 	starts int
-	err    error
+	refuse error // every start is refused
+	// refuseReopen refuses the start after the first session ended.
+	refuseReopen error
 }
 
 func (s *scripted) StartLiveTail(ctx context.Context, _ *cloudwatchlogs.StartLiveTailInput) (cloudwatchlogs.StartLiveTailResponseStreamReader, error) {
-	if s.err != nil {
-		return nil, s.err
-	}
-	if s.starts++; s.starts > 1 {
+	s.starts++
+	switch {
+	case s.refuse != nil:
+		return nil, s.refuse
+	case s.starts > 1 && s.refuseReopen != nil:
+		return nil, s.refuseReopen
+	case s.starts > 1:
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}
@@ -230,7 +235,7 @@ func TestFollowPollsWhereLiveTailIsRefused(t *testing.T) {
 	}
 	putLog(t, cfg, map[string]bool{}, "web/web/aaaa1111", clock.Now(), "polled")
 	c := *cfg.Clients
-	c.LiveTail = &scripted{err: &smithy.OperationError{ServiceID: "CloudWatch Logs", OperationName: "StartLiveTail",
+	c.LiveTail = &scripted{refuse: &smithy.OperationError{ServiceID: "CloudWatch Logs", OperationName: "StartLiveTail",
 		Err: &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "User is not authorized to perform: logs:StartLiveTail"}}}
 	cfg.Clients = &c
 	var _ cloud.LiveTail = c.LiveTail
@@ -275,5 +280,46 @@ func TestFollowPollsWhenLiveTailSessionsRunOut(t *testing.T) {
 		func(l LogLine) { got = append(got, l.Message); cancel() })
 	if err != nil || fmt.Sprint(got) != "[polled]" || len(notices) != 1 || !strings.Contains(notices[0], "LimitExceededException") {
 		t.Fatalf("err %v, printed %q, notices %q", err, got, notices)
+	}
+}
+
+// A session that ends and whose reopen is refused: polling goes on from
+// there, and the lines the session printed are not printed again though
+// the poll's first read reaches back over them.
+func TestFollowPollsOnFromARefusedReopen(t *testing.T) {
+	clock := sandbox.NewManualClock(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
+	_, cfg := openSandbox(t, sandbox.Options{Clock: clock})
+	if _, err := cfg.Clients.Logs.CreateLogGroup(context.Background(), &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(arch.LogGroupName(cfg.App))}); err != nil {
+		t.Fatal(err)
+	}
+	made := map[string]bool{}
+	at := clock.Now()
+	putLog(t, cfg, made, "web/web/aaaa1111", at, "seen by the session")
+	lt := &scripted{refuseReopen: &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "no more"}, events: []cwltypes.StartLiveTailResponseStream{
+		&cwltypes.StartLiveTailResponseStreamMemberSessionStart{},
+	}}
+	c := *cfg.Clients
+	c.LiveTail = lt
+	cfg.Clients = &c
+	var got, notices []string
+	polls := 0
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error {
+		if polls++; polls == 1 {
+			putLog(t, cfg, made, "web/web/aaaa1111", clock.Now(), "after the reopen")
+			return nil
+		}
+		cancel()
+		return ctx.Err()
+	}
+	err := FollowLogs(ctx, cfg, LogQuery{Since: at.Add(-time.Minute)},
+		Follow{Every: time.Second, Overlap: 30 * time.Second, Notice: func(m string) { notices = append(notices, m) }},
+		func(l LogLine) { got = append(got, l.Message) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "[seen by the session after the reopen]" || len(notices) != 1 || !strings.Contains(notices[0], "not available any more") {
+		t.Fatalf("printed %q, notices %q", got, notices)
 	}
 }
