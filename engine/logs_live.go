@@ -163,6 +163,7 @@ type tailSession struct {
 	printed lineSet
 	newest  time.Time
 	pruned  time.Time
+	sampled bool
 }
 
 func (s *tailSession) print(l LogLine) {
@@ -222,7 +223,8 @@ func (s *tailSession) read(ctx context.Context, stream cloudwatchlogs.StartLiveT
 				s.print(l)
 			}
 		case *cwltypes.StartLiveTailResponseStreamMemberSessionUpdate:
-			if e.Value.SessionMetadata != nil && e.Value.SessionMetadata.Sampled {
+			if e.Value.SessionMetadata != nil && e.Value.SessionMetadata.Sampled && !s.sampled {
+				s.sampled = true // said once a session, not every busy second
 				s.f.notice("more lines came in one second than Live Tail sends (500): some are not shown; `mvi logs --since` reads them all")
 			}
 			lines := make([]LogLine, 0, len(e.Value.SessionResults))
@@ -235,50 +237,6 @@ func (s *tailSession) read(ctx context.Context, stream cloudwatchlogs.StartLiveT
 					s.print(l)
 				}
 			}
-		}
-	}
-}
-
-// lineSet counts lines by stream, time and text: Live Tail gives no event
-// id, and one line read twice must match itself, not a twin written in
-// the same millisecond.
-type lineSet struct {
-	n map[string]int
-	t map[string]time.Time
-}
-
-func lineKey(l LogLine) string {
-	return l.Stream + "\x00" + l.Time.Format(time.RFC3339Nano) + "\x00" + l.Message
-}
-
-func (s *lineSet) add(l LogLine) {
-	if s.n == nil {
-		s.n, s.t = map[string]int{}, map[string]time.Time{}
-	}
-	k := lineKey(l)
-	s.n[k]++
-	s.t[k] = l.Time
-}
-
-// take removes one of l, reporting whether there was one.
-func (s *lineSet) take(l LogLine) bool {
-	k := lineKey(l)
-	if s.n[k] == 0 {
-		return false
-	}
-	if s.n[k]--; s.n[k] == 0 {
-		delete(s.n, k)
-		delete(s.t, k)
-	}
-	return true
-}
-
-// prune forgets the lines older than t.
-func (s *lineSet) prune(t time.Time) {
-	for k, at := range s.t {
-		if at.Before(t) {
-			delete(s.n, k)
-			delete(s.t, k)
 		}
 	}
 }
