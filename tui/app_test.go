@@ -334,3 +334,29 @@ func TestElapsedStartsAtTheYes(t *testing.T) {
 	close(apply.release)
 	d.until("apply is done", func() bool { return app.run.phase == phaseDone })
 }
+
+// The app's name to type before data is lost stays a typed answer when
+// the terminal is resized while it is up (a yes/no there could never
+// agree), and typing it goes ahead.
+func TestDataLossQuestionSurvivesAResize(t *testing.T) {
+	apply := fakeApply{loss: "hello"}
+	d, app := openAt(t, apply, 3, 80, 24)
+	d.until("the design is drawn", func() bool { return app.run.phase == phaseDone })
+	d.key("enter")
+	d.until("apply asks first", func() bool { return app.run.phase == phaseConfirming })
+	d.key("y")
+	d.until("the name is asked", func() bool {
+		return app.run.phase == phaseConfirming && app.run.confirm != nil && app.run.confirm.want == "hello"
+	})
+	d.send(teaSize(100, 30))
+	d.settle()
+	if v := d.m.View(); strings.Contains(v, "Yes, go ahead") || !strings.Contains(v, "to lose it") {
+		t.Fatalf("after a resize the question is:\n%s", v)
+	}
+	d.key("hello")
+	d.key("enter")
+	d.until("the apply goes ahead", func() bool { return app.run.phase == phaseDone })
+	if app.run.out.err != nil {
+		t.Errorf("typing the name ended in %v", app.run.out.err)
+	}
+}

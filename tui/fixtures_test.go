@@ -82,6 +82,9 @@ type fakeApply struct {
 	steps.Base
 	hold    chan struct{} // closed by the step when it reaches the middle
 	release chan struct{}
+	// loss, when set, is the name to type after the yes, as before a
+	// plan that deletes data.
+	loss string
 }
 
 func (fakeApply) Kind() steps.Kind { return steps.KindApply }
@@ -94,6 +97,11 @@ func (f fakeApply) Run(ctx context.Context, s *steps.Session, out steps.Output) 
 	}
 	if !ok {
 		return steps.ErrDeclined
+	}
+	if f.loss != "" {
+		if ok, err := s.ConfirmLoss(ctx, "This plan deletes data that can't be brought back:\n  delete table\nType the app's name ("+f.loss+") to lose it", f.loss); err != nil || !ok {
+			return errors.Join(err, steps.ErrDeclined)
+		}
 	}
 	rs := s.Arch.Resources
 	for i, r := range rs {

@@ -372,12 +372,18 @@ func (r *runner) ask4(c *confirmAsk) tea.Cmd {
 		return nil
 	}
 	r.confirm, r.confirmYes, r.confirmText, r.phase = c, false, "", phaseConfirming
-	r.confirmForm = newConfirmForm(c.question, &r.confirmYes, r.lay.formW())
-	if c.want != "" {
-		r.confirmForm = newTypedForm(c.question, c.want, &r.confirmText, r.lay.formW())
-	}
+	r.confirmForm = r.newConfirm()
 	sizeForm(r.confirmForm, r.lay.formW(), r.lay.bodyH-2)
 	return r.confirmForm.Init()
+}
+
+// newConfirm is the form of the question up: a yes or no, or the app's
+// name to type before data is lost.
+func (r *runner) newConfirm() *huh.Form {
+	if r.confirm.want != "" {
+		return newTypedForm(r.confirm.question, r.confirm.want, &r.confirmText, r.lay.formW())
+	}
+	return newConfirmForm(r.confirm.question, &r.confirmYes, r.lay.formW())
 }
 
 // finish is Run returning.

@@ -22,8 +22,9 @@ func (r *runner) setSize(w, h int) tea.Cmd {
 	}
 	if r.confirmForm != nil && r.confirm != nil {
 		// Built again so the question is wrapped to the new width; the
-		// answer so far lives in r.confirmYes.
-		r.confirmForm = newConfirmForm(r.confirm.question, &r.confirmYes, r.lay.formW())
+		// answer so far lives in r.confirmYes, or r.confirmText when the
+		// app's name is to be typed (never a yes/no then, whatever the size).
+		r.confirmForm = r.newConfirm()
 		sizeForm(r.confirmForm, r.lay.formW(), r.lay.bodyH-2)
 		return tea.Batch(r.refresh(), r.confirmForm.Init())
 	}
