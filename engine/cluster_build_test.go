@@ -198,3 +198,72 @@ func TestDownRemovesWhatAnInterruptedClusterBuildLeft(t *testing.T) {
 		t.Errorf("down left the build's credentials parameter %s", name)
 	}
 }
+
+// A monorepo's Dockerfile at services/web/Dockerfile, with RUN, built on
+// the cluster: the builder task is told which recipe (MVI_DOCKERFILE),
+// and the sandbox's builder reads that one; the plan and the log name it.
+func TestClusterBuildOfADockerfileElsewhere(t *testing.T) {
+	dir := t.TempDir()
+	for f, body := range map[string]string{
+		"services/web/Dockerfile": "FROM httpd:2.4\nRUN apt-get update && apt-get install -y curl\nCOPY ./public-html/ /usr/local/apache2/htdocs/\n",
+		"public-html/index.html":  "<h1>monorepo-4410</h1>\n",
+	} {
+		p := filepath.Join(dir, f)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := manifest.Parse("mvi.toml", []byte("name = \"page\"\n[processes.web]\nbuild = \".\"\ndockerfile = \"services/web/Dockerfile\"\nport = 80\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := arch.Design(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, cfg := openSandbox(t, sandbox.Options{})
+	cfg.App, cfg.Dir, cfg.Exec = "page", dir, fakeDocker{daemonUp: false}
+	ctx := context.Background()
+	p, err := MakePlan(ctx, cfg, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range p.Steps {
+		if s.ID == "task-definition/web" && !strings.Contains(s.Reason, "services/web/Dockerfile:2") {
+			t.Errorf("reason %q does not name the recipe's RUN", s.Reason)
+		}
+	}
+	if err := Apply(ctx, cfg, p, nil); err != nil {
+		if store, serr := Records(ctx, cfg); serr == nil {
+			if bs, _ := store.Builds(ctx); len(bs) > 0 {
+				l, _ := store.Log(ctx, bs[0].ID)
+				t.Logf("the build's log:\n%s", l)
+			}
+		}
+		t.Fatal(err)
+	}
+	store, err := Records(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	builds, err := store.Builds(ctx)
+	if err != nil || len(builds) != 1 {
+		t.Fatalf("builds = %+v, %v", builds, err)
+	}
+	log, err := store.Log(ctx, builds[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"NOT executed (the sandbox runs no programs): ", "services/web/Dockerfile:2: RUN apt-get update", "pushed "} {
+		if !strings.Contains(string(log), want) {
+			t.Errorf("the build log lacks %q:\n%s", want, log)
+		}
+	}
+	if p2, err := MakePlan(ctx, cfg, a); err != nil || p2.Changes() != 0 {
+		t.Errorf("second plan: %v changes, %v", p2.Changes(), err)
+	}
+	if err := Destroy(ctx, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+}

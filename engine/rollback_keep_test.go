@@ -51,7 +51,7 @@ func TestRegistryKeepsWhatKeptReleasesRunAfterARollback(t *testing.T) {
 		if _, err := planApply(t, ctx, cfg, a, nil); err != nil {
 			t.Fatalf("up %s: %v", name, err)
 		}
-		d, err := build.SourceDigest(ctx, dir)
+		d, err := build.SourceDigest(ctx, dir, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,13 +35,13 @@ func withSources(ctx context.Context, cfg Config, a arch.Architecture) (_ arch.A
 			return arch.Architecture{}, nil, fmt.Errorf("process %s builds %s, but the engine was not told where mvi.toml is (Config.Dir)", td.Process, td.Build)
 		}
 		dir := filepath.Join(cfg.Dir, filepath.FromSlash(td.Build))
-		d, err := build.SourceDigest(ctx, dir)
+		d, err := build.SourceDigest(ctx, dir, td.Dockerfile)
 		var df *build.Dockerfile
 		if err == nil {
 			// What can be refused without the network is refused here,
 			// before any change: a bad instruction, a COPY of nothing, a
 			// RUN this builder can't run.
-			df, err = build.Parse(ctx, dir)
+			df, err = build.Parse(ctx, dir, td.Dockerfile)
 		}
 		if df != nil && df.Static {
 			builders[r.ID] = "it has no Dockerfile and is a plain static site, so it is built on nginx (" + strings.ReplaceAll(strings.TrimSpace(site.Dockerfile), "\n", "; ") + ")"

@@ -151,7 +151,7 @@ func TestDebuggingOnAWSBuildsTheDemoFromItsSource(t *testing.T) {
 	if web == nil || web.Build != "mvi-demo" || web.Image != "" {
 		t.Fatalf("web on AWS: %+v", web)
 	}
-	_, err = build.Parse(context.Background(), filepath.Join(s.Dir, web.Build))
+	_, err = build.Parse(context.Background(), filepath.Join(s.Dir, web.Build), web.Dockerfile)
 	var nb *build.NeedsBuilderError
 	if !errors.As(err, &nb) || !strings.Contains(nb.Error(), "RUN CGO_ENABLED=0 go build") {
 		t.Fatalf("the written Dockerfile: %v, want its go build, which needs the cluster's builder", err)

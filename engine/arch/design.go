@@ -353,7 +353,7 @@ func (d *design) containers() {
 		tdDeps := []string{"role/execution", "role/task", "log-group"}
 		e := d.splitEnv(name, mergeEnv(m.Env, p.Env))
 		td := TaskDefinitionProps{
-			Process: name, Image: p.Image, Build: p.Build, Command: p.Command, Port: p.Port,
+			Process: name, Image: p.Image, Build: p.Build, Dockerfile: p.Dockerfile, Command: p.Command, Port: p.Port,
 			CPU: p.CPU, Memory: p.Memory, Env: e.plain, Filled: e.filled, Secrets: m.Secrets,
 			SecretVars: e.secrets, Params: e.params,
 			LogGroup: "log-group", ExecutionRole: "role/execution", TaskRole: "role/task",

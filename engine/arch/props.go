@@ -116,6 +116,8 @@ type (
 		Process string `json:"process"`
 		Image   string `json:"image,omitempty"`
 		Build   string `json:"build,omitempty"`
+		// Dockerfile is the recipe's path in Build ("" is Build/Dockerfile).
+		Dockerfile string `json:"dockerfile,omitempty"`
 		// Source is the build directory's digest, read at plan time: a
 		// new one is a new build and a new release.
 		Source string `json:"source,omitempty"`

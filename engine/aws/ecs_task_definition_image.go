@@ -53,7 +53,7 @@ func imageOf(env resource.Env, r arch.Resource, p arch.TaskDefinitionProps) (rel
 		ECR: env.Clients.ECR, Transport: env.Clients.Registry, Cluster: cluster,
 		Store:      release.Store{DB: env.Clients.DynamoDB, Blob: env.Clients.S3, Table: table, Bucket: bucket},
 		Repository: repo, URI: uri, Process: p.Process, Source: p.Source,
-		Dir: filepath.Join(env.Dir, filepath.FromSlash(p.Build)), Say: env.Say, Now: env.Clock, Exec: env.Exec,
+		Dir: filepath.Join(env.Dir, filepath.FromSlash(p.Build)), Dockerfile: p.Dockerfile, Say: env.Say, Now: env.Clock, Exec: env.Exec,
 		Use: func(s release.Service) { env.Use(buildDep(p, s)) },
 	}, nil
 }

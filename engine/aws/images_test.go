@@ -91,7 +91,7 @@ func buildDir(t *testing.T) string {
 // pinSources sets each built process's source digest, as a plan does.
 func pinSources(t *testing.T, a arch.Architecture, dir string) arch.Architecture {
 	t.Helper()
-	d, err := build.SourceDigest(context.Background(), dir)
+	d, err := build.SourceDigest(context.Background(), dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ func BenchmarkBuild(b *testing.B) {
 func BenchmarkSourceDigest(b *testing.B) {
 	dir := benchContext(b)
 	for b.Loop() {
-		if _, err := SourceDigest(b.Context(), dir); err != nil {
+		if _, err := SourceDigest(b.Context(), dir, ""); err != nil {
 			b.Fatal(err)
 		}
 	}

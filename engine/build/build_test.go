@@ -37,7 +37,7 @@ func TestBuildBookExample(t *testing.T) {
 	if res.Layers != 1 {
 		t.Errorf("Layers = %d, want 1", res.Layers)
 	}
-	if want, err := SourceDigest(t.Context(), dir); err != nil || res.SourceDigest != want {
+	if want, err := SourceDigest(t.Context(), dir, ""); err != nil || res.SourceDigest != want {
 		t.Errorf("SourceDigest = %q, want %q (%v)", res.SourceDigest, want, err)
 	}
 	// The tag points at the same image as the digest.

@@ -58,7 +58,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, &Error{Kind: KindTarget, Msg: "cannot push to " + fmt.Sprintf("%q", opts.Target), Err: err,
 			Hint: "name a repository and a tag, such as registry.example.com/app:build-1"}
 	}
-	df, err := parse(ctx, opts.Dir, opts.MaxContextBytes, opts.SkipRun)
+	df, err := parse(ctx, opts.Dir, opts.Dockerfile, opts.MaxContextBytes, opts.SkipRun)
 	if err != nil {
 		return Result{}, err
 	}

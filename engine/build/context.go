@@ -32,10 +32,20 @@ type Entry struct {
 
 // Context is a snapshot of the build directory's listing.
 type Context struct {
-	Dir     string
+	Dir string
+	// Recipe is the Dockerfile's path in Dir, "" for Dir/Dockerfile.
+	Recipe  string
 	entries []Entry        // sorted by Rel
 	index   map[string]int // Rel → position in entries
 	ignored map[string]bool
+}
+
+// recipe is the Dockerfile's path in the context.
+func (c *Context) recipe() string {
+	if c.Recipe != "" {
+		return c.Recipe
+	}
+	return DockerfileName
 }
 
 // DefaultMaxContextBytes is the largest build context (after

@@ -52,8 +52,8 @@ func (c *Context) TarGz(ctx context.Context, w io.Writer) error {
 			return err
 		}
 	}
-	for _, name := range []string{DockerfileName, ".dockerignore"} {
-		fi, err := os.Lstat(filepath.Join(c.Dir, name))
+	for _, name := range []string{c.recipe(), ".dockerignore"} {
+		fi, err := os.Lstat(filepath.Join(c.Dir, filepath.FromSlash(name)))
 		if err != nil || seen[name] || !fi.Mode().IsRegular() {
 			continue
 		}

@@ -22,20 +22,26 @@ import (
 // gives a new one. The Dockerfile and .dockerignore always count, even
 // when .dockerignore hides them from COPY, because they change the recipe.
 
-// SourceDigest is "sha256:<hex>" over the build context of dir.
-func SourceDigest(ctx context.Context, dir string) (string, error) {
+// SourceDigest is "sha256:<hex>" over the build context of dir, built by
+// its Dockerfile at dockerfile ("" for dir/Dockerfile).
+func SourceDigest(ctx context.Context, dir, dockerfile string) (string, error) {
 	c, err := OpenContext(ctx, dir)
 	if err != nil {
 		return "", err
 	}
+	c.Recipe = dockerfile
 	return c.Digest(ctx)
 }
 
 // Digest hashes the context's listing and contents.
 func (c *Context) Digest(ctx context.Context) (string, error) {
 	h := sha256.New()
-	for _, name := range []string{DockerfileName, ".dockerignore"} {
-		if err := hashRecipeFile(h, filepath.Join(c.Dir, name), name); err != nil {
+	if c.Recipe != "" {
+		// Another recipe is another build, even of the same files.
+		fmt.Fprintf(h, "R recipe %q\n", c.Recipe)
+	}
+	for _, name := range []string{c.recipe(), ".dockerignore"} {
+		if err := hashRecipeFile(h, filepath.Join(c.Dir, filepath.FromSlash(name)), name); err != nil {
 			return "", err
 		}
 	}

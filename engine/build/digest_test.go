@@ -17,7 +17,7 @@ func TestSourceDigest(t *testing.T) {
 	})
 	digest := func() string {
 		t.Helper()
-		d, err := SourceDigest(t.Context(), dir)
+		d, err := SourceDigest(t.Context(), dir, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -62,18 +62,21 @@ func (s Step) fail(file string, kind Kind, msg, fix string, err error) *Error {
 // written literally exist in the build context.
 // Nothing is pulled or pushed, so a caller can refuse a build before any
 // change. Errors name the Dockerfile as dir/Dockerfile:line.
-func Parse(ctx context.Context, dir string) (*Dockerfile, error) {
-	return parse(ctx, dir, DefaultMaxContextBytes, false)
+//
+// dockerfile is the recipe's path in dir, "" for dir/Dockerfile.
+func Parse(ctx context.Context, dir, dockerfile string) (*Dockerfile, error) {
+	return parse(ctx, dir, dockerfile, DefaultMaxContextBytes, false)
 }
 
 // parse reads the Dockerfile; skipRun keeps RUN lines as steps the
 // builder will say it did not execute, instead of refusing them.
-func parse(ctx context.Context, dir string, limit int64, skipRun bool) (*Dockerfile, error) {
-	name := filepath.Join(dir, DockerfileName)
+func parse(ctx context.Context, dir, dockerfile string, limit int64, skipRun bool) (*Dockerfile, error) {
 	c, err := openContext(ctx, dir, limit)
 	if err != nil {
 		return nil, err
 	}
+	c.Recipe = dockerfile
+	name := filepath.Join(dir, filepath.FromSlash(c.recipe()))
 	src, static, err := readDockerfile(c, name)
 	if err != nil {
 		return nil, err
@@ -162,7 +165,11 @@ func parse(ctx context.Context, dir string, limit int64, skipRun bool) (*Dockerf
 // readDockerfile reads the recipe; a directory without one that is a
 // plain static site gets site.Dockerfile (static is then true).
 func readDockerfile(c *Context, name string) (src []byte, static bool, err error) {
-	f, err := os.Open(filepath.Join(c.Dir, DockerfileName))
+	f, err := os.Open(filepath.Join(c.Dir, filepath.FromSlash(c.recipe())))
+	if errors.Is(err, fs.ErrNotExist) && c.Recipe != "" {
+		return nil, false, &Error{Kind: KindContext, File: name, Msg: "no " + c.Recipe + " in " + c.Dir,
+			Hint: "dockerfile is a path inside the build directory; check its spelling"}
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		if site.IsStatic(c.TopNames()) {
 			return []byte(site.Dockerfile), true, nil
@@ -173,7 +180,7 @@ func readDockerfile(c *Context, name string) (src []byte, static bool, err error
 		return nil, false, &Error{Kind: KindContext, File: name, Msg: "cannot read it", Err: err}
 	}
 	defer f.Close()
-	b, err := io.ReadAll(&limitedReader{r: f, n: maxDockerfileBytes, name: DockerfileName})
+	b, err := io.ReadAll(&limitedReader{r: f, n: maxDockerfileBytes, name: c.recipe()})
 	if err != nil {
 		return nil, false, &Error{Kind: KindContext, File: name, Msg: fmt.Sprintf("cannot read it (limit %d bytes)", maxDockerfileBytes), Err: err}
 	}

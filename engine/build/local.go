@@ -77,8 +77,9 @@ func FindLocal(ctx context.Context, x Exec) (Local, bool) {
 
 // LocalOptions say what a local builder builds and how it logs in.
 type LocalOptions struct {
-	Dir    string // the build directory
-	Target string // registry/repository:tag
+	Dir        string // the build directory
+	Dockerfile string // its recipe's path in Dir; "" is Dir/Dockerfile
+	Target     string // registry/repository:tag
 	// User and Password log in to Target's registry; the password goes
 	// to the builder on stdin only.
 	User, Password string
@@ -102,11 +103,14 @@ func (l Local) Build(ctx context.Context, opts LocalOptions) (Result, error) {
 		return Result{}, &Error{Kind: KindTarget, Msg: "cannot push to " + fmt.Sprintf("%q", opts.Target),
 			Hint: "name a registry, a repository and a tag, such as registry.example.com/app:build-1"}
 	}
-	src, err := SourceDigest(ctx, opts.Dir)
+	src, err := SourceDigest(ctx, opts.Dir, opts.Dockerfile)
 	if err != nil {
 		return Result{}, err
 	}
-	df := "Dockerfile"
+	df := DockerfileName
+	if opts.Dockerfile != "" {
+		df = filepath.FromSlash(opts.Dockerfile)
+	}
 	tmp, err := os.MkdirTemp("", "mvi-local-build-")
 	if err != nil {
 		return Result{}, &Error{Kind: KindContext, Msg: "cannot make a temporary directory", Err: err, Hint: "free disk space"}

@@ -124,3 +124,25 @@ esac`)
 		t.Errorf("buildah argv:\n%s", argv)
 	}
 }
+
+// A Dockerfile elsewhere in the build directory reaches docker as -f,
+// the directory still the context.
+func TestLocalBuildOfADockerfileElsewhere(t *testing.T) {
+	bin := t.TempDir()
+	fakeBin(t, bin, "docker", dockerOK)
+	t.Setenv("PATH", bin)
+	l, ok := FindLocal(context.Background(), nil)
+	if !ok {
+		t.Fatal("no docker")
+	}
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"docker/Dockerfile.prod": "FROM alpine\nRUN apk add curl\n"})
+	if _, err := l.Build(context.Background(), LocalOptions{Dir: dir, Dockerfile: "docker/Dockerfile.prod", Target: "127.0.0.1:5000/shop:b-1",
+		User: "AWS", Password: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	argv, _ := os.ReadFile(filepath.Join(bin, "docker.argv"))
+	if want := "build --platform linux/amd64 -f " + filepath.Join(dir, "docker", "Dockerfile.prod") + " -t 127.0.0.1:5000/shop:b-1 " + dir + "\n"; !strings.Contains(string(argv), want) {
+		t.Errorf("argv:\n%s\nwant a line %q", argv, want)
+	}
+}

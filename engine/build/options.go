@@ -14,6 +14,8 @@ type Options struct {
 	// Dir is the build directory: its Dockerfile, its .dockerignore, and
 	// the files COPY and ADD may read.
 	Dir string
+	// Dockerfile is the recipe's path in Dir; "" is Dir/Dockerfile.
+	Dockerfile string
 	// Target is where the image is pushed, e.g.
 	// "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop:b-42". The build
 	// id belongs in the tag: with immutable tags a rebuild needs a new one.

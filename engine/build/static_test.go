@@ -28,7 +28,7 @@ func TestBuildStaticSiteWithoutDockerfile(t *testing.T) {
 		"index.html":   "<h1>static-4242</h1>\n",
 		"css/site.css": "h1 { color: teal }\n",
 	})
-	df, err := Parse(t.Context(), dir)
+	df, err := Parse(t.Context(), dir, "")
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
@@ -48,12 +48,12 @@ func TestBuildStaticSiteWithoutDockerfile(t *testing.T) {
 	}
 
 	// The recipe counts in the digest: adding a Dockerfile is a new build.
-	before, err := SourceDigest(t.Context(), dir)
+	before, err := SourceDigest(t.Context(), dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	writeTree(t, dir, map[string]string{"Dockerfile": "FROM nginx\nCOPY . /usr/share/nginx/html/\n"})
-	if after, _ := SourceDigest(t.Context(), dir); after == before {
+	if after, _ := SourceDigest(t.Context(), dir, ""); after == before {
 		t.Error("adding a Dockerfile left the source digest unchanged")
 	}
 }
@@ -63,14 +63,14 @@ func TestBuildStaticSiteWithoutDockerfile(t *testing.T) {
 func TestNoDockerfileNamesWhyItIsNotStatic(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"index.html": "<h1>hi</h1>", "package.json": "{}"})
-	_, err := Parse(t.Context(), dir)
+	_, err := Parse(t.Context(), dir, "")
 	var be *Error
 	if !errors.As(err, &be) || be.Kind != KindContext || !strings.Contains(be.Fix(), "package.json shows this is a program") {
 		t.Fatalf("err = %v", err)
 	}
 	empty := t.TempDir()
 	writeTree(t, empty, map[string]string{"notes.txt": "x"})
-	if _, err := Parse(t.Context(), empty); err == nil || !strings.Contains(err.Error(), "index.html at the top for a static site") {
+	if _, err := Parse(t.Context(), empty, ""); err == nil || !strings.Contains(err.Error(), "index.html at the top for a static site") {
 		t.Fatalf("no index.html: %v", err)
 	}
 }

@@ -36,14 +36,17 @@ type Manifest struct {
 
 // Process is one process type: many identical containers from one image.
 type Process struct {
-	Image   string   `toml:"image" json:"image,omitempty" jsonschema:"description=A public or private image to run (e.g. httpd). One of image or build."`
-	Build   string   `toml:"build" json:"build,omitempty" jsonschema:"description=A directory to build an image from (brings the Registry). One of image or build."`
-	Command []string `toml:"command" json:"command,omitempty" jsonschema:"description=The command to run instead of the image's default."`
-	Port    int      `toml:"port" json:"port,omitempty" jsonschema:"description=The port the process listens on; brings the Load Balancer."`
-	Count   int      `toml:"count" json:"count,omitempty" jsonschema:"description=How many containers to run (default 2 with a port else 1)."`
-	CPU     int      `toml:"cpu" json:"cpu,omitempty" jsonschema:"description=CPU units per container; 1024 is one vCPU (default 256)."`
-	Memory  int      `toml:"memory" json:"memory,omitempty" jsonschema:"description=Memory per container in MiB (default 512)."`
-	Health  string   `toml:"health" json:"health,omitempty" jsonschema:"description=HTTP path the load balancer checks (default /)."`
+	Image string `toml:"image" json:"image,omitempty" jsonschema:"description=A public or private image to run (e.g. httpd). One of image or build."`
+	Build string `toml:"build" json:"build,omitempty" jsonschema:"description=A directory to build an image from (brings the Registry). One of image or build."`
+	// Dockerfile is the recipe's path inside Build, for a Dockerfile that
+	// isn't Build/Dockerfile (a monorepo's services/api/Dockerfile).
+	Dockerfile string   `toml:"dockerfile" json:"dockerfile,omitempty" jsonschema:"description=The Dockerfile's path inside the build directory (default Dockerfile), e.g. docker/Dockerfile.prod."`
+	Command    []string `toml:"command" json:"command,omitempty" jsonschema:"description=The command to run instead of the image's default."`
+	Port       int      `toml:"port" json:"port,omitempty" jsonschema:"description=The port the process listens on; brings the Load Balancer."`
+	Count      int      `toml:"count" json:"count,omitempty" jsonschema:"description=How many containers to run (default 2 with a port else 1)."`
+	CPU        int      `toml:"cpu" json:"cpu,omitempty" jsonschema:"description=CPU units per container; 1024 is one vCPU (default 256)."`
+	Memory     int      `toml:"memory" json:"memory,omitempty" jsonschema:"description=Memory per container in MiB (default 512)."`
+	Health     string   `toml:"health" json:"health,omitempty" jsonschema:"description=HTTP path the load balancer checks (default /)."`
 	// HealthCommand is a shell command run inside the container to say
 	// it is healthy (exit 0): how a process the load balancer doesn't
 	// check (a private one, a worker) is checked. ECS can run a command

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -249,6 +250,9 @@ var mviDBVars = []string{"DATABASE_URL", "DATABASE_HOST", "DATABASE_PORT", "DATA
 func (d *decoder) checkBuilds(m *Manifest) {
 	for _, name := range m.ProcessNames() {
 		p := m.Processes[name]
+		if p != nil && p.Dockerfile != "" && !d.checkDockerfilePath(name, p) {
+			continue
+		}
 		if p == nil || p.Build == "" {
 			continue
 		}
@@ -259,7 +263,7 @@ func (d *decoder) checkBuilds(m *Manifest) {
 			at = n.at
 		}
 		if !filepath.IsAbs(clean) && clean != ".." && !strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
-			d.checkBuildDir(at, path, p.Build, clean)
+			d.checkBuildDir(at, path, p.Build, clean, p.Dockerfile)
 			continue
 		}
 		d.c.add(at, path, `name a directory inside the one holding mvi.toml, e.g. build = "." or build = "./web"`,
@@ -267,10 +271,33 @@ func (d *decoder) checkBuilds(m *Manifest) {
 	}
 }
 
+// checkDockerfilePath keeps a process's dockerfile a path inside its build
+// directory, and only on a process that builds; it reports whether the
+// build can be looked at further.
+func (d *decoder) checkDockerfilePath(name string, p *Process) bool {
+	path := []string{"processes", name, "dockerfile"}
+	at := pos{1, 1}
+	if n := d.nodes[joinPath(path)]; n != nil {
+		at = n.at
+	}
+	if p.Build == "" {
+		d.c.add(at, path, "give build too (the directory it is in), or remove dockerfile: an image is not built",
+			"dockerfile %q without build", p.Dockerfile)
+		return false
+	}
+	clean := filepath.Clean(filepath.FromSlash(p.Dockerfile))
+	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) || clean == "." {
+		d.c.add(at, path, `give a path inside the build directory, e.g. dockerfile = "docker/Dockerfile"`,
+			"%q is outside the build directory %q", p.Dockerfile, p.Build)
+		return false
+	}
+	return true
+}
+
 // checkBuildDir refuses, before any change, a build directory that isn't
 // there or has no Dockerfile: the app would otherwise come "up" with no
 // image of its own.
-func (d *decoder) checkBuildDir(at pos, path []string, build, clean string) {
+func (d *decoder) checkBuildDir(at pos, path []string, build, clean, dockerfile string) {
 	if d.dir == "" {
 		return // parsed from memory: nothing on disk to look at
 	}
@@ -280,19 +307,56 @@ func (d *decoder) checkBuildDir(at pos, path []string, build, clean string) {
 	case err != nil || !fi.IsDir():
 		d.c.add(at, path, `name a directory beside mvi.toml holding the app's source and a Dockerfile, e.g. build = "."`,
 			"%q is not a directory (looked in %s)", build, dir)
+	case dockerfile != "":
+		if f := filepath.Join(dir, filepath.FromSlash(dockerfile)); !exists(f) {
+			dpath := append(path[:len(path)-1:len(path)-1], "dockerfile")
+			dat := at
+			if n := d.nodes[joinPath(dpath)]; n != nil {
+				dat = n.at
+			}
+			d.c.add(dat, dpath, "give the Dockerfile's path inside the build directory, e.g. dockerfile = \"docker/Dockerfile\"",
+				"%q is not in %q (looked for %s)", dockerfile, build, f)
+		}
 	case !exists(filepath.Join(dir, "Dockerfile")):
 		names := topNames(dir)
 		if site.IsStatic(names) {
 			return // served by nginx; the plan says so
 		}
 		fix := "add a Dockerfile there saying how to build the image, e.g. FROM python:3.12 then COPY . /app"
-		if sign := site.AppSign(names); sign != "" {
+		if found := findDockerfile(dir); found != "" {
+			fix = fmt.Sprintf("to build with %s, say so: dockerfile = %q", found, found)
+		} else if sign := site.AppSign(names); sign != "" {
 			fix += " (" + sign + " shows it is a program; only a plain static site with an " + site.Index + " needs no Dockerfile)"
 		} else {
 			fix += ", or put an " + site.Index + " there for a static site served by nginx"
 		}
 		d.c.add(at, path, fix, "%q has no Dockerfile, so there is nothing to build", build)
 	}
+}
+
+// findDockerfile is the first Dockerfile (or Dockerfile.*, *.Dockerfile)
+// a few levels below dir, by path, for the fix of a build directory with
+// none at its top; "" when there is none.
+func findDockerfile(dir string) string {
+	var found string
+	_ = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable: the build says why later
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if e.IsDir() {
+			if n := e.Name(); rel != "." && (strings.Count(rel, string(filepath.Separator)) >= 2 || strings.HasPrefix(n, ".") || n == "node_modules" || n == "vendor") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if n := e.Name(); n == "Dockerfile" || strings.HasPrefix(n, "Dockerfile.") || strings.HasSuffix(n, ".Dockerfile") {
+			found = filepath.ToSlash(rel)
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
 }
 
 // topNames lists dir's top level; an unreadable one lists nothing, and

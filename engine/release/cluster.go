@@ -103,7 +103,7 @@ func (cb ClusterBuilder) build(ctx context.Context, im Image, tag string, cred *
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	src, err := build.SourceDigest(ctx, im.Dir)
+	src, err := build.SourceDigest(ctx, im.Dir, im.Dockerfile)
 	if err != nil {
 		return build.Result{}, err
 	}
@@ -111,6 +111,7 @@ func (cb ClusterBuilder) build(ctx context.Context, im Image, tag string, cred *
 	if err != nil {
 		return build.Result{}, err
 	}
+	c.Recipe = im.Dockerfile
 	var tgz bytes.Buffer
 	if err := c.TarGz(ctx, &tgz); err != nil {
 		return build.Result{}, err
@@ -158,7 +159,7 @@ func (cb ClusterBuilder) build(ctx context.Context, im Image, tag string, cred *
 		cb.SSM.DeleteParameter(cctx, &ssm.DeleteParameterInput{Name: aws.String(param)})
 	}()
 
-	td, err := cb.ECS.RegisterTaskDefinition(ctx, cb.taskDefinition(tag, url, im.Ref(), param))
+	td, err := cb.ECS.RegisterTaskDefinition(ctx, cb.taskDefinition(tag, url, im.Ref(), param, im.Dockerfile))
 	if err != nil {
 		return build.Result{}, fmt.Errorf("register the builder's task definition: %w", err)
 	}
@@ -194,7 +195,7 @@ func (cb ClusterBuilder) build(ctx context.Context, im Image, tag string, cred *
 	return build.Result{Image: im.URI + "@" + digest, ImageDigest: digest, SourceDigest: src}, nil
 }
 
-func (cb ClusterBuilder) taskDefinition(tag, url, target, param string) *ecs.RegisterTaskDefinitionInput {
+func (cb ClusterBuilder) taskDefinition(tag, url, target, param, dockerfile string) *ecs.RegisterTaskDefinitionInput {
 	return &ecs.RegisterTaskDefinitionInput{
 		Family:                  aws.String(builderFamily(cb.App)),
 		NetworkMode:             ecstypes.NetworkModeBridge,
@@ -210,6 +211,7 @@ func (cb ClusterBuilder) taskDefinition(tag, url, target, param string) *ecs.Reg
 			Environment: []ecstypes.KeyValuePair{
 				{Name: aws.String(buildkit.EnvContext), Value: aws.String(url)},
 				{Name: aws.String(buildkit.EnvTarget), Value: aws.String(target)},
+				{Name: aws.String(buildkit.EnvDockerfile), Value: aws.String(buildkit.DockerfileOf(dockerfile))},
 				{Name: aws.String("BUILDKITD_FLAGS"), Value: aws.String(buildkit.BuildkitdFlags)},
 			},
 			Secrets: []ecstypes.Secret{{Name: aws.String(buildkit.EnvAuth), ValueFrom: aws.String(param)}},

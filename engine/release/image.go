@@ -37,6 +37,7 @@ type Image struct {
 	Repository, URI string
 	Process         string
 	Dir             string // the build directory, absolute
+	Dockerfile      string // its recipe's path in Dir; "" is Dir/Dockerfile
 	Source          string // its digest, as the plan read it
 	// Say gets each line of the build as it happens; nil drops them.
 	Say func(string)
@@ -114,14 +115,14 @@ func (im Image) build(ctx context.Context, tag string) error {
 	if err == nil {
 		host, _, _ := strings.Cut(im.URI, "/")
 		var res build.Result
-		res, err = build.Build(ctx, build.Options{Dir: im.Dir, Target: im.Ref(), Log: w,
+		res, err = build.Build(ctx, build.Options{Dir: im.Dir, Dockerfile: im.Dockerfile, Target: im.Ref(), Log: w,
 			Remote: []remote.Option{remote.WithTransport(im.Transport), remote.WithAuthFromKeychain(ecrKeychain{host: host, auth: cred})}})
 		var nb *build.NeedsBuilderError
 		if errors.As(err, &nb) {
 			if l, ok := build.FindLocal(ctx, im.Exec); ok {
 				rec.Builder = l.String()
 				fmt.Fprintf(w, "%s runs programs (%s), which only a real builder can: building with %s\n", nb.Lines[0].File, nb.Lines[0], l)
-				res, err = l.Build(ctx, build.LocalOptions{Dir: im.Dir, Target: im.Ref(), User: cred.Username, Password: cred.Password, Log: w})
+				res, err = l.Build(ctx, build.LocalOptions{Dir: im.Dir, Dockerfile: im.Dockerfile, Target: im.Ref(), User: cred.Username, Password: cred.Password, Log: w})
 			} else if im.Cluster != nil {
 				rec.Builder = im.Cluster.String()
 				fmt.Fprintf(w, "%s runs programs (%s) and this machine has no docker, podman or buildah: building with a %s\n", nb.Lines[0].File, nb.Lines[0], im.Cluster)

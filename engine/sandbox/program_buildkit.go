@@ -55,7 +55,11 @@ func runBuildkit(ctx context.Context, s *Sandbox, r programRun) int32 {
 	if err != nil {
 		return fail(err)
 	}
-	res, err := build.Build(ctx, build.Options{Dir: dir, Target: target, SkipRun: true, Log: lineFunc(r.Log),
+	df := r.Env[buildkit.EnvDockerfile]
+	if df == buildkit.DockerfileOf("") {
+		df = "" // the context's own, or a static site's when it has none
+	}
+	res, err := build.Build(ctx, build.Options{Dir: dir, Dockerfile: df, Target: target, SkipRun: true, Log: lineFunc(r.Log),
 		Remote: []remote.Option{remote.WithTransport(registryTransport{s}), remote.WithAuthFromKeychain(kc), remote.WithContext(ctx)}})
 	if err != nil {
 		return fail(err)

@@ -24,11 +24,22 @@ const (
 	// credentials; it reaches the task as a secret (an SSM SecureString
 	// named in the task definition), never as plain environment.
 	EnvAuth = "MVI_REGISTRY_AUTH"
+	// EnvDockerfile is the Dockerfile's path in the context.
+	EnvDockerfile = "MVI_DOCKERFILE"
 )
+
+// DockerfileOf is EnvDockerfile's value for a recipe path ("" is the
+// context's own Dockerfile).
+func DockerfileOf(path string) string {
+	if path == "" {
+		return "Dockerfile"
+	}
+	return path
+}
 
 // Script is what the container runs: fetch and unpack the context,
 // write the registry credentials where buildctl reads them, build with
-// the Dockerfile in the context's root, push. set -e makes the first
+// the Dockerfile at EnvDockerfile in the context, push. set -e makes the first
 // failing step the task's exit code.
 const Script = `set -eu
 mkdir -p /tmp/ctx "$HOME/.docker"
@@ -36,7 +47,7 @@ printf '%s' "$` + EnvAuth + `" > "$HOME/.docker/config.json"
 wget -q -O /tmp/ctx.tar.gz "$` + EnvContext + `"
 tar -xzf /tmp/ctx.tar.gz -C /tmp/ctx
 exec buildctl-daemonless.sh build --progress plain --frontend dockerfile.v0 \
-  --local context=/tmp/ctx --local dockerfile=/tmp/ctx \
+  --local context=/tmp/ctx --local dockerfile=/tmp/ctx --opt filename="$` + EnvDockerfile + `" \
   --output "type=image,name=$` + EnvTarget + `,push=true"`
 
 // EntryPoint and Command replace the image's own (rootlesskit
