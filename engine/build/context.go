@@ -40,6 +40,18 @@ type Context struct {
 	ignored map[string]bool
 }
 
+// ignoreFile is the ignore file the context honours: the recipe's own
+// <recipe>.dockerignore when it has one, else the top .dockerignore.
+func (c *Context) ignoreFile() string {
+	if c.Recipe != "" {
+		own := c.Recipe + ".dockerignore"
+		if _, err := os.Stat(filepath.Join(c.Dir, filepath.FromSlash(own))); err == nil {
+			return own
+		}
+	}
+	return ".dockerignore"
+}
+
 // recipe is the Dockerfile's path in the context.
 func (c *Context) recipe() string {
 	if c.Recipe != "" {
@@ -54,15 +66,17 @@ func (c *Context) recipe() string {
 // belongs in .dockerignore, and every byte of it is read and hashed.
 const DefaultMaxContextBytes int64 = 512 << 20
 
-// OpenContext lists dir, honouring its .dockerignore the way Docker does:
-// a pattern excludes a path and everything under it, and a later "!"
-// pattern brings paths back. Contexts over DefaultMaxContextBytes are
-// refused.
-func OpenContext(ctx context.Context, dir string) (*Context, error) {
-	return openContext(ctx, dir, DefaultMaxContextBytes)
+// OpenContext lists dir for the Dockerfile at recipe ("" for
+// dir/Dockerfile), honouring its .dockerignore the way Docker does: a
+// pattern excludes a path and everything under it, and a later "!"
+// pattern brings paths back; a recipe's own <recipe>.dockerignore, when
+// there is one, is read instead of the top one, as BuildKit does.
+// Contexts over DefaultMaxContextBytes are refused.
+func OpenContext(ctx context.Context, dir, recipe string) (*Context, error) {
+	return openContext(ctx, dir, recipe, DefaultMaxContextBytes)
 }
 
-func openContext(ctx context.Context, dir string, limit int64) (*Context, error) {
+func openContext(ctx context.Context, dir, recipe string, limit int64) (*Context, error) {
 	if limit <= 0 {
 		limit = DefaultMaxContextBytes
 	}
@@ -75,11 +89,11 @@ func openContext(ctx context.Context, dir string, limit int64) (*Context, error)
 		return nil, &Error{Kind: KindContext, Msg: "the build directory " + dir + " is not a directory", Err: err,
 			Hint: "point build at a directory holding a Dockerfile"}
 	}
-	pm, err := readIgnore(abs)
+	c := &Context{Dir: abs, Recipe: recipe, index: map[string]int{}, ignored: map[string]bool{}}
+	pm, err := readIgnore(abs, c.ignoreFile())
 	if err != nil {
 		return nil, err
 	}
-	c := &Context{Dir: abs, index: map[string]int{}, ignored: map[string]bool{}}
 	var total int64
 	err = filepath.WalkDir(abs, func(p string, d fs.DirEntry, werr error) error {
 		if werr != nil {
@@ -149,22 +163,22 @@ func openContext(ctx context.Context, dir string, limit int64) (*Context, error)
 	return c, nil
 }
 
-func readIgnore(dir string) (*patternmatcher.PatternMatcher, error) {
-	f, err := os.Open(filepath.Join(dir, ".dockerignore"))
+func readIgnore(dir, name string) (*patternmatcher.PatternMatcher, error) {
+	f, err := os.Open(filepath.Join(dir, filepath.FromSlash(name)))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, &Error{Kind: KindContext, File: ".dockerignore", Msg: "cannot read it", Err: err}
+		return nil, &Error{Kind: KindContext, File: name, Msg: "cannot read it", Err: err}
 	}
 	defer f.Close()
-	pats, err := ignorefile.ReadAll(&limitedReader{r: f, n: maxIgnoreBytes, name: ".dockerignore"})
+	pats, err := ignorefile.ReadAll(&limitedReader{r: f, n: maxIgnoreBytes, name: name})
 	if err != nil {
-		return nil, &Error{Kind: KindContext, File: ".dockerignore", Msg: "cannot read it", Err: err}
+		return nil, &Error{Kind: KindContext, File: name, Msg: "cannot read it", Err: err}
 	}
 	pm, err := patternmatcher.New(pats)
 	if err != nil {
-		return nil, &Error{Kind: KindContext, File: ".dockerignore", Msg: "bad pattern", Err: err,
+		return nil, &Error{Kind: KindContext, File: name, Msg: "bad pattern", Err: err,
 			Hint: "patterns use Go's filepath.Match syntax plus **; see https://docs.docker.com/build/concepts/context/#dockerignore-files"}
 	}
 	return pm, nil

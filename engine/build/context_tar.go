@@ -52,7 +52,7 @@ func (c *Context) TarGz(ctx context.Context, w io.Writer) error {
 			return err
 		}
 	}
-	for _, name := range []string{c.recipe(), ".dockerignore"} {
+	for _, name := range []string{c.recipe(), c.ignoreFile()} {
 		fi, err := os.Lstat(filepath.Join(c.Dir, filepath.FromSlash(name)))
 		if err != nil || seen[name] || !fi.Mode().IsRegular() {
 			continue

@@ -17,7 +17,7 @@ func TestDockerignoreException(t *testing.T) {
 		".dockerignore":          "public-html/*\n!public-html/index.html\n.git\n",
 		"public-html/index.html": "in\n", "public-html/notes.txt": "out\n", ".git/HEAD": "ref\n",
 	})
-	c, err := OpenContext(t.Context(), dir)
+	c, err := OpenContext(t.Context(), dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

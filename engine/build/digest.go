@@ -25,11 +25,10 @@ import (
 // SourceDigest is "sha256:<hex>" over the build context of dir, built by
 // its Dockerfile at dockerfile ("" for dir/Dockerfile).
 func SourceDigest(ctx context.Context, dir, dockerfile string) (string, error) {
-	c, err := OpenContext(ctx, dir)
+	c, err := OpenContext(ctx, dir, dockerfile)
 	if err != nil {
 		return "", err
 	}
-	c.Recipe = dockerfile
 	return c.Digest(ctx)
 }
 
@@ -40,7 +39,7 @@ func (c *Context) Digest(ctx context.Context) (string, error) {
 		// Another recipe is another build, even of the same files.
 		fmt.Fprintf(h, "R recipe %q\n", c.Recipe)
 	}
-	for _, name := range []string{c.recipe(), ".dockerignore"} {
+	for _, name := range []string{c.recipe(), c.ignoreFile()} {
 		if err := hashRecipeFile(h, filepath.Join(c.Dir, filepath.FromSlash(name)), name); err != nil {
 			return "", err
 		}

@@ -71,11 +71,10 @@ func Parse(ctx context.Context, dir, dockerfile string) (*Dockerfile, error) {
 // parse reads the Dockerfile; skipRun keeps RUN lines as steps the
 // builder will say it did not execute, instead of refusing them.
 func parse(ctx context.Context, dir, dockerfile string, limit int64, skipRun bool) (*Dockerfile, error) {
-	c, err := openContext(ctx, dir, limit)
+	c, err := openContext(ctx, dir, dockerfile, limit)
 	if err != nil {
 		return nil, err
 	}
-	c.Recipe = dockerfile
 	name := filepath.Join(dir, filepath.FromSlash(c.recipe()))
 	src, static, err := readDockerfile(c, name)
 	if err != nil {

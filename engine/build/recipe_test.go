@@ -53,3 +53,35 @@ func TestBuildWithADockerfileElsewhere(t *testing.T) {
 		t.Errorf("a recipe that isn't there: %v", err)
 	}
 }
+
+// A recipe's own <recipe>.dockerignore is read instead of the top one,
+// as BuildKit reads it: the same directory is another context for it.
+func TestARecipesOwnDockerignore(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		".dockerignore":                        "notes.txt\n",
+		"services/web/Dockerfile":              "FROM httpd\nCOPY . /srv/\n",
+		"services/web/Dockerfile.dockerignore": "secret.env\n",
+		"secret.env":                           "TOKEN=x\n",
+		"notes.txt":                            "n\n",
+	})
+	has := func(recipe, rel string) bool {
+		t.Helper()
+		c, err := OpenContext(t.Context(), dir, recipe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range c.Entries() {
+			if e.Rel == rel {
+				return true
+			}
+		}
+		return false
+	}
+	if has("services/web/Dockerfile", "secret.env") || !has("services/web/Dockerfile", "notes.txt") {
+		t.Error("services/web/Dockerfile's context: want secret.env out by its own ignore file, notes.txt in")
+	}
+	if !has("", "secret.env") || has("", "notes.txt") {
+		t.Error("the top Dockerfile's context: want the top .dockerignore, secret.env in and notes.txt out")
+	}
+}

@@ -107,11 +107,10 @@ func (cb ClusterBuilder) build(ctx context.Context, im Image, tag string, cred *
 	if err != nil {
 		return build.Result{}, err
 	}
-	c, err := build.OpenContext(ctx, im.Dir)
+	c, err := build.OpenContext(ctx, im.Dir, im.Dockerfile)
 	if err != nil {
 		return build.Result{}, err
 	}
-	c.Recipe = im.Dockerfile
 	var tgz bytes.Buffer
 	if err := c.TarGz(ctx, &tgz); err != nil {
 		return build.Result{}, err
