@@ -19,26 +19,22 @@ import (
 	"github.com/minimalinfra/mvi/engine/sandbox"
 )
 
-// A Dockerfile that runs programs, on a machine without a working
-// docker: the plan says a BuildKit task on the app's own cluster builds
-// it, and on the sandbox that task really builds and pushes (every step
-// but RUN, which it says it did not execute). What the build made for
-// itself (context object, credentials parameter, task definition) is
-// gone when it ends, and the image the task definition names is the
-// one it pushed.
-func TestClusterBuildWhenThisMachineHasNoBuilder(t *testing.T) {
+const pageManifest = "name = \"page\"\n[processes.web]\nbuild = \".\"\nport = 80\n"
+
+// clusterApp is app "page" building dir's files (written there) by the
+// manifest toml, on a sandbox, on a machine whose docker doesn't answer:
+// so a Dockerfile with RUN goes to the cluster's builder.
+func clusterApp(t *testing.T, files map[string]string, toml string) (arch.Architecture, *sandbox.Sandbox, Config) {
+	t.Helper()
 	dir := t.TempDir()
-	for f, body := range map[string]string{
-		"Dockerfile":             "FROM httpd:2.4\nRUN apt-get update && apt-get install -y curl\nCOPY ./public-html/ /usr/local/apache2/htdocs/\n",
-		"public-html/index.html": "<h1>cluster-7731</h1>\n",
-	} {
+	for f, body := range files {
 		p := filepath.Join(dir, f)
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	m, err := manifest.Parse("mvi.toml", []byte("name = \"page\"\n[processes.web]\nbuild = \".\"\nport = 80\n"))
+	m, err := manifest.Parse("mvi.toml", []byte(toml))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +44,21 @@ func TestClusterBuildWhenThisMachineHasNoBuilder(t *testing.T) {
 	}
 	sb, cfg := openSandbox(t, sandbox.Options{})
 	cfg.App, cfg.Dir, cfg.Exec = "page", dir, fakeDocker{daemonUp: false}
+	return a, sb, cfg
+}
+
+// A Dockerfile that runs programs, on a machine without a working
+// docker: the plan says a BuildKit task on the app's own cluster builds
+// it, and on the sandbox that task really builds and pushes (every step
+// but RUN, which it says it did not execute). What the build made for
+// itself (context object, credentials parameter, task definition) is
+// gone when it ends, and the image the task definition names is the
+// one it pushed.
+func TestClusterBuildWhenThisMachineHasNoBuilder(t *testing.T) {
+	a, sb, cfg := clusterApp(t, map[string]string{
+		"Dockerfile":             "FROM httpd:2.4\nRUN apt-get update && apt-get install -y curl\nCOPY ./public-html/ /usr/local/apache2/htdocs/\n",
+		"public-html/index.html": "<h1>cluster-7731</h1>\n",
+	}, pageManifest)
 	ctx := context.Background()
 	p, err := MakePlan(ctx, cfg, a)
 	if err != nil {
@@ -131,20 +142,9 @@ func TestClusterBuildWhenThisMachineHasNoBuilder(t *testing.T) {
 // A build the cluster's task fails ends the apply with the task's own
 // words and the log's address, and still leaves none of its makings.
 func TestClusterBuildThatFailsSaysWhyAndCleansUp(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM httpd:2.4\nRUN make\nCOPY --from=nowhere /x /y\n"), 0o644)
-	m, err := manifest.Parse("mvi.toml", []byte("name = \"page\"\n[processes.web]\nbuild = \".\"\nport = 80\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := arch.Design(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sb, cfg := openSandbox(t, sandbox.Options{})
-	cfg.App, cfg.Dir, cfg.Exec = "page", dir, fakeDocker{daemonUp: false}
+	a, sb, cfg := clusterApp(t, map[string]string{"Dockerfile": "FROM httpd:2.4\nRUN make\nCOPY --from=nowhere /x /y\n"}, pageManifest)
 	ctx := context.Background()
-	_, err = planApply(t, ctx, cfg, a, nil)
+	_, err := planApply(t, ctx, cfg, a, nil)
 	if err == nil || !strings.Contains(err.Error(), "the builder exited with code 1") {
 		t.Fatalf("err = %v, want the builder's exit code", err)
 	}
@@ -203,27 +203,10 @@ func TestDownRemovesWhatAnInterruptedClusterBuildLeft(t *testing.T) {
 // the cluster: the builder task is told which recipe (MVI_DOCKERFILE),
 // and the sandbox's builder reads that one; the plan and the log name it.
 func TestClusterBuildOfADockerfileElsewhere(t *testing.T) {
-	dir := t.TempDir()
-	for f, body := range map[string]string{
+	a, _, cfg := clusterApp(t, map[string]string{
 		"services/web/Dockerfile": "FROM httpd:2.4\nRUN apt-get update && apt-get install -y curl\nCOPY ./public-html/ /usr/local/apache2/htdocs/\n",
 		"public-html/index.html":  "<h1>monorepo-4410</h1>\n",
-	} {
-		p := filepath.Join(dir, f)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	m, err := manifest.Parse("mvi.toml", []byte("name = \"page\"\n[processes.web]\nbuild = \".\"\ndockerfile = \"services/web/Dockerfile\"\nport = 80\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := arch.Design(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, cfg := openSandbox(t, sandbox.Options{})
-	cfg.App, cfg.Dir, cfg.Exec = "page", dir, fakeDocker{daemonUp: false}
+	}, "name = \"page\"\n[processes.web]\nbuild = \".\"\ndockerfile = \"services/web/Dockerfile\"\nport = 80\n")
 	ctx := context.Background()
 	p, err := MakePlan(ctx, cfg, a)
 	if err != nil {

@@ -101,7 +101,7 @@ func (c Config) retry() Retry {
 		r.Unreachable = 30 * time.Second
 	}
 	if r.Sleep == nil {
-		r.Sleep = sleep
+		r.Sleep = resource.Sleep
 	}
 	return r
 }
@@ -109,15 +109,4 @@ func (c Config) retry() Retry {
 func (c Config) env(deps map[string]resource.Live) resource.Env {
 	return resource.Env{Clients: c.Clients, App: c.App, Region: c.Region, Account: c.Account, Deps: deps,
 		Dir: c.Dir, Clock: c.now, Say: func(string) {}, Use: func(string) {}, Exec: c.Exec, Sleep: c.retry().Sleep}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/minimalinfra/mvi/engine/arch"
 	"github.com/minimalinfra/mvi/engine/manifest"
+	"github.com/minimalinfra/mvi/engine/resource"
 	"github.com/minimalinfra/mvi/engine/sandbox"
 	"github.com/minimalinfra/mvi/engine/sandbox/demo"
 )
@@ -24,10 +25,17 @@ import (
 // sandboxFor is a fresh sandbox for an example's app, nothing applied.
 func sandboxFor(t *testing.T, file string) Config {
 	t.Helper()
-	_, cfg := openSandbox(t, sandbox.Options{})
-	cfg.App, cfg.Dir = designOf(t, file).App, ""
-	cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error { return sleep(ctx, time.Millisecond) }
+	_, cfg := sandboxAndConfigFor(t, file)
 	return cfg
+}
+
+// sandboxAndConfigFor is sandboxFor with the sandbox itself.
+func sandboxAndConfigFor(t *testing.T, file string) (*sandbox.Sandbox, Config) {
+	t.Helper()
+	sb, cfg := openSandbox(t, sandbox.Options{})
+	cfg.App, cfg.Dir = designOf(t, file).App, ""
+	cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error { return resource.Sleep(ctx, time.Millisecond) }
+	return sb, cfg
 }
 
 func designOf(t *testing.T, file string) arch.Architecture {
@@ -135,9 +143,7 @@ func TestRunStopsItsTaskWhenStopped(t *testing.T) {
 // reports the program's own exit code, as ECS reports a process that
 // ended on SIGTERM.
 func TestStopTaskEndsARunningProgram(t *testing.T) {
-	sb, cfg := openSandbox(t, sandbox.Options{})
-	cfg.App, cfg.Dir = designOf(t, demoExample).App, ""
-	cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error { return sleep(ctx, time.Millisecond) }
+	sb, cfg := sandboxAndConfigFor(t, demoExample)
 	apply(t, cfg, demoExample)
 	ctx := context.Background()
 	res, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"sleep", "600"}, Detach: true})
@@ -169,9 +175,7 @@ func TestStopTaskEndsARunningProgram(t *testing.T) {
 // A StopTask from another process (a second terminal, mvi down) stops the
 // program too: the process running it sees the task asked to stop.
 func TestStopTaskFromAnotherProcessEndsTheProgram(t *testing.T) {
-	sb, cfg := openSandbox(t, sandbox.Options{})
-	cfg.App, cfg.Dir = designOf(t, demoExample).App, ""
-	cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error { return sleep(ctx, time.Millisecond) }
+	sb, cfg := sandboxAndConfigFor(t, demoExample)
 	apply(t, cfg, demoExample)
 	ctx := context.Background()
 	res, err := Run(ctx, cfg, RunRequest{Process: "web", Command: []string{"sleep", "600"}, Detach: true})
@@ -225,8 +229,7 @@ func TestAProgramWhoseMviIsKilledStops(t *testing.T) {
 	if os.Getenv(helperSandbox) != "" {
 		t.Skip("inside the helper")
 	}
-	sb, cfg := openSandbox(t, sandbox.Options{})
-	cfg.App, cfg.Dir = designOf(t, demoExample).App, ""
+	sb, cfg := sandboxAndConfigFor(t, demoExample)
 	apply(t, cfg, demoExample)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperStartsASleep$", "-test.v")
 	cmd.Env = append(os.Environ(), helperSandbox+"="+sb.Dir())

@@ -110,3 +110,20 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// appOf is the app a command works on: --app's, in the default region (or
+// --region's, which open applies), or the one mvi.toml names, with that
+// manifest (nil for --app).
+func appOf(file, app string) (name, region string, m *manifest.Manifest, err error) {
+	if app != "" {
+		return app, manifest.DefaultRegion, nil, nil
+	}
+	if m, err = manifest.Load(file); err != nil {
+		return "", "", nil, err
+	}
+	region = m.Region
+	if region == "" {
+		region = manifest.DefaultRegion
+	}
+	return m.Name, region, m, nil
+}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
-	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/spf13/cobra"
 )
 
@@ -36,16 +35,9 @@ since down schedules the app's own key for deletion.`,
 		Example: `  mvi down -f assets/examples/hello/mvi.toml
   mvi down --app shop --yes`,
 		RunE: func(c *cobra.Command, _ []string) error {
-			region := ""
-			if app == "" {
-				m, err := manifest.Load(file)
-				if err != nil {
-					return err
-				}
-				app, region = m.Name, m.Region
-			}
-			if region == "" {
-				region = manifest.DefaultRegion
+			app, region, _, err := appOf(file, app)
+			if err != nil {
+				return err
 			}
 			ctx := c.Context()
 			s, err := cf.open(ctx, app, region)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/minimalinfra/mvi/engine"
-	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/spf13/cobra"
 )
 
@@ -90,17 +89,13 @@ as it was kept in the app's Blob bucket.`),
 				return usageError{err}
 			}
 			q.Since = from
-			region := manifest.DefaultRegion
-			if app == "" {
-				m, err := manifest.Load(file)
-				if err != nil {
+			app, region, m, err := appOf(file, app)
+			if err != nil {
+				return err
+			}
+			if m != nil && q.Process != "" {
+				if err := knownProcess(m, q.Process); err != nil {
 					return err
-				}
-				app, region = m.Name, m.Region
-				if q.Process != "" {
-					if err := knownProcess(m, q.Process); err != nil {
-						return err
-					}
 				}
 			}
 			ctx := c.Context()

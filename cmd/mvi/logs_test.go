@@ -75,17 +75,8 @@ func TestParseSince(t *testing.T) {
 // demo app: exactly the N access lines, oldest first, each with web and
 // the task that answered.
 func TestLogsGrepFindsEveryRequest(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "sandbox")
-	flags := []string{"-f", demoFile, "--sandbox-dir", dir, "--sandbox-speed", "0"}
-	if out, errs, code := mvi(t, append([]string{"up", "--yes"}, flags...)...); code != 0 {
-		t.Fatalf("up: exit %d\n%s\n%s", code, tail(out), errs)
-	}
+	flags, sb := demoUp(t)
 	ctx := context.Background()
-	sb, err := sandbox.Open(ctx, sandbox.Options{Dir: dir, Speed: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
 	dp, err := sandbox.Serve(ctx, sb, sandbox.ServeOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -153,17 +144,8 @@ func TestLogsGrepFindsEveryRequest(t *testing.T) {
 // Ctrl-C (the context ending) is a normal end, exit 0; --poll follows
 // too.
 func TestLogsFollowCommand(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "sandbox")
-	flags := []string{"-f", demoFile, "--sandbox-dir", dir, "--sandbox-speed", "0"}
-	if out, errs, code := mvi(t, append([]string{"up", "--yes"}, flags...)...); code != 0 {
-		t.Fatalf("up: exit %d\n%s\n%s", code, tail(out), errs)
-	}
+	flags, sb := demoUp(t)
 	ctx := context.Background()
-	sb, err := sandbox.Open(ctx, sandbox.Options{Dir: dir, Speed: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
 	lw := sb.Clients().Logs.(interface {
 		CreateLogStream(context.Context, *cloudwatchlogs.CreateLogStreamInput, ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.CreateLogStreamOutput, error)
 		PutLogEvents(context.Context, *cloudwatchlogs.PutLogEventsInput, ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.PutLogEventsOutput, error)
@@ -202,4 +184,22 @@ func TestLogsFollowCommand(t *testing.T) {
 			t.Errorf("%v: %s", mode, errs.String())
 		}
 	}
+}
+
+// demoUp puts the demo example up on a sandbox of the test's own and
+// opens a second handle on it, as another process would: the flags that
+// name it, and that handle.
+func demoUp(t *testing.T) ([]string, *sandbox.Sandbox) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "sandbox")
+	flags := []string{"-f", demoFile, "--sandbox-dir", dir, "--sandbox-speed", "0"}
+	if out, errs, code := mvi(t, append([]string{"up", "--yes"}, flags...)...); code != 0 {
+		t.Fatalf("up: exit %d\n%s\n%s", code, tail(out), errs)
+	}
+	sb, err := sandbox.Open(context.Background(), sandbox.Options{Dir: dir, Speed: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	return flags, sb
 }

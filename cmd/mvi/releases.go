@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/minimalinfra/mvi/engine"
-	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/minimalinfra/mvi/engine/release"
 	"github.com/spf13/cobra"
 )
@@ -36,16 +35,13 @@ func (f *recordsFlags) open(c *cobra.Command) (*session, release.Store, error) {
 	if f.output != "text" && f.output != "json" {
 		return nil, release.Store{}, usagef("--output %q: use text or json", f.output)
 	}
-	app, region, keep := f.app, manifest.DefaultRegion, 0
-	if app == "" {
-		m, err := manifest.Load(f.file)
-		if err != nil {
-			return nil, release.Store{}, err
-		}
-		app, region = m.Name, m.Region
-		if m.Release != nil {
-			keep = m.Release.Keep
-		}
+	app, region, m, err := appOf(f.file, f.app)
+	if err != nil {
+		return nil, release.Store{}, err
+	}
+	keep := 0
+	if m != nil && m.Release != nil {
+		keep = m.Release.Keep
 	}
 	s, err := f.cf.open(c.Context(), app, region)
 	if err != nil {

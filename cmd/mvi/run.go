@@ -55,13 +55,11 @@ needs room there: if none has room, run says so and starts nothing.`),
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			process, command := args[0], args[1:]
-			region := manifest.DefaultRegion
-			if app == "" {
-				m, err := manifest.Load(file)
-				if err != nil {
-					return err
-				}
-				app, region = m.Name, m.Region
+			app, region, m, err := appOf(file, app)
+			if err != nil {
+				return err
+			}
+			if m != nil {
 				if err := knownProcess(m, process); err != nil {
 					return err
 				}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/minimalinfra/mvi/engine"
 	"github.com/minimalinfra/mvi/engine/arch"
-	"github.com/minimalinfra/mvi/engine/manifest"
 	"github.com/spf13/cobra"
 )
 
@@ -27,14 +26,12 @@ func newStatus() *cobra.Command {
 			if output != "text" && output != "json" {
 				return usagef("--output %q: use text or json", output)
 			}
-			region := manifest.DefaultRegion
+			app, region, m, err := appOf(file, app)
+			if err != nil {
+				return err
+			}
 			var design *arch.Architecture
-			if app == "" {
-				m, err := manifest.Load(file)
-				if err != nil {
-					return err
-				}
-				app, region = m.Name, m.Region
+			if m != nil {
 				a, err := arch.Design(m)
 				if err != nil {
 					return err

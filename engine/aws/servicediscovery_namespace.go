@@ -222,16 +222,7 @@ func (e *OperationError) ErrorCode() string { return e.Code }
 func waitOperation(ctx context.Context, env resource.Env, id, op string) (map[string]string, error) {
 	sleep := env.Sleep
 	if sleep == nil {
-		sleep = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
-		}
+		sleep = resource.Sleep
 	}
 	wait, waited := opPollFirst, time.Duration(0)
 	for {

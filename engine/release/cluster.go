@@ -301,7 +301,7 @@ func (cb ClusterBuilder) wait(ctx context.Context) error {
 	defer floor.Stop()
 	sleep := cb.Sleep
 	if sleep == nil {
-		sleep = realSleep
+		sleep = resource.Sleep
 	}
 	if err := sleep(ctx, pollEvery); err != nil {
 		return err
@@ -310,17 +310,6 @@ func (cb ClusterBuilder) wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-floor.C:
-		return nil
-	}
-}
-
-func realSleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
 		return nil
 	}
 }

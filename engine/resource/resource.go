@@ -131,3 +131,16 @@ func As[T any](h Handler) (T, bool) {
 type Differ interface {
 	Changes(r arch.Resource, live Live) []string
 }
+
+// Sleep waits d, or until ctx ends: the wall clock's sleep, for an Env
+// or a config that was given none of its own.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
