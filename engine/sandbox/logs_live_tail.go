@@ -48,8 +48,10 @@ func (a *liveTailAPI) StartLiveTail(ctx context.Context, in *cloudwatchlogs.Star
 	groups := map[string]string{} // identifier → group name
 	cursor := map[string]map[string]int64{}
 	var started time.Time
+	var match func(string) bool
 	_, err := call(ctx, s, svcLogs, "StartLiveTail", func(t *tx) (*struct{}, error) {
-		if err := validLiveTail(in); err != nil {
+		var err error
+		if match, err = validLiveTail(in); err != nil {
 			return nil, err
 		}
 		for _, id := range in.LogGroupIdentifiers {
@@ -80,34 +82,33 @@ func (a *liveTailAPI) StartLiveTail(ctx context.Context, in *cloudwatchlogs.Star
 	}
 	s.liveTails.n++
 	s.liveTails.mu.Unlock()
-	match, _ := compileFilterPattern(aws.ToString(in.LogEventFilterPattern)) // checked by validLiveTail
 	r := &liveTailReader{s: s, in: in, groups: groups, cursor: cursor, match: match, started: started, next: started.Add(liveTailUpdate),
 		ch: make(chan cwltypes.StartLiveTailResponseStream), done: make(chan struct{})}
 	go r.run(uuid())
 	return r, nil
 }
 
-func validLiveTail(in *cloudwatchlogs.StartLiveTailInput) error {
+// validLiveTail refuses what AWS refuses, and is the session's filter.
+func validLiveTail(in *cloudwatchlogs.StartLiveTailInput) (func(string) bool, error) {
 	switch n := len(in.LogGroupIdentifiers); {
 	case n == 0:
-		return logsInvalid("1 validation error detected: Value null at 'logGroupIdentifiers' failed to satisfy constraint: Member must not be null")
+		return nil, logsInvalid("1 validation error detected: Value null at 'logGroupIdentifiers' failed to satisfy constraint: Member must not be null")
 	case n > liveTailMaxGroups:
-		return logsInvalid("1 validation error detected: Value at 'logGroupIdentifiers' failed to satisfy constraint: Member must have length less than or equal to %d", liveTailMaxGroups)
+		return nil, logsInvalid("1 validation error detected: Value at 'logGroupIdentifiers' failed to satisfy constraint: Member must have length less than or equal to %d", liveTailMaxGroups)
 	}
 	if len(in.LogStreamNames) > 0 && len(in.LogStreamNamePrefixes) > 0 {
-		return logsInvalid("logStreamNames and logStreamNamePrefixes are mutually exclusive.")
+		return nil, logsInvalid("logStreamNames and logStreamNamePrefixes are mutually exclusive.")
 	}
 	if (len(in.LogStreamNames) > 0 || len(in.LogStreamNamePrefixes) > 0) && len(in.LogGroupIdentifiers) != 1 {
-		return logsInvalid("logStreamNames and logStreamNamePrefixes can be specified only with exactly one log group in logGroupIdentifiers.")
+		return nil, logsInvalid("logStreamNames and logStreamNamePrefixes can be specified only with exactly one log group in logGroupIdentifiers.")
 	}
 	if len(in.LogStreamNames) > liveTailMaxStreams || len(in.LogStreamNamePrefixes) > liveTailMaxStreams {
-		return logsInvalid("1 validation error detected: Value at 'logStreamNames' failed to satisfy constraint: Member must have length less than or equal to %d", liveTailMaxStreams)
+		return nil, logsInvalid("1 validation error detected: Value at 'logStreamNames' failed to satisfy constraint: Member must have length less than or equal to %d", liveTailMaxStreams)
 	}
 	if p := aws.ToString(in.LogEventFilterPattern); len(p) > liveTailMaxPattern {
-		return logsInvalid("1 validation error detected: Value at 'logEventFilterPattern' failed to satisfy constraint: Member must have length less than or equal to %d", liveTailMaxPattern)
+		return nil, logsInvalid("1 validation error detected: Value at 'logEventFilterPattern' failed to satisfy constraint: Member must have length less than or equal to %d", liveTailMaxPattern)
 	}
-	_, err := compileFilterPattern(aws.ToString(in.LogEventFilterPattern))
-	return err
+	return compileFilterPattern(aws.ToString(in.LogEventFilterPattern))
 }
 
 // liveTailReader is one session's stream, the SDK's reader interface.
